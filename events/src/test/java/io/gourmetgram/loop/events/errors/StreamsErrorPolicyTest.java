@@ -1,0 +1,106 @@
+package io.gourmetgram.loop.events.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gourmetgram.loop.events.DeadLetter;
+import io.gourmetgram.loop.events.JsonSerde;
+import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.events.Upload;
+import io.gourmetgram.loop.events.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StreamsErrorPolicyTest {
+
+    private static final String STAGE = "test-stage";
+
+    private final MockProducer<byte[], byte[]> deadLetters =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> uploads;
+    private TestOutputTopic<String, String> keys;
+
+    @BeforeEach
+    void startTopologyThatReadsUploads() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.UPLOADS.name(), Consumed.with(Serdes.String(), Topics.UPLOADS.valueSerde()))
+                .mapValues(upload -> {
+                    if (upload.byteSize() == 13) {
+                        throw new IllegalStateException("unlucky upload");
+                    }
+                    return upload.contentType();
+                })
+                .to("content-types", Produced.with(Serdes.String(), Serdes.String()));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "error-policy-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        StreamsErrorPolicy.apply(props, STAGE, Topics.SAMPLING_DEAD_LETTER, deadLetters);
+        driver = new TopologyTestDriver(builder.build(), props);
+        uploads = driver.createInputTopic(Topics.UPLOADS.name(), new StringSerializer(), new ByteArraySerializer());
+        keys = driver.createOutputTopic("content-types", Serdes.String().deserializer(), Serdes.String().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void corruptBytesGoToTheDeadLetterTopicWithTheReasonAndTheStreamContinues() {
+        byte[] corrupt = {(byte) 0xff, (byte) 0xfe, '{'};
+        uploads.pipeInput("bad-1", corrupt);
+        uploads.pipeInput("good-1", json(upload("good-1", 100)));
+
+        assertThat(keys.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("good-1");
+        assertThat(deadLetters.history()).hasSize(1);
+        ProducerRecord<byte[], byte[]> sent = deadLetters.history().getFirst();
+        assertThat(sent.topic()).isEqualTo(Topics.SAMPLING_DEAD_LETTER.name());
+        assertThat(new String(sent.key(), StandardCharsets.UTF_8)).isEqualTo("bad-1");
+        DeadLetter letter = JsonSerde.of(DeadLetter.class).deserialize(sent.topic(), sent.value());
+        assertThat(letter.stage()).isEqualTo(STAGE);
+        assertThat(letter.sourceTopic()).isEqualTo("uploads");
+        assertThat(letter.errorMessage()).contains("not a valid Upload event");
+        assertThat(letter.valueBase64()).isEqualTo(java.util.Base64.getEncoder().encodeToString(corrupt));
+        assertThat(letter.value()).isNull();
+    }
+
+    @Test
+    void aRecordWhoseProcessingThrowsIsDeadLetteredWithItsOriginalBytes() {
+        byte[] unlucky = json(upload("unlucky", 13));
+        uploads.pipeInput("unlucky", unlucky);
+        uploads.pipeInput("good-2", json(upload("good-2", 100)));
+
+        assertThat(keys.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("good-2");
+        DeadLetter letter = JsonSerde.of(DeadLetter.class)
+                .deserialize("dlt", deadLetters.history().getFirst().value());
+        assertThat(letter.errorMessage()).contains("unlucky upload");
+        assertThat(letter.errorClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(letter.value()).isEqualTo(new String(unlucky, StandardCharsets.UTF_8));
+    }
+
+    private static Upload upload(String id, long size) {
+        String sha = "0".repeat(64);
+        return new Upload(id, new ObjectRef("production", "2026/11/23/" + id + ".jpg"), "image/jpeg", size, sha, 10, 10,
+                sha, Instant.parse("2026-11-23T00:00:00Z"));
+    }
+
+    private static byte[] json(Upload upload) {
+        return Topics.UPLOADS.valueSerde().serialize("uploads", upload);
+    }
+}
