@@ -1,0 +1,51 @@
+package io.gourmetgram.loop.ingest.kafka;
+
+import io.gourmetgram.loop.events.topics.TopicSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Publishes one event and waits for the broker's acknowledgement (idempotent producer, acks=all), so
+ * the caller only answers success once the event is durable.
+ */
+public class EventPublisher {
+
+    /** Slack on top of the producer's own delivery timeout, which normally completes the future first. */
+    private static final Duration GRACE = Duration.ofSeconds(1);
+
+    private final Producer<byte[], byte[]> producer;
+    private final Duration ackWait;
+
+    public EventPublisher(Producer<byte[], byte[]> producer, Duration deliveryTimeout) {
+        this.producer = producer;
+        this.ackWait = deliveryTimeout.plus(GRACE);
+    }
+
+    /** Sends {@code value} keyed by {@code key} and returns once acknowledged; throws otherwise. */
+    public <V> RecordMetadata publish(TopicSpec<V> topic, String key, V value) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(),
+                key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serialize(topic.name(), value));
+        try {
+            return producer.send(record).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new EventNotPublishedException("Kafka refused the " + topic.name() + " event for " + key + ": "
+                    + e.getCause().getMessage(), false, e.getCause());
+        } catch (KafkaException e) {
+            throw new EventNotPublishedException("Could not send the " + topic.name() + " event for " + key + ": "
+                    + e.getMessage(), false, e);
+        } catch (TimeoutException e) {
+            throw new EventNotPublishedException("No acknowledgement from Kafka for the " + topic.name() + " event for "
+                    + key + " within " + ackWait.toSeconds() + " s", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventNotPublishedException("Interrupted while publishing the " + topic.name() + " event for " + key, true, e);
+        }
+    }
+}
