@@ -20,22 +20,27 @@ public class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
-        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        HttpStatus status = statusOf(request);
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        HttpStatus status = code instanceof Integer c && HttpStatus.resolve(c) != null ? HttpStatus.resolve(c) : HttpStatus.NOT_FOUND;
         ProblemDetail problem = switch (status) {
             case CONTENT_TOO_LARGE -> ProblemType.PHOTO_TOO_LARGE.detail("The request is larger than this server accepts. Send a smaller photo.");
             case NOT_FOUND -> ProblemType.NOT_FOUND.detail("There is nothing at " + (path == null ? request.getRequestURI() : path)
                     + ". The web page is at /, the API under /api/uploads.");
-            case BAD_REQUEST -> ProblemType.BAD_REQUEST.detail("The request could not be understood.");
             default -> status.is5xxServerError()
                     ? ProblemType.INTERNAL_ERROR.detail("Something went wrong on our side. Please try again later.")
-                    : ProblemDetail.forStatusAndDetail(status, status.getReasonPhrase());
+                    : ProblemType.forStatus(status.value()).map(type -> type.detail(status.getReasonPhrase()))
+                            .orElseGet(() -> ProblemDetail.forStatusAndDetail(status, status.getReasonPhrase()));
         };
         problem.setStatus(status.value());
         if (path != null) {
             problem.setInstance(URI.create(path.toString()));
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static HttpStatus statusOf(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        HttpStatus status = code instanceof Integer c ? HttpStatus.resolve(c) : null;
+        return status == null ? HttpStatus.NOT_FOUND : status; // no status: /error was requested directly
     }
 }

@@ -1,6 +1,8 @@
 package io.gourmetgram.loop.ingest.problem;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -22,9 +24,17 @@ public enum ProblemType {
     FEEDBACK_FORBIDDEN("feedback-forbidden", HttpStatus.FORBIDDEN, "Feedback token missing or wrong"),
     MALFORMED_FEEDBACK("malformed-feedback", HttpStatus.BAD_REQUEST, "Malformed feedback"),
     UNKNOWN_LABEL("unknown-label", HttpStatus.UNPROCESSABLE_CONTENT, "Not one of the model's labels"),
-    NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+
+    // Generic kinds, for errors Spring or the container report (see forStatus).
     BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
-    INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+    NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+    METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Response format not available"),
+    INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+    SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
+
+    private static final List<ProblemType> GENERIC = List.of(
+            BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, INTERNAL_ERROR, SERVICE_UNAVAILABLE);
 
     private static final String BASE = "https://gourmetgram.io/loop/problems/";
 
@@ -48,6 +58,11 @@ public enum ProblemType {
 
     public String title() {
         return title;
+    }
+
+    /** The generic kind for a status, for problems that arrive without a type of their own. */
+    public static Optional<ProblemType> forStatus(int status) {
+        return GENERIC.stream().filter(t -> t.status.value() == status).findFirst();
     }
 
     public ProblemDetail detail(String detail) {
