@@ -169,6 +169,12 @@ class IngestApiIT {
     }
 
     @Test
+    void aFormThatIsNotValidMultipartIsABadRequest() {
+        assertRefusedWithoutTrace(() -> api.postRaw("/api/uploads", "multipart/form-data", "garbage".getBytes()),
+                400, "multipart form could not be read");
+    }
+
+    @Test
     void aHeaderClaimingTooManyPixelsIsRefusedBeforeDecoding() {
         JsonNode problem = assertRefusedWithoutTrace(() -> api.postRaw("/api/uploads", "image/png",
                 SamplePhotos.pngHeaderClaiming(10_000, 10_000)), 422, "10000 x 10000");
@@ -233,7 +239,8 @@ class IngestApiIT {
     void anUnknownUploadIsNotFound() {
         JsonNode problem = assertProblem(api.get("/api/uploads/no-such-upload"), 404);
         assertThat(problem.get("uploadId").asString()).isEqualTo("no-such-upload");
-        assertProblem(api.get("/api/uploads/no-such-upload/events"), 404);
+        assertProblem(api.send(HttpRequest.newBuilder(api.uri("/api/uploads/no-such-upload/events"))
+                .header("Accept", "text/event-stream").GET()), 404);
     }
 
     @Test

@@ -35,7 +35,7 @@ public class EventPublisher {
         try {
             return producer.send(record).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new EventNotPublishedException("Kafka refused the " + topic.name() + " event for " + key + ": "
+            throw new EventNotPublishedException("Kafka did not take the " + topic.name() + " event for " + key + ": "
                     + e.getCause().getMessage(), false, e.getCause());
         } catch (KafkaException e) {
             throw new EventNotPublishedException("Could not send the " + topic.name() + " event for " + key + ": "

@@ -2,7 +2,9 @@ package io.gourmetgram.loop.ingest.kafka;
 
 import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.ingest.startup.StartupStep;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +26,21 @@ class KafkaConfiguration {
 
     static final String STAGE = "ingest-api";
 
+    /** Every catalog topic this service reads or writes. */
+    static final List<TopicSpec<?>> TOPICS = List.of(
+            Topics.UPLOADS, Topics.PREDICTIONS, Topics.FEEDBACK, Topics.INGEST_API_DEAD_LETTER);
+
     @Bean
-    ProvisionedTopics provisionedTopics(KafkaProperties kafka) {
-        ProvisionedTopics topics = new ProvisionedTopics(List.of(
-                Topics.UPLOADS, Topics.PREDICTIONS, Topics.FEEDBACK, Topics.INGEST_API_DEAD_LETTER));
-        try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
-            TopicProvisioner.ensure(admin, topics.topics());
-        }
-        return topics;
+    StartupStep catalogTopics(KafkaProperties kafka) {
+        return new StartupStep("Kafka topics " + TOPICS, () -> {
+            try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+                TopicProvisioner.ensure(admin, TOPICS);
+            }
+        });
     }
 
     @Bean
-    Producer<byte[], byte[]> eventProducer(KafkaProperties kafka, PublishProperties publish, ProvisionedTopics topics) {
+    Producer<byte[], byte[]> eventProducer(KafkaProperties kafka, PublishProperties publish) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -36,6 +37,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Something went wrong on our side. If it keeps happening, report error id " + errorId + ".");
         problem.setProperty("errorId", errorId);
         return handleExceptionInternal(e, problem, new HttpHeaders(), ProblemType.INTERNAL_ERROR.status(), request);
+    }
+
+    /** A form that is not valid multipart (no boundary, cut off); oversized ones are handled below. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> unreadableForm(MultipartException e, WebRequest request) {
+        ProblemDetail problem = ProblemType.BAD_REQUEST.detail("The multipart form could not be read. Send the photo"
+                + " as the form field 'file' (curl -F file=@photo.jpg ...) or as the raw request body.");
+        return handleExceptionInternal(e, problem, new HttpHeaders(), ProblemType.BAD_REQUEST.status(), request);
     }
 
     @Override

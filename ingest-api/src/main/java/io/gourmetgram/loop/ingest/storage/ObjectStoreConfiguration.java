@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.ingest.storage;
 
+import io.gourmetgram.loop.ingest.startup.StartupStep;
 import io.minio.MinioClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +17,11 @@ class ObjectStoreConfiguration {
         // The client's own defaults are minutes; an upload should fail fast with 503 instead.
         long millis = properties.timeout().toMillis();
         client.setTimeout(millis, millis, millis);
-        ObjectStore store = new ObjectStore(client, properties.endpoint(), properties.bucket());
-        store.ensureBucket();
-        return store;
+        return new ObjectStore(client, properties.endpoint(), properties.bucket());
+    }
+
+    @Bean
+    StartupStep photoBucket(ObjectStore store) {
+        return new StartupStep("S3 bucket " + store.bucket(), store::ensureBucket);
     }
 }

@@ -76,7 +76,7 @@ class UploadStatusController {
     private KnownUpload find(String id) {
         return view.find(id).orElseThrow(() -> new ApiProblem(ProblemType.UPLOAD_NOT_FOUND,
                 "No upload with id " + id + " is known here. Upload ids are returned by POST /api/uploads;"
-                        + " uploads older than the view's horizon (" + properties.horizon() + ") are forgotten.")
+                        + " uploads older than the view's horizon (" + properties.horizon().toHours() + " h) are forgotten.")
                 .with("uploadId", id));
     }
 }

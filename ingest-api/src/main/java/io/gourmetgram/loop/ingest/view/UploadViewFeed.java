@@ -6,6 +6,7 @@ import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.ingest.startup.StartupStep;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -95,6 +96,12 @@ public class UploadViewFeed implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** After the topics exist ({@link StartupStep#PHASE}), before the web server takes requests. */
+    @Override
+    public int getPhase() {
+        return 0;
     }
 
     private void run() {

@@ -1,7 +1,6 @@
 package io.gourmetgram.loop.ingest.view;
 
 import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
-import io.gourmetgram.loop.ingest.kafka.ProvisionedTopics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -22,9 +21,8 @@ class ViewConfiguration {
         return view;
     }
 
-    /** Depends on {@link ProvisionedTopics} so the topics exist before it assigns their partitions. */
     @Bean
-    UploadViewFeed uploadViewFeed(KafkaProperties kafka, ProvisionedTopics topics, UploadView view,
+    UploadViewFeed uploadViewFeed(KafkaProperties kafka, UploadView view,
                                   DeadLetterPublisher deadLetters, ViewProperties properties, Clock clock, MeterRegistry meters) {
         return new UploadViewFeed(kafka.buildConsumerProperties(), view, deadLetters, properties.horizon(), clock, meters);
     }
