@@ -134,6 +134,15 @@ class IngestApiIT {
     }
 
     @Test
+    void curlsDefaultContentTypeForDataBinaryIsFineToo() {
+        // curl --data-binary @photo.jpg sends application/x-www-form-urlencoded unless told otherwise.
+        HttpResponse<String> response = api.postRaw("/api/uploads", "application/x-www-form-urlencoded",
+                SamplePhotos.bytes(SamplePhotos.smallSharedJpeg()));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    @Test
     void theUploaderCanSeeTheirUploadAtOnce() {
         String id = upload().get("uploadId").asString();
 

@@ -30,6 +30,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -40,7 +42,7 @@ import org.springframework.context.SmartLifecycle;
  * startup seeks to the records of the last {@code horizon} (offsetsForTimes). A record that cannot be
  * read is dead-lettered to {@code ingest-api-dead-letter} and the feed moves on.
  */
-public class UploadViewFeed implements SmartLifecycle {
+public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(UploadViewFeed.class);
     private static final Duration POLL = Duration.ofSeconds(1);
@@ -54,6 +56,7 @@ public class UploadViewFeed implements SmartLifecycle {
     private final Clock clock;
     private final Counter deadLettered;
     private volatile boolean running;
+    private volatile String failure;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -98,6 +101,14 @@ public class UploadViewFeed implements SmartLifecycle {
         return running;
     }
 
+    /** DOWN once the feed has stopped on an error: this instance would never see another prediction. */
+    @Override
+    public Health health() {
+        return failure == null
+                ? Health.up().withDetail("entries", view.size()).build()
+                : Health.down().withDetail("error", failure).build();
+    }
+
     /** After the topics exist ({@link StartupStep#PHASE}), before the web server takes requests. */
     @Override
     public int getPhase() {
@@ -115,6 +126,7 @@ public class UploadViewFeed implements SmartLifecycle {
                 throw e;
             }
         } catch (RuntimeException e) {
+            failure = e.toString();
             log.error("The upload view stopped reading Kafka; GET /api/uploads/{id} will not see new predictions", e);
         } finally {
             consumer.close();
