@@ -168,6 +168,9 @@ class IngestApiIT {
 
         JsonNode problem = assertRefusedWithoutTrace(() -> api.postRaw("/api/uploads", "image/jpeg", tooBig), 413, "larger than the limit");
         assertThat(problem.get("maxBytes").asLong()).isEqualTo(1024 * 1024);
+        // Without a Content-Length (chunked), the limit is enforced while reading.
+        assertRefusedWithoutTrace(() -> api.send(HttpRequest.newBuilder(api.uri("/api/uploads")).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooBig)))), 413, "larger than the limit");
     }
 
     @Test

@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -84,7 +85,7 @@ class FeedbackController {
             log.info("Recorded {} for upload {}{}", kind, id, label == null ? "" : " (label " + label + ")");
             return ResponseEntity.accepted().body(new FeedbackReceipt(id, kind, label, feedback.at()));
         } catch (ApiProblem problem) {
-            count(kind, "rejected", problem.problemType().name().toLowerCase());
+            count(kind, "rejected", problem.problemType().name().toLowerCase(Locale.ROOT));
             throw problem;
         }
     }
@@ -163,6 +164,6 @@ class FeedbackController {
     }
 
     private void count(FeedbackKind kind, String outcome, String reason) {
-        meters.counter("ingest.feedback", "kind", kind.name().toLowerCase(), "outcome", outcome, "reason", reason).increment();
+        meters.counter("ingest.feedback", "kind", kind.name().toLowerCase(Locale.ROOT), "outcome", outcome, "reason", reason).increment();
     }
 }

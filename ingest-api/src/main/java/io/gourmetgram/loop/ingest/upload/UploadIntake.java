@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ public class UploadIntake {
             }
             return accept(bytes);
         } catch (ApiProblem problem) {
-            meters.counter("ingest.uploads.rejected", "reason", problem.problemType().name().toLowerCase()).increment();
+            meters.counter("ingest.uploads.rejected", "reason", problem.problemType().name().toLowerCase(Locale.ROOT)).increment();
             throw problem;
         }
     }

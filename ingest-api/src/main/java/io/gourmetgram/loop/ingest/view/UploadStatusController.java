@@ -34,13 +34,13 @@ class UploadStatusController {
     @GetMapping("/api/uploads/{id}")
     DeferredResult<UploadStatus> status(@PathVariable String id, @RequestParam(required = false) String wait) {
         KnownUpload known = find(id);
+        Duration timeout = wait == null ? Duration.ZERO : WaitTime.parse(wait, properties.maxWait());
         DeferredResult<UploadStatus> result;
-        if (wait == null || known.prediction() != null) {
+        if (timeout.isZero() || known.prediction() != null) {
             result = new DeferredResult<>();
             result.setResult(UploadStatus.of(known));
             return result;
         }
-        Duration timeout = WaitTime.parse(wait, properties.maxWait());
         // On timeout the client gets the upload as it stands (still awaiting its prediction), not an error.
         result = new DeferredResult<>(timeout.toMillis(), () -> UploadStatus.of(known));
         UploadView.Subscription subscription = view.onPrediction(id,
