@@ -134,6 +134,20 @@ class IngestApiIT {
     }
 
     @Test
+    void pngAndWebpPhotosAreStoredUnderTheirOwnTypeAndExtension() {
+        for (var photo : Map.of("png", SamplePhotos.png(320, 240), "webp", SamplePhotos.webpLosslessHeader(320, 240)).entrySet()) {
+            HttpResponse<String> response = api.postRaw("/api/uploads", "application/octet-stream", photo.getValue());
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            String id = json(response).get("uploadId").asString();
+            Upload upload = topics.values(Topics.UPLOADS, id).getFirst();
+            assertThat(upload.contentType()).isEqualTo("image/" + photo.getKey());
+            assertThat(upload.object().key()).endsWith(id + "." + photo.getKey());
+            assertThat(List.of(upload.width(), upload.height())).containsExactly(320, 240);
+        }
+    }
+
+    @Test
     void curlsDefaultContentTypeForDataBinaryIsFineToo() {
         // curl --data-binary @photo.jpg sends application/x-www-form-urlencoded unless told otherwise.
         HttpResponse<String> response = api.postRaw("/api/uploads", "application/x-www-form-urlencoded",
@@ -152,6 +166,7 @@ class IngestApiIT {
         JsonNode status = json(response);
         assertThat(status.get("state").asString()).isEqualTo("awaiting_prediction");
         assertThat(status.get("upload").get("contentType").asString()).isEqualTo("image/jpeg");
+        assertThat(Instant.parse(status.get("upload").get("uploadedAt").asString())).isBefore(Instant.now());
         assertThat(response.body()).as("the token hash stays on the server").doesNotContain("feedbackToken");
     }
 
