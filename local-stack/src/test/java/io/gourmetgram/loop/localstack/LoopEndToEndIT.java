@@ -62,7 +62,7 @@ class LoopEndToEndIT {
         int kafkaPort = Ports.free();
         StackConfig config = new StackConfig(repo, dataDir, kafkaPort, Ports.free(), Ports.free(), List.copyOf(stages),
                 // The full distribution (top-k = every label) lets the test check that it sums to 1.
-                Map.of("INFERENCE_TOP_K", "11", "SAMPLING_STATE_DIR", dataDir.resolve("sampling-state").toString()));
+                Map.of("INFERENCE_TOP_K", "11"));
         stack = LoopStack.start(config);
     }
 
