@@ -44,7 +44,7 @@ public final class ImagePreprocessor {
             outH = spec.resizeSize();
             outW = Math.max(1, (int) ((long) spec.resizeSize() * w / h));
         }
-        float[][] rgb = TriangleResampler.resize(rgbPlanes(image), w, h, outW, outH);
+        float[][] rgb = TriangleResampler.resize(image, outW, outH);
         return crop(rgb, outW, outH, spec.cropSize());
     }
 
@@ -68,19 +68,5 @@ public final class ImagePreprocessor {
             }
         }
         return out;
-    }
-
-    private static float[][] rgbPlanes(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        float[][] planes = new float[3][w * h];
-        for (int i = 0; i < argb.length; i++) {
-            int p = argb[i];
-            planes[0][i] = (p >> 16) & 0xff;
-            planes[1][i] = (p >> 8) & 0xff;
-            planes[2][i] = p & 0xff;
-        }
-        return planes;
     }
 }

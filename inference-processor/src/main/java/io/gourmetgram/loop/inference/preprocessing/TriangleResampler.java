@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.inference.preprocessing;
 
+import java.awt.image.BufferedImage;
+
 /**
  * Separable resampling with a triangle (bilinear) kernel whose support widens with the downscale
  * factor — PIL's {@code Image.resize(..., BILINEAR)} algorithm. Without the widening, a plain
@@ -10,20 +12,47 @@ final class TriangleResampler {
     private TriangleResampler() {
     }
 
-    static float[][] resize(float[][] planes, int w, int h, int outW, int outH) {
-        float[][] out = new float[planes.length][];
+    /**
+     * Resizes to outW × outH and returns the R, G and B planes (0–255 floats). The horizontal pass
+     * reads the image one row at a time, so a 12-megapixel photo never exists as floats in memory.
+     */
+    static float[][] resize(BufferedImage image, int outW, int outH) {
+        int w = image.getWidth();
+        int h = image.getHeight();
         Kernel horizontal = new Kernel(w, outW);
         Kernel vertical = new Kernel(h, outH);
-        for (int c = 0; c < planes.length; c++) {
-            float[] tmp = new float[outW * h];
-            for (int y = 0; y < h; y++) {
-                horizontal.apply(planes[c], y * w, 1, tmp, y * outW, 1);
+        float[][] narrow = new float[3][outW * h];
+        // Decoded JPEGs are 8-bit sRGB rasters: read their samples directly (getRGB converts per pixel, 10× slower).
+        boolean plainRgb = image.getRaster().getNumBands() == 3 && image.getColorModel().getColorSpace().isCS_sRGB()
+                && image.getColorModel() instanceof java.awt.image.ComponentColorModel;
+        int[] pixels = new int[w * (plainRgb ? 3 : 1)];
+        float[][] row = new float[3][w];
+        for (int y = 0; y < h; y++) {
+            if (plainRgb) {
+                image.getRaster().getPixels(0, y, w, 1, pixels);
+                for (int x = 0, i = 0; x < w; x++, i += 3) {
+                    row[0][x] = pixels[i];
+                    row[1][x] = pixels[i + 1];
+                    row[2][x] = pixels[i + 2];
+                }
+            } else {
+                image.getRGB(0, y, w, 1, pixels, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int p = pixels[x];
+                    row[0][x] = (p >> 16) & 0xff;
+                    row[1][x] = (p >> 8) & 0xff;
+                    row[2][x] = p & 0xff;
+                }
             }
-            float[] dst = new float[outW * outH];
+            for (int c = 0; c < 3; c++) {
+                horizontal.apply(row[c], 0, 1, narrow[c], y * outW, 1);
+            }
+        }
+        float[][] out = new float[3][outW * outH];
+        for (int c = 0; c < 3; c++) {
             for (int x = 0; x < outW; x++) {
-                vertical.apply(tmp, x, outW, dst, x, outW);
+                vertical.apply(narrow[c], x, outW, out[c], x, outW);
             }
-            out[c] = dst;
         }
         return out;
     }

@@ -34,6 +34,17 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void decodedJpegRastersAndPackedRgbImagesGiveTheSameTensor() {
+        BufferedImage packed = filled(50, 40, new Color(12, 200, 99));
+        BufferedImage bgrBytes = new BufferedImage(50, 40, BufferedImage.TYPE_3BYTE_BGR); // what JPEG decoding yields
+        bgrBytes.getGraphics().drawImage(packed, 0, 0, null);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(sidecar(Preprocessing.Resize.STRETCH, 8, 8,
+                Preprocessing.ChannelOrder.RGB, ModelSidecar.Layout.NCHW));
+
+        assertThat(preprocessor.toTensor(bgrBytes)).containsExactly(preprocessor.toTensor(packed), within(1e-5f));
+    }
+
+    @Test
     void nhwcInterleavesChannelsAndBgrSwapsThem() {
         BufferedImage orange = filled(16, 16, new Color(255, 128, 0));
         float[] tensor = new ImagePreprocessor(sidecar(Preprocessing.Resize.STRETCH, 4, 4, Preprocessing.ChannelOrder.BGR,
