@@ -1,114 +1,139 @@
-// GourmetGram upload page. Everything shown comes from the server or the user, so it is only ever
-// set with textContent / value, never as HTML.
+// GourmetGram upload page. Everything shown comes from the server or the user, so it is rendered with
+// textContent only (never innerHTML).
 (() => {
-  const $ = (id) => document.getElementById(id);
-  const form = $("upload-form"), input = $("file-input"), drop = $("drop-zone"), preview = $("preview");
-  const button = $("upload-button"), result = $("result"), status = $("status");
-  const predictionLine = $("prediction"), feedbackStatus = $("feedback-status");
-  const correctionForm = $("correction-form"), correctionSelect = $("correction-select");
-  let chosen = null, upload = null, events = null;
+  const form = document.getElementById('upload-form');
+  const dropZone = document.getElementById('drop-zone');
+  const dropHint = document.getElementById('drop-hint');
+  const fileInput = document.getElementById('file-input');
+  const preview = document.getElementById('preview');
+  const uploadButton = document.getElementById('upload-button');
+  const status = document.getElementById('status');
+  const result = document.getElementById('result');
+  const label = document.getElementById('label');
+  const confidence = document.getElementById('confidence');
+  const flagButton = document.getElementById('flag-button');
+  const correction = document.getElementById('correction');
+  const correctButton = document.getElementById('correct-button');
+  const feedbackStatus = document.getElementById('feedback-status');
 
-  fetch("/api/labels").then((r) => r.json()).then((labels) => {
-    for (const label of labels) {
-      const option = document.createElement("option");
-      option.value = label;
-      option.textContent = label;
-      correctionSelect.appendChild(option);
+  let chosen = null;
+  let upload = null; // {uploadId, statusUrl, eventsUrl, feedbackToken}
+  let events = null;
+
+  function say(element, text, kind) {
+    element.textContent = text;
+    element.className = kind || '';
+  }
+
+  // A problem JSON (RFC 9457) says what went wrong in "detail"; fall back to the status line.
+  async function problemText(response) {
+    try {
+      const problem = await response.json();
+      return problem.detail || problem.title || `${response.status} ${response.statusText}`;
+    } catch (e) {
+      return `${response.status} ${response.statusText}`;
     }
-  });
+  }
 
   function choose(file) {
     if (!file) return;
     chosen = file;
+    if (preview.src) URL.revokeObjectURL(preview.src);
     preview.src = URL.createObjectURL(file);
     preview.hidden = false;
-    $("drop-hint").textContent = file.name;
-    button.disabled = false;
+    dropHint.hidden = true;
+    uploadButton.disabled = false;
+    result.hidden = true;
+    say(status, `${file.name} (${Math.round(file.size / 1024)} KB) ready to upload.`);
   }
 
-  input.addEventListener("change", () => choose(input.files[0]));
-  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("dragging"); });
-  drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
-  drop.addEventListener("drop", (e) => {
+  fileInput.addEventListener('change', () => choose(fileInput.files[0]));
+  ['dragenter', 'dragover'].forEach(type => dropZone.addEventListener(type, e => {
     e.preventDefault();
-    drop.classList.remove("dragging");
-    choose(e.dataTransfer.files[0]);
-  });
+    dropZone.classList.add('dragging');
+  }));
+  ['dragleave', 'drop'].forEach(type => dropZone.addEventListener(type, e => {
+    e.preventDefault();
+    dropZone.classList.remove('dragging');
+  }));
+  dropZone.addEventListener('drop', e => choose(e.dataTransfer.files[0]));
 
-  function say(element, text, kind) {
-    element.textContent = text;
-    element.className = kind || "";
-  }
-
-  async function problemText(response) {
-    try {
-      const problem = await response.json();
-      return problem.detail || problem.title || response.statusText;
-    } catch (e) {
-      return response.status + " " + response.statusText;
-    }
-  }
-
-  form.addEventListener("submit", async (e) => {
+  form.addEventListener('submit', async e => {
     e.preventDefault();
     if (!chosen) return;
-    if (events) events.close();
-    button.disabled = true;
-    result.hidden = false;
-    predictionLine.hidden = true;
-    correctionForm.hidden = true;
-    say(feedbackStatus, "");
-    say(status, "Uploading…");
+    uploadButton.disabled = true;
+    result.hidden = true;
+    say(feedbackStatus, '');
+    say(status, 'Uploading…');
     const body = new FormData();
-    body.append("file", chosen);
-    const response = await fetch("/api/uploads", { method: "POST", body });
-    button.disabled = false;
-    if (response.status !== 202) {
-      say(status, await problemText(response), "error");
-      return;
+    body.append('file', chosen);
+    try {
+      const response = await fetch('/api/uploads', {method: 'POST', body});
+      if (response.status !== 202) {
+        say(status, `Upload refused: ${await problemText(response)}`, 'error');
+        return;
+      }
+      upload = await response.json();
+      say(status, 'Uploaded. Waiting for the model…');
+      listen(upload.eventsUrl);
+    } catch (err) {
+      say(status, `Upload failed: ${err.message}`, 'error');
+    } finally {
+      uploadButton.disabled = false;
     }
-    upload = await response.json();
-    say(status, "Uploaded. Classifying…");
-    events = new EventSource(upload.eventsUrl);
-    events.addEventListener("prediction", (message) => {
-      events.close();
-      show(JSON.parse(message.data).prediction);
-    });
-    events.onerror = () => {
-      // The stream ends after its one event; fall back to asking once if it ended without one.
-      events.close();
-      fetch(upload.statusUrl + "?wait=10s").then((r) => r.json()).then((s) => {
-        if (s.prediction) show(s.prediction);
-        else say(status, "Still classifying; refresh in a moment.", "");
-      });
-    };
   });
+
+  function listen(url) {
+    if (events) events.close();
+    events = new EventSource(url);
+    events.addEventListener('prediction', e => {
+      events.close();
+      show(JSON.parse(e.data).prediction);
+    });
+    // EventSource reconnects by itself after a timeout; only a closed stream is worth telling.
+    events.onerror = () => {
+      if (events.readyState === EventSource.CLOSED) say(status, 'Lost the connection while waiting for the prediction.', 'error');
+    };
+  }
 
   function show(prediction) {
-    if (!prediction) return;
-    say(status, "");
-    $("predicted-label").textContent = prediction.label;
-    $("predicted-confidence").textContent = (prediction.confidence * 100).toFixed(1) + "% confident";
-    predictionLine.hidden = false;
-    correctionForm.hidden = false;
-    correctionSelect.value = prediction.label;
+    label.textContent = prediction.label;
+    confidence.textContent = `${(prediction.confidence * 100).toFixed(1)}% confident`;
+    say(status, '');
+    result.hidden = false;
   }
 
-  async function sendFeedback(path, body, done) {
-    const response = await fetch(upload.statusUrl + path, {
-      method: "POST",
-      headers: { "X-Feedback-Token": upload.feedbackToken, "Content-Type": "application/json" },
-      body: body ? JSON.stringify(body) : null,
-    });
-    if (response.status === 202) say(feedbackStatus, done, "ok");
-    else say(feedbackStatus, await problemText(response), "error");
+  async function sendFeedback(path, payload, doneText) {
+    if (!upload) return;
+    say(feedbackStatus, 'Sending…');
+    try {
+      const response = await fetch(`${upload.statusUrl}/${path}`, {
+        method: 'POST',
+        headers: {'Content-Type': 'application/json', 'X-Feedback-Token': upload.feedbackToken},
+        body: JSON.stringify(payload),
+      });
+      if (response.status === 202) {
+        say(feedbackStatus, doneText, 'ok');
+      } else {
+        say(feedbackStatus, `Not recorded: ${await problemText(response)}`, 'error');
+      }
+    } catch (err) {
+      say(feedbackStatus, `Not recorded: ${err.message}`, 'error');
+    }
   }
 
-  $("flag-button").addEventListener("click", () =>
-    sendFeedback("/flag", null, "Thanks — we will have a person look at this photo."));
-  correctionForm.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const label = correctionSelect.value;
-    sendFeedback("/correction", { label }, "Thanks — recorded “" + label + "” as the right class.");
-  });
+  flagButton.addEventListener('click', () =>
+    sendFeedback('flag', {}, 'Thanks, we flagged this prediction as wrong.'));
+  correctButton.addEventListener('click', () =>
+    sendFeedback('correction', {label: correction.value}, `Thanks, we recorded "${correction.value}" as the right class.`));
+
+  fetch('/api/labels')
+    .then(response => response.json())
+    .then(body => body.labels.forEach(name => {
+      const option = document.createElement('option');
+      option.value = name;
+      option.textContent = name;
+      correction.appendChild(option);
+    }))
+    .catch(() => say(feedbackStatus, 'Could not load the list of classes.', 'error'));
 })();

@@ -95,7 +95,7 @@ class LoopEndToEndIT {
 
         String someId = predictions.get(3).uploadId();
         JsonNode status = get("/api/uploads/" + someId + "?wait=5s");
-        assertThat(status.path("status").asString()).isEqualTo("predicted");
+        assertThat(status.path("state").asString()).isEqualTo("predicted");
         assertThat(status.path("prediction").path("label").asString()).isEqualTo(predictions.get(3).label());
 
         HttpResponse<String> bad = uploadMultipart("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg");

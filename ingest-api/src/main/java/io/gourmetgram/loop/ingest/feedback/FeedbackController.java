@@ -1,143 +1,169 @@
 package io.gourmetgram.loop.ingest.feedback;
 
 import io.gourmetgram.loop.events.ClientInfo;
-import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
+import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.ingest.kafka.EventNotPublishedException;
 import io.gourmetgram.loop.ingest.kafka.EventPublisher;
+import io.gourmetgram.loop.ingest.labels.ModelLabels;
 import io.gourmetgram.loop.ingest.problem.ApiProblem;
-import io.gourmetgram.loop.ingest.view.UploadStatus;
+import io.gourmetgram.loop.ingest.problem.ProblemType;
+import io.gourmetgram.loop.ingest.view.KnownUpload;
 import io.gourmetgram.loop.ingest.view.UploadView;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
-import org.springframework.http.HttpStatus;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The uploader's verdict on a prediction: "this is wrong" (flag) or "it is X" (correction), each
- * authorized by the upload's feedback token and published as a {@code feedback} event.
+ * The uploader's verdict on a prediction: "this is wrong" (flag) or "this is X" (correction).
+ * Authorized by the upload's feedback token; every accepted call becomes one {@code Feedback} event.
  */
 @RestController
-public class FeedbackController {
+class FeedbackController {
 
     static final String TOKEN_HEADER = "X-Feedback-Token";
-    private static final int MAX_BODY_CHARS = 1024;
+    private static final Logger log = LoggerFactory.getLogger(FeedbackController.class);
+    private static final int MAX_USER_AGENT = 256;
 
     private final UploadView view;
     private final ModelLabels labels;
     private final EventPublisher publisher;
-    private final MeterRegistry registry;
-    private final Clock clock = Clock.systemUTC();
+    private final JsonMapper json;
+    private final FeedbackProperties properties;
+    private final Clock clock;
+    private final MeterRegistry meters;
 
-    public FeedbackController(UploadView view, ModelLabels labels, EventPublisher publisher, MeterRegistry registry) {
+    FeedbackController(UploadView view, ModelLabels labels, EventPublisher publisher, JsonMapper json,
+                       FeedbackProperties properties, Clock clock, MeterRegistry meters) {
         this.view = view;
         this.labels = labels;
         this.publisher = publisher;
-        this.registry = registry;
+        this.json = json;
+        this.properties = properties;
+        this.clock = clock;
+        this.meters = meters;
     }
 
-    public record Correction(String label) {
-    }
-
-    public record FeedbackAccepted(String uploadId, String kind, String label) {
-    }
-
-    @GetMapping("/api/labels")
-    public List<String> labels() {
-        return labels.all();
-    }
-
+    /** Body optional; if present it must be a JSON object (its content is not used). */
     @PostMapping("/api/uploads/{id}/flag")
-    public ResponseEntity<FeedbackAccepted> flag(@PathVariable String id,
-                                                 @RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                                 HttpServletRequest request) {
-        authorize(id, token);
-        return publish(new Feedback(id, FeedbackKind.FLAG, null, clock.instant(), client(request)));
+    ResponseEntity<FeedbackReceipt> flag(@PathVariable String id, @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+                                         HttpServletRequest request) throws IOException {
+        return record(FeedbackKind.FLAG, id, token, request);
     }
 
+    /** Body {@code {"label": "<one of GET /api/labels>"}}. */
     @PostMapping("/api/uploads/{id}/correction")
-    public ResponseEntity<FeedbackAccepted> correct(@PathVariable String id,
-                                                    @RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                                    @RequestBody(required = false) String body,
-                                                    HttpServletRequest request) {
-        authorize(id, token);
-        String label = parseLabel(body);
-        if (!labels.contains(label)) {
-            throw rejected("unknown_label", new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown label",
-                    "'" + label + "' is not one of the model's labels: " + String.join(", ", labels.all()) + ".",
-                    Map.of("validLabels", labels.all())));
-        }
-        return publish(new Feedback(id, FeedbackKind.CORRECTION, label, clock.instant(), client(request)));
+    ResponseEntity<FeedbackReceipt> correct(@PathVariable String id, @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+                                            HttpServletRequest request) throws IOException {
+        return record(FeedbackKind.CORRECTION, id, token, request);
     }
 
-    private void authorize(String uploadId, String token) {
-        if (token == null || token.isBlank()) {
-            throw rejected("missing_token", new ApiProblem(HttpStatus.FORBIDDEN, "Feedback token required",
-                    "Send the feedbackToken you received when uploading, in the " + TOKEN_HEADER + " header."));
-        }
-        UploadStatus status = view.find(uploadId).orElse(null);
-        if (status == null) {
-            throw rejected("unknown_upload", ApiProblem.notFound(uploadId));
-        }
-        if (!FeedbackToken.matches(token, status.upload().feedbackTokenSha256())) {
-            throw rejected("wrong_token", new ApiProblem(HttpStatus.FORBIDDEN, "Wrong feedback token",
-                    "This feedback token does not belong to upload '" + uploadId + "'."));
-        }
-    }
-
-    private String parseLabel(String body) {
-        if (body == null || body.isBlank()) {
-            throw rejected("malformed", new ApiProblem(HttpStatus.BAD_REQUEST, "Missing correction",
-                    "Send a JSON body like {\"label\": \"Rice\"}."));
-        }
-        if (body.length() > MAX_BODY_CHARS) {
-            throw rejected("too_long", new ApiProblem(HttpStatus.BAD_REQUEST, "Correction too long",
-                    "The body has " + body.length() + " characters; a correction is at most " + MAX_BODY_CHARS + "."));
-        }
+    private ResponseEntity<FeedbackReceipt> record(FeedbackKind kind, String id, String token, HttpServletRequest request)
+            throws IOException {
         try {
-            Correction correction = EventJson.mapper().readValue(body, Correction.class);
-            if (correction == null || correction.label() == null || correction.label().isBlank()) {
-                throw new IllegalArgumentException("no label");
-            }
-            return correction.label();
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw rejected("malformed", new ApiProblem(HttpStatus.BAD_REQUEST, "Malformed correction",
-                    "Send a JSON body like {\"label\": \"Rice\"}."));
+            authorize(id, token);
+            String label = readLabel(kind, request);
+            Feedback feedback = new Feedback(id, kind, label, clock.instant(), clientOf(request));
+            publish(feedback);
+            count(kind, "accepted", "none");
+            log.info("Recorded {} for upload {}{}", kind, id, label == null ? "" : " (label " + label + ")");
+            return ResponseEntity.accepted().body(new FeedbackReceipt(id, kind, label, feedback.at()));
+        } catch (ApiProblem problem) {
+            count(kind, "rejected", problem.problemType().name().toLowerCase(Locale.ROOT));
+            throw problem;
         }
     }
 
-    private ResponseEntity<FeedbackAccepted> publish(Feedback feedback) {
+    private void authorize(String id, String token) {
+        Upload upload = view.find(id).map(KnownUpload::upload).orElseThrow(() -> new ApiProblem(ProblemType.UPLOAD_NOT_FOUND,
+                "No upload with id " + id + " is known here, so there is nothing to give feedback on.").with("uploadId", id));
+        if (token == null || token.isBlank()) {
+            throw new ApiProblem(ProblemType.FEEDBACK_FORBIDDEN, "Send the feedback token you received with the upload"
+                    + " in the " + TOKEN_HEADER + " header.");
+        }
+        if (!FeedbackToken.matches(token, upload.feedbackTokenSha256())) {
+            throw new ApiProblem(ProblemType.FEEDBACK_FORBIDDEN, "The " + TOKEN_HEADER + " header does not match this"
+                    + " upload's feedback token. Only the person who uploaded the photo can give feedback on it.");
+        }
+    }
+
+    /** The corrected label for a correction, null for a flag; the body is read with a hard size limit. */
+    private String readLabel(FeedbackKind kind, HttpServletRequest request) throws IOException {
+        int max = Math.toIntExact(properties.maxBodySize().toBytes());
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(max + 1);
+        }
+        if (body.length > max) {
+            throw malformed("The body is longer than " + max + " bytes; feedback is a JSON object like {\"label\": \"Soup\"}.");
+        }
+        if (kind == FeedbackKind.FLAG && body.length == 0) {
+            return null;
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            throw malformed("The body is not valid JSON (" + e.getOriginalMessage() + "). Send {\"label\": \"Soup\"}.");
+        }
+        if (root == null || !root.isObject()) {
+            throw malformed("The body must be a JSON object such as {\"label\": \"Soup\"}.");
+        }
+        if (kind == FeedbackKind.FLAG) {
+            return null;
+        }
+        JsonNode label = root.get("label");
+        if (label == null || !label.isString() || label.asString().isBlank()) {
+            throw malformed("A correction needs a \"label\" string, e.g. {\"label\": \"Soup\"}.");
+        }
+        if (!labels.contains(label.asString())) {
+            throw new ApiProblem(ProblemType.UNKNOWN_LABEL, "\"" + label.asString() + "\" is not one of the model's labels."
+                    + " Valid labels: " + String.join(", ", labels.labels()) + ".")
+                    .with("validLabels", labels.labels());
+        }
+        return label.asString();
+    }
+
+    private void publish(Feedback feedback) {
         try {
             publisher.publish(Topics.FEEDBACK, feedback.uploadId(), feedback);
-        } catch (EventPublisher.PublishFailedException e) {
-            throw rejected("kafka_unavailable", new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Feedback queue unavailable",
-                    "We could not record your feedback right now; please try again in a moment."));
+        } catch (EventNotPublishedException e) {
+            log.warn("Refusing {} for upload {}: {}", feedback.kind(), feedback.uploadId(), e.getMessage());
+            throw new ApiProblem(ProblemType.EVENT_LOG_UNAVAILABLE,
+                    "Your feedback could not be recorded right now; please try again in a moment.", e)
+                    .retryAfterSeconds(5);
         }
-        Counter.builder("gourmetgram.ingest.feedback.accepted").tag("kind", feedback.kind().name().toLowerCase())
-                .description("Feedback calls accepted").register(registry).increment();
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new FeedbackAccepted(feedback.uploadId(),
-                feedback.kind().name().toLowerCase(), feedback.correctedLabel()));
     }
 
-    private ApiProblem rejected(String reason, ApiProblem problem) {
-        Counter.builder("gourmetgram.ingest.feedback.rejected").tag("reason", reason)
-                .description("Feedback calls refused, by reason").register(registry).increment();
-        return problem;
+    private static ClientInfo clientOf(HttpServletRequest request) {
+        String agent = request.getHeader(HttpHeaders.USER_AGENT);
+        if (agent != null && agent.length() > MAX_USER_AGENT) {
+            agent = agent.substring(0, MAX_USER_AGENT);
+        }
+        return new ClientInfo(agent, request.getRemoteAddr());
     }
 
-    private static ClientInfo client(HttpServletRequest request) {
-        return new ClientInfo(request.getHeader("User-Agent"), request.getRemoteAddr());
+    private static ApiProblem malformed(String detail) {
+        return new ApiProblem(ProblemType.MALFORMED_FEEDBACK, detail);
+    }
+
+    private void count(FeedbackKind kind, String outcome, String reason) {
+        meters.counter("ingest.feedback", "kind", kind.name().toLowerCase(Locale.ROOT), "outcome", outcome, "reason", reason).increment();
     }
 }

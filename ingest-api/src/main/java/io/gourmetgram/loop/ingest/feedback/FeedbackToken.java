@@ -8,46 +8,51 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The per-upload secret that authorizes flag and correction calls. Only the uploader gets the
- * token; the system keeps its SHA-256 (a hash suffices: the token has 256 random bits, so there is
- * nothing to brute-force).
+ * The per-upload secret that authorizes feedback. Only the uploader ever sees the token; events and
+ * the view keep its SHA-256, so a leaked topic does not let anyone flag or correct someone's photo.
+ *
+ * @param value the token as given to the uploader (43 characters of base64url)
  */
-public final class FeedbackToken {
+public record FeedbackToken(String value) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int BYTES = 32;
 
-    private FeedbackToken() {
+    public static FeedbackToken issue() {
+        byte[] secret = new byte[BYTES];
+        RANDOM.nextBytes(secret);
+        return new FeedbackToken(Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
     }
 
-    public static String generate() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /** Hex SHA-256 of the token, as stored in the {@code Upload} event. */
+    public String sha256Hex() {
+        return HexFormat.of().formatHex(digest(value));
     }
 
-    public static String sha256Hex(String token) {
-        return HexFormat.of().formatHex(digest(token));
-    }
-
-    /** Constant-time comparison of the presented token's hash with the stored one. */
-    public static boolean matches(String presented, String storedSha256Hex) {
-        if (presented == null || storedSha256Hex == null) {
+    /** Whether {@code presented} is the token whose hash is {@code expectedSha256Hex}, compared in constant time. */
+    public static boolean matches(String presented, String expectedSha256Hex) {
+        if (presented == null || expectedSha256Hex == null) {
             return false;
         }
-        byte[] stored;
+        byte[] expected;
         try {
-            stored = HexFormat.of().parseHex(storedSha256Hex);
+            expected = HexFormat.of().parseHex(expectedSha256Hex);
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(digest(presented), stored);
+        return MessageDigest.isEqual(digest(presented), expected);
     }
 
-    private static byte[] digest(String token) {
+    private static byte[] digest(String text) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "FeedbackToken[redacted]";
     }
 }

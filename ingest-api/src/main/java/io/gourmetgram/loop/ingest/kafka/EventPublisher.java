@@ -1,47 +1,51 @@
 package io.gourmetgram.loop.ingest.kafka;
 
 import io.gourmetgram.loop.events.topics.TopicSpec;
-import io.gourmetgram.loop.ingest.config.IngestProperties;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.springframework.stereotype.Component;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 
 /**
- * Publishes events keyed by upload id and waits for the broker's acknowledgement (idempotent
- * producer, acks=all), so a 202 means the event is durably in Kafka.
+ * Publishes one event and waits for the broker's acknowledgement (idempotent producer, acks=all), so
+ * the caller only answers success once the event is durable.
  */
-@Component
 public class EventPublisher {
 
-    private final Producer<byte[], byte[]> producer;
-    private final long timeoutMillis;
+    /** Slack on top of the producer's own delivery timeout, which normally completes the future first. */
+    private static final Duration GRACE = Duration.ofSeconds(1);
 
-    public EventPublisher(Producer<byte[], byte[]> producer, IngestProperties properties) {
+    private final Producer<byte[], byte[]> producer;
+    private final Duration ackWait;
+
+    public EventPublisher(Producer<byte[], byte[]> producer, Duration deliveryTimeout) {
         this.producer = producer;
-        this.timeoutMillis = properties.publishTimeout().toMillis();
+        this.ackWait = deliveryTimeout.plus(GRACE);
     }
 
-    /** @throws PublishFailedException when Kafka did not acknowledge in time */
-    public <V> void publish(TopicSpec<V> topic, String uploadId, V event) {
+    /** Sends {@code value} keyed by {@code key} and returns once acknowledged; throws otherwise. */
+    public <V> RecordMetadata publish(TopicSpec<V> topic, String key, V value) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(),
+                key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serialize(topic.name(), value));
         try {
-            producer.send(new ProducerRecord<>(topic.name(), uploadId.getBytes(StandardCharsets.UTF_8),
-                    topic.valueSerde().serialize(topic.name(), event))).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return producer.send(record).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new EventNotPublishedException("Kafka did not take the " + topic.name() + " event for " + key + ": "
+                    + e.getCause().getMessage(), false, e.getCause());
+        } catch (KafkaException e) {
+            throw new EventNotPublishedException("Could not send the " + topic.name() + " event for " + key + ": "
+                    + e.getMessage(), false, e);
+        } catch (TimeoutException e) {
+            throw new EventNotPublishedException("No acknowledgement from Kafka for the " + topic.name() + " event for "
+                    + key + " within " + ackWait.toSeconds() + " s", true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PublishFailedException(topic.name(), e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw new PublishFailedException(topic.name(), e);
-        }
-    }
-
-    public static final class PublishFailedException extends RuntimeException {
-        PublishFailedException(String topic, Throwable cause) {
-            super("Kafka did not acknowledge the event on '" + topic + "': "
-                    + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()), cause);
+            throw new EventNotPublishedException("Interrupted while publishing the " + topic.name() + " event for " + key, true, e);
         }
     }
 }

@@ -1,44 +1,39 @@
 package io.gourmetgram.loop.ingest.problem;
 
-import java.util.Map;
-import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
 
-/**
- * An error a client caused or must know about, answered as RFC 9457 problem JSON.
- *
- * @param extensions extra members of the problem object (e.g. the valid labels)
- */
-public class ApiProblem extends RuntimeException {
+/** An error this API reports to the client as problem JSON; thrown by any concern, rendered by {@link ProblemHandler}. */
+public class ApiProblem extends ErrorResponseException {
 
-    private final HttpStatus status;
-    private final String title;
-    private final Map<String, Object> extensions;
+    private final ProblemType problemType;
 
-    public ApiProblem(HttpStatus status, String title, String detail) {
-        this(status, title, detail, Map.of());
+    public ApiProblem(ProblemType type, String detail) {
+        this(type, detail, null);
     }
 
-    public ApiProblem(HttpStatus status, String title, String detail, Map<String, Object> extensions) {
-        super(detail);
-        this.status = status;
-        this.title = title;
-        this.extensions = extensions;
+    public ApiProblem(ProblemType type, String detail, Throwable cause) {
+        super(type.status(), type.detail(detail), cause);
+        this.problemType = type;
     }
 
-    public HttpStatus status() {
-        return status;
+    public ProblemType problemType() {
+        return problemType;
     }
 
-    public String title() {
-        return title;
+    /** Adds an extension member (RFC 9457 §3.2) such as the limit that was exceeded. */
+    public ApiProblem with(String member, Object value) {
+        getBody().setProperty(member, value);
+        return this;
     }
 
-    public Map<String, Object> extensions() {
-        return extensions;
+    /** Tells the client when trying again makes sense (for 503s). */
+    public ApiProblem retryAfterSeconds(long seconds) {
+        getHeaders().set("Retry-After", Long.toString(seconds));
+        return this;
     }
 
-    public static ApiProblem notFound(String uploadId) {
-        return new ApiProblem(HttpStatus.NOT_FOUND, "Upload not found",
-                "No upload with id '" + uploadId + "' is known here (ids are shown in the answer to POST /api/uploads).");
+    @Override
+    public String getMessage() {
+        return problemType + ": " + getBody().getDetail();
     }
 }

@@ -1,0 +1,77 @@
+package io.gourmetgram.loop.ingest.image;
+
+import io.gourmetgram.loop.ingest.problem.ApiProblem;
+import io.gourmetgram.loop.ingest.problem.ProblemType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Checks an uploaded photo before anything is stored: its format from the magic bytes, and its pixel
+ * count from the header alone. A decompression bomb (a small file claiming a huge canvas) is refused
+ * without ever allocating its pixels.
+ */
+public final class ImageInspector {
+
+    private final long maxPixels;
+
+    public ImageInspector(long maxPixels) {
+        this.maxPixels = maxPixels;
+        // Servlet containers may initialise ImageIO before our jars are visible; twelvemonkeys asks for a rescan.
+        ImageIO.scanForPlugins();
+        for (ImageFormat format : ImageFormat.values()) {
+            if (!ImageIO.getImageReadersByMIMEType(format.mediaType()).hasNext()) {
+                throw new IllegalStateException("No ImageIO reader for " + format.mediaType()
+                        + " on the classpath; the twelvemonkeys imageio-jpeg/-webp jars are missing");
+            }
+        }
+    }
+
+    public InspectedImage inspect(byte[] bytes) {
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ApiProblem(ProblemType.UNSUPPORTED_IMAGE_TYPE,
+                "This is not a JPEG, PNG or WebP image (its first bytes are " + leadingBytes(bytes)
+                        + "). The file name and the declared content type are not trusted; only the content counts.")
+                .with("supportedTypes", Arrays.stream(ImageFormat.values()).map(ImageFormat::mediaType).toList()));
+        InspectedImage image = readHeader(format, bytes);
+        if (image.pixels() > maxPixels) {
+            throw new ApiProblem(ProblemType.TOO_MANY_PIXELS, String.format(Locale.ROOT,
+                    "The photo is %d x %d = %.1f megapixels; at most %.1f megapixels are accepted. Scale it down and try again.",
+                    image.width(), image.height(), image.pixels() / 1e6, maxPixels / 1e6))
+                    .with("width", image.width()).with("height", image.height()).with("maxPixels", maxPixels);
+        }
+        return image;
+    }
+
+    private static InspectedImage readHeader(ImageFormat format, byte[] bytes) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(format.mediaType());
+        ImageReader reader = readers.next();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                throw new IOException("header gives a size of " + width + " x " + height);
+            }
+            return new InspectedImage(format, width, height);
+        } catch (IOException | RuntimeException e) {
+            throw new ApiProblem(ProblemType.UNREADABLE_IMAGE, "The file starts like a " + format.mediaType()
+                    + " image but its header cannot be read (" + e.getMessage() + "). The file may be truncated or corrupt.", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static String leadingBytes(byte[] bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            hex.append(i == 0 ? "" : " ").append(String.format("%02X", bytes[i]));
+        }
+        return hex.isEmpty() ? "absent" : hex.toString();
+    }
+}

@@ -1,0 +1,64 @@
+package io.gourmetgram.loop.ingest.storage;
+
+import io.gourmetgram.loop.events.ObjectRef;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import java.io.ByteArrayInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The photo bucket, through the MinIO client (S3 protocol). */
+public class ObjectStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
+
+    private final MinioClient client;
+    private final String bucket;
+    private final String endpoint;
+
+    public ObjectStore(MinioClient client, String endpoint, String bucket) {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.bucket = bucket;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Creates the bucket if it is missing; called once at startup so the first upload does not pay for it. */
+    public void ensureBucket() {
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                log.info("Created bucket {} at {}", bucket, endpoint);
+            }
+        } catch (Exception e) {
+            throw new ObjectStoreException("Cannot reach or prepare bucket '" + bucket + "' at " + endpoint
+                    + " (check S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY): " + e.getMessage(), e);
+        }
+    }
+
+    public ObjectRef put(String key, byte[] bytes, String contentType) {
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                    .contentType(contentType)
+                    .build());
+            return new ObjectRef(bucket, key);
+        } catch (Exception e) {
+            throw new ObjectStoreException("Could not write " + bucket + "/" + key + " to " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void delete(ObjectRef object) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(object.bucket()).object(object.key()).build());
+        } catch (Exception e) {
+            throw new ObjectStoreException("Could not delete " + object.bucket() + "/" + object.key() + ": " + e.getMessage(), e);
+        }
+    }
+}

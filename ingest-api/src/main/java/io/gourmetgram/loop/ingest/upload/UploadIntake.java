@@ -1,0 +1,179 @@
+package io.gourmetgram.loop.ingest.upload;
+
+import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.events.Upload;
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.ingest.feedback.FeedbackToken;
+import io.gourmetgram.loop.ingest.image.ImageInspector;
+import io.gourmetgram.loop.ingest.image.InspectedImage;
+import io.gourmetgram.loop.ingest.kafka.EventNotPublishedException;
+import io.gourmetgram.loop.ingest.kafka.EventPublisher;
+import io.gourmetgram.loop.ingest.problem.ApiProblem;
+import io.gourmetgram.loop.ingest.problem.ProblemType;
+import io.gourmetgram.loop.ingest.storage.ObjectStore;
+import io.gourmetgram.loop.ingest.storage.ObjectStoreException;
+import io.gourmetgram.loop.ingest.view.UploadView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Accepts a photo: checks it, stores its bytes, then publishes its {@code Upload} event. The order
+ * is the guarantee: an event is only ever published for an object that exists, and when publishing
+ * fails the object is deleted again, so a 503 leaves nothing behind.
+ */
+@Service
+public class UploadIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadIntake.class);
+    private static final DateTimeFormatter KEY_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final long RETRY_AFTER_SECONDS = 5;
+
+    private final UploadLimits limits;
+    private final ImageInspector inspector;
+    private final ObjectStore store;
+    private final EventPublisher publisher;
+    private final UploadView view;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final Counter accepted;
+    private final DistributionSummary acceptedBytes;
+    private final Timer storeLatency;
+    private final Timer publishLatency;
+
+    public UploadIntake(UploadLimits limits, ObjectStore store, EventPublisher publisher, UploadView view,
+                        Clock clock, MeterRegistry meters) {
+        this.limits = limits;
+        this.inspector = new ImageInspector(limits.maxPixels());
+        this.store = store;
+        this.publisher = publisher;
+        this.view = view;
+        this.clock = clock;
+        this.meters = meters;
+        this.accepted = Counter.builder("ingest.uploads.accepted").description("Photos stored and published").register(meters);
+        this.acceptedBytes = DistributionSummary.builder("ingest.uploads.bytes").baseUnit("bytes")
+                .description("Size of accepted photos").register(meters);
+        this.storeLatency = Timer.builder("ingest.uploads.store").description("Time to write a photo to the object store")
+                .register(meters);
+        this.publishLatency = Timer.builder("ingest.uploads.publish")
+                .description("Time until Kafka acknowledged an Upload event").register(meters);
+    }
+
+    /**
+     * Reads and accepts a photo sent as a request body or multipart part.
+     *
+     * @param declaredLength the length the client announced, or -1; used to refuse early without reading
+     */
+    public UploadReceipt accept(InputStream body, long declaredLength) throws IOException {
+        try {
+            long max = limits.maxBytes().toBytes();
+            if (declaredLength > max) {
+                throw tooLarge(declaredLength);
+            }
+            byte[] bytes = body.readNBytes(Math.toIntExact(max + 1));
+            if (bytes.length > max) {
+                throw tooLarge(-1);
+            }
+            if (bytes.length == 0) {
+                throw new ApiProblem(ProblemType.NO_PHOTO, "The request body is empty. Send the photo as the multipart"
+                        + " form field 'file' (curl -F file=@photo.jpg) or as the raw body (curl --data-binary @photo.jpg"
+                        + " -H 'Content-Type: image/jpeg').");
+            }
+            return accept(bytes);
+        } catch (ApiProblem problem) {
+            meters.counter("ingest.uploads.rejected", "reason", problem.problemType().name().toLowerCase(Locale.ROOT)).increment();
+            throw problem;
+        }
+    }
+
+    private UploadReceipt accept(byte[] bytes) {
+        InspectedImage image = inspector.inspect(bytes);
+        String uploadId = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        String key = KEY_DATE.format(now) + "/" + uploadId + "." + image.format().extension();
+        String contentType = image.format().mediaType();
+
+        ObjectRef object;
+        try {
+            object = storeLatency.record(() -> store.put(key, bytes, contentType));
+        } catch (ObjectStoreException e) {
+            log.warn("Refusing upload {}: {}", uploadId, e.getMessage());
+            throw new ApiProblem(ProblemType.OBJECT_STORE_UNAVAILABLE,
+                    "The photo could not be stored right now. Nothing was kept; please try again in a moment.", e)
+                    .retryAfterSeconds(RETRY_AFTER_SECONDS);
+        }
+
+        FeedbackToken token = FeedbackToken.issue();
+        Upload upload = new Upload(uploadId, object, contentType, bytes.length, sha256Hex(bytes),
+                image.width(), image.height(), token.sha256Hex(), now);
+        try {
+            publishLatency.record(() -> publisher.publish(Topics.UPLOADS, uploadId, upload));
+        } catch (EventNotPublishedException e) {
+            log.warn("Refusing upload {}: {}", uploadId, e.getMessage());
+            discardOrphan(object, e);
+            throw new ApiProblem(ProblemType.EVENT_LOG_UNAVAILABLE,
+                    "The photo could not be queued for classification right now. Nothing was kept; please try again in a moment.", e)
+                    .retryAfterSeconds(RETRY_AFTER_SECONDS);
+        }
+
+        view.recordUpload(upload);
+        accepted.increment();
+        acceptedBytes.record(bytes.length);
+        log.info("Accepted upload {}: {} {}x{}, {} bytes, stored as {}/{}", uploadId, contentType, image.width(),
+                image.height(), bytes.length, object.bucket(), object.key());
+        return new UploadReceipt(uploadId, "/api/uploads/" + uploadId, "/api/uploads/" + uploadId + "/events", token.value());
+    }
+
+    /** Removes the object of an upload whose event was not published, unless the event may still appear. */
+    private void discardOrphan(ObjectRef object, EventNotPublishedException cause) {
+        if (cause.outcomeUnknown()) {
+            // The event may still be written; deleting would leave an event without its object.
+            log.error("Kept object {}/{}: Kafka did not say whether its Upload event was written; delete it if no"
+                    + " event for it appears", object.bucket(), object.key());
+            orphans("kept");
+            return;
+        }
+        try {
+            store.delete(object);
+            orphans("deleted");
+        } catch (ObjectStoreException e) {
+            log.error("Orphaned object {}/{} has no Upload event and could not be deleted; delete it by hand: {}",
+                    object.bucket(), object.key(), e.getMessage());
+            orphans("delete_failed");
+        }
+    }
+
+    private void orphans(String outcome) {
+        meters.counter("ingest.uploads.orphans", "outcome", outcome).increment();
+    }
+
+    private ApiProblem tooLarge(long size) {
+        long max = limits.maxBytes().toBytes();
+        return new ApiProblem(ProblemType.PHOTO_TOO_LARGE, "The photo is larger than the limit of " + limits.maxBytes()
+                + (size > 0 ? " (it is " + size + " bytes)" : "") + ". Send a smaller or more compressed photo.")
+                .with("maxBytes", max);
+    }
+
+    private static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.gourmetgram.loop.ingest.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gourmetgram.loop.ingest.problem.ApiProblem;
+import io.gourmetgram.loop.ingest.problem.ProblemType;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ImageInspectorTest {
+
+    private static final long FORTY_MEGAPIXELS = 40_000_000;
+    private final ImageInspector inspector = new ImageInspector(FORTY_MEGAPIXELS);
+
+    @Test
+    void readsTheSizeOfARealPhotoFromItsHeader() throws Exception {
+        byte[] jpeg = SamplePhotos.bytes(SamplePhotos.smallSharedJpeg());
+        BufferedImage decoded = ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+
+        InspectedImage image = inspector.inspect(jpeg);
+
+        assertThat(image.format()).isEqualTo(ImageFormat.JPEG);
+        assertThat(image.width()).isEqualTo(decoded.getWidth());
+        assertThat(image.height()).isEqualTo(decoded.getHeight());
+    }
+
+    @Test
+    void readsPngAndWebpHeaders() {
+        assertThat(inspector.inspect(SamplePhotos.png(640, 480))).isEqualTo(new InspectedImage(ImageFormat.PNG, 640, 480));
+        assertThat(inspector.inspect(SamplePhotos.webpLosslessHeader(300, 200)))
+                .isEqualTo(new InspectedImage(ImageFormat.WEBP, 300, 200));
+    }
+
+    @Test
+    void refusesAHeaderClaimingTooManyPixelsWithoutDecodingIt() {
+        // 10000 x 10000 = 100 MP in a 33-byte file: decoding would need 300 MB; the header is enough to say no.
+        assertThatThrownBy(() -> inspector.inspect(SamplePhotos.pngHeaderClaiming(10_000, 10_000)))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> {
+                    assertThat(problem.problemType()).isEqualTo(ProblemType.TOO_MANY_PIXELS);
+                    assertThat(problem.getBody().getDetail()).contains("10000 x 10000", "100.0 megapixels", "40.0");
+                    assertThat(problem.getBody().getProperties()).containsEntry("maxPixels", FORTY_MEGAPIXELS);
+                });
+    }
+
+    @Test
+    void acceptsExactlyTheLimit() {
+        assertThat(new ImageInspector(640 * 480).inspect(SamplePhotos.png(640, 480)).pixels()).isEqualTo(640 * 480);
+    }
+
+    @Test
+    void aTruncatedHeaderIsUnreadableNotAServerError() {
+        byte[] truncated = Arrays.copyOf(SamplePhotos.pngHeaderClaiming(100, 100), 12);
+
+        assertThatThrownBy(() -> inspector.inspect(truncated))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> {
+                    assertThat(problem.problemType()).isEqualTo(ProblemType.UNREADABLE_IMAGE);
+                    assertThat(problem.getBody().getDetail()).contains("image/png", "truncated or corrupt");
+                });
+    }
+
+    @Test
+    void unknownBytesAreAnUnsupportedTypeNamingWhatIsAccepted() {
+        assertThatThrownBy(() -> inspector.inspect("just some text".getBytes()))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> {
+                    assertThat(problem.problemType()).isEqualTo(ProblemType.UNSUPPORTED_IMAGE_TYPE);
+                    assertThat(problem.getBody().getDetail()).contains("not a JPEG, PNG or WebP", "6A 75 73 74");
+                });
+    }
+}

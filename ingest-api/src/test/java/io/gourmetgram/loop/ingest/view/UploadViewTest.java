@@ -1,0 +1,93 @@
+package io.gourmetgram.loop.ingest.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.events.Prediction;
+import io.gourmetgram.loop.events.ScoredLabel;
+import io.gourmetgram.loop.events.Upload;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UploadViewTest {
+
+    private final List<Prediction> delivered = new ArrayList<>();
+    private final UploadView view = new UploadView(2, Runnable::run);
+
+    @Test
+    void knowsAnUploadAndLaterItsPrediction() {
+        view.recordUpload(upload("a"));
+        assertThat(view.find("a")).hasValueSatisfying(known -> assertThat(known.prediction()).isNull());
+
+        view.recordPrediction(prediction("a"));
+
+        assertThat(view.find("a")).hasValueSatisfying(known -> assertThat(known.prediction().label()).isEqualTo("Soup"));
+    }
+
+    @Test
+    void aPredictionThatArrivesFirstIsKeptForItsUpload() {
+        view.recordPrediction(prediction("a"));
+        assertThat(view.find("a")).as("a prediction alone is not an upload").isEmpty();
+
+        view.recordUpload(upload("a"));
+
+        assertThat(view.find("a")).hasValueSatisfying(known -> assertThat(known.prediction()).isNotNull());
+    }
+
+    @Test
+    void evictsTheLeastRecentlyUsedUploadBeyondItsSize() {
+        view.recordUpload(upload("a"));
+        view.recordUpload(upload("b"));
+        view.find("a");
+        view.recordUpload(upload("c"));
+
+        assertThat(view.size()).isEqualTo(2);
+        assertThat(view.find("b")).isEmpty();
+        assertThat(view.find("a")).isPresent();
+        assertThat(view.find("c")).isPresent();
+    }
+
+    @Test
+    void tellsAWaitingRequestOnceWhenThePredictionArrives() {
+        view.recordUpload(upload("a"));
+        view.onPrediction("a", delivered::add);
+
+        view.recordPrediction(prediction("a"));
+        view.recordPrediction(prediction("a"));
+
+        assertThat(delivered).hasSize(1);
+    }
+
+    @Test
+    void answersAtOnceWhenThePredictionIsAlreadyKnown() {
+        view.recordUpload(upload("a"));
+        view.recordPrediction(prediction("a"));
+
+        view.onPrediction("a", delivered::add);
+
+        assertThat(delivered).hasSize(1);
+    }
+
+    @Test
+    void aCancelledWaitIsNotTold() {
+        view.recordUpload(upload("a"));
+        view.onPrediction("a", delivered::add).cancel();
+
+        view.recordPrediction(prediction("a"));
+
+        assertThat(delivered).isEmpty();
+    }
+
+    private static Upload upload(String id) {
+        return new Upload(id, new ObjectRef("production", "2026/11/24/" + id + ".jpg"), "image/jpeg", 10, "0".repeat(64),
+                4, 3, "1".repeat(64), Instant.parse("2026-11-24T00:00:00Z"));
+    }
+
+    private static Prediction prediction(String id) {
+        return new Prediction(id, new ObjectRef("production", "2026/11/24/" + id + ".jpg"), new ModelRef("food11", "1"),
+                "Soup", 9, 0.9, List.of(new ScoredLabel("Soup", 9, 0.9)), 12.5, Instant.parse("2026-11-24T00:00:01Z"));
+    }
+}
