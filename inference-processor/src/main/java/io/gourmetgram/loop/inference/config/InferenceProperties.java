@@ -1,0 +1,47 @@
+package io.gourmetgram.loop.inference.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the inference processor ({@code gourmetgram.inference.*}, mostly from environment
+ * variables; see README.md).
+ *
+ * @param modelDir        directory holding model.onnx and model.json; empty = the built-in demo model
+ * @param maxBatch        most uploads scored in one session run (= max.poll.records)
+ * @param topK            how many labels each prediction lists
+ * @param decodeThreads   threads fetching and decoding images in parallel
+ * @param transactionalId stable per instance, so a restarted instance fences its former self
+ * @param retryBackoff    wait after a transient failure (S3 or Kafka) before retrying the batch
+ */
+@Validated
+@ConfigurationProperties("gourmetgram.inference")
+public record InferenceProperties(
+        Path modelDir,
+        @Min(value = 1, message = "max-batch (INFERENCE_MAX_BATCH) must be at least 1")
+        @Max(value = 1024, message = "max-batch (INFERENCE_MAX_BATCH) above 1024 would hold too many images in memory")
+        int maxBatch,
+        @Min(value = 1, message = "top-k must be at least 1") int topK,
+        @Min(value = 1, message = "decode-threads must be at least 1") int decodeThreads,
+        @Min(value = 0, message = "onnx-threads must be 0 (ONNX Runtime's default) or more") int onnxThreads,
+        @NotBlank(message = "transactional-id must be set (defaults to the host name)") String transactionalId,
+        @NotNull Duration pollTimeout,
+        @NotNull Duration retryBackoff,
+        @Valid @NotNull S3 s3) {
+
+    /**
+     * Where the images are. Credentials have no default: set S3_ACCESS_KEY and S3_SECRET_KEY.
+     */
+    public record S3(
+            @NotBlank(message = "S3 endpoint is missing: set S3_ENDPOINT, e.g. http://localhost:9000") String endpoint,
+            @NotBlank(message = "S3 access key is missing: set S3_ACCESS_KEY") String accessKey,
+            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey) {
+    }
+}

@@ -1,0 +1,146 @@
+package io.gourmetgram.loop.inference.pipeline;
+
+import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.inference.config.InferenceProperties;
+import io.gourmetgram.loop.inference.model.ImageClassifier;
+import io.gourmetgram.loop.inference.model.ModelFiles;
+import io.gourmetgram.loop.inference.storage.ImageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.minio.MinioClient;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Owns the model, the Kafka clients and the loop thread; starts with the application and stops
+ * gracefully with it. Its health is DOWN when the loop has died.
+ */
+@Component
+public class InferencePipeline implements SmartLifecycle, HealthIndicator {
+
+    private static final Logger log = LoggerFactory.getLogger(InferencePipeline.class);
+    static final String GROUP_ID = "inference-processor";
+
+    private final InferenceProperties properties;
+    private final KafkaProperties kafka;
+    private final MeterRegistry registry;
+    private ImageClassifier classifier;
+    private ExecutorService decodePool;
+    private InferenceLoop loop;
+    private Thread thread;
+
+    public InferencePipeline(InferenceProperties properties, KafkaProperties kafka, MeterRegistry registry) {
+        this.properties = properties;
+        this.kafka = kafka;
+        this.registry = registry;
+    }
+
+    @Override
+    public void start() {
+        warnIfTelemetryIsOn();
+        ModelFiles files = properties.modelDir() == null ? ModelFiles.builtIn() : ModelFiles.fromDirectory(properties.modelDir());
+        classifier = ImageClassifier.load(files, properties.onnxThreads());
+        String bootstrap = String.join(",", kafka.getBootstrapServers());
+        TopicProvisioner.ensure(bootstrap, List.of(Topics.UPLOADS, Topics.PREDICTIONS, Topics.INFERENCE_DEAD_LETTER));
+
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        new KafkaClientMetrics(consumer).bindTo(registry);
+        new KafkaClientMetrics(producer).bindTo(registry);
+        MinioClient s3 = MinioClient.builder().endpoint(properties.s3().endpoint())
+                .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
+        decodePool = Executors.newFixedThreadPool(properties.decodeThreads(), Thread.ofPlatform().name("decode-", 0).factory());
+        loop = new InferenceLoop(consumer, producer, new ImageStore(s3), classifier, decodePool, properties.topK(),
+                properties.pollTimeout(), properties.retryBackoff(), Clock.systemUTC(), registry);
+        thread = Thread.ofPlatform().name("inference-loop").start(loop);
+    }
+
+    @Override
+    public void stop() {
+        if (loop != null) {
+            loop.stop();
+            try {
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            decodePool.shutdownNow();
+            try {
+                classifier.close();
+            } catch (Exception e) {
+                log.warn("Closing the ONNX session failed", e);
+            }
+            loop = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null;
+    }
+
+    @Override
+    public Health health() {
+        if (loop == null) {
+            return Health.down().withDetail("reason", "not started").build();
+        }
+        if (!loop.isHealthy()) {
+            return Health.down().withDetail("reason", String.valueOf(loop.failure())).build();
+        }
+        return Health.up().withDetail("model", classifier.files().modelRef().qualifiedName()).build();
+    }
+
+    private Map<String, Object> consumerConfig(String bootstrap) {
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxBatch());
+        config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        return config;
+    }
+
+    private Map<String, Object> producerConfig(String bootstrap) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, properties.transactionalId());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        return config;
+    }
+
+    /** ONNX Runtime's Linux library sends telemetry unless this variable is set before it loads. */
+    private static void warnIfTelemetryIsOn() {
+        if (!"1".equals(System.getenv("ORT_DISABLE_TELEMETRY"))) {
+            log.warn("ORT_DISABLE_TELEMETRY is not set to 1: ONNX Runtime will record telemetry on this host. "
+                    + "Set ORT_DISABLE_TELEMETRY=1 in the environment that starts this JVM (the local stack, "
+                    + "Dockerfile and chart do).");
+        }
+    }
+}

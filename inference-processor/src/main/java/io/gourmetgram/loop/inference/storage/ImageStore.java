@@ -1,0 +1,41 @@
+package io.gourmetgram.loop.inference.storage;
+
+import io.gourmetgram.loop.events.ObjectRef;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+
+/** Reads upload bytes from the S3 store, telling a missing object apart from an unreachable store. */
+public final class ImageStore {
+
+    private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
+
+    private final MinioClient client;
+
+    public ImageStore(MinioClient client) {
+        this.client = client;
+    }
+
+    /**
+     * @throws ImageUnavailableException the object does not exist (permanent: retrying cannot help)
+     * @throws IOException               the store could not be reached or failed (transient)
+     */
+    public byte[] read(ObjectRef ref) throws IOException {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build())) {
+            return in.readAllBytes();
+        } catch (ErrorResponseException e) {
+            if (MISSING.contains(e.errorResponse().code())) {
+                throw new ImageUnavailableException("Object s3://" + ref.bucket() + "/" + ref.key() + " does not exist ("
+                        + e.errorResponse().code() + ")");
+            }
+            throw new IOException("S3 refused to read s3://" + ref.bucket() + "/" + ref.key() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Could not read s3://" + ref.bucket() + "/" + ref.key() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.gourmetgram.loop.localstack;
+
+import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.events.topics.Topics;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Kafka, S3 and the stages, started in order and stopped in reverse. */
+public final class LoopStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LoopStack.class);
+    private static final Duration STAGE_START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final KafkaNode kafka;
+    private final S3Node s3;
+    private final List<StageProcess> stages;
+
+    private LoopStack(KafkaNode kafka, S3Node s3, List<StageProcess> stages) {
+        this.kafka = kafka;
+        this.s3 = s3;
+        this.stages = stages;
+    }
+
+    public static LoopStack start(StackConfig config) throws Exception {
+        Ports.requireFree(config);
+        KafkaNode kafka = KafkaNode.start(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
+        S3Node s3 = null;
+        List<StageProcess> started = new ArrayList<>();
+        try {
+            log.info("Kafka (KRaft) ready at {}", kafka.bootstrapServers());
+            s3 = S3Node.start(config.dataDir().resolve("s3"), config.s3Port());
+            log.info("S3 ready at {}", s3.endpoint());
+            TopicProvisioner.ensure(kafka.bootstrapServers(), Topics.all());
+
+            Map<String, String> env = new HashMap<>(config.passThroughEnv());
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            env.put("S3_ENDPOINT", s3.endpoint());
+            env.put("S3_ACCESS_KEY", S3Node.ACCESS_KEY);
+            env.put("S3_SECRET_KEY", S3Node.SECRET_KEY);
+            env.put("LABELING_IMAGE_LINK_SECRET", "local-stack-image-link-secret");
+            env.put("SAMPLING_STATE_DIR", config.dataDir().resolve("sampling-state").toString());
+            for (Stage stage : config.stages()) {
+                if (!Files.isRegularFile(stage.jar(config.repoRoot()))) {
+                    log.warn("Skipping {}: {} is not built (build it with ./mvnw -pl {} -am package -DskipTests)",
+                            stage.module(), stage.jar(config.repoRoot()), stage.module());
+                    continue;
+                }
+                started.add(StageProcess.start(stage, stage.jar(config.repoRoot()), config.dataDir().resolve("logs"), env));
+            }
+            for (StageProcess stage : started) {
+                stage.awaitHealthy(STAGE_START_TIMEOUT);
+                log.info("{} is up on port {} (log: {})", stage.stage().module(), stage.stage().port(), stage.log());
+            }
+            return new LoopStack(kafka, s3, started);
+        } catch (Exception | Error e) {
+            new LoopStack(kafka, s3, started).close();
+            throw e;
+        }
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public List<StageProcess> stages() {
+        return stages;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (StageProcess stage : stages.reversed()) {
+            stage.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        kafka.close();
+    }
+}

@@ -1,0 +1,90 @@
+package io.gourmetgram.loop.localstack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the local stack runs: where its data lives, its ports, where the stage jars are, and which
+ * stages to start. Parsed from command-line flags; see {@link #USAGE}.
+ */
+public record StackConfig(Path repoRoot, Path dataDir, int kafkaPort, int controllerPort, int s3Port, List<Stage> stages,
+                          Map<String, String> passThroughEnv) {
+
+    static final String USAGE = """
+            Usage: java -jar local-stack/target/local-stack-exec.jar [options]
+              --data-dir DIR       where Kafka, S3 and logs keep their data (default .local-stack)
+              --kafka-port N       Kafka bootstrap port (default 9092; the controller uses N+1)
+              --s3-port N          S3 port (default 9000)
+              --only a,b           start only these stages (default: all whose jar is built)
+              --help               this text
+            Label Studio settings are passed to labeling-sink from the environment:
+              LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY, LABEL_STUDIO_WEBHOOK_SECRET, LABELING_PUBLIC_URL
+            """;
+
+    /** Variables passed from the launcher's environment to the stages when set. */
+    static final List<String> PASS_THROUGH = List.of("LABEL_STUDIO_URL", "LABEL_STUDIO_API_KEY",
+            "LABEL_STUDIO_WEBHOOK_SECRET", "LABELING_PUBLIC_URL", "MODEL_DIR", "MODEL_LABELS_FILE");
+
+    public static StackConfig parse(String[] args, Map<String, String> env) {
+        Path dataDir = Path.of(".local-stack");
+        int kafkaPort = 9092;
+        int s3Port = 9000;
+        List<Stage> stages = Stage.ALL;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--help") || flag.equals("-h")) {
+                throw new UsageRequested();
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("Option " + flag + " needs a value.\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--kafka-port" -> kafkaPort = port(flag, value);
+                case "--s3-port" -> s3Port = port(flag, value);
+                case "--only" -> stages = only(value);
+                default -> throw new IllegalArgumentException("Unknown option " + flag + ".\n" + USAGE);
+            }
+        }
+        Map<String, String> passThrough = new java.util.HashMap<>();
+        PASS_THROUGH.forEach(name -> {
+            if (env.get(name) != null && !env.get(name).isBlank()) {
+                passThrough.put(name, env.get(name));
+            }
+        });
+        return new StackConfig(Path.of("").toAbsolutePath(), dataDir.toAbsolutePath(), kafkaPort, kafkaPort + 1, s3Port,
+                stages, Map.copyOf(passThrough));
+    }
+
+    private static int port(String flag, String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 1 || port > 65534) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a port number between 1 and 65534, not '" + value + "'");
+        }
+    }
+
+    private static List<Stage> only(String names) {
+        List<Stage> chosen = new ArrayList<>();
+        for (String name : names.split(",")) {
+            chosen.add(Stage.ALL.stream().filter(s -> s.module().equals(name.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown stage '" + name + "'; stages are "
+                            + Stage.ALL.stream().map(Stage::module).toList())));
+        }
+        return List.copyOf(chosen);
+    }
+
+    /** --help was asked for. */
+    static final class UsageRequested extends RuntimeException {
+        UsageRequested() {
+            super(USAGE);
+        }
+    }
+}

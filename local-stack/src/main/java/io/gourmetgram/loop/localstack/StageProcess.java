@@ -1,0 +1,95 @@
+package io.gourmetgram.loop.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stage running as a child JVM ({@code java -jar <module>-exec.jar}), its output in
+ * {@code logs/<module>.log}. Children are separate processes so each has its own environment —
+ * ONNX Runtime reads {@code ORT_DISABLE_TELEMETRY} from the environment before it loads.
+ */
+public final class StageProcess implements AutoCloseable {
+
+    private final Stage stage;
+    private final Process process;
+    private final Path log;
+
+    private StageProcess(Stage stage, Process process, Path log) {
+        this.stage = stage;
+        this.process = process;
+        this.log = log;
+    }
+
+    public static StageProcess start(Stage stage, Path jar, Path logDir, Map<String, String> env) throws IOException {
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(stage.module() + ".log");
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 24) {
+            command.add("--sun-misc-unsafe-memory-access=allow"); // Kafka clients still use Unsafe; keeps logs readable
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("SERVER_PORT", Integer.toString(stage.port()));
+        builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
+        return new StageProcess(stage, builder.start(), log);
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Waits for {@code /actuator/health} to answer UP; fails naming the stage and its log. */
+    public void awaitHealthy(Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI health = URI.create("http://127.0.0.1:" + stage.port() + "/actuator/health");
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(stage.module() + " exited with code " + process.exitValue()
+                        + " during start-up; see " + log.toAbsolutePath());
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            process.waitFor(500, TimeUnit.MILLISECONDS); // poll interval, returns early if the child dies
+        }
+        throw new IllegalStateException(stage.module() + " was not healthy at " + health + " within " + timeout
+                + "; see " + log.toAbsolutePath());
+    }
+
+    /** SIGTERM (Spring shuts down gracefully), then SIGKILL if it takes too long. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,183 @@
+package io.gourmetgram.loop.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gourmetgram.loop.events.EventJson;
+import io.gourmetgram.loop.events.Food11;
+import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.Prediction;
+import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.ScoredLabel;
+import io.gourmetgram.loop.events.testing.SharedFixtures;
+import io.gourmetgram.loop.events.topics.TopicSpec;
+import io.gourmetgram.loop.events.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The loop as a user meets it: a real KRaft broker and S3 server in this JVM, the stages started
+ * from their runnable jars as the local stack starts them, and photos uploaded over HTTP.
+ */
+class LoopEndToEndIT {
+
+    @TempDir
+    static Path dataDir;
+    private static LoopStack stack;
+    private static int ingestPort;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path repo = Path.of(System.getProperty("gourmetgram.repo.dir", "..")).toAbsolutePath();
+        ingestPort = Ports.free();
+        List<Stage> stages = new ArrayList<>(List.of(new Stage("ingest-api", ingestPort),
+                new Stage("inference-processor", Ports.free())));
+        Stage sampling = new Stage("sampling-streams", Ports.free());
+        if (Files.isRegularFile(sampling.jar(repo))) {
+            stages.add(sampling);
+        }
+        int kafkaPort = Ports.free();
+        StackConfig config = new StackConfig(repo, dataDir, kafkaPort, Ports.free(), Ports.free(), List.copyOf(stages),
+                // The full distribution (top-k = every label) lets the test check that it sums to 1.
+                Map.of("INFERENCE_TOP_K", "11"));
+        stack = LoopStack.start(config);
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyUploadedPhotoGetsExactlyOnePredictionFromTheModelsLabels() throws Exception {
+        Map<String, String> tokens = new HashMap<>();
+        for (Path photo : SharedFixtures.food11Photos()) {
+            HttpResponse<String> answer = uploadMultipart(Files.readAllBytes(photo), photo.getFileName().toString());
+            assertThat(answer.statusCode()).as(photo.getFileName().toString()).isEqualTo(202);
+            JsonNode body = EventJson.mapper().readTree(answer.body());
+            tokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
+        }
+        assertThat(tokens).hasSize(27);
+
+        List<Prediction> predictions = readUntil(Topics.PREDICTIONS, 27);
+        assertThat(predictions).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(tokens.keySet());
+        for (Prediction p : predictions) {
+            assertThat(Food11.LABELS).contains(p.label());
+            assertThat(p.topK()).hasSize(11);
+            assertThat(p.topK().stream().mapToDouble(ScoredLabel::probability).sum()).isCloseTo(1.0, within(1e-4));
+            assertThat(p.confidence()).isEqualTo(p.topK().getFirst().probability());
+        }
+
+        String someId = predictions.get(3).uploadId();
+        JsonNode status = get("/api/uploads/" + someId + "?wait=5s");
+        assertThat(status.path("state").asString()).isEqualTo("predicted");
+        assertThat(status.path("prediction").path("label").asString()).isEqualTo(predictions.get(3).label());
+
+        HttpResponse<String> bad = uploadMultipart("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg");
+        assertThat(bad.statusCode()).isEqualTo(415);
+        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+
+        if (stack.stages().stream().anyMatch(s -> s.stage().module().equals("sampling-streams"))) {
+            String flagged = predictions.get(0).uploadId();
+            String corrected = predictions.get(1).uploadId();
+            assertThat(post("/api/uploads/" + flagged + "/flag", tokens.get(flagged), "").statusCode()).isEqualTo(202);
+            assertThat(post("/api/uploads/" + corrected + "/correction", tokens.get(corrected), "{\"label\":\"Soup\"}")
+                    .statusCode()).isEqualTo(202);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<String, LabelingRequest> latest = latestRequests();
+                assertThat(latest.get(flagged)).isNotNull();
+                assertThat(latest.get(flagged).hasReason(ReviewReason.FLAGGED)).isTrue();
+                assertThat(latest.get(corrected)).isNotNull();
+                assertThat(latest.get(corrected).hasReason(ReviewReason.CORRECTED)).isTrue();
+                assertThat(latest.get(corrected).userCorrection()).isEqualTo("Soup");
+            });
+        }
+    }
+
+    private Map<String, LabelingRequest> latestRequests() {
+        Map<String, LabelingRequest> latest = new HashMap<>();
+        for (LabelingRequest r : readAll(Topics.LABELING_REQUESTS, Duration.ofSeconds(2))) {
+            latest.merge(r.uploadId(), r, (a, b) -> b.revision() > a.revision() ? b : a);
+        }
+        return latest;
+    }
+
+    private <V> List<V> readUntil(TopicSpec<V> topic, int count) {
+        List<V> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
+            Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
+                return values.size() >= count;
+            });
+            consumer.poll(Duration.ofSeconds(2)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
+        }
+        return values;
+    }
+
+    private <V> List<V> readAll(TopicSpec<V> topic, Duration quiet) {
+        List<V> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
+            consumer.poll(quiet).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
+        }
+        return values;
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(TopicSpec<?> topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic.name()));
+        return consumer;
+    }
+
+    private static HttpResponse<String> uploadMultipart(byte[] bytes, String name) throws Exception {
+        String boundary = "e2e" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(bytes);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + "/api/uploads"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        return EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static HttpResponse<String> post(String path, String token, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
+                .header("Content-Type", "application/json").header("X-Feedback-Token", token)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

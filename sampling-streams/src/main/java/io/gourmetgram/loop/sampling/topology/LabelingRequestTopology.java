@@ -1,0 +1,41 @@
+package io.gourmetgram.loop.sampling.topology;
+
+import io.gourmetgram.loop.events.JsonSerde;
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.sampling.budget.HourlyCount;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * predictions + feedback → labeling-requests: at most one review request per upload, updated (new
+ * revision, same key) when feedback adds reasons. Both inputs are keyed by upload id, so one
+ * processor sees everything about an upload in order, with its state in the same task.
+ */
+public final class LabelingRequestTopology {
+
+    static final String REVIEW_STATE = "review-state";
+    static final String EARLY_FEEDBACK = "early-feedback";
+    static final String BUDGET = "annotator-budget";
+
+    private LabelingRequestTopology() {
+    }
+
+    public static Topology build(SamplingSettings settings, MeterRegistry registry) {
+        Topology topology = new Topology();
+        topology.addSource("predictions", Serdes.String().deserializer(), Topics.PREDICTIONS.valueSerde(),
+                Topics.PREDICTIONS.name());
+        topology.addSource("feedback", Serdes.String().deserializer(), Topics.FEEDBACK.valueSerde(), Topics.FEEDBACK.name());
+        topology.addProcessor("review-decider", () -> new ReviewDecider(settings, registry), "predictions", "feedback");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REVIEW_STATE), Serdes.String(),
+                JsonSerde.of(ReviewState.class)), "review-decider");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_FEEDBACK), Serdes.String(),
+                JsonSerde.of(ReviewState.EarlyFeedback.class)), "review-decider");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET), Serdes.String(),
+                JsonSerde.of(HourlyCount.class)), "review-decider");
+        topology.addSink("labeling-requests", Topics.LABELING_REQUESTS.name(), Serdes.String().serializer(),
+                Topics.LABELING_REQUESTS.valueSerde(), "review-decider");
+        return topology;
+    }
+}

@@ -1,0 +1,311 @@
+package io.gourmetgram.loop.sampling.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gourmetgram.loop.events.ClientInfo;
+import io.gourmetgram.loop.events.DeadLetter;
+import io.gourmetgram.loop.events.Feedback;
+import io.gourmetgram.loop.events.FeedbackKind;
+import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.events.Prediction;
+import io.gourmetgram.loop.events.ReasonInclusion;
+import io.gourmetgram.loop.events.RequestState;
+import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.ScoredLabel;
+import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.sampling.budget.AnnotatorBudget;
+import io.gourmetgram.loop.sampling.rules.LowConfidenceRule;
+import io.gourmetgram.loop.sampling.rules.RandomSampleRule;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class LabelingRequestTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final double RATE = 0.05;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MockProducer<byte[], byte[]> deadLetters =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Prediction> predictions;
+    private TestInputTopic<String, Feedback> feedback;
+    private TestInputTopic<String, byte[]> rawFeedback;
+    private TestOutputTopic<String, LabelingRequest> requests;
+
+    private void start(int budgetPerReason) {
+        AnnotatorBudget budget = new AnnotatorBudget(Map.of(ReviewReason.RANDOM, budgetPerReason,
+                ReviewReason.LOW_CONFIDENCE, budgetPerReason, ReviewReason.FLAGGED, budgetPerReason,
+                ReviewReason.CORRECTED, budgetPerReason));
+        SamplingSettings settings = new SamplingSettings(new RandomSampleRule(RATE), new LowConfidenceRule(0.7, 0),
+                budget, Duration.ofMinutes(30), Duration.ofMinutes(1));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sampling-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        StreamsErrorPolicy.apply(props, "sampling-streams", Topics.SAMPLING_DEAD_LETTER, deadLetters);
+        driver = new TopologyTestDriver(LabelingRequestTopology.build(settings, registry), props, T0);
+        predictions = driver.createInputTopic(Topics.PREDICTIONS.name(), new StringSerializer(),
+                Topics.PREDICTIONS.valueSerde().serializer(), T0, Duration.ofSeconds(1));
+        feedback = driver.createInputTopic(Topics.FEEDBACK.name(), new StringSerializer(),
+                Topics.FEEDBACK.valueSerde().serializer(), T0, Duration.ofSeconds(1));
+        rawFeedback = driver.createInputTopic(Topics.FEEDBACK.name(), new StringSerializer(), new ByteArraySerializer());
+        requests = driver.createOutputTopic(Topics.LABELING_REQUESTS.name(), Serdes.String().deserializer(),
+                Topics.LABELING_REQUESTS.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Nested
+    class Rules {
+
+        @Test
+        void aConfidentPredictionOutsideTheRandomSampleNeedsNoReview() {
+            start(100);
+            predictions.pipeInput(notSampled(0), prediction(notSampled(0), 0.95));
+
+            assertThat(requests.isEmpty()).isTrue();
+        }
+
+        @Test
+        void lowConfidenceIsReviewedWithCertainInclusion() {
+            start(100);
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.55));
+
+            LabelingRequest request = requests.readValue();
+            assertThat(request.reasons()).containsExactly(new ReasonInclusion(ReviewReason.LOW_CONFIDENCE, 1.0));
+            assertThat(request.inclusionProbability()).isEqualTo(1.0);
+            assertThat(request.state()).isEqualTo(RequestState.OPEN);
+            assertThat(request.revision()).isEqualTo(1);
+            assertThat(request.prediction().label()).isEqualTo("Soup");
+            assertThat(request.object().key()).endsWith(id + ".jpg");
+        }
+
+        @Test
+        void theRandomSampleCarriesTheSampleRateAsItsInclusionProbability() {
+            start(100);
+            String id = sampled(0);
+            predictions.pipeInput(id, prediction(id, 0.99));
+
+            LabelingRequest request = requests.readValue();
+            assertThat(request.reasons()).containsExactly(new ReasonInclusion(ReviewReason.RANDOM, RATE));
+            assertThat(request.inclusionProbability()).isCloseTo(RATE, within(1e-12));
+        }
+
+        @Test
+        void aFlagOnAConfidentPredictionCreatesARequestWithTheFlag() {
+            start(100);
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.99));
+            feedback.pipeInput(id, flag(id));
+
+            LabelingRequest request = requests.readValue();
+            assertThat(request.reasons()).extracting(ReasonInclusion::reason).containsExactly(ReviewReason.FLAGGED);
+            assertThat(request.revision()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class FeedbackTiming {
+
+        @Test
+        void feedbackAfterTheRequestUpdatesItAsTheNextRevision() {
+            start(100);
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.5));
+            feedback.pipeInput(id, flag(id));
+            feedback.pipeInput(id, correction(id, "Rice"));
+            feedback.pipeInput(id, correction(id, "Egg"));
+
+            List<LabelingRequest> all = requests.readValuesToList();
+            assertThat(all).extracting(LabelingRequest::revision).containsExactly(1, 2, 3, 4);
+            assertThat(all).extracting(LabelingRequest::uploadId).containsOnly(id);
+            assertThat(all.get(3).reasons()).extracting(ReasonInclusion::reason)
+                    .containsExactly(ReviewReason.LOW_CONFIDENCE, ReviewReason.FLAGGED, ReviewReason.CORRECTED);
+            assertThat(all.get(3).userCorrection()).isEqualTo("Egg"); // the latest correction wins
+            assertThat(all.get(3).requestedAt()).isEqualTo(all.get(0).requestedAt());
+        }
+
+        @Test
+        void feedbackBeforeItsPredictionIsHeldAndAppliedWhenThePredictionArrives() {
+            start(100);
+            String id = notSampled(0);
+            feedback.pipeInput(id, correction(id, "Rice"));
+            assertThat(requests.isEmpty()).isTrue();
+
+            predictions.pipeInput(id, prediction(id, 0.99));
+
+            LabelingRequest request = requests.readValue();
+            assertThat(request.reasons()).extracting(ReasonInclusion::reason).containsExactly(ReviewReason.CORRECTED);
+            assertThat(request.userCorrection()).isEqualTo("Rice");
+            assertThat(requests.isEmpty()).isTrue();
+        }
+
+        @Test
+        void feedbackWhosePredictionNeverArrivesExpiresAndIsCounted() {
+            start(100);
+            String id = notSampled(0);
+            feedback.pipeInput(id, flag(id));
+
+            driver.advanceWallClockTime(Duration.ofHours(2));
+            predictions.pipeInput(id, prediction(id, 0.99)); // too late: the flag is gone
+
+            assertThat(requests.isEmpty()).isTrue();
+            assertThat(registry.counter("gourmetgram.sampling.feedback.expired").count()).isEqualTo(1.0);
+        }
+    }
+
+    @Nested
+    class Dedup {
+
+        @Test
+        void theSamePredictionTwiceYieldsOneRequest() {
+            start(100);
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.5));
+            predictions.pipeInput(id, prediction(id, 0.4));
+
+            assertThat(requests.readValuesToList()).hasSize(1);
+        }
+
+        @Test
+        void aSecondFlagAddsNothingAndEmitsNothing() {
+            start(100);
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.5));
+            feedback.pipeInput(id, flag(id));
+            feedback.pipeInput(id, flag(id));
+
+            assertThat(requests.readValuesToList()).extracting(LabelingRequest::revision).containsExactly(1, 2);
+        }
+    }
+
+    @Nested
+    class Budget {
+
+        @Test
+        void requestsOverTheHourlyCapAreEmittedAsSkippedNotDropped() {
+            start(3); // 3 per hour in total: 1 per task with 3 partitions
+            String first = notSampled(0);
+            String second = notSampled(1);
+            predictions.pipeInput(first, prediction(first, 0.5));
+            predictions.pipeInput(second, prediction(second, 0.5));
+
+            List<LabelingRequest> all = requests.readValuesToList();
+            assertThat(all).extracting(LabelingRequest::state).containsExactly(RequestState.OPEN, RequestState.SKIPPED_BUDGET);
+            // Half of this hour's low-confidence selections were admitted.
+            assertThat(all.get(1).reasons().getFirst().inclusionProbability()).isCloseTo(0.5, within(1e-12));
+        }
+
+        @Test
+        void theRandomSampleHasItsOwnBudgetAndIsNotStarvedByLowConfidence() {
+            start(3);
+            predictions.pipeInput(notSampled(0), prediction(notSampled(0), 0.5));
+            predictions.pipeInput(notSampled(1), prediction(notSampled(1), 0.5));
+            String random = sampled(0);
+            predictions.pipeInput(random, prediction(random, 0.99));
+
+            LabelingRequest last = requests.readValuesToList().getLast();
+            assertThat(last.uploadId()).isEqualTo(random);
+            assertThat(last.state()).isEqualTo(RequestState.OPEN);
+        }
+
+        @Test
+        void theBudgetRenewsEachHour() {
+            start(3);
+            predictions.pipeInput(notSampled(0), prediction(notSampled(0), 0.5), T0);
+            predictions.pipeInput(notSampled(1), prediction(notSampled(1), 0.5), T0.plus(Duration.ofMinutes(61)));
+
+            assertThat(requests.readValuesToList()).extracting(LabelingRequest::state).containsOnly(RequestState.OPEN);
+        }
+    }
+
+    @Nested
+    class Determinism {
+
+        @Test
+        void aReplayOfTheSamePredictionsSelectsTheSameUploads() {
+            List<String> ids = IntStream.range(0, 400).mapToObj(i -> "replay-" + i).toList();
+            start(10_000);
+            ids.forEach(id -> predictions.pipeInput(id, prediction(id, 0.99)));
+            List<String> first = requests.readValuesToList().stream().map(LabelingRequest::uploadId).toList();
+            driver.close();
+
+            start(10_000);
+            ids.forEach(id -> predictions.pipeInput(id, prediction(id, 0.99)));
+            List<String> second = requests.readValuesToList().stream().map(LabelingRequest::uploadId).toList();
+
+            assertThat(first).isNotEmpty().isEqualTo(second);
+        }
+    }
+
+    @Nested
+    class Errors {
+
+        @Test
+        void corruptFeedbackBytesAreDeadLetteredAndTheStreamContinues() {
+            start(100);
+            rawFeedback.pipeInput("broken", new byte[] {1, 2, 3});
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.5));
+
+            assertThat(requests.readValuesToList()).hasSize(1);
+            assertThat(deadLetters.history()).hasSize(1);
+            DeadLetter letter = Topics.SAMPLING_DEAD_LETTER.valueSerde()
+                    .deserialize("dlt", deadLetters.history().getFirst().value());
+            assertThat(letter.sourceTopic()).isEqualTo("feedback");
+            assertThat(letter.errorMessage()).contains("not a valid Feedback event");
+        }
+    }
+
+    private static String sampled(int n) {
+        return IntStream.iterate(0, i -> i + 1).mapToObj(i -> "upload-" + i)
+                .filter(new RandomSampleRule(RATE)::selects).skip(n).findFirst().orElseThrow();
+    }
+
+    private static String notSampled(int n) {
+        return IntStream.iterate(0, i -> i + 1).mapToObj(i -> "upload-" + i)
+                .filter(id -> !new RandomSampleRule(RATE).selects(id)).skip(n).findFirst().orElseThrow();
+    }
+
+    private static Prediction prediction(String id, double confidence) {
+        double rest = (1 - confidence) / 2;
+        return new Prediction(id, new ObjectRef("production", "2026/11/24/" + id + ".jpg"), new ModelRef("food11-demo", "1"),
+                "Soup", 9, confidence,
+                List.of(new ScoredLabel("Soup", 9, confidence), new ScoredLabel("Rice", 7, rest), new ScoredLabel("Egg", 3, rest)),
+                5.0, T0);
+    }
+
+    private static Feedback flag(String id) {
+        return new Feedback(id, FeedbackKind.FLAG, null, T0, new ClientInfo("test", "127.0.0.1"));
+    }
+
+    private static Feedback correction(String id, String label) {
+        return new Feedback(id, FeedbackKind.CORRECTION, label, T0, new ClientInfo("test", "127.0.0.1"));
+    }
+}
