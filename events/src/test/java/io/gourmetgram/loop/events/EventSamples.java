@@ -37,6 +37,11 @@ final class EventSamples {
                 AnnotationAction.CREATED, AT, AT.plusSeconds(1));
     }
 
+    static LabelingReceipt receipt() {
+        return new LabelingReceipt("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", 3, 17, 2,
+                new ObjectRef("production", "2026/11/23/0b6f2a1c.jpg"), AT);
+    }
+
     private EventSamples() {
     }
 }

@@ -30,6 +30,7 @@ class EventSchemaTest {
                 Arguments.of(Topics.FEEDBACK, EventSamples.correction()),
                 Arguments.of(Topics.LABELING_REQUESTS, EventSamples.labelingRequest()),
                 Arguments.of(Topics.ANNOTATIONS, EventSamples.annotation()),
+                Arguments.of(Topics.LABELING_RECEIPTS, EventSamples.receipt()),
                 Arguments.of(Topics.INFERENCE_DEAD_LETTER, deadLetter));
     }
 

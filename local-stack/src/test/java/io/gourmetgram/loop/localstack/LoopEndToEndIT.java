@@ -116,6 +116,12 @@ class LoopEndToEndIT {
                 assertThat(latest.get(corrected).hasReason(ReviewReason.CORRECTED)).isTrue();
                 assertThat(latest.get(corrected).userCorrection()).isEqualTo("Soup");
             });
+            // One request per selected upload: its records are revisions 1, 2, … of the same request.
+            Map<String, List<Integer>> revisions = new HashMap<>();
+            readAll(Topics.LABELING_REQUESTS, Duration.ofSeconds(2))
+                    .forEach(r -> revisions.computeIfAbsent(r.uploadId(), id -> new ArrayList<>()).add(r.revision()));
+            revisions.forEach((id, seen) -> assertThat(seen).as(id)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, seen.size()).boxed().toList()));
         }
     }
 

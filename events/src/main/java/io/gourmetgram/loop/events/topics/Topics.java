@@ -3,6 +3,7 @@ package io.gourmetgram.loop.events.topics;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Feedback;
+import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
@@ -41,7 +42,9 @@ public final class Topics {
     public static final TopicSpec<Annotation> ANNOTATIONS = register(new TopicSpec<>(
             "annotations", UPLOAD_ID, Annotation.class, PARTITIONS, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
 
-    // labeling-sink topics (receipts) go here.
+    /** labeling-sink's upload → Label Studio task receipts; compacted, the latest receipt per upload is kept. */
+    public static final TopicSpec<LabelingReceipt> LABELING_RECEIPTS = register(new TopicSpec<>(
+            "labeling-receipts", UPLOAD_ID, LabelingReceipt.class, PARTITIONS, compacted()));
 
     // accuracy-streams topics (accuracy windows, retrain signals) go here.
 

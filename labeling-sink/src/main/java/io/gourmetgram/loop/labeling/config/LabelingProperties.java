@@ -1,0 +1,59 @@
+package io.gourmetgram.loop.labeling.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of labeling-sink ({@code gourmetgram.labeling.*}; environment variables in README.md).
+ *
+ * @param labelStudioUrl     empty = no Label Studio yet: requests wait in Kafka
+ * @param publicUrl          where Label Studio reaches this service (webhook, image links)
+ * @param imageLinkSecret    HMAC key of the image links handed to Label Studio
+ */
+@Validated
+@ConfigurationProperties("gourmetgram.labeling")
+public record LabelingProperties(
+        String labelStudioUrl,
+        String labelStudioApiKey,
+        String webhookSecret,
+        @NotBlank(message = "LABELING_PUBLIC_URL must say where Label Studio reaches this service, e.g. http://localhost:8083")
+        String publicUrl,
+        @NotBlank(message = "LABELING_IMAGE_LINK_SECRET is missing: set a long random string (it signs image links)")
+        String imageLinkSecret,
+        @NotBlank String projectTitle,
+        @Min(value = 1, message = "batch-size (LABELING_BATCH_SIZE) must be at least 1") int batchSize,
+        @NotNull Duration backoffMin,
+        @NotNull Duration backoffMax,
+        @NotNull Duration reconcileInterval,
+        @NotNull Duration timeout,
+        Path labelsFile,
+        @Valid @NotNull S3 s3) {
+
+    public boolean labelStudioConfigured() {
+        return labelStudioUrl != null && !labelStudioUrl.isBlank();
+    }
+
+    /** Checked when Label Studio is configured: the rest is needed to talk to it safely. */
+    public void requireLabelStudioSettings() {
+        if (labelStudioApiKey == null || labelStudioApiKey.isBlank()) {
+            throw new IllegalStateException("LABEL_STUDIO_URL is set but LABEL_STUDIO_API_KEY is not: "
+                    + "create a personal access token in Label Studio (Account & Settings) and set it");
+        }
+        if (webhookSecret == null || webhookSecret.isBlank()) {
+            throw new IllegalStateException("LABEL_STUDIO_WEBHOOK_SECRET is missing: set a random string; "
+                    + "Label Studio sends it with every webhook so we can tell its calls from anyone else's");
+        }
+    }
+
+    public record S3(
+            @NotBlank(message = "S3 endpoint is missing: set S3_ENDPOINT") String endpoint,
+            @NotBlank(message = "S3 access key is missing: set S3_ACCESS_KEY") String accessKey,
+            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey) {
+    }
+}

@@ -1,0 +1,91 @@
+package io.gourmetgram.loop.labeling.config;
+
+import io.gourmetgram.loop.events.EventJson;
+import io.gourmetgram.loop.events.Food11;
+import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
+import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
+import io.gourmetgram.loop.labeling.images.ImageLinks;
+import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
+import io.minio.MinioClient;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The parts labeling-sink is made of, built from its validated settings. */
+@Configuration(proxyBeanMethods = false)
+public class LabelingWiring {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    Producer<byte[], byte[]> producer(KafkaProperties kafka) {
+        String bootstrap = String.join(",", kafka.getBootstrapServers());
+        TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS, Topics.ANNOTATIONS,
+                Topics.LABELING_DEAD_LETTER));
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Bean
+    ReceiptBook receiptBook(Producer<byte[], byte[]> producer) {
+        return new ReceiptBook(producer);
+    }
+
+    @Bean
+    AnnotationLedger annotationLedger(Producer<byte[], byte[]> producer, Clock clock) {
+        return new AnnotationLedger(producer, clock);
+    }
+
+    @Bean
+    DeadLetterPublisher deadLetterPublisher(Producer<byte[], byte[]> producer, Clock clock) {
+        return new DeadLetterPublisher("labeling-sink", Topics.LABELING_DEAD_LETTER, producer, clock);
+    }
+
+    @Bean
+    ImageLinks imageLinks(LabelingProperties properties) {
+        return new ImageLinks(properties.publicUrl(), properties.imageLinkSecret());
+    }
+
+    @Bean
+    MinioClient minio(LabelingProperties properties) {
+        return MinioClient.builder().endpoint(properties.s3().endpoint())
+                .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
+    }
+
+    /** The model's labels (MODEL_LABELS_FILE, a model.json) or Food-11. */
+    @Bean
+    ModelLabels modelLabels(LabelingProperties properties) throws Exception {
+        if (properties.labelsFile() == null) {
+            return new ModelLabels(Food11.LABELS);
+        }
+        List<String> labels = new ArrayList<>();
+        EventJson.mapper().readTree(Files.readAllBytes(properties.labelsFile())).path("labels")
+                .forEach(l -> labels.add(l.asString()));
+        if (labels.isEmpty()) {
+            throw new IllegalStateException("MODEL_LABELS_FILE " + properties.labelsFile() + " has no 'labels' array");
+        }
+        return new ModelLabels(List.copyOf(labels));
+    }
+
+    /** The classes annotators choose from. */
+    public record ModelLabels(List<String> labels) {
+    }
+}
