@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.events.topics;
 
+import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Feedback;
@@ -46,7 +47,13 @@ public final class Topics {
     public static final TopicSpec<LabelingReceipt> LABELING_RECEIPTS = register(new TopicSpec<>(
             "labeling-receipts", UPLOAD_ID, LabelingReceipt.class, PARTITIONS, compacted()));
 
-    // accuracy-streams topics (accuracy windows, retrain signals) go here.
+    /** Hourly (by default) accuracy per model version; compacted, the latest record per window and model wins. */
+    public static final TopicSpec<AccuracyWindow> ACCURACY_TUMBLING = register(new TopicSpec<>(
+            "accuracy-tumbling", "window start|model id:version", AccuracyWindow.class, PARTITIONS, compacted()));
+
+    /** Rolling (by default 24 h advancing 1 h) accuracy per model version; compacted likewise. */
+    public static final TopicSpec<AccuracyWindow> ACCURACY_ROLLING = register(new TopicSpec<>(
+            "accuracy-rolling", "window start|model id:version", AccuracyWindow.class, PARTITIONS, compacted()));
 
     public static final TopicSpec<DeadLetter> INGEST_API_DEAD_LETTER = deadLetter("ingest-api");
     public static final TopicSpec<DeadLetter> INFERENCE_DEAD_LETTER = deadLetter("inference-processor");

@@ -1,0 +1,81 @@
+package io.gourmetgram.loop.accuracy.query;
+
+import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
+import io.gourmetgram.loop.accuracy.topology.WindowTotals;
+import io.gourmetgram.loop.events.AccuracyWindow;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/accuracy?from=&to=&reason=&model=&window=tumbling|rolling}: windows from the local
+ * state store (interactive query), oldest first. {@code model} matches an id or id:version;
+ * {@code reason} keeps windows with labels for that reason.
+ */
+@RestController
+public class AccuracyController {
+
+    private static final Set<String> WINDOWS = Set.of("tumbling", "rolling");
+    private static final Set<String> REASONS = Set.of("random", "low_confidence", "flagged", "corrected");
+
+    private final AccuracyStreams streams;
+    private final Clock clock = Clock.systemUTC();
+
+    public AccuracyController(AccuracyStreams streams) {
+        this.streams = streams;
+    }
+
+    @GetMapping("/api/accuracy")
+    public ResponseEntity<?> windows(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                                     @RequestParam(required = false) String reason, @RequestParam(required = false) String model,
+                                     @RequestParam(defaultValue = "tumbling") String window) {
+        if (!WINDOWS.contains(window)) {
+            return problem(HttpStatus.BAD_REQUEST, "window must be 'tumbling' or 'rolling', not '" + window + "'");
+        }
+        if (reason != null && !REASONS.contains(reason)) {
+            return problem(HttpStatus.BAD_REQUEST, "reason must be one of " + REASONS + ", not '" + reason + "'");
+        }
+        Instant since;
+        Instant until;
+        try {
+            since = from == null ? Instant.MIN : Instant.parse(from);
+            until = to == null ? Instant.MAX : Instant.parse(to);
+        } catch (DateTimeParseException e) {
+            return problem(HttpStatus.BAD_REQUEST, "from and to are ISO-8601 instants like 2026-11-24T10:00:00Z");
+        }
+        List<AccuracyWindow> found = new ArrayList<>();
+        try (KeyValueIterator<String, WindowTotals> all = streams.windows().all()) {
+            while (all.hasNext()) {
+                KeyValue<String, WindowTotals> entry = all.next();
+                WindowTotals w = entry.value;
+                if (w.windowType().equals(window) && !w.windowStart().isBefore(since) && !w.windowEnd().isAfter(until)
+                        && (model == null || model.equals(w.model().id()) || model.equals(w.model().qualifiedName()))
+                        && (reason == null || w.byReason().containsKey(reason) && w.byReason().get(reason).labelled() > 0)) {
+                    found.add(w.toAccuracyWindow(clock.instant()));
+                }
+            }
+        } catch (IllegalStateException e) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+        found.sort(Comparator.comparing(AccuracyWindow::windowStart));
+        return ResponseEntity.ok(found);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status == HttpStatus.BAD_REQUEST ? "Invalid query" : "Not ready");
+        return ResponseEntity.status(status).body(problem);
+    }
+}

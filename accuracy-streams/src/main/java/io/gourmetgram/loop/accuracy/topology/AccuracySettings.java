@@ -1,0 +1,23 @@
+package io.gourmetgram.loop.accuracy.topology;
+
+import java.time.Duration;
+
+/**
+ * Window geometry of the accuracy topology.
+ *
+ * @param tumbling     size of tumbling windows (default 1 h)
+ * @param rollingSize  size of rolling windows (default 24 h)
+ * @param rollingStep  how far rolling windows advance (default 1 h); rollingSize must be a multiple
+ * @param grace        how long after a window ends labels are still counted in it
+ * @param persistent   RocksDB state (production) or in-memory (tests)
+ */
+public record AccuracySettings(Duration tumbling, Duration rollingSize, Duration rollingStep, Duration grace,
+                               boolean persistent) {
+
+    public AccuracySettings {
+        if (rollingSize.toMillis() % rollingStep.toMillis() != 0) {
+            throw new IllegalArgumentException("rolling window size " + rollingSize + " must be a multiple of its step "
+                    + rollingStep);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.gourmetgram.loop.accuracy.topology;
+
+import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.JsonSerde;
+import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.topics.Topics;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * labeling-requests + annotations → accuracy-tumbling, accuracy-rolling. Stage one (keyed by upload
+ * id) keeps each upload's contribution and emits add/retract deltas per window; they are
+ * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
+ * queries. Each change re-emits the window's record with fresh estimates.
+ */
+public final class AccuracyTopology {
+
+    public static final String WINDOWS = "accuracy-windows";
+
+    private AccuracyTopology() {
+    }
+
+    public static Topology build(AccuracySettings settings, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(store(settings, ContributionTracker.REQUESTS, LabelingRequest.class));
+        builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
+        builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
+
+        KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
+                        Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
+                .mapValues(r -> (Object) r);
+        KStream<String, Object> annotations = builder.stream(Topics.ANNOTATIONS.name(),
+                        Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
+                .mapValues(a -> (Object) a);
+
+        KStream<String, AccuracyWindow> windows = requests.merge(annotations)
+                .process(() -> new ContributionTracker(settings), ContributionTracker.REQUESTS, ContributionTracker.ANNOTATIONS,
+                        ContributionTracker.CONTRIBUTIONS)
+                .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
+                .aggregate(() -> null, (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
+                        Materialized.<String, WindowTotals>as(windowStore(settings))
+                                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(WindowTotals.class)))
+                .toStream()
+                .mapValues(totals -> totals.toAccuracyWindow(clock.instant()));
+        windows.filter((k, w) -> w.windowType().equals("tumbling"))
+                .to(Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+        windows.filter((k, w) -> w.windowType().equals("rolling"))
+                .to(Topics.ACCURACY_ROLLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));
+        return builder.build();
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(AccuracySettings settings, String name, Class<V> type) {
+        KeyValueBytesStoreSupplier supplier = settings.persistent()
+                ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), JsonSerde.of(type));
+    }
+
+    private static KeyValueBytesStoreSupplier windowStore(AccuracySettings settings) {
+        return settings.persistent() ? Stores.persistentKeyValueStore(WINDOWS) : Stores.inMemoryKeyValueStore(WINDOWS);
+    }
+}

@@ -1,0 +1,124 @@
+package io.gourmetgram.loop.accuracy.topology;
+
+import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.ReasonInclusion;
+import io.gourmetgram.loop.events.ReviewReason;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Per upload, joins the latest labeling request with its standing annotations into at most one
+ * {@link Contribution}, and emits window deltas whenever it changes: −old to the windows it was
+ * in, +new to the windows it now belongs to. An updated annotation therefore replaces its earlier
+ * contribution, a deleted one retracts it, and nothing is counted twice.
+ */
+final class ContributionTracker implements Processor<String, Object, String, WindowDelta> {
+
+    static final String REQUESTS = "accuracy-requests";
+    static final String ANNOTATIONS = "accuracy-annotations";
+    static final String CONTRIBUTIONS = "accuracy-contributions";
+
+    private final AccuracySettings settings;
+    private ProcessorContext<String, WindowDelta> context;
+    private KeyValueStore<String, LabelingRequest> requests;
+    private KeyValueStore<String, UploadAnnotations> annotations;
+    private KeyValueStore<String, Contribution> contributions;
+    private long streamTime = Long.MIN_VALUE;
+
+    ContributionTracker(AccuracySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, WindowDelta> context) {
+        this.context = context;
+        this.requests = context.getStateStore(REQUESTS);
+        this.annotations = context.getStateStore(ANNOTATIONS);
+        this.contributions = context.getStateStore(CONTRIBUTIONS);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String uploadId = record.key();
+        if (uploadId == null || record.value() == null) {
+            return;
+        }
+        streamTime = Math.max(streamTime, record.timestamp());
+        switch (record.value()) {
+            case LabelingRequest request -> {
+                LabelingRequest known = requests.get(uploadId);
+                if (known != null && known.revision() >= request.revision()) {
+                    return;
+                }
+                requests.put(uploadId, request);
+            }
+            case Annotation annotation -> {
+                UploadAnnotations known = annotations.get(uploadId);
+                annotations.put(uploadId, (known == null ? UploadAnnotations.NONE : known).with(annotation));
+            }
+            default -> throw new IllegalArgumentException("Unexpected record type " + record.value().getClass());
+        }
+        Contribution before = contributions.get(uploadId);
+        Contribution after = contribution(uploadId);
+        if (Objects.equals(before, after)) {
+            return;
+        }
+        if (after == null) {
+            contributions.delete(uploadId);
+        } else {
+            contributions.put(uploadId, after);
+        }
+        if (before != null) {
+            emit(before, -1, record.timestamp());
+        }
+        if (after != null) {
+            emit(after, +1, record.timestamp());
+        }
+    }
+
+    private Contribution contribution(String uploadId) {
+        LabelingRequest request = requests.get(uploadId);
+        UploadAnnotations standing = annotations.get(uploadId);
+        if (request == null || standing == null) {
+            return null; // a label waits for its request (and a request for its label) in the stores
+        }
+        return standing.label().map(truth -> new Contribution(uploadId, request.prediction().model(),
+                request.prediction().scoredAt(), request.prediction().label(), truth,
+                request.reasons().stream().map(ReasonInclusion::reason).map(r -> r.name().toLowerCase(Locale.ROOT)).toList(),
+                request.inclusionProbability(), request.userCorrection(), request.hasReason(ReviewReason.FLAGGED)))
+                .orElse(null);
+    }
+
+    /** One delta per window the prediction falls in, unless that window closed (end + grace) before stream time. */
+    private void emit(Contribution c, int sign, long timestamp) {
+        for (WindowDelta delta : windows(c, sign)) {
+            if (delta.windowEnd().plus(settings.grace()).toEpochMilli() >= streamTime) {
+                context.forward(new Record<>(delta.key(), delta, timestamp));
+            }
+        }
+    }
+
+    List<WindowDelta> windows(Contribution c, int sign) {
+        List<WindowDelta> deltas = new ArrayList<>();
+        long t = c.scoredAt().toEpochMilli();
+        long size = settings.tumbling().toMillis();
+        long start = Math.floorDiv(t, size) * size;
+        deltas.add(new WindowDelta("tumbling", Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c));
+        long step = settings.rollingStep().toMillis();
+        long rolling = settings.rollingSize().toMillis();
+        long last = Math.floorDiv(t, step) * step;
+        for (long s = last; s > t - rolling; s -= step) {
+            deltas.add(new WindowDelta("rolling", Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c));
+        }
+        return deltas;
+    }
+}

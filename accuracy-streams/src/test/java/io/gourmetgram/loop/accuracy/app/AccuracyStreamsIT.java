@@ -1,0 +1,112 @@
+package io.gourmetgram.loop.accuracy.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.EventJson;
+import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.events.Prediction;
+import io.gourmetgram.loop.events.ReasonInclusion;
+import io.gourmetgram.loop.events.RequestState;
+import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.ScoredLabel;
+import io.gourmetgram.loop.events.topics.TopicSpec;
+import io.gourmetgram.loop.events.topics.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import tools.jackson.databind.JsonNode;
+
+/** The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}")
+@EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
+        brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+class AccuracyStreamsIT {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    private int port;
+    @Autowired
+    private EmbeddedKafkaBroker broker;
+
+    @Test
+    void labelsBecomeAWindowedAccuracyThatUpdatesAndDeletesChange() throws Exception {
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+        send(Topics.LABELING_REQUESTS, "a", request("a", hour, ReviewReason.LOW_CONFIDENCE));
+        send(Topics.LABELING_REQUESTS, "b", request("b", hour, ReviewReason.LOW_CONFIDENCE));
+        send(Topics.ANNOTATIONS, "a", new Annotation("a", 1, 11, "Rice", "7", 2.0, AnnotationAction.CREATED, hour, hour));
+        send(Topics.ANNOTATIONS, "b", new Annotation("b", 2, 12, "Soup", "7", 2.0, AnnotationAction.CREATED, hour, hour));
+
+        String query = "/api/accuracy?window=tumbling&model=food11-demo&from=" + hour;
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode w = onlyWindow(query);
+            assertThat(w.path("labelled").asLong()).isEqualTo(2);
+            assertThat(w.path("correct").asLong()).isEqualTo(1);
+        });
+
+        send(Topics.ANNOTATIONS, "b", new Annotation("b", 2, 12, "Rice", "7", 2.0, AnnotationAction.UPDATED,
+                hour.plusSeconds(60), hour.plusSeconds(60)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(onlyWindow(query).path("correct").asLong()).isEqualTo(2));
+
+        send(Topics.ANNOTATIONS, "a", new Annotation("a", 1, 11, null, "7", null, AnnotationAction.DELETED,
+                hour.plusSeconds(90), hour.plusSeconds(90)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode w = onlyWindow(query);
+            assertThat(w.path("labelled").asLong()).isEqualTo(1);
+            assertThat(w.path("weighted").path("accuracy").asDouble()).isEqualTo(1.0);
+        });
+
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/accuracy?window=weekly")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("tumbling");
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("gourmetgram_accuracy_latest_weighted 1.0");
+    }
+
+    private JsonNode onlyWindow(String query) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode windows = EventJson.mapper().readTree(answer.body());
+        assertThat(windows).hasSize(1);
+        return windows.get(0);
+    }
+
+    private <V> void send(TopicSpec<V> topic, String key, V value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value))).get();
+        }
+    }
+
+    private static LabelingRequest request(String id, Instant at, ReviewReason reason) {
+        Prediction p = new Prediction(id, new ObjectRef("production", id + ".jpg"), new ModelRef("food11-demo", "1"), "Rice", 7,
+                0.5, List.of(new ScoredLabel("Rice", 7, 0.5)), 1.0, at);
+        return new LabelingRequest(id, 1, RequestState.OPEN, List.of(new ReasonInclusion(reason, 1.0)), 1.0, p, null, at, at);
+    }
+}
