@@ -46,6 +46,7 @@ public final class LoopStack implements AutoCloseable {
             env.put("LABELING_IMAGE_LINK_SECRET", "local-stack-image-link-secret");
             env.put("SAMPLING_STATE_DIR", config.dataDir().resolve("sampling-state").toString());
             env.put("ACCURACY_STATE_DIR", config.dataDir().resolve("accuracy-state").toString());
+            env.put("CURATION_STATE_DIR", config.dataDir().resolve("curation-state").toString());
             for (Stage stage : config.stages()) {
                 if (!Files.isRegularFile(stage.jar(config.repoRoot()))) {
                     log.warn("Skipping {}: {} is not built (build it with ./mvnw -pl {} -am package -DskipTests)",

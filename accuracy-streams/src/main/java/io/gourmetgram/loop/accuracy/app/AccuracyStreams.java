@@ -44,7 +44,7 @@ public class AccuracyStreams implements SmartLifecycle, HealthIndicator {
     public void start() {
         String bootstrap = String.join(",", kafka.getBootstrapServers());
         TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING,
-                Topics.ACCURACY_ROLLING, Topics.ACCURACY_DEAD_LETTER));
+                Topics.ACCURACY_ROLLING, Topics.RETRAIN_SIGNALS, Topics.ACCURACY_DEAD_LETTER));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, STAGE);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param rollingStep  how far rolling windows advance (default 1 h); rollingSize must be a multiple
  * @param grace        how long after a window ends labels are still counted in it
  * @param persistent   RocksDB state (production) or in-memory (tests)
+ * @param retrainBelow a retrain signal when a tumbling window's weighted upper bound falls below this
+ * @param retrainEvery a retrain signal each time this many new human labels have accumulated for a model
  */
 public record AccuracySettings(Duration tumbling, Duration rollingSize, Duration rollingStep, Duration grace,
-                               boolean persistent) {
+                               boolean persistent, double retrainBelow, long retrainEvery) {
 
     public AccuracySettings {
         if (rollingSize.toMillis() % rollingStep.toMillis() != 0) {

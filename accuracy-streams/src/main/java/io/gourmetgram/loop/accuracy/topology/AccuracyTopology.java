@@ -13,13 +13,14 @@ import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * labeling-requests + annotations → accuracy-tumbling, accuracy-rolling. Stage one (keyed by upload
+ * labeling-requests + annotations → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one (keyed by upload
  * id) keeps each upload's contribution and emits add/retract deltas per window; they are
  * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
  * queries. Each change re-emits the window's record with fresh estimates.
@@ -53,8 +54,15 @@ public final class AccuracyTopology {
                                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(WindowTotals.class)))
                 .toStream()
                 .mapValues(totals -> totals.toAccuracyWindow(clock.instant()));
-        windows.filter((k, w) -> w.windowType().equals("tumbling"))
-                .to(Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+        KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType().equals("tumbling"));
+        tumbling.to(Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+        builder.addStateStore(store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));
+        builder.addStateStore(store(settings, RetrainSignalDetector.MODEL_STATE, Long.class));
+        tumbling.selectKey((k, w) -> w.model().qualifiedName())
+                .repartition(Repartitioned.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()).withName("accuracy-by-model"))
+                .process(() -> new RetrainSignalDetector(settings), RetrainSignalDetector.WINDOW_STATE,
+                        RetrainSignalDetector.MODEL_STATE)
+                .to(Topics.RETRAIN_SIGNALS.name(), Produced.with(Serdes.String(), Topics.RETRAIN_SIGNALS.valueSerde()));
         windows.filter((k, w) -> w.windowType().equals("rolling"))
                 .to(Topics.ACCURACY_ROLLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));
         return builder.build();

@@ -29,7 +29,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import io.gourmetgram.loop.events.testing.S3TestServer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -38,13 +42,27 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 
 /** The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
+        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
         brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class AccuracyStreamsIT {
 
     private static final HttpClient http = HttpClient.newHttpClient();
+    private static final S3TestServer s3 = S3TestServer.start();
+
+    @DynamicPropertySource
+    static void s3(DynamicPropertyRegistry registry) {
+        registry.add("gourmetgram.curation.s3.endpoint", s3::endpoint);
+        registry.add("gourmetgram.curation.s3.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("gourmetgram.curation.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
 
     @LocalServerPort
     private int port;

@@ -93,7 +93,7 @@ class AccuracySimulationTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "accuracy-simulation");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(24),
-                Duration.ofDays(1), false);
+                Duration.ofDays(1), false, 0.0, 1_000_000);
         try (TopologyTestDriver driver = new TopologyTestDriver(AccuracyTopology.build(settings, Clock.systemUTC()), props)) {
             TestInputTopic<String, LabelingRequest> in = driver.createInputTopic(Topics.LABELING_REQUESTS.name(),
                     new StringSerializer(), Topics.LABELING_REQUESTS.valueSerde().serializer());

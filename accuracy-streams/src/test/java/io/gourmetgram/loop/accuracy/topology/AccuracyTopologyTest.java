@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.RetrainSignal;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
 import io.gourmetgram.loop.events.testing.EventSchemas;
@@ -13,6 +14,7 @@ import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -48,7 +50,7 @@ class AccuracyTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         StreamsErrorPolicy.apply(props, "accuracy-streams", Topics.ACCURACY_DEAD_LETTER, deadLetters);
         AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1),
-                Duration.ofDays(2), false);
+                Duration.ofDays(2), false, 0.6, 3);
         driver = new TopologyTestDriver(AccuracyTopology.build(settings, Clock.systemUTC()), props);
         requests = driver.createInputTopic(Topics.LABELING_REQUESTS.name(), new StringSerializer(),
                 Topics.LABELING_REQUESTS.valueSerde().serializer(), HOUR, Duration.ofSeconds(1));
@@ -155,6 +157,25 @@ class AccuracyTopologyTest {
                 HOUR.plus(Duration.ofDays(5)));
 
         assertThat(tumbling.readKeyValuesToMap()).doesNotContainKey(KEY);
+    }
+
+    @Test
+    void retrainingIsSignalledOncePerCrossingAndEveryNNewLabels() {
+        TestOutputTopic<String, RetrainSignal> signals = driver.createOutputTopic(Topics.RETRAIN_SIGNALS.name(),
+                Serdes.String().deserializer(), Topics.RETRAIN_SIGNALS.valueSerde().deserializer());
+        for (String id : new String[] {"w1", "w2", "w3", "w4"}) {
+            requests.pipeInput(id, request(id, HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            annotations.pipeInput(id, annotation(id, id.hashCode(), "Soup", AnnotationAction.CREATED, HOUR));
+        }
+
+        List<RetrainSignal> all = signals.readValuesToList();
+        assertThat(all).extracting(RetrainSignal::reason).containsExactly(
+                RetrainSignal.Reason.ACCURACY_BELOW_THRESHOLD, RetrainSignal.Reason.LABELS_ACCUMULATED);
+        assertThat(all.get(0).upperBound()).isLessThan(0.6);
+        assertThat(all.get(0).windowStart()).isEqualTo(HOUR);
+        assertThat(all.get(1).newLabels()).isEqualTo(3);
+        assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(0))).isEmpty();
+        assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(1))).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
+import io.gourmetgram.loop.events.RetrainSignal;
 import io.gourmetgram.loop.events.Upload;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,10 @@ public final class Topics {
     /** Rolling (by default 24 h advancing 1 h) accuracy per model version; compacted likewise. */
     public static final TopicSpec<AccuracyWindow> ACCURACY_ROLLING = register(new TopicSpec<>(
             "accuracy-rolling", "window start|model id:version", AccuracyWindow.class, PARTITIONS, compacted()));
+
+    /** When a model version should be retrained; consumed by training pipelines. */
+    public static final TopicSpec<RetrainSignal> RETRAIN_SIGNALS = register(new TopicSpec<>(
+            "retrain-signals", "model id:version", RetrainSignal.class, 1, retention(Duration.ofDays(365))));
 
     public static final TopicSpec<DeadLetter> INGEST_API_DEAD_LETTER = deadLetter("ingest-api");
     public static final TopicSpec<DeadLetter> INFERENCE_DEAD_LETTER = deadLetter("inference-processor");
