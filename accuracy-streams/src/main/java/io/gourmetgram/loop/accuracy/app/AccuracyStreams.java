@@ -3,17 +3,14 @@ package io.gourmetgram.loop.accuracy.app;
 import io.gourmetgram.loop.accuracy.config.AccuracyProperties;
 import io.gourmetgram.loop.accuracy.topology.AccuracyTopology;
 import io.gourmetgram.loop.accuracy.topology.WindowTotals;
-import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.gourmetgram.loop.events.streams.StreamsStage;
 import io.gourmetgram.loop.events.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -32,7 +29,7 @@ public class AccuracyStreams implements SmartLifecycle, HealthIndicator {
     private final AccuracyProperties properties;
     private final KafkaProperties kafka;
     private final MeterRegistry registry;
-    private volatile KafkaStreams streams;
+    private volatile StreamsStage stage;
 
     public AccuracyStreams(AccuracyProperties properties, KafkaProperties kafka, MeterRegistry registry) {
         this.properties = properties;
@@ -45,18 +42,11 @@ public class AccuracyStreams implements SmartLifecycle, HealthIndicator {
         String bootstrap = String.join(",", kafka.getBootstrapServers());
         TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING,
                 Topics.ACCURACY_ROLLING, Topics.RETRAIN_SIGNALS, Topics.ACCURACY_DEAD_LETTER));
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, STAGE);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
-        StreamsErrorPolicy.apply(config, STAGE, Topics.ACCURACY_DEAD_LETTER);
-        KafkaStreams created = new KafkaStreams(AccuracyTopology.build(properties.settings(), Clock.systemUTC()), config);
-        StreamsErrorPolicy.install(created, STAGE);
-        new KafkaStreamsMetrics(created).bindTo(registry);
-        created.start();
-        streams = created;
+        Properties tuning = new Properties();
+        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
+        stage = StreamsStage.start(AccuracyTopology.build(properties.settings(), Clock.systemUTC()), STAGE, bootstrap,
+                properties.stateDir(), Topics.ACCURACY_DEAD_LETTER, tuning);
+        new KafkaStreamsMetrics(stage.streams()).bindTo(registry);
     }
 
     /**
@@ -64,34 +54,32 @@ public class AccuracyStreams implements SmartLifecycle, HealthIndicator {
      * partitions of the repartition topic): see README, "Several instances".
      */
     public ReadOnlyKeyValueStore<String, WindowTotals> windows() {
-        KafkaStreams s = streams;
-        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException("accuracy-streams is not running yet (state " + (s == null ? "NOT_STARTED" : s.state()) + ")");
+        StreamsStage s = stage;
+        if (s == null) {
+            throw new IllegalStateException("accuracy-streams is not started");
         }
-        return s.store(StoreQueryParameters.fromNameAndType(AccuracyTopology.WINDOWS, QueryableStoreTypes.keyValueStore()));
+        return s.store(AccuracyTopology.WINDOWS, QueryableStoreTypes.keyValueStore());
     }
 
     @Override
     public void stop() {
-        KafkaStreams s = streams;
-        if (s != null) {
-            s.close(Duration.ofSeconds(30));
-            streams = null;
+        if (stage != null) {
+            stage.close();
+            stage = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return streams != null;
+        return stage != null;
     }
 
     @Override
     public Health health() {
-        KafkaStreams s = streams;
+        StreamsStage s = stage;
         if (s == null) {
             return Health.down().withDetail("state", "not started").build();
         }
-        boolean up = s.state() == KafkaStreams.State.RUNNING || s.state() == KafkaStreams.State.REBALANCING;
-        return (up ? Health.up() : Health.down()).withDetail("state", s.state().name()).build();
+        return (s.healthy() ? Health.up() : Health.down()).withDetail("state", s.state()).build();
     }
 }

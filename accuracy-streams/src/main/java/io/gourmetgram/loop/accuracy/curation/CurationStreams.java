@@ -1,18 +1,12 @@
 package io.gourmetgram.loop.accuracy.curation;
 
-import io.gourmetgram.loop.events.EventJson;
-import io.gourmetgram.loop.events.Food11;
-import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.gourmetgram.loop.events.ModelLabels;
+import io.gourmetgram.loop.events.streams.StreamsStage;
 import io.gourmetgram.loop.events.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.minio.MinioClient;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -27,7 +21,7 @@ public class CurationStreams implements SmartLifecycle, HealthIndicator {
 
     private final CurationProperties properties;
     private final KafkaProperties kafka;
-    private volatile KafkaStreams streams;
+    private volatile StreamsStage stage;
 
     public CurationStreams(CurationProperties properties, KafkaProperties kafka) {
         this.properties = properties;
@@ -47,50 +41,31 @@ public class CurationStreams implements SmartLifecycle, HealthIndicator {
             throw new IllegalStateException("Could not create the dataset buckets at " + properties.s3().endpoint() + ": "
                     + e.getMessage(), e);
         }
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
-        StreamsErrorPolicy.apply(config, APPLICATION_ID, Topics.ACCURACY_DEAD_LETTER);
-        KafkaStreams created = new KafkaStreams(CurationTopology.build(store, labels(), properties.confidentAbove(), true), config);
-        StreamsErrorPolicy.install(created, APPLICATION_ID);
-        created.start();
-        streams = created;
+        stage = StreamsStage.start(CurationTopology.build(store, labels(), properties.confidentAbove(), true), APPLICATION_ID,
+                bootstrap, properties.stateDir(), Topics.ACCURACY_DEAD_LETTER, new Properties());
     }
 
     private List<String> labels() {
-        if (properties.labelsFile() == null) {
-            return Food11.LABELS;
-        }
-        try {
-            List<String> labels = new ArrayList<>();
-            EventJson.mapper().readTree(Files.readAllBytes(properties.labelsFile())).path("labels")
-                    .forEach(l -> labels.add(l.asString()));
-            return List.copyOf(labels);
-        } catch (Exception e) {
-            throw new IllegalStateException("MODEL_LABELS_FILE " + properties.labelsFile() + " is not a readable model.json", e);
-        }
+        return (properties.labelsFile() == null ? ModelLabels.food11() : ModelLabels.fromSidecar(properties.labelsFile())).labels();
     }
 
     @Override
     public void stop() {
-        KafkaStreams s = streams;
-        if (s != null) {
-            s.close(Duration.ofSeconds(30));
-            streams = null;
+        if (stage != null) {
+            stage.close();
+            stage = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return streams != null;
+        return stage != null;
     }
 
     @Override
     public Health health() {
-        KafkaStreams s = streams;
-        boolean up = s != null && (s.state() == KafkaStreams.State.RUNNING || s.state() == KafkaStreams.State.REBALANCING);
-        return (up ? Health.up() : Health.down()).withDetail("state", s == null ? "not started" : s.state().name()).build();
+        StreamsStage s = stage;
+        boolean up = s != null && s.healthy();
+        return (up ? Health.up() : Health.down()).withDetail("state", s == null ? "not started" : s.state()).build();
     }
 }

@@ -7,7 +7,7 @@ import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.kafka.EventNotPublishedException;
 import io.gourmetgram.loop.ingest.kafka.EventPublisher;
-import io.gourmetgram.loop.ingest.labels.ModelLabels;
+import io.gourmetgram.loop.events.ModelLabels;
 import io.gourmetgram.loop.ingest.problem.ApiProblem;
 import io.gourmetgram.loop.ingest.problem.ProblemType;
 import io.gourmetgram.loop.ingest.view.KnownUpload;

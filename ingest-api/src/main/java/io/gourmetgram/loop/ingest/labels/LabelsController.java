@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.ingest.labels;
 
+import io.gourmetgram.loop.events.ModelLabels;
+
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.ingest.labels;
 
+import io.gourmetgram.loop.events.ModelLabels;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**

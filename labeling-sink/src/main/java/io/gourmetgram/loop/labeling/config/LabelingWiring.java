@@ -1,7 +1,6 @@
 package io.gourmetgram.loop.labeling.config;
 
-import io.gourmetgram.loop.events.EventJson;
-import io.gourmetgram.loop.events.Food11;
+import io.gourmetgram.loop.events.ModelLabels;
 import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
@@ -9,9 +8,7 @@ import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.minio.MinioClient;
-import java.nio.file.Files;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,22 +67,9 @@ public class LabelingWiring {
                 .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
     }
 
-    /** The model's labels (MODEL_LABELS_FILE, a model.json) or Food-11. */
+    /** The classes annotators choose from: MODEL_LABELS_FILE (a model.json) or Food-11. */
     @Bean
-    ModelLabels modelLabels(LabelingProperties properties) throws Exception {
-        if (properties.labelsFile() == null) {
-            return new ModelLabels(Food11.LABELS);
-        }
-        List<String> labels = new ArrayList<>();
-        EventJson.mapper().readTree(Files.readAllBytes(properties.labelsFile())).path("labels")
-                .forEach(l -> labels.add(l.asString()));
-        if (labels.isEmpty()) {
-            throw new IllegalStateException("MODEL_LABELS_FILE " + properties.labelsFile() + " has no 'labels' array");
-        }
-        return new ModelLabels(List.copyOf(labels));
-    }
-
-    /** The classes annotators choose from. */
-    public record ModelLabels(List<String> labels) {
+    ModelLabels modelLabels(LabelingProperties properties) {
+        return properties.labelsFile() == null ? ModelLabels.food11() : ModelLabels.fromSidecar(properties.labelsFile());
     }
 }

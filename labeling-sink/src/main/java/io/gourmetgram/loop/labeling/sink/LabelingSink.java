@@ -1,12 +1,12 @@
 package io.gourmetgram.loop.labeling.sink;
 
 import io.gourmetgram.loop.events.LabelingReceipt;
+import io.gourmetgram.loop.events.ModelLabels;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.config.LabelingProperties;
-import io.gourmetgram.loop.labeling.config.LabelingWiring.ModelLabels;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.kafka.TopicReplay;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioClient;

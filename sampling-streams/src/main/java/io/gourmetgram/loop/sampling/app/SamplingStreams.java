@@ -1,16 +1,14 @@
 package io.gourmetgram.loop.sampling.app;
 
-import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.gourmetgram.loop.events.streams.StreamsStage;
 import io.gourmetgram.loop.events.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.config.SamplingProperties;
 import io.gourmetgram.loop.sampling.topology.LabelingRequestTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -27,7 +25,7 @@ public class SamplingStreams implements SmartLifecycle, HealthIndicator {
     private final SamplingProperties properties;
     private final KafkaProperties kafka;
     private final MeterRegistry registry;
-    private KafkaStreams streams;
+    private volatile StreamsStage stage;
 
     public SamplingStreams(SamplingProperties properties, KafkaProperties kafka, MeterRegistry registry) {
         this.properties = properties;
@@ -40,39 +38,32 @@ public class SamplingStreams implements SmartLifecycle, HealthIndicator {
         String bootstrap = String.join(",", kafka.getBootstrapServers());
         TopicProvisioner.ensure(bootstrap, List.of(Topics.PREDICTIONS, Topics.FEEDBACK, Topics.LABELING_REQUESTS,
                 Topics.SAMPLING_DEAD_LETTER));
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, STAGE);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        StreamsErrorPolicy.apply(config, STAGE, Topics.SAMPLING_DEAD_LETTER);
-        streams = new KafkaStreams(LabelingRequestTopology.build(properties.settings(), registry), config);
-        StreamsErrorPolicy.install(streams, STAGE);
-        new KafkaStreamsMetrics(streams).bindTo(registry);
-        streams.start();
+        Properties tuning = new Properties();
+        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        stage = StreamsStage.start(LabelingRequestTopology.build(properties.settings(), registry), STAGE, bootstrap,
+                properties.stateDir(), Topics.SAMPLING_DEAD_LETTER, tuning);
+        new KafkaStreamsMetrics(stage.streams()).bindTo(registry);
     }
 
     @Override
     public void stop() {
-        if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
-            streams = null;
+        if (stage != null) {
+            stage.close();
+            stage = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return streams != null;
+        return stage != null;
     }
 
     @Override
     public Health health() {
-        if (streams == null) {
+        StreamsStage s = stage;
+        if (s == null) {
             return Health.down().withDetail("state", "not started").build();
         }
-        KafkaStreams.State state = streams.state();
-        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        return (up ? Health.up() : Health.down()).withDetail("state", state.name()).build();
+        return (s.healthy() ? Health.up() : Health.down()).withDetail("state", s.state()).build();
     }
 }

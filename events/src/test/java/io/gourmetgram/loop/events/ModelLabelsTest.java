@@ -1,18 +1,15 @@
-package io.gourmetgram.loop.ingest.labels;
+package io.gourmetgram.loop.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gourmetgram.loop.events.Food11;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 
 class ModelLabelsTest {
 
-    private final JsonMapper json = JsonMapper.builder().build();
 
     @TempDir
     Path dir;
@@ -22,7 +19,7 @@ class ModelLabelsTest {
         Path sidecar = Files.writeString(dir.resolve("model.json"),
                 "{\"id\": \"cats\", \"labels\": [\"Tabby\", \"Siamese\"], \"input\": {\"name\": \"x\"}}");
 
-        ModelLabels labels = ModelLabels.fromSidecar(sidecar, json);
+        ModelLabels labels = ModelLabels.fromSidecar(sidecar);
 
         assertThat(labels.labels()).containsExactly("Tabby", "Siamese");
         assertThat(labels.contains("Siamese")).isTrue();
@@ -40,9 +37,9 @@ class ModelLabelsTest {
         Path notJson = Files.writeString(dir.resolve("b.json"), "labels: [Soup]");
         Path twice = Files.writeString(dir.resolve("c.json"), "{\"labels\": [\"Soup\", \"Soup\"]}");
 
-        assertThatThrownBy(() -> ModelLabels.fromSidecar(noLabels, json)).hasMessageContaining("a.json").hasMessageContaining("\"labels\" array");
-        assertThatThrownBy(() -> ModelLabels.fromSidecar(notJson, json)).hasMessageContaining("b.json").hasMessageContaining("JSON");
-        assertThatThrownBy(() -> ModelLabels.fromSidecar(twice, json)).hasMessageContaining("twice");
-        assertThatThrownBy(() -> ModelLabels.fromSidecar(dir.resolve("missing.json"), json)).hasMessageContaining("missing.json");
+        assertThatThrownBy(() -> ModelLabels.fromSidecar(noLabels)).hasMessageContaining("a.json").hasMessageContaining("\"labels\" array");
+        assertThatThrownBy(() -> ModelLabels.fromSidecar(notJson)).hasMessageContaining("b.json").hasMessageContaining("JSON");
+        assertThatThrownBy(() -> ModelLabels.fromSidecar(twice)).hasMessageContaining("twice");
+        assertThatThrownBy(() -> ModelLabels.fromSidecar(dir.resolve("missing.json"))).hasMessageContaining("missing.json");
     }
 }

@@ -1,6 +1,5 @@
-package io.gourmetgram.loop.ingest.labels;
+package io.gourmetgram.loop.events;
 
-import io.gourmetgram.loop.events.Food11;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +8,11 @@ import java.util.HashSet;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The labels the model can predict, in output order: what users may pick as a correction.
+ * The labels a model can predict, in output order, as its sidecar ({@code model.json}) lists them:
+ * what users may pick as a correction, what annotators choose from, and what class_XX numbers mean.
+ * Stages that need the labels without the model read {@code MODEL_LABELS_FILE}; default Food-11.
  *
  * @param source where they came from, for logs and the README's "which labels am I serving?"
  */
@@ -27,10 +27,10 @@ public record ModelLabels(List<String> labels, String source) {
     }
 
     /** Reads the {@code labels} array of a model sidecar ({@code model.json}); any problem is a startup error. */
-    public static ModelLabels fromSidecar(Path file, JsonMapper json) {
+    public static ModelLabels fromSidecar(Path file) {
         JsonNode root;
         try {
-            root = json.readTree(Files.readAllBytes(file));
+            root = EventJson.mapper().readTree(Files.readAllBytes(file));
         } catch (IOException | JacksonException e) {
             throw new IllegalStateException("MODEL_LABELS_FILE " + file.toAbsolutePath()
                     + " cannot be read as JSON: " + e.getMessage(), e);
