@@ -2,7 +2,8 @@ package io.gourmetgram.loop.labeling.labelstudio;
 
 /**
  * A Label Studio call failed. The message names the call, the HTTP status and Label Studio's
- * {@code detail}; {@link #transient_()} tells whether retrying later can help.
+ * {@code detail}; {@link #rejectsTheData()} tells a task Label Studio will never accept from a
+ * problem that waiting (or fixing the configuration) solves.
  */
 public class LabelStudioException extends RuntimeException {
 
@@ -22,8 +23,8 @@ public class LabelStudioException extends RuntimeException {
         return status;
     }
 
-    /** Unreachable, timed out, overloaded or failing on its side: worth retrying with back-off. */
-    public boolean transient_() {
-        return status == 0 || status == 429 || status >= 500;
+    /** Label Studio refused the content itself (400, 413, 422): retrying the same task cannot help. */
+    public boolean rejectsTheData() {
+        return status == 400 || status == 413 || status == 422;
     }
 }

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * Consumes {@code labeling-requests} and makes Label Studio match: one task per upload, imported in
  * batches, its data updated when a later revision arrives; {@code skipped_budget} requests are not
  * imported. A receipt is written for every import before the offsets are committed. When Label
- * Studio is down or slow, the consumer rewinds, pauses and backs off (exponentially, capped): the
- * requests stay in Kafka and consumer lag shows the backlog.
+ * Studio is down, slow or refuses our credentials, the consumer rewinds, pauses and backs off
+ * (exponentially, capped): the requests stay in Kafka and consumer lag shows the backlog. A task
+ * Label Studio rejects as invalid is dead-lettered with its reason, alone: the rest of its batch
+ * is imported one by one.
  */
 public final class TaskPusher implements Runnable {
 
@@ -85,9 +87,6 @@ public final class TaskPusher implements Runnable {
                     lastProblem = null;
                     backoff = backoffMin;
                 } catch (LabelStudioException e) {
-                    if (!e.transient_()) {
-                        throw e;
-                    }
                     waitOut(records, e);
                 }
             }
@@ -110,16 +109,17 @@ public final class TaskPusher implements Runnable {
 
     private void push(ConsumerRecords<String, byte[]> records) {
         Map<String, LabelingRequest> latest = new LinkedHashMap<>();
+        Map<String, ConsumerRecord<String, byte[]>> sources = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 LabelingRequest request = Topics.LABELING_REQUESTS.valueSerde().deserialize(record.topic(), record.value());
-                if (request != null) {
-                    latest.merge(request.uploadId(), request, (a, b) -> b.revision() >= a.revision() ? b : a);
+                if (request != null && (!latest.containsKey(request.uploadId())
+                        || request.revision() >= latest.get(request.uploadId()).revision())) {
+                    latest.put(request.uploadId(), request);
+                    sources.put(request.uploadId(), record);
                 }
             } catch (SerializationException e) {
-                deadLetters.publish(record.topic(), record.partition(), record.offset(),
-                        record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        record.value(), record, e);
+                deadLetter(record, e);
             }
         }
         List<LabelingRequest> toImport = new ArrayList<>();
@@ -137,15 +137,42 @@ public final class TaskPusher implements Runnable {
         }
         for (int from = 0; from < toImport.size(); from += batchSize) {
             List<LabelingRequest> batch = toImport.subList(from, Math.min(toImport.size(), from + batchSize));
-            List<Long> taskIds = client.importTasks(projectId,
-                    batch.stream().map(r -> TaskData.task(r, images.linkFor(r.uploadId()))).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                LabelingRequest r = batch.get(i);
-                receipts.record(new LabelingReceipt(r.uploadId(), projectId, taskIds.get(i), r.revision(), r.object(),
-                        clock.instant()));
+            try {
+                importTasks(batch);
+            } catch (LabelStudioException e) {
+                if (!e.rejectsTheData()) {
+                    throw e;
+                }
+                // Find the task Label Studio will not take; import the others.
+                for (LabelingRequest single : batch) {
+                    try {
+                        importTasks(List.of(single));
+                    } catch (LabelStudioException rejected) {
+                        if (!rejected.rejectsTheData()) {
+                            throw rejected;
+                        }
+                        deadLetter(sources.get(single.uploadId()), rejected);
+                    }
+                }
             }
-            log.info("Imported {} review tasks into Label Studio project {}", batch.size(), projectId);
         }
+    }
+
+    private void importTasks(List<LabelingRequest> batch) {
+        List<Long> taskIds = client.importTasks(projectId,
+                batch.stream().map(r -> TaskData.task(r, images.linkFor(r.uploadId()))).toList());
+        for (int i = 0; i < batch.size(); i++) {
+            LabelingRequest r = batch.get(i);
+            receipts.record(new LabelingReceipt(r.uploadId(), projectId, taskIds.get(i), r.revision(), r.object(),
+                    clock.instant()));
+        }
+        log.info("Imported {} review tasks into Label Studio project {}", batch.size(), projectId);
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
+        deadLetters.publish(record.topic(), record.partition(), record.offset(),
+                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                record.value(), record, reason);
     }
 
     /** Rewind, pause and back off; keep polling (paused) so the group does not evict us. */

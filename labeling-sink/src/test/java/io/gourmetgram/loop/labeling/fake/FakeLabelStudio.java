@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code /api/projects/{id}/import} without trailing slash, 201, task_ids with return_task_ids),
  * tasks ({total,tasks}, 404 past the last page), PATCH task, webhooks (plain array), and both token
  * schemes: legacy {@code Token <key>} and personal access tokens refreshed at
- * {@code /api/token/refresh} into 5-minute {@code Bearer} access tokens. Annotating a task here
+ * {@code /api/token/refresh} into 5-minute {@code Bearer} access tokens. An import containing a task
+ * whose {@code data.uploadId} starts with "unacceptable" is refused with 400 and
+ * {@code validation_errors}, as Label Studio refuses tasks that do not fit the labeling config. Annotating a task here
  * delivers webhooks as Label Studio does: one JSON POST with the webhook's headers, no retry.
  */
 public final class FakeLabelStudio implements AutoCloseable {
@@ -235,6 +237,14 @@ public final class FakeLabelStudio implements AutoCloseable {
             respond(exchange, 201, project);
         } else if (path.matches("/api/projects/\\d+/import") && method.equals("POST")) {
             long projectId = Long.parseLong(path.split("/")[3]);
+            for (JsonNode t : body) {
+                if (t.path("data").path("uploadId").asString().startsWith("unacceptable")) {
+                    ObjectNode error = error(400, "Validation error");
+                    error.putObject("validation_errors").putArray("data").add("task data does not match the labeling config");
+                    respond(exchange, 400, error);
+                    return;
+                }
+            }
             ArrayNode taskIds = EventJson.mapper().createArrayNode();
             for (JsonNode t : body) {
                 ObjectNode task = EventJson.mapper().createObjectNode();

@@ -307,6 +307,35 @@ class LabelingSinkIT {
         }
     }
 
+    @Test
+    @Order(10)
+    void aTaskLabelStudioRejectsIsDeadLetteredAloneAndTheRestOfItsBatchIsImported() throws Exception {
+        String rejected = "unacceptable-" + UUID.randomUUID();
+        List<String> fine = List.of(id(), id());
+        publish(request(fine.get(0), 1, RequestState.OPEN, null));
+        publish(request(rejected, 1, RequestState.OPEN, null));
+        publish(request(fine.get(1), 1, RequestState.OPEN, null));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String upload : fine) {
+                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
+            }
+        });
+        assertThat(labelStudio.tasksOf(rejected)).isEmpty();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-dlt-2", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.LABELING_DEAD_LETTER.name()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(consumer.poll(Duration.ofMillis(500)))
+                    .anySatisfy(r -> {
+                        assertThat(r.key()).isEqualTo(rejected);
+                        assertThat(Topics.LABELING_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value()).errorMessage())
+                                .contains("HTTP 400").contains("labeling config");
+                    }));
+        }
+    }
+
     private List<Annotation> annotationsOf(String upload) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
