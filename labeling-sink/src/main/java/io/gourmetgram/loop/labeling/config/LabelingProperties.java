@@ -13,7 +13,10 @@ import org.springframework.validation.annotation.Validated;
  * Settings of labeling-sink ({@code gourmetgram.labeling.*}; environment variables in README.md).
  *
  * @param labelStudioUrl     empty = no Label Studio yet: requests wait in Kafka
- * @param publicUrl          where Label Studio reaches this service (webhook, image links)
+ * @param publicUrl          where annotators' browsers reach this service (image links); also the webhook's base
+ *                           unless {@code webhookUrl} is set
+ * @param webhookUrl         where Label Studio delivers webhooks, when it reaches this service by another name than
+ *                           browsers do (e.g. a docker-compose network alias); empty = {@code publicUrl}
  * @param imageLinkSecret    HMAC key of the image links handed to Label Studio
  */
 @Validated
@@ -24,6 +27,7 @@ public record LabelingProperties(
         String webhookSecret,
         @NotBlank(message = "LABELING_PUBLIC_URL must say where Label Studio reaches this service, e.g. http://localhost:8083")
         String publicUrl,
+        String webhookUrl,
         @NotBlank(message = "LABELING_IMAGE_LINK_SECRET is missing: set a long random string (it signs image links)")
         String imageLinkSecret,
         @NotBlank String projectTitle,
@@ -34,6 +38,11 @@ public record LabelingProperties(
         @NotNull Duration timeout,
         Path labelsFile,
         @Valid @NotNull S3 s3) {
+
+    /** The base URL Label Studio calls back (webhooks). */
+    public String webhookBaseUrl() {
+        return webhookUrl == null || webhookUrl.isBlank() ? publicUrl : webhookUrl;
+    }
 
     public boolean labelStudioConfigured() {
         return labelStudioUrl != null && !labelStudioUrl.isBlank();
@@ -54,6 +63,8 @@ public record LabelingProperties(
     public record S3(
             @NotBlank(message = "S3 endpoint is missing: set S3_ENDPOINT") String endpoint,
             @NotBlank(message = "S3 access key is missing: set S3_ACCESS_KEY") String accessKey,
-            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey) {
+            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey,
+            // Known region: presigning then needs no call to the endpoint, which may be one only browsers reach.
+            @NotBlank(message = "S3 region is missing: set S3_REGION (us-east-1 for MinIO)") String region) {
     }
 }

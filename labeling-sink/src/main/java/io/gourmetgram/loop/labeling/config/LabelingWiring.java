@@ -63,7 +63,7 @@ public class LabelingWiring {
 
     @Bean
     MinioClient minio(LabelingProperties properties) {
-        return MinioClient.builder().endpoint(properties.s3().endpoint())
+        return MinioClient.builder().endpoint(properties.s3().endpoint()).region(properties.s3().region())
                 .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
     }
 

@@ -89,7 +89,7 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         Duration backoff = properties.backoffMin();
         while (running && projectId == null) {
             try {
-                long id = ReviewProject.bootstrap(client, properties.projectTitle(), labels.labels(), properties.publicUrl(),
+                long id = ReviewProject.bootstrap(client, properties.projectTitle(), labels.labels(), properties.webhookBaseUrl(),
                         properties.webhookSecret());
                 adoptImportedTasks(id);
                 projectId = id;

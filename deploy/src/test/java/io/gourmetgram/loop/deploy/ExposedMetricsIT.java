@@ -1,0 +1,236 @@
+package io.gourmetgram.loop.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.gourmetgram.loop.events.EventJson;
+import io.gourmetgram.loop.events.testing.SharedFixtures;
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.localstack.ConsumerLag;
+import io.gourmetgram.loop.localstack.LoopStack;
+import io.gourmetgram.loop.localstack.StackConfig;
+import io.gourmetgram.loop.localstack.Stage;
+import io.gourmetgram.loop.localstack.StageProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metric names dashboards and alert rules query, checked against what the five stages and the lag exporter
+ * really serve: the stages run from their jars (as the local stack runs them) against a real KRaft broker and S3
+ * server; photos go through, poison records reach every stage, Label Studio is unreachable, webhooks arrive with
+ * and without the secret. Every name seen is written to {@code target/exposed-metrics.txt}.
+ */
+class ExposedMetricsIT {
+
+    private static final String WEBHOOK_SECRET = "exposed-metrics-webhook-secret";
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Under target/ rather than a temporary folder, so the stages' logs stay for a look after a failure. */
+    private static final Path dataDir = Path.of("target", "exposed-metrics-stack").toAbsolutePath();
+    private static LoopStack stack;
+    private static Admin admin;
+    private static HttpServer lagExporter;
+
+    @BeforeAll
+    static void runTheLoop() throws Exception {
+        Path repo = Repo.path("");
+        deleteRecursively(dataDir);
+        List<Stage> stages = new ArrayList<>();
+        for (Stage stage : Stage.ALL) {
+            stages.add(stage.onPort(freePort()));
+        }
+        // Label Studio "configured" on a port nobody listens on: the sink's calls fail as in an outage.
+        Map<String, String> env = Map.of("LABEL_STUDIO_URL", "http://127.0.0.1:" + freePort(),
+                "LABEL_STUDIO_API_KEY", "unreachable-label-studio-key", "LABEL_STUDIO_WEBHOOK_SECRET", WEBHOOK_SECRET,
+                "LABELING_BACKOFF_MAX", "2s");
+        stack = LoopStack.start(new StackConfig(repo, dataDir, freePort(), freePort(), freePort(), stages, env));
+        admin = ConsumerLag.connect(stack.kafkaBootstrap());
+        lagExporter = ConsumerLag.serve(admin, 0);
+
+        Map<String, String> feedbackTokens = new TreeMap<>();
+        for (Path photo : SharedFixtures.food11Photos().subList(0, 3)) {
+            HttpResponse<String> accepted = upload(Files.readAllBytes(photo), photo.getFileName().toString());
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            var body = EventJson.mapper().readTree(accepted.body());
+            feedbackTokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
+        }
+        assertThat(upload("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg").statusCode()).isEqualTo(415);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            byte[] poison = "{not json".getBytes(StandardCharsets.UTF_8);
+            for (String topic : List.of(Topics.UPLOADS.name(), Topics.PREDICTIONS.name(), Topics.LABELING_REQUESTS.name(),
+                    Topics.ANNOTATIONS.name())) {
+                producer.send(new ProducerRecord<>(topic, "poison".getBytes(StandardCharsets.UTF_8), poison)).get();
+            }
+        }
+        int sink = port("labeling-sink");
+        webhook(sink, "wrong-secret");
+        webhook(sink, WEBHOOK_SECRET);
+
+        // Until the photos are scored and the poison records dead-lettered, some series do not exist yet.
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String scores = scrape(port("inference-processor"), "/actuator/prometheus");
+            assertThat(scores).contains("gourmetgram_inference_predictions_total");
+            String lag = scrape(lagExporter.getAddress().getPort(), "/metrics");
+            assertThat(lag).contains("topic=\"inference-processor-dead-letter\"").contains("group=\"inference-processor\"");
+        });
+        // A flagged upload always becomes a labeling request (sampling's counters appear with the first one).
+        var flagged = feedbackTokens.entrySet().iterator().next();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("ingest-api") + "/api/uploads/"
+                    + flagged.getKey() + "/flag")).header("Content-Type", "application/json")
+                    .header("X-Feedback-Token", flagged.getValue()).POST(HttpRequest.BodyPublishers.ofString("")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(scrape(port("sampling-streams"), "/actuator/prometheus")).contains("gourmetgram_sampling_requests_total"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (lagExporter != null) {
+            lagExporter.stop(0);
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyMetricTheDashboardsAndAlertsQueryIsExposed() throws Exception {
+        Map<String, Set<String>> exposed = new TreeMap<>();
+        for (StageProcess stage : stack.stages()) {
+            exposed.put(stage.stage().module(), sampleNames(scrape(stage.stage().port(), "/actuator/prometheus")));
+        }
+        exposed.put("lag-exporter", sampleNames(scrape(lagExporter.getAddress().getPort(), "/metrics")));
+        writeReport(exposed);
+        Set<String> all = new TreeSet<>();
+        exposed.values().forEach(all::addAll);
+        Map<String, String> awaited = awaited();
+
+        Map<String, TreeSet<String>> queried = QueriedMetrics.all();
+        assertThat(queried).as("the extraction finds the queries").containsKeys("gourmetgram_consumer_group_lag",
+                "gourmetgram_accuracy_latest_weighted_upper");
+        List<String> missing = new ArrayList<>();
+        queried.forEach((name, where) -> {
+            if (!all.contains(name) && !awaited.containsKey(name)) {
+                missing.add(name + " (queried in " + where + ")");
+            }
+        });
+        assertThat(missing).as("queried but exposed by no stage; exposed names are in target/exposed-metrics.txt").isEmpty();
+        assertThat(awaited.keySet()).as("exposed now: delete these lines from metrics-awaited.txt").doesNotContainAnyElementsOf(all);
+        assertThat(awaited.keySet()).as("awaited but queried nowhere: delete these lines").allMatch(queried::containsKey);
+    }
+
+    @Test
+    void theLagExporterShowsEveryStagesGroup() throws Exception {
+        String lag = scrape(lagExporter.getAddress().getPort(), "/metrics");
+        assertThat(lag).contains("gourmetgram_consumer_group_lag{group=\"inference-processor\"")
+                .contains("gourmetgram_consumer_group_lag{group=\"sampling-streams\"")
+                .contains("gourmetgram_consumer_lag_exporter_up 1");
+    }
+
+    /** Names of the samples in a Prometheus text exposition (histogram series keep their _bucket/_count/_sum). */
+    static Set<String> sampleNames(String exposition) {
+        Set<String> names = new TreeSet<>();
+        exposition.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
+        return names;
+    }
+
+    private static Map<String, String> awaited() throws IOException {
+        Map<String, String> awaited = new TreeMap<>();
+        try (var in = ExposedMetricsIT.class.getResourceAsStream("/metrics-awaited.txt")) {
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .forEach(l -> {
+                        String[] parts = l.trim().split("\\s+", 2);
+                        awaited.put(parts[0], parts.length > 1 ? parts[1] : "");
+                    });
+        }
+        return awaited;
+    }
+
+    private static void writeReport(Map<String, Set<String>> exposed) throws IOException {
+        StringBuilder out = new StringBuilder("# metric samples served by each stage in ExposedMetricsIT\n");
+        exposed.forEach((stage, names) -> names.forEach(n -> out.append(stage).append('\t').append(n).append('\n')));
+        Path target = Path.of("target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("exposed-metrics.txt"), out.toString());
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int port(String module) {
+        return stack.stages().stream().filter(s -> s.stage().module().equals(module)).findFirst().orElseThrow().stage().port();
+    }
+
+    private static String scrape(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + " on " + port).isEqualTo(200);
+        return r.body();
+    }
+
+    private static void webhook(int port, String secret) throws IOException, InterruptedException {
+        String body = "{\"action\":\"ANNOTATION_CREATED\",\"project\":{\"id\":1},\"task\":{\"id\":1,\"data\":{}},"
+                + "\"annotation\":{\"id\":1,\"task\":1,\"result\":[],\"updated_at\":\"2026-01-01T00:00:00Z\"}}";
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/label-studio"))
+                .header("Content-Type", "application/json").header("X-GourmetGram-Webhook-Secret", secret)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> upload(byte[] bytes, String name) throws IOException, InterruptedException {
+        String boundary = "metrics" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(bytes);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("ingest-api") + "/api/uploads"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
