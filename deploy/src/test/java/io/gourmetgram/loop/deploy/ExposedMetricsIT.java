@@ -11,7 +11,6 @@ import io.gourmetgram.loop.localstack.LoopStack;
 import io.gourmetgram.loop.localstack.StackConfig;
 import io.gourmetgram.loop.localstack.Stage;
 import io.gourmetgram.loop.localstack.StageProcess;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -61,24 +59,24 @@ class ExposedMetricsIT {
         deleteRecursively(dataDir);
         List<Stage> stages = new ArrayList<>();
         for (Stage stage : Stage.ALL) {
-            stages.add(stage.onPort(freePort()));
+            stages.add(stage.onPort(IngestClient.freePort()));
         }
         // Label Studio "configured" on a port nobody listens on: the sink's calls fail as in an outage.
-        Map<String, String> env = Map.of("LABEL_STUDIO_URL", "http://127.0.0.1:" + freePort(),
+        Map<String, String> env = Map.of("LABEL_STUDIO_URL", "http://127.0.0.1:" + IngestClient.freePort(),
                 "LABEL_STUDIO_API_KEY", "unreachable-label-studio-key", "LABEL_STUDIO_WEBHOOK_SECRET", WEBHOOK_SECRET,
                 "LABELING_BACKOFF_MAX", "2s");
-        stack = LoopStack.start(new StackConfig(repo, dataDir, freePort(), freePort(), freePort(), stages, env));
+        stack = LoopStack.start(new StackConfig(repo, dataDir, IngestClient.freePort(), IngestClient.freePort(), IngestClient.freePort(), stages, env));
         admin = ConsumerLag.connect(stack.kafkaBootstrap());
         lagExporter = ConsumerLag.serve(admin, 0);
 
         Map<String, String> feedbackTokens = new TreeMap<>();
         for (Path photo : SharedFixtures.food11Photos().subList(0, 3)) {
-            HttpResponse<String> accepted = upload(Files.readAllBytes(photo), photo.getFileName().toString());
+            HttpResponse<String> accepted = ingest().upload(Files.readAllBytes(photo), photo.getFileName().toString());
             assertThat(accepted.statusCode()).isEqualTo(202);
             var body = EventJson.mapper().readTree(accepted.body());
             feedbackTokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
         }
-        assertThat(upload("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg").statusCode()).isEqualTo(415);
+        assertThat(ingest().upload("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg").statusCode()).isEqualTo(415);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -103,10 +101,7 @@ class ExposedMetricsIT {
         // A flagged upload always becomes a labeling request (sampling's counters appear with the first one).
         var flagged = feedbackTokens.entrySet().iterator().next();
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("ingest-api") + "/api/uploads/"
-                    + flagged.getKey() + "/flag")).header("Content-Type", "application/json")
-                    .header("X-Feedback-Token", flagged.getValue()).POST(HttpRequest.BodyPublishers.ofString("")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+            assertThat(ingest().flag(flagged.getKey(), flagged.getValue()).statusCode()).isEqualTo(202);
         });
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(scrape(port("sampling-streams"), "/actuator/prometheus")).contains("gourmetgram_sampling_requests_total"));
@@ -197,10 +192,8 @@ class ExposedMetricsIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static IngestClient ingest() {
+        return new IngestClient(port("ingest-api"));
     }
 
     private static int port(String module) {
@@ -220,17 +213,5 @@ class ExposedMetricsIT {
         http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/label-studio"))
                 .header("Content-Type", "application/json").header("X-GourmetGram-Webhook-Secret", secret)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> upload(byte[] bytes, String name) throws IOException, InterruptedException {
-        String boundary = "metrics" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(bytes);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("ingest-api") + "/api/uploads"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
