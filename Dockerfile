@@ -28,7 +28,7 @@ WORKDIR /app
 ENV SERVER_PORT=${PORT} \
     ORT_DISABLE_TELEMETRY=1 \
     MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
 EXPOSE ${PORT}
 # No curl in the JRE image: bash's /dev/tcp asks actuator's readiness group over plain HTTP/1.0.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=3 \
