@@ -121,29 +121,58 @@ class ExposedMetricsIT {
     }
 
     @Test
-    void everyMetricTheDashboardsAndAlertsQueryIsExposed() throws Exception {
-        Map<String, Set<String>> exposed = new TreeMap<>();
+    void everyMetricAndLabelTheDashboardsAndAlertsQueryIsExposed() throws Exception {
+        Map<String, Map<String, Set<String>>> exposed = new TreeMap<>();
         for (StageProcess stage : stack.stages()) {
-            exposed.put(stage.stage().module(), sampleNames(scrape(stage.stage().port(), "/actuator/prometheus")));
+            exposed.put(stage.stage().module(), samples(scrape(stage.stage().port(), "/actuator/prometheus")));
         }
-        exposed.put("lag-exporter", sampleNames(scrape(lagExporter.getAddress().getPort(), "/metrics")));
+        exposed.put("lag-exporter", samples(scrape(lagExporter.getAddress().getPort(), "/metrics")));
         writeReport(exposed);
-        Set<String> all = new TreeSet<>();
-        exposed.values().forEach(all::addAll);
+        Map<String, Set<String>> labelsOf = new TreeMap<>();
+        exposed.values().forEach(m -> m.forEach((name, labels) -> labelsOf.computeIfAbsent(name, k -> new TreeSet<>()).addAll(labels)));
         Map<String, String> awaited = awaited();
 
-        Map<String, TreeSet<String>> queried = QueriedMetrics.all();
-        assertThat(queried).as("the extraction finds the queries").containsKeys("gourmetgram_consumer_group_lag",
-                "gourmetgram_accuracy_latest_weighted_upper");
-        List<String> missing = new ArrayList<>();
-        queried.forEach((name, where) -> {
-            if (!all.contains(name) && !awaited.containsKey(name)) {
-                missing.add(name + " (queried in " + where + ")");
+        List<QueriedMetrics.Query> queries = QueriedMetrics.all();
+        assertThat(queries).as("the dashboards and rules are read").hasSizeGreaterThan(20);
+        Set<String> missing = new TreeSet<>();
+        Set<String> stillAwaited = new TreeSet<>();
+        for (QueriedMetrics.Query q : queries) {
+            for (String metric : q.metrics()) {
+                check(metric, labelsOf.containsKey(metric), awaited, missing, stillAwaited, q);
             }
-        });
-        assertThat(missing).as("queried but exposed by no stage; exposed names are in target/exposed-metrics.txt").isEmpty();
-        assertThat(awaited.keySet()).as("exposed now: delete these lines from metrics-awaited.txt").doesNotContainAnyElementsOf(all);
-        assertThat(awaited.keySet()).as("awaited but queried nowhere: delete these lines").allMatch(queried::containsKey);
+            q.matchedLabels().forEach((metric, labels) -> labels.forEach(label -> {
+                if (labelsOf.containsKey(metric) && !ADDED_BY_PROMETHEUS.contains(label)) {
+                    check(metric + "{" + label + "}", labelsOf.get(metric).contains(label), awaited, missing, stillAwaited, q);
+                }
+            }));
+            for (String label : q.groupedBy()) {
+                if (ADDED_BY_PROMETHEUS.contains(label) || q.metrics().stream().noneMatch(labelsOf::containsKey)) {
+                    continue;
+                }
+                boolean carried = q.metrics().stream().anyMatch(m -> labelsOf.getOrDefault(m, Set.of()).contains(label));
+                String key = q.metrics().stream().filter(labelsOf::containsKey).findFirst().orElseThrow() + "{" + label + "}";
+                check(key, carried, awaited, missing, stillAwaited, q);
+            }
+        }
+        assertThat(missing).as("queried but served by no stage (served names and labels: target/exposed-metrics.txt)").isEmpty();
+        Set<String> nowServed = new TreeSet<>(awaited.keySet());
+        nowServed.removeAll(stillAwaited);
+        assertThat(nowServed).as("served now or queried nowhere: delete these lines from metrics-awaited.txt").isEmpty();
+    }
+
+    /** Labels Prometheus itself attaches to every scraped series (scrape config / ServiceMonitor relabeling). */
+    private static final Set<String> ADDED_BY_PROMETHEUS = Set.of("stage", "instance", "job");
+
+    private static void check(String what, boolean served, Map<String, String> awaited, Set<String> missing,
+            Set<String> stillAwaited, QueriedMetrics.Query q) {
+        if (served) {
+            return;
+        }
+        if (awaited.containsKey(what)) {
+            stillAwaited.add(what);
+        } else {
+            missing.add(what + " in " + q.file() + ": " + q.expr().strip());
+        }
     }
 
     @Test
@@ -154,12 +183,27 @@ class ExposedMetricsIT {
                 .contains("gourmetgram_consumer_lag_exporter_up 1");
     }
 
-    /** Names of the samples in a Prometheus text exposition (histogram series keep their _bucket/_count/_sum). */
-    static Set<String> sampleNames(String exposition) {
-        Set<String> names = new TreeSet<>();
-        exposition.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
-                .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
-        return names;
+    private static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+
+    /**
+     * Sample names of a Prometheus text exposition (histograms keep their _bucket/_count/_sum) with the label names
+     * seen on them.
+     */
+    static Map<String, Set<String>> samples(String exposition) {
+        Map<String, Set<String>> samples = new TreeMap<>();
+        exposition.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(l -> {
+            String name = l.split("[{ ]", 2)[0];
+            Set<String> labels = samples.computeIfAbsent(name, k -> new TreeSet<>());
+            int open = l.indexOf('{');
+            if (open > 0) {
+                // Label values are quoted; only names followed by =" count, so commas inside values do no harm.
+                java.util.regex.Matcher m = LABEL.matcher(l.substring(open, l.lastIndexOf('}') + 1).replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\""));
+                while (m.find()) {
+                    labels.add(m.group(1));
+                }
+            }
+        });
+        return samples;
     }
 
     private static Map<String, String> awaited() throws IOException {
@@ -174,9 +218,10 @@ class ExposedMetricsIT {
         return awaited;
     }
 
-    private static void writeReport(Map<String, Set<String>> exposed) throws IOException {
-        StringBuilder out = new StringBuilder("# metric samples served by each stage in ExposedMetricsIT\n");
-        exposed.forEach((stage, names) -> names.forEach(n -> out.append(stage).append('\t').append(n).append('\n')));
+    private static void writeReport(Map<String, Map<String, Set<String>>> exposed) throws IOException {
+        StringBuilder out = new StringBuilder("# stage, metric sample and its labels, as served in ExposedMetricsIT\n");
+        exposed.forEach((stage, samples) -> samples.forEach((name, labels) -> out.append(stage).append('\t').append(name)
+                .append('\t').append(String.join(",", labels)).append('\n')));
         Path target = Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("exposed-metrics.txt"), out.toString());

@@ -159,6 +159,13 @@ class HelmChartTest {
         assertThat((String) Manifests.at(sinkConfig, "data", "LABELING_WEBHOOK_URL"))
                 .as("Label Studio refuses webhook hosts without a top-level domain").endsWith(".svc.cluster.local:8083");
         assertThat((Object) Manifests.at(sinkConfig, "data", "S3_ENDPOINT")).isEqualTo("https://photos.example.com");
+        Map<String, Object> keda = m.named("ScaledObject", "loop-labeling-sink");
+        Map<String, Object> trigger = Manifests.list(Manifests.at(keda, "spec"), "triggers").getFirst();
+        assertThat((Object) Manifests.at(trigger, "metadata", "sasl")).isEqualTo("scram_sha512");
+        assertThat((Object) Manifests.at(trigger, "metadata", "tls")).isEqualTo("enable");
+        Map<String, Object> auth = m.named("TriggerAuthentication", Manifests.at(trigger, "authenticationRef", "name"));
+        assertThat(Manifests.list(Manifests.at(auth, "spec"), "secretTargetRef")).extracting(r -> r.get("parameter"))
+                .containsExactly("username", "password", "ca");
         assertThat(m.ofKind("ServiceMonitor")).hasSize(2);
         assertThat(m.ofKind("PrometheusRule")).hasSize(1);
         assertThat(m.ofKind("ConfigMap")).filteredOn(cm -> Manifests.name(cm).contains("dashboard")).hasSize(3);
