@@ -2,16 +2,12 @@ package io.gourmetgram.loop.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gourmetgram.loop.events.errors.DeadLetters;
 import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,10 +16,9 @@ import org.junit.jupiter.api.Test;
 class EventSchemaTest {
 
     static Stream<Arguments> eventsOnTheirTopics() {
-        DeadLetter deadLetter = DeadLetters.describe("inference-processor", "uploads", 1, 7,
-                "id-1".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, 0x00},
-                new RecordHeaders().add("trace", "abc".getBytes(StandardCharsets.UTF_8)),
-                new IllegalArgumentException("not an image"), Clock.fixed(EventSamples.AT, ZoneOffset.UTC));
+        DeadLetter deadLetter = new DeadLetter(DeadLetter.SCHEMA_VERSION, "inference-processor", "uploads", 1, 7, "id-1",
+                "/wA=", 2L, "7a2e1e3fbc5a0ab1c4bc4b0f5ee0ad8e2cc4f4d6eebc0b0f0c7e8a1b6b0e6e61", false,
+                java.util.Map.of("trace", "YWJj"), "java.lang.IllegalArgumentException", "not an image", EventSamples.AT);
         return Stream.of(
                 Arguments.of(Topics.UPLOADS, EventSamples.upload()),
                 Arguments.of(Topics.PREDICTIONS, EventSamples.prediction()),

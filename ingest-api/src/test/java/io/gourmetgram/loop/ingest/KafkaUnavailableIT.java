@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "ingest.kafka.delivery-timeout=1s"})
+        "gourmetgram.ingest.kafka.delivery-timeout=1s"})
 @EmbeddedKafka(partitions = 1)
 @DirtiesContext
 class KafkaUnavailableIT {
@@ -48,9 +48,9 @@ class KafkaUnavailableIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ingest.s3.endpoint", S3::endpoint);
-        registry.add("ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        registry.add("gourmetgram.ingest.s3.endpoint", S3::endpoint);
+        registry.add("gourmetgram.ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("gourmetgram.ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
         registry.add("spring.kafka.producer.bootstrap-servers", () -> "127.0.0.1:" + closedPort());
     }
 
@@ -81,7 +81,7 @@ class KafkaUnavailableIT {
         JsonNode problem = assertProblem(response, 503);
         assertThat(problem.get("detail").asString()).contains("could not be queued", "Nothing was kept");
         assertThat(objectsInBucket()).as("objects left in the bucket").isZero();
-        assertThat(meters.counter("ingest.uploads.orphans", "outcome", "deleted").count()).isEqualTo(1);
+        assertThat(meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "deleted").count()).isEqualTo(1);
         assertThat(new BrokerTopics(brokers).all(Topics.UPLOADS)).isEmpty();
     }
 

@@ -8,7 +8,7 @@ import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.RetrainSignal;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.gourmetgram.loop.support.deadletter.StreamsErrorPolicy;
 import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.ScoredLabel;
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.budget.AnnotatorBudget;
 import io.gourmetgram.loop.sampling.rules.LowConfidenceRule;

@@ -15,7 +15,7 @@ import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.ScoredLabel;
-import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.gourmetgram.loop.support.deadletter.StreamsErrorPolicy;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.budget.AnnotatorBudget;
 import io.gourmetgram.loop.sampling.rules.LowConfidenceRule;

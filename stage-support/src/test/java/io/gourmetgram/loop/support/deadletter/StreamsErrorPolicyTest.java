@@ -1,4 +1,4 @@
-package io.gourmetgram.loop.events.errors;
+package io.gourmetgram.loop.support.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +77,34 @@ class StreamsErrorPolicyTest {
         assertThat(letter.sourceTopic()).isEqualTo("uploads");
         assertThat(letter.errorMessage()).contains("not a valid Upload event");
         assertThat(letter.valueBase64()).isEqualTo(java.util.Base64.getEncoder().encodeToString(corrupt));
-        assertThat(letter.value()).isNull();
+        assertThat(letter.valueBytes()).isEqualTo(corrupt.length);
+        assertThat(letter.valueTruncated()).isFalse();
+    }
+
+    @Test
+    void anOversizedRecordBecomesADeadLetterThatStillFitsAKafkaRecord() {
+        byte[] huge = new byte[3 * 1024 * 1024]; // three times Kafka's default record limit
+        java.util.Arrays.fill(huge, (byte) '{');
+        uploads.pipeInput("huge-1", huge);
+        uploads.pipeInput("good-3", json(upload("good-3", 100)));
+
+        assertThat(keys.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("good-3");
+        ProducerRecord<byte[], byte[]> sent = deadLetters.history().getFirst();
+        assertThat(sent.value().length).as("dead letter bytes").isLessThan(1024 * 1024);
+        DeadLetter letter = JsonSerde.of(DeadLetter.class).deserialize(sent.topic(), sent.value());
+        assertThat(letter.valueTruncated()).isTrue();
+        assertThat(letter.valueBytes()).isEqualTo(huge.length);
+        assertThat(letter.valueSha256()).isEqualTo(sha256(huge));
+        assertThat(letter.payload()).hasSize(DeadLetters.PAYLOAD_CAP_BYTES).isEqualTo(java.util.Arrays.copyOf(huge,
+                DeadLetters.PAYLOAD_CAP_BYTES));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -91,7 +118,8 @@ class StreamsErrorPolicyTest {
                 .deserialize("dlt", deadLetters.history().getFirst().value());
         assertThat(letter.errorMessage()).contains("unlucky upload");
         assertThat(letter.errorClass()).isEqualTo(IllegalStateException.class.getName());
-        assertThat(letter.value()).isEqualTo(new String(unlucky, StandardCharsets.UTF_8));
+        assertThat(letter.payloadText()).isEqualTo(new String(unlucky, StandardCharsets.UTF_8));
+        assertThat(letter.valueSha256()).isEqualTo(sha256(unlucky));
     }
 
     private static Upload upload(String id, long size) {
