@@ -80,7 +80,10 @@ class AccuracyTopologyTest {
         assertThat(w.correct()).isEqualTo(1);
         assertThat(w.byReason()).containsEntry("low_confidence", new AccuracyWindow.Tally(1, 1));
         assertThat(w.windowEnd()).isEqualTo(HOUR.plusSeconds(3600));
-        assertThat(rolling.readKeyValuesToMap()).hasSize(24);
+        Map<String, AccuracyWindow> daily = rolling.readKeyValuesToMap();
+        assertThat(daily).hasSize(24);
+        assertThat(hourly).allSatisfy((key, window) -> assertThat(key).isEqualTo(window.key()));
+        assertThat(daily).allSatisfy((key, window) -> assertThat(key).isEqualTo(window.key()));
         assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
     }
 

@@ -11,6 +11,7 @@ import io.gourmetgram.loop.inference.preprocessing.UndecodableImageException;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.gourmetgram.loop.inference.storage.ImageUnavailableException;
 import io.gourmetgram.loop.support.kafka.PolledBatch;
+import io.gourmetgram.loop.support.kafka.UploadKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -195,6 +196,7 @@ public final class InferenceLoop implements Runnable {
             if (upload == null || upload.object() == null) {
                 throw new SerializationException("Upload event has no object reference");
             }
+            UploadKeys.requireMatch(record.topic(), record.key(), upload.uploadId());
             byte[] bytes = images.read(upload.object());
             float[] tensor = preprocessor.toTensor(ImageDecoder.decode(bytes));
             return new Decoded(record, upload, tensor, System.nanoTime() - started, null);

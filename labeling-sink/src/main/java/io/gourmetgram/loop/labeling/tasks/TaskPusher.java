@@ -10,6 +10,7 @@ import io.gourmetgram.loop.labeling.labelstudio.LabelStudioClient;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.support.kafka.PolledBatch;
+import io.gourmetgram.loop.support.kafka.UploadKeys;
 import io.gourmetgram.loop.support.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,6 +110,9 @@ public final class TaskPusher implements Runnable {
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 LabelingRequest request = Topics.LABELING_REQUESTS.valueSerde().deserialize(record.topic(), record.value());
+                if (request != null) {
+                    UploadKeys.requireMatch(record.topic(), record.key(), request.uploadId());
+                }
                 if (request != null && (!latest.containsKey(request.uploadId())
                         || request.revision() >= latest.get(request.uploadId()).revision())) {
                     latest.put(request.uploadId(), request);
