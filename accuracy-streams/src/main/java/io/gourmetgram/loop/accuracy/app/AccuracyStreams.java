@@ -32,7 +32,7 @@ public class AccuracyStreams extends StreamsStageLifecycle {
         this.properties = properties;
     }
 
-    static Properties tuning() {
+    public static Properties tuning() {
         Properties tuning = new Properties();
         tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
         return tuning;

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class CurationStreams extends StreamsStageLifecycle {
 
-    static final String APPLICATION_ID = "accuracy-streams-curation";
+    public static final String APPLICATION_ID = "accuracy-streams-curation";
 
     private final CurationProperties properties;
     private DatasetStore store;

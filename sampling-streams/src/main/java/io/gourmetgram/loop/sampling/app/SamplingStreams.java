@@ -30,7 +30,7 @@ public class SamplingStreams extends StreamsStageLifecycle {
     }
 
     /** Labeling requests should reach annotators within a fraction of a second. */
-    static Properties tuning() {
+    public static Properties tuning() {
         Properties tuning = new Properties();
         tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         return tuning;
