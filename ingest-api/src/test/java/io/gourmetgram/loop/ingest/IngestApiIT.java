@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.ingest;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static io.gourmetgram.loop.ingest.ApiClient.assertProblem;
 import static io.gourmetgram.loop.ingest.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,10 +10,8 @@ import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.Food11;
-import io.gourmetgram.loop.events.ModelRef;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.testing.S3TestServer;
@@ -472,8 +471,7 @@ class IngestApiIT {
     }
 
     private static Prediction prediction(String id, String label) {
-        int index = Food11.LABELS.indexOf(label);
-        return new Prediction(id, new ObjectRef(BUCKET, "k"), new ModelRef("food11-test", "1"), label, index, 0.82,
-                List.of(new ScoredLabel(label, index, 0.82)), 3.0, Instant.now());
+        return TestEvents.prediction(id).object(new ObjectRef(BUCKET, "k")).model("food11-test", "1").label(label)
+                .confidence(0.82).scoredAt(Instant.now()).build();
     }
 }

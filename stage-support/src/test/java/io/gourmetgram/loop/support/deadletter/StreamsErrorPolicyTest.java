@@ -1,14 +1,13 @@
 package io.gourmetgram.loop.support.deadletter;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.JsonSerde;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -123,9 +122,7 @@ class StreamsErrorPolicyTest {
     }
 
     private static Upload upload(String id, long size) {
-        String sha = "0".repeat(64);
-        return new Upload(id, new ObjectRef("production", "2026/11/23/" + id + ".jpg"), "image/jpeg", size, sha, 10, 10,
-                sha, Instant.parse("2026-11-23T00:00:00Z"));
+        return TestEvents.upload(id).byteSize(size).build();
     }
 
     private static byte[] json(Upload upload) {

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The client against the fake with a legacy token; the application's IT uses a personal access token. */
-class LabelStudioClientTest {
+class LabelStudioClientIT {
 
     @Test
     void findsProjectsByExactTitleThoughLabelStudioFiltersBySubstring() throws Exception {
