@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.labeling.config;
 
+import io.gourmetgram.loop.support.s3.S3Settings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -25,7 +26,7 @@ public record LabelingProperties(
         String labelStudioUrl,
         String labelStudioApiKey,
         String webhookSecret,
-        @NotBlank(message = "LABELING_PUBLIC_URL must say where Label Studio reaches this service, e.g. http://localhost:8083")
+        @NotBlank(message = "LABELING_PUBLIC_URL must say where annotators' browsers (and, without LABELING_WEBHOOK_URL, Label Studio) reach this service, e.g. http://localhost:8083")
         String publicUrl,
         String webhookUrl,
         @NotBlank(message = "LABELING_IMAGE_LINK_SECRET is missing: set a long random string (it signs image links)")
@@ -37,7 +38,7 @@ public record LabelingProperties(
         @NotNull Duration reconcileInterval,
         @NotNull Duration timeout,
         Path labelsFile,
-        @Valid @NotNull S3 s3) {
+        @Valid @NotNull S3Settings s3) {
 
     /** The base URL Label Studio calls back (webhooks). */
     public String webhookBaseUrl() {
@@ -58,13 +59,5 @@ public record LabelingProperties(
             throw new IllegalStateException("LABEL_STUDIO_WEBHOOK_SECRET is missing: set a random string; "
                     + "Label Studio sends it with every webhook so we can tell its calls from anyone else's");
         }
-    }
-
-    public record S3(
-            @NotBlank(message = "S3 endpoint is missing: set S3_ENDPOINT") String endpoint,
-            @NotBlank(message = "S3 access key is missing: set S3_ACCESS_KEY") String accessKey,
-            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey,
-            // Known region: presigning then needs no call to the endpoint, which may be one only browsers reach.
-            @NotBlank(message = "S3 region is missing: set S3_REGION (us-east-1 for MinIO)") String region) {
     }
 }
