@@ -59,12 +59,26 @@ public final class ConsumerLag {
     }
 
     public static Admin connect(String bootstrapServers) {
+        return Admin.create(clientProperties(bootstrapServers, System.getenv()));
+    }
+
+    /**
+     * Admin client settings: the bootstrap servers, plus every {@code SPRING_KAFKA_PROPERTIES_*} variable the stages
+     * read too (security.protocol, sasl.*, ssl.*), so the exporter reaches a TLS/SASL cluster with the same values.
+     */
+    static Properties clientProperties(String bootstrapServers, Map<String, String> env) {
         Properties props = new Properties();
+        String prefix = "SPRING_KAFKA_PROPERTIES_";
+        env.forEach((name, value) -> {
+            if (name.startsWith(prefix)) {
+                props.put(name.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
+            }
+        });
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "gourmetgram-consumer-lag");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        return Admin.create(props);
+        return props;
     }
 
     /** Every consumer group (Streams apps included: they use the classic consumer protocol) with committed offsets, sorted by group, topic and partition. */
