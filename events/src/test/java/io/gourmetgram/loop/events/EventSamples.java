@@ -2,6 +2,7 @@ package io.gourmetgram.loop.events;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Realistic events, one of each type, for contract tests. */
 final class EventSamples {
@@ -40,6 +41,24 @@ final class EventSamples {
     static LabelingReceipt receipt() {
         return new LabelingReceipt("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", 3, 17, 2,
                 new ObjectRef("production", "2026/11/23/0b6f2a1c.jpg"), AT);
+    }
+
+    static AccuracyWindow accuracyWindow() {
+        AccuracyWindow.Estimate exact = new AccuracyWindow.Estimate(0.5, 0.5, 0.5, 2);
+        return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, "tumbling", AT, AT.plusSeconds(3600),
+                new ModelRef("food11-demo", "1"), 3, 2,
+                Map.of("random", new AccuracyWindow.Tally(1, 1), "low_confidence", new AccuracyWindow.Tally(2, 1)),
+                Map.of("Soup", new AccuracyWindow.Tally(3, 2)), Map.of("Soup", new AccuracyWindow.Tally(2, 2)),
+                Map.of("Soup", Map.of("Soup", 2L), "Rice", Map.of("Soup", 1L)),
+                new AccuracyWindow.Estimate(1.0, 0.2065, 1.0, 1), new AccuracyWindow.Estimate(0.96, 0.88, 1.0, 1.1),
+                2.0 / 3, new AccuracyWindow.Rate(0, 0, null), new AccuracyWindow.Rate(0, 0, null), AT.plusSeconds(4000),
+                new AccuracyWindow.Estimate(0.9, 0.7, 0.98, 3, false),
+                Map.of("low_confidence", new AccuracyWindow.Stratum(2, 1.1, 2, 2, 1, exact),
+                        "other", new AccuracyWindow.Stratum(48, 44.0, 1, 1, 1, AccuracyWindow.Estimate.insufficient(1))),
+                Map.of("0.50-0.70", new AccuracyWindow.ConfidenceBand(2, 1.1, 0, 0),
+                        "0.90-0.95", new AccuracyWindow.ConfidenceBand(48, 44.0, 1, 1)),
+                50L, Map.of("random", AccuracyWindow.Estimate.insufficient(1)),
+                Map.of("Soup", AccuracyWindow.Estimate.insufficient(3)), Map.of("Soup", AccuracyWindow.Estimate.insufficient(2)));
     }
 
     private EventSamples() {

@@ -31,6 +31,7 @@ class EventSchemaTest {
                 Arguments.of(Topics.LABELING_REQUESTS, EventSamples.labelingRequest()),
                 Arguments.of(Topics.ANNOTATIONS, EventSamples.annotation()),
                 Arguments.of(Topics.LABELING_RECEIPTS, EventSamples.receipt()),
+                Arguments.of(Topics.ACCURACY_TUMBLING, EventSamples.accuracyWindow()),
                 Arguments.of(Topics.INFERENCE_DEAD_LETTER, deadLetter));
     }
 
@@ -75,6 +76,26 @@ class EventSchemaTest {
 
         assertThat(JsonSerde.of(Upload.class).deserialize("uploads", json.getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(EventSamples.upload());
+    }
+
+    @Test
+    void anAccuracyWindowWrittenBeforeTheProductionEstimateStillReadsAndValidates() {
+        AccuracyWindow current = EventSamples.accuracyWindow();
+        AccuracyWindow older = new AccuracyWindow(current.schemaVersion(), current.windowType(), current.windowStart(),
+                current.windowEnd(), current.model(), current.labelled(), current.correct(), current.byReason(),
+                current.byPredictedClass(), current.byTrueClass(), current.confusion(),
+                new AccuracyWindow.Estimate(1.0, 0.2065, 1.0, 1), new AccuracyWindow.Estimate(0.96, 0.88, 1.0, 1.1),
+                current.rawLabelledAccuracyBiased(), current.correctionAgreement(), current.flagPrecision(),
+                current.updatedAt());
+        // what the old writer produced: none of the new fields, not even as null
+        String json = new String(JsonSerde.of(AccuracyWindow.class).serialize("t", older), StandardCharsets.UTF_8)
+                .replaceAll(",\\s*\"(production|strata|byConfidenceBand|predictions|byReasonEstimate|"
+                        + "byPredictedClassEstimate|byTrueClassEstimate|insufficient)\":null", "");
+
+        assertThat(json).doesNotContain("production", "insufficient");
+        assertThat(EventSchemas.violationsOfJson(Topics.ACCURACY_TUMBLING.schemaResource(), json)).isEmpty();
+        assertThat(Topics.ACCURACY_TUMBLING.valueSerde().deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(older);
     }
 
     @Test
