@@ -22,9 +22,11 @@ public record AccuracyProperties(
         double retrainBelow,
         @jakarta.validation.constraints.Min(value = 1, message = "retrain-every (ACCURACY_RETRAIN_EVERY) must be at least 1 label")
         long retrainEvery,
+        @jakarta.validation.constraints.Min(value = 1, message = "min-labels (ACCURACY_MIN_LABELS) must be at least 1")
+        long minLabels,
         @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory") String stateDir) {
 
     public AccuracySettings settings() {
-        return new AccuracySettings(tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery);
+        return new AccuracySettings(tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery, minLabels);
     }
 }

@@ -1,11 +1,24 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.events.ModelRef;
 import java.time.Instant;
 
-/** Add (+1) or retract (−1) a contribution to one window; keyed by {@link #key()}. */
-public record WindowDelta(String windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution) {
+/**
+ * Add (+1) or retract (−1) something to one window; keyed by {@link #key()}. Either an upload's
+ * {@code contribution} (stratum membership and label) or a {@code prediction} the model made.
+ */
+public record WindowDelta(String windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution,
+                          PredictionSeen prediction) {
+
+    /** A prediction the model made: counted in its window whether or not anyone labels it. */
+    public record PredictionSeen(ModelRef model, double confidence) {
+    }
+
+    public ModelRef model() {
+        return contribution != null ? contribution.model() : prediction.model();
+    }
 
     public String key() {
-        return WindowTotals.key(windowType, windowStart, contribution.model().qualifiedName());
+        return WindowTotals.key(windowType, windowStart, model().qualifiedName());
     }
 }
