@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.AccuracyWindow.Estimate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +25,6 @@ class ProductionEstimateSimulationTest {
     static final int HOURS = Integer.getInteger("simulation.windows", 480);
     static final int PER_HOUR = 2_000;
     static final double RANDOM_RATE = 0.02;
-    static final double LOW_CONFIDENCE = 0.7;
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(SyntheticTraffic.class)
@@ -106,11 +103,11 @@ class ProductionEstimateSimulationTest {
         int insufficient = 0;
         double floorVariance = 0;
         for (int w = 0; w < windows; w++) {
-            Window window = new Window();
+            SimulatedWindow window = new SimulatedWindow(traffic, randomRate);
             for (int i = 0; i < PER_HOUR * hoursPerWindow; i++) {
-                window.add(traffic, traffic.draw(random), random.nextDouble() < randomRate, randomRate);
+                window.add(traffic.draw(random), random.nextDouble() < randomRate, true);
             }
-            double truth = (double) window.right / window.predictions;
+            double truth = window.truth();
             Estimate e = StratifiedDifferenceEstimate.of(window.strata()).overall();
             if (Boolean.TRUE.equals(e.insufficient())) {
                 insufficient++;
@@ -129,7 +126,7 @@ class ProductionEstimateSimulationTest {
             truthSum += truth;
             // an estimator that knew P(right | c) exactly still has the labels' own noise in the sampled stratum
             floorVariance += (1 - randomRate) / randomRate * window.otherBinomialVariance
-                    / ((double) window.predictions * window.predictions);
+                    / ((double) window.predictions() * window.predictions());
         }
         int n = errors.size();
         double bias = errors.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -137,60 +134,5 @@ class ProductionEstimateSimulationTest {
         return new Outcome(n, absolute / n, worst, (double) covered / n, bias, Math.sqrt(variance / n), width / n,
                 hajekAbsolute / n, (double) hajekCovered / n, rawAbsolute / n, truthSum / n, insufficient,
                 Math.sqrt(2 / Math.PI) * Math.sqrt(floorVariance / n));
-    }
-
-    /** One window's sums, kept the way the topology keeps them. */
-    static final class Window {
-        StratumSample all = StratumSample.EMPTY;
-        StratumSample feedback = StratumSample.EMPTY;
-        StratumSample lowConfidence = StratumSample.EMPTY;
-        StratumSample other = StratumSample.EMPTY;
-        long predictions;
-        long right;
-        long labelled;
-        long labelledRight;
-        double sumW;
-        double sumWY;
-        double sumW2;
-        double sumW2Y;
-        double otherBinomialVariance;
-
-        void add(SyntheticTraffic traffic, SyntheticTraffic.Draw d, boolean sampled, double randomRate) {
-            double c = d.confidence();
-            predictions++;
-            right += d.right() ? 1 : 0;
-            all = all.withPredictions(1, c);
-            boolean lowConfident = c < LOW_CONFIDENCE;
-            if (d.flagged()) {
-                feedback = feedback.withPredictions(1, c).withLabel(1, c, d.right());
-            } else if (lowConfident) {
-                lowConfidence = lowConfidence.withPredictions(1, c).withLabel(1, c, d.right());
-            } else {
-                double g = traffic.probabilityRight(c);
-                otherBinomialVariance += g * (1 - g);
-                if (sampled) {
-                    other = other.withLabel(1, c, d.right());
-                }
-            }
-            if (d.flagged() || lowConfident || sampled) {
-                double weight = d.flagged() || lowConfident ? 1 : 1 / randomRate;
-                int y = d.right() ? 1 : 0;
-                labelled++;
-                labelledRight += y;
-                sumW += weight;
-                sumWY += weight * y;
-                sumW2 += weight * weight;
-                sumW2Y += weight * weight * y;
-            }
-        }
-
-        Map<String, StratumSample> strata() {
-            Map<String, StratumSample> strata = new LinkedHashMap<>();
-            strata.put("feedback", feedback);
-            strata.put("low_confidence", lowConfidence);
-            strata.put("other", other.withPopulation(all.predictions() - feedback.predictions() - lowConfidence.predictions(),
-                    all.confidenceSum() - feedback.confidenceSum() - lowConfidence.confidenceSum()));
-            return strata;
-        }
     }
 }

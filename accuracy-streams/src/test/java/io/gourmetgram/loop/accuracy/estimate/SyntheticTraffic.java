@@ -17,6 +17,10 @@ public enum SyntheticTraffic {
     /** Confidence says nothing: P(right) = 0.8 whatever c. */
     UNRELATED("confidence unrelated (P(right) = 0.8)");
 
+    /** Uploaders flag a fifth of wrong answers, and a few right ones by mistake. */
+    static final double FLAG_IF_WRONG = 0.2;
+    static final double FLAG_IF_RIGHT = 0.01;
+
     public final String description;
 
     SyntheticTraffic(String description) {
@@ -32,9 +36,14 @@ public enum SyntheticTraffic {
                 : 1 - (10.0 / 11) * (1 - Math.pow(random.nextDouble(), 1.0 / 8));
         double pRight = probabilityRight(c);
         boolean right = random.nextDouble() < pRight;
-        // uploaders flag a fifth of wrong answers, and a few right ones by mistake
-        boolean flagged = random.nextDouble() < (right ? 0.01 : 0.2);
+        boolean flagged = random.nextDouble() < (right ? FLAG_IF_RIGHT : FLAG_IF_WRONG);
         return new Draw(c, right, flagged);
+    }
+
+    /** P(right | confidence c, not flagged): an unflagged prediction is a little likelier to be right. */
+    public double probabilityRightUnflagged(double c) {
+        double g = probabilityRight(c);
+        return g * (1 - FLAG_IF_RIGHT) / (g * (1 - FLAG_IF_RIGHT) + (1 - g) * (1 - FLAG_IF_WRONG));
     }
 
     /** P(right | confidence c): known here, never to the estimator. */

@@ -3,8 +3,8 @@ package io.gourmetgram.loop.accuracy.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gourmetgram.loop.accuracy.estimate.SimulatedWindow;
 import io.gourmetgram.loop.accuracy.estimate.StratifiedDifferenceEstimate;
-import io.gourmetgram.loop.accuracy.estimate.StratumSample;
 import io.gourmetgram.loop.accuracy.estimate.SyntheticTraffic;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
@@ -54,14 +54,14 @@ class AccuracySimulationTest {
     @Test
     void everyHourlyWindowCarriesTheProductionEstimateOfItsKnownStrataAndItCoversTheTruth() {
         Random random = new Random(2026);
-        Map<Instant, Hour> hours = new LinkedHashMap<>();
+        Map<Instant, SimulatedWindow> hours = new LinkedHashMap<>();
         try (TopologyTestDriver driver = driver()) {
             TestInputTopic<String, Prediction> predictions = input(driver, Topics.PREDICTIONS.name(), Prediction.class);
             TestInputTopic<String, LabelingRequest> requests = input(driver, Topics.LABELING_REQUESTS.name(), LabelingRequest.class);
             TestInputTopic<String, Annotation> annotations = input(driver, Topics.ANNOTATIONS.name(), Annotation.class);
             for (int h = 0; h < HOURS; h++) {
                 Instant hourStart = START.plus(Duration.ofHours(h));
-                Hour hour = new Hour();
+                SimulatedWindow hour = new SimulatedWindow(SyntheticTraffic.CALIBRATED, RANDOM_RATE);
                 hours.put(hourStart, hour);
                 List<Annotation> labels = new ArrayList<>();
                 for (int i = 0; i < PER_HOUR; i++) {
@@ -74,7 +74,7 @@ class AccuracySimulationTest {
                             7, d.confidence(), List.of(new ScoredLabel("Rice", 7, d.confidence())), 1.0, at);
                     predictions.pipeInput(id, p, at);
                     boolean labelArrives = random.nextDouble() >= 0.1;
-                    hour.predict(d, sampled, labelArrives);
+                    hour.add(d, sampled, labelArrives);
                     List<ReasonInclusion> reasons = new ArrayList<>();
                     if (sampled) {
                         reasons.add(new ReasonInclusion(ReviewReason.RANDOM, RANDOM_RATE));
@@ -113,15 +113,15 @@ class AccuracySimulationTest {
 
             int covered = 0;
             double rawError = 0;
-            for (Map.Entry<Instant, Hour> entry : hours.entrySet()) {
+            for (Map.Entry<Instant, SimulatedWindow> entry : hours.entrySet()) {
                 AccuracyWindow w = windows.get("tumbling|" + entry.getKey() + "|" + AccuracyFixtures.MODEL.qualifiedName());
-                Hour hour = entry.getValue();
+                SimulatedWindow hour = entry.getValue();
                 AccuracyWindow.Estimate expected = StratifiedDifferenceEstimate.of(hour.strata()).overall();
                 assertThat(w.predictions()).isEqualTo(PER_HOUR);
                 assertThat(w.production().accuracy()).isCloseTo(expected.accuracy(), within(1e-9));
                 assertThat(w.production().lower()).isCloseTo(expected.lower(), within(1e-9));
                 assertThat(w.production().upper()).isCloseTo(expected.upper(), within(1e-9));
-                assertThat(w.strata().get("other").predictions()).isEqualTo(hour.other.predictions());
+                assertThat(w.strata().get("other").predictions()).isEqualTo(hour.strata().get("other").predictions());
                 assertThat(w.byConfidenceBand().values().stream().mapToLong(AccuracyWindow.ConfidenceBand::predictions).sum())
                         .isEqualTo(PER_HOUR);
                 double truth = hour.truth();
@@ -130,46 +130,6 @@ class AccuracySimulationTest {
             }
             assertThat(covered).isGreaterThanOrEqualTo(HOURS - Math.max(1, HOURS / 10));
             assertThat(rawError).as("the raw labelled share is dominated by the hard cases").isGreaterThan(0.1);
-        }
-    }
-
-    /** What we know of one hour: the truth, and the strata as the estimator should see them. */
-    private static final class Hour {
-        long predictions;
-        long right;
-        StratumSample feedback = StratumSample.EMPTY;
-        StratumSample lowConfidence = StratumSample.EMPTY;
-        StratumSample other = StratumSample.EMPTY;
-        double allConfidence;
-
-        void predict(SyntheticTraffic.Draw d, boolean sampled, boolean labelArrives) {
-            double c = d.confidence();
-            predictions++;
-            right += d.right() ? 1 : 0;
-            allConfidence += c;
-            if (d.flagged()) {
-                feedback = labelArrives ? feedback.withPredictions(1, c).withLabel(1, c, d.right()) : feedback.withPredictions(1, c);
-            } else if (c < 0.7) {
-                lowConfidence = labelArrives ? lowConfidence.withPredictions(1, c).withLabel(1, c, d.right())
-                        : lowConfidence.withPredictions(1, c);
-            } else {
-                other = other.withPredictions(1, c);
-                if (sampled && labelArrives) {
-                    other = other.withLabel(1, c, d.right());
-                }
-            }
-        }
-
-        double truth() {
-            return (double) right / predictions;
-        }
-
-        Map<String, StratumSample> strata() {
-            Map<String, StratumSample> strata = new LinkedHashMap<>();
-            strata.put("feedback", feedback);
-            strata.put("low_confidence", lowConfidence);
-            strata.put("other", other);
-            return strata;
         }
     }
 
