@@ -33,10 +33,6 @@ public record Contribution(String uploadId, ModelRef model, Instant scoredAt, St
         return 1.0 / inclusionProbability;
     }
 
-    double confidenceOrZero() {
-        return confidence == null ? 0 : confidence;
-    }
-
     /**
      * The sampling stratum: uploads with user feedback are always reviewed, so are low-confidence
      * ones; the rest reach humans only through the random sample.

@@ -64,7 +64,10 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
             return with(predicted.withPredictions(s, confidence), strata, nextBands);
         }
         Contribution c = delta.contribution();
-        double confidence = c.confidenceOrZero();
+        if (c.confidence() == null) { // stored before strata were kept: it was never counted in them
+            return c.labelled() ? withLabel(c, s) : this;
+        }
+        double confidence = c.confidence();
         Map<String, StratumSample> nextStrata = new TreeMap<>(strata);
         StratumSample stratum = nextStrata.getOrDefault(c.stratum(), StratumSample.EMPTY).withPredictions(s, confidence);
         if (!c.labelled()) {
@@ -73,7 +76,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
         }
         nextStrata.put(c.stratum(), stratum.withLabel(s, confidence, c.correct()));
         Map<String, ConfidenceBand> nextBands = new TreeMap<>(bands);
-        if (c.reasons().contains("random") && c.confidence() != null) {
+        if (c.reasons().contains("random")) {
             int right = c.correct() ? 1 : 0;
             nextBands.merge(ConfidenceBands.of(confidence), new ConfidenceBand(0, 0, s, (long) s * right), WindowTotals::sum);
         }
@@ -121,7 +124,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
         long requested = samples.get(Contribution.FEEDBACK).predictions() + samples.get(Contribution.LOW_CONFIDENCE).predictions();
         Estimate overall = predicted.predictions() < requested ? Estimate.insufficient(labelled) : production.overall();
         Map<String, Stratum> published = new LinkedHashMap<>();
-        samples.forEach((name, sample) -> published.put(name, new Stratum(sample.predictions(), sample.confidenceSum(),
+        samples.forEach((name, sample) -> published.put(name, new Stratum(sample.predictions(), Math.max(0, sample.confidenceSum()),
                 strata.getOrDefault(name, StratumSample.EMPTY).predictions(), sample.labelled(), sample.correct(),
                 production.strata().get(name))));
         return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, windowType, windowStart, windowEnd, model, labelled, correct,
@@ -130,7 +133,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                 HajekEstimate.of(sumW, sumWY, sumW2, sumW2Y),
                 labelled == 0 ? null : (double) correct / labelled,
                 rate(corrections, correctionsMatching), rate(flags, flagsWrong), now,
-                overall, published, bands, predicted.predictions(),
+                overall, published, publishedBands(), predicted.predictions(),
                 figures(byReason, r -> WilsonInterval.of(byReason.get(r).correct(), byReason.get(r).labelled()), minLabels),
                 figures(byPredictedClass, label -> weighted(byPredictedClassWeights, label), minLabels),
                 figures(byTrueClass, label -> weighted(byTrueClassWeights, label), minLabels));
@@ -170,6 +173,14 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                     : new Estimate(e.accuracy(), e.lower(), e.upper(), e.sampleSize(), false));
         });
         return figures;
+    }
+
+    /** Sums of confidences added and retracted may drift a hair below zero; published as zero. */
+    private Map<String, ConfidenceBand> publishedBands() {
+        Map<String, ConfidenceBand> published = new TreeMap<>();
+        bands.forEach((name, b) -> published.put(name, new ConfidenceBand(b.predictions(), Math.max(0, b.confidenceSum()),
+                b.randomLabelled(), b.randomCorrect())));
+        return published;
     }
 
     private static ConfidenceBand sum(ConfidenceBand a, ConfidenceBand b) {
