@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * window's production estimate must be the estimator's answer for the hour's known strata and labels,
  * cover the truth, and the raw labelled share must be visibly biased. The estimator's statistical
  * promises over hundreds of windows are checked by {@code ProductionEstimateSimulationTest}.
- * Hours: 3 by default; {@code -Dsimulation.hours=48} for a larger run.
+ * Hours: 3 by default; {@code -Dsimulation.hours=24} for a larger run.
  */
 class AccuracySimulationTest {
 
