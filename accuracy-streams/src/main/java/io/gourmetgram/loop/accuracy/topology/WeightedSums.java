@@ -1,9 +1,10 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.accuracy.estimate.HajekEstimate;
+import io.gourmetgram.loop.accuracy.estimate.WilsonInterval;
 import io.gourmetgram.loop.events.AccuracyWindow.Estimate;
 
-/** Σw, Σw·y, Σw², Σw²·y over a group of labels (w = 1/π): what a Hájek estimate for the group needs. */
+/** Σw, Σw·y, Σw², Σw²·y over a group of labels (w = 1/π): what a weighted estimate for the group needs. */
 public record WeightedSums(double w, double wy, double w2, double w2y) {
 
     static final WeightedSums NONE = new WeightedSums(0, 0, 0, 0);
@@ -14,7 +15,9 @@ public record WeightedSums(double w, double wy, double w2, double w2y) {
                 w2y + sign * weight * weight * y);
     }
 
+    /** The Hájek share with Wilson's interval on Kish's effective sample size, which never claims certainty from a few labels. */
     Estimate estimate() {
-        return HajekEstimate.of(w, wy, w2, w2y);
+        Estimate hajek = HajekEstimate.of(w, wy, w2, w2y);
+        return hajek.accuracy() == null ? hajek : WilsonInterval.aroundWeighted(hajek.accuracy(), hajek.sampleSize());
     }
 }

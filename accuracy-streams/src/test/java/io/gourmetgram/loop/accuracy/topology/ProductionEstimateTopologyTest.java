@@ -115,9 +115,9 @@ class ProductionEstimateTopologyTest {
 
     @Test
     void perReasonAndPerClassFiguresWithTooFewLabelsSaySoInsteadOfShowingANumber() {
-        for (String id : List.of("a", "b")) {
+        for (String id : List.of("a", "b", "c")) {
             predict(id, 0.6);
-            requests.pipeInput(id, withConfidence(request(id, HOUR, id.equals("a") ? "Rice" : "Egg", 1.0, null,
+            requests.pipeInput(id, withConfidence(request(id, HOUR, id.equals("b") ? "Egg" : "Rice", 1.0, null,
                     ReviewReason.LOW_CONFIDENCE), 0.6));
             annotations.pipeInput(id, annotation(id, id.hashCode(), "Rice", AnnotationAction.CREATED, HOUR));
         }
@@ -125,8 +125,11 @@ class ProductionEstimateTopologyTest {
         AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY); // at least 2 labels needed in this test
         assertThat(w.byReasonEstimate().get("low_confidence").insufficient()).isFalse();
         assertThat(w.byReasonEstimate().get("low_confidence").lower()).isLessThan(0.5);
-        assertThat(w.byPredictedClassEstimate().get("Rice")).isEqualTo(AccuracyWindow.Estimate.insufficient(1));
-        assertThat(w.byTrueClassEstimate().get("Rice").accuracy()).isEqualTo(0.5);
+        assertThat(w.byPredictedClassEstimate().get("Egg")).isEqualTo(AccuracyWindow.Estimate.insufficient(1));
+        assertThat(w.byTrueClassEstimate().get("Rice").accuracy()).isCloseTo(2.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+        // two labels that agree: right so far, but no certainty
+        assertThat(w.byPredictedClassEstimate().get("Rice").accuracy()).isEqualTo(1.0);
+        assertThat(w.byPredictedClassEstimate().get("Rice").lower()).isLessThan(0.5);
     }
 
     private void predict(String id, double confidence) {
