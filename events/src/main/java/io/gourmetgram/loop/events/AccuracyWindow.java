@@ -1,12 +1,13 @@
 package io.gourmetgram.loop.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * Production accuracy of one model version over one window of prediction time, from human labels.
- * Topics {@code accuracy-tumbling} and {@code accuracy-rolling}, compacted, key =
- * {@code <windowStart>|<model id:version>}; a later record for the same key replaces the earlier one.
+ * Topics {@code accuracy-tumbling} and {@code accuracy-rolling}, compacted, key = {@link #key}
+ * ({@code <windowType>|<windowStart>|<model id:version>}); a later record for the same key replaces the earlier one.
  *
  * @param windowType                  {@code tumbling} or {@code rolling}
  * @param labelled                    labelled uploads in the window (annotations that still stand)
@@ -33,7 +34,7 @@ import java.util.Map;
  */
 public record AccuracyWindow(
         int schemaVersion,
-        String windowType,
+        WindowType windowType,
         Instant windowStart,
         Instant windowEnd,
         ModelRef model,
@@ -60,7 +61,7 @@ public record AccuracyWindow(
     public static final int SCHEMA_VERSION = 1;
 
     /** A record as written before the production estimate, strata and per-figure intervals existed. */
-    public AccuracyWindow(int schemaVersion, String windowType, Instant windowStart, Instant windowEnd, ModelRef model,
+    public AccuracyWindow(int schemaVersion, WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
                           long labelled, long correct, Map<String, Tally> byReason, Map<String, Tally> byPredictedClass,
                           Map<String, Tally> byTrueClass, Map<String, Map<String, Long>> confusion, Estimate randomStratum,
                           Estimate weighted, Double rawLabelledAccuracyBiased, Rate correctionAgreement, Rate flagPrecision,
@@ -68,6 +69,23 @@ public record AccuracyWindow(
         this(schemaVersion, windowType, windowStart, windowEnd, model, labelled, correct, byReason, byPredictedClass,
                 byTrueClass, confusion, randomStratum, weighted, rawLabelledAccuracyBiased, correctionAgreement,
                 flagPrecision, updatedAt, null, null, null, null, null, null, null);
+    }
+
+    /** How the catalog ({@code Topics}) describes the key of the accuracy topics; {@link #key} builds it. */
+    public static final String KEY_FORMAT = "<windowType>|<windowStart>|<model id:version>";
+
+    /**
+     * The record key of a window on {@code accuracy-tumbling} / {@code accuracy-rolling} (and in the
+     * window store), e.g. {@code tumbling|2026-11-23T10:00:00Z|food11-demo:1}: see {@link #KEY_FORMAT}.
+     */
+    public static String key(WindowType windowType, Instant windowStart, ModelRef model) {
+        return windowType.wireName() + "|" + windowStart + "|" + model.qualifiedName();
+    }
+
+    /** This window's record key. */
+    @JsonIgnore
+    public String key() {
+        return key(windowType, windowStart, model);
     }
 
     /** How many labelled, and how many of those the model got right. */

@@ -5,10 +5,14 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of accuracy-streams ({@code gourmetgram.accuracy.*}; environment variables in README.md).
+ *
+ * @param minLabels    per-reason and per-class figures with fewer labels are insufficient (ACCURACY_MIN_LABELS)
+ * @param stallTimeout health is DOWN when a stream thread makes no progress this long (ACCURACY_STALL_TIMEOUT)
  */
 @Validated
 @ConfigurationProperties("gourmetgram.accuracy")
@@ -24,7 +28,8 @@ public record AccuracyProperties(
         long retrainEvery,
         @jakarta.validation.constraints.Min(value = 1, message = "min-labels (ACCURACY_MIN_LABELS) must be at least 1")
         long minLabels,
-        @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory") String stateDir) {
+        @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory") String stateDir,
+        @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
     public AccuracySettings settings() {
         return new AccuracySettings(tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery, minLabels);

@@ -1,6 +1,7 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.ReviewReason;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,7 +19,7 @@ public record Contribution(String uploadId, ModelRef model, Instant scoredAt, St
                            Double confidence) {
 
     static final String FEEDBACK = "feedback";
-    static final String LOW_CONFIDENCE = "low_confidence";
+    static final String LOW_CONFIDENCE = ReviewReason.LOW_CONFIDENCE.wireName();
     static final String OTHER = "other";
 
     public boolean labelled() {
@@ -38,9 +39,9 @@ public record Contribution(String uploadId, ModelRef model, Instant scoredAt, St
      * ones; the rest reach humans only through the random sample.
      */
     String stratum() {
-        if (reasons.contains("flagged") || reasons.contains("corrected")) {
+        if (reasons.contains(ReviewReason.FLAGGED.wireName()) || reasons.contains(ReviewReason.CORRECTED.wireName())) {
             return FEEDBACK;
         }
-        return reasons.contains("low_confidence") ? LOW_CONFIDENCE : OTHER;
+        return reasons.contains(LOW_CONFIDENCE) ? LOW_CONFIDENCE : OTHER;
     }
 }

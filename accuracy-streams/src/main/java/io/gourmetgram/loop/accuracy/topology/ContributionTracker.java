@@ -5,11 +5,11 @@ import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.WindowType;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -102,7 +102,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         String truth = standing == null ? null : standing.label().orElse(null);
         return new Contribution(uploadId, request.prediction().model(), request.prediction().scoredAt(),
                 request.prediction().label(), truth,
-                request.reasons().stream().map(ReasonInclusion::reason).map(r -> r.name().toLowerCase(Locale.ROOT)).toList(),
+                request.reasons().stream().map(ReasonInclusion::reason).map(ReviewReason::wireName).toList(),
                 request.inclusionProbability(), request.userCorrection(), request.hasReason(ReviewReason.FLAGGED),
                 request.prediction().confidence());
     }
@@ -125,12 +125,12 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         long t = scoredAt.toEpochMilli();
         long size = settings.tumbling().toMillis();
         long start = Math.floorDiv(t, size) * size;
-        deltas.add(new WindowDelta("tumbling", Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c, p));
+        deltas.add(new WindowDelta(WindowType.TUMBLING, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c, p));
         long step = settings.rollingStep().toMillis();
         long rolling = settings.rollingSize().toMillis();
         long last = Math.floorDiv(t, step) * step;
         for (long s = last; s > t - rolling; s -= step) {
-            deltas.add(new WindowDelta("rolling", Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c, p));
+            deltas.add(new WindowDelta(WindowType.ROLLING, Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c, p));
         }
         return deltas;
     }

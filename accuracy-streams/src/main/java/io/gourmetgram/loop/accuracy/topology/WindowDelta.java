@@ -1,13 +1,15 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 
 /**
  * Add (+1) or retract (−1) something to one window; keyed by {@link #key()}. Either an upload's
  * {@code contribution} (stratum membership and label) or a {@code prediction} the model made.
  */
-public record WindowDelta(String windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution,
+public record WindowDelta(WindowType windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution,
                           PredictionSeen prediction) {
 
     /** A prediction the model made: counted in its window whether or not anyone labels it. */
@@ -19,6 +21,6 @@ public record WindowDelta(String windowType, Instant windowStart, Instant window
     }
 
     public String key() {
-        return WindowTotals.key(windowType, windowStart, model().qualifiedName());
+        return AccuracyWindow.key(windowType, windowStart, model());
     }
 }

@@ -11,6 +11,8 @@ import io.gourmetgram.loop.events.AccuracyWindow.Rate;
 import io.gourmetgram.loop.events.AccuracyWindow.Stratum;
 import io.gourmetgram.loop.events.AccuracyWindow.Tally;
 import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +29,7 @@ import java.util.function.Function;
  * @param byPredictedClassWeights weighted sums per predicted label
  * @param byTrueClassWeights      weighted sums per human label
  */
-public record WindowTotals(String windowType, Instant windowStart, Instant windowEnd, ModelRef model,
+public record WindowTotals(WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
                            long labelled, long correct,
                            Map<String, Tally> byReason, Map<String, Tally> byPredictedClass, Map<String, Tally> byTrueClass,
                            Map<String, Map<String, Long>> confusion,
@@ -43,10 +45,6 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
         bands = bands == null ? Map.of() : bands;
         byPredictedClassWeights = byPredictedClassWeights == null ? Map.of() : byPredictedClassWeights;
         byTrueClassWeights = byTrueClassWeights == null ? Map.of() : byTrueClassWeights;
-    }
-
-    static String key(String windowType, Instant windowStart, String model) {
-        return windowType + "|" + windowStart + "|" + model;
     }
 
     static WindowTotals empty(WindowDelta first) {
@@ -76,7 +74,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
         }
         nextStrata.put(c.stratum(), stratum.withLabel(s, confidence, c.correct()));
         Map<String, ConfidenceBand> nextBands = new TreeMap<>(bands);
-        if (c.reasons().contains("random")) {
+        if (c.reasons().contains(ReviewReason.RANDOM.wireName())) {
             int right = c.correct() ? 1 : 0;
             nextBands.merge(ConfidenceBands.of(confidence), new ConfidenceBand(0, 0, s, (long) s * right), WindowTotals::sum);
         }
@@ -118,7 +116,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
 
     /** @param minLabels per-reason and per-class figures with fewer labels are reported as insufficient */
     public AccuracyWindow toAccuracyWindow(Instant now, long minLabels) {
-        Tally random = byReason.getOrDefault("random", new Tally(0, 0));
+        Tally random = byReason.getOrDefault(ReviewReason.RANDOM.wireName(), new Tally(0, 0));
         Map<String, StratumSample> samples = samples();
         StratifiedDifferenceEstimate.Result production = StratifiedDifferenceEstimate.of(samples);
         long requested = samples.get(Contribution.FEEDBACK).predictions() + samples.get(Contribution.LOW_CONFIDENCE).predictions();

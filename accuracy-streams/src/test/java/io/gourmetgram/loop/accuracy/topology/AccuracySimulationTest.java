@@ -10,12 +10,11 @@ import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.LabelingRequest;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
-import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
+import io.gourmetgram.loop.events.WindowType;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,8 +69,7 @@ class AccuracySimulationTest {
                     SyntheticTraffic.Draw d = SyntheticTraffic.CALIBRATED.draw(random);
                     boolean sampled = random.nextDouble() < RANDOM_RATE;
                     boolean unsure = d.confidence() < 0.7;
-                    Prediction p = new Prediction(id, new ObjectRef("production", id + ".jpg"), AccuracyFixtures.MODEL, "Rice",
-                            7, d.confidence(), List.of(new ScoredLabel("Rice", 7, d.confidence())), 1.0, at);
+                    Prediction p = TestEvents.prediction(id).label("Rice").confidence(d.confidence()).scoredAt(at).build();
                     predictions.pipeInput(id, p, at);
                     boolean labelArrives = random.nextDouble() >= 0.1;
                     hour.add(d, sampled, labelArrives);
@@ -84,24 +82,26 @@ class AccuracySimulationTest {
                     }
                     int revision = 0;
                     if (!reasons.isEmpty()) {
-                        requests.pipeInput(id, new LabelingRequest(id, ++revision, RequestState.OPEN, reasons,
-                                unsure ? 1.0 : RANDOM_RATE, p, null, at, at), at);
+                        requests.pipeInput(id, TestEvents.labelingRequest(id).revision(++revision).prediction(p)
+                                .inclusions(reasons.toArray(ReasonInclusion[]::new)).inclusionProbability(unsure ? 1.0 : RANDOM_RATE)
+                                .at(at).build(), at);
                     }
                     if (d.flagged()) { // the uploader's flag comes a little later
                         reasons.add(new ReasonInclusion(ReviewReason.FLAGGED, 1.0));
-                        requests.pipeInput(id, new LabelingRequest(id, ++revision, RequestState.OPEN, reasons, 1.0, p, null,
-                                at, at.plusSeconds(1)), at.plusSeconds(1));
+                        requests.pipeInput(id, TestEvents.labelingRequest(id).revision(++revision).prediction(p)
+                                .inclusions(reasons.toArray(ReasonInclusion[]::new)).inclusionProbability(1.0).at(at)
+                                .updatedAt(at.plusSeconds(1)).build(), at.plusSeconds(1));
                     }
                     if (!reasons.isEmpty() && labelArrives) {
                         Instant labelled = hourStart.plus(Duration.ofHours(1)).plusSeconds(i);
                         String truth = d.right() ? "Rice" : "Soup";
                         if (random.nextDouble() < 0.05) { // a slip the annotator corrects an hour later
-                            labels.add(new Annotation(id, i, i, d.right() ? "Soup" : "Rice", "7", 2.0, AnnotationAction.CREATED,
-                                    labelled, labelled));
-                            labels.add(new Annotation(id, i, i, truth, "7", 2.0, AnnotationAction.UPDATED,
-                                    labelled.plusSeconds(3600), labelled.plusSeconds(3600)));
+                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(d.right() ? "Soup" : "Rice")
+                                    .updatedAt(labelled).build());
+                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(truth)
+                                    .action(AnnotationAction.UPDATED).updatedAt(labelled.plusSeconds(3600)).build());
                         } else {
-                            labels.add(new Annotation(id, i, i, truth, "7", 2.0, AnnotationAction.CREATED, labelled, labelled));
+                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(truth).updatedAt(labelled).build());
                         }
                     }
                 }
@@ -114,7 +114,7 @@ class AccuracySimulationTest {
             int covered = 0;
             double rawError = 0;
             for (Map.Entry<Instant, SimulatedWindow> entry : hours.entrySet()) {
-                AccuracyWindow w = windows.get("tumbling|" + entry.getKey() + "|" + AccuracyFixtures.MODEL.qualifiedName());
+                AccuracyWindow w = windows.get(AccuracyWindow.key(WindowType.TUMBLING, entry.getKey(), TestEvents.MODEL));
                 SimulatedWindow hour = entry.getValue();
                 AccuracyWindow.Estimate expected = StratifiedDifferenceEstimate.of(hour.strata()).overall();
                 assertThat(w.predictions()).isEqualTo(PER_HOUR);
