@@ -29,7 +29,7 @@ import java.util.Map;
  *                                    sum, and the random sample's labels in the band (a calibration check)
  * @param predictions                 predictions the model made in the window (all of them, labelled or not)
  * @param byReasonEstimate            accuracy per review reason with a Wilson 95 % interval (or insufficient)
- * @param byPredictedClassEstimate    weighted accuracy (precision) per predicted label, 95 % interval (or insufficient)
+ * @param byPredictedClassEstimate    precision per predicted label, estimated like {@code production}, 95 % interval (or insufficient)
  * @param byTrueClassEstimate         weighted accuracy (recall) per human label, 95 % interval (or insufficient)
  */
 public record AccuracyWindow(

@@ -58,7 +58,8 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         streamTime = Math.max(streamTime, record.timestamp());
         switch (record.value()) {
             case Prediction prediction -> {
-                WindowDelta.PredictionSeen seen = new WindowDelta.PredictionSeen(prediction.model(), prediction.confidence());
+                WindowDelta.PredictionSeen seen = new WindowDelta.PredictionSeen(prediction.model(), prediction.confidence(),
+                        prediction.label());
                 forward(windows(prediction.scoredAt(), 1, null, seen), record.timestamp());
                 return;
             }

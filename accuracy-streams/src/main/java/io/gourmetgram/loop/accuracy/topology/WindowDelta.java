@@ -12,8 +12,12 @@ import java.time.Instant;
 public record WindowDelta(WindowType windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution,
                           PredictionSeen prediction) {
 
-    /** A prediction the model made: counted in its window whether or not anyone labels it. */
-    public record PredictionSeen(ModelRef model, double confidence) {
+    /**
+     * A prediction the model made: counted in its window whether or not anyone labels it.
+     *
+     * @param label the predicted label (null in deltas written before it was carried)
+     */
+    public record PredictionSeen(ModelRef model, double confidence, String label) {
     }
 
     public ModelRef model() {

@@ -23,11 +23,10 @@ import java.util.function.Function;
  * Running sums for one window and model, kept so that a contribution can be added and later
  * subtracted exactly (state store {@code accuracy-windows}). Estimates are derived, never stored.
  *
- * @param predicted  every prediction in the window (count and confidence sum; no labels)
- * @param strata     per sampling stratum: uploads requested for review (as "predictions") and their labels
- * @param bands      per confidence band: predictions, and the random sample's labels
- * @param byPredictedClassWeights weighted sums per predicted label
- * @param byTrueClassWeights      weighted sums per human label
+ * @param counts                 every prediction in the window, and its sampling strata with their labels
+ * @param bands                  per confidence band: predictions, and the random sample's labels
+ * @param byPredictedClassCounts the same per predicted label
+ * @param byTrueClassWeights     weighted sums per human label
  */
 public record WindowTotals(WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
                            long labelled, long correct,
@@ -35,57 +34,61 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
                            Map<String, Map<String, Long>> confusion,
                            double sumW, double sumWY, double sumW2, double sumW2Y,
                            long corrections, long correctionsMatching, long flags, long flagsWrong,
-                           StratumSample predicted, Map<String, StratumSample> strata, Map<String, ConfidenceBand> bands,
-                           Map<String, WeightedSums> byPredictedClassWeights, Map<String, WeightedSums> byTrueClassWeights) {
+                           StratifiedCounts counts, Map<String, ConfidenceBand> bands,
+                           Map<String, StratifiedCounts> byPredictedClassCounts, Map<String, WeightedSums> byTrueClassWeights) {
 
     /** Totals stored before the strata were kept read with empty ones. */
     public WindowTotals {
-        predicted = predicted == null ? StratumSample.EMPTY : predicted;
-        strata = strata == null ? Map.of() : strata;
+        counts = counts == null ? StratifiedCounts.NONE : counts;
         bands = bands == null ? Map.of() : bands;
-        byPredictedClassWeights = byPredictedClassWeights == null ? Map.of() : byPredictedClassWeights;
+        byPredictedClassCounts = byPredictedClassCounts == null ? Map.of() : byPredictedClassCounts;
         byTrueClassWeights = byTrueClassWeights == null ? Map.of() : byTrueClassWeights;
     }
 
     static WindowTotals empty(WindowDelta first) {
         return new WindowTotals(first.windowType(), first.windowStart(), first.windowEnd(), first.model(),
                 0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0,
-                StratumSample.EMPTY, Map.of(), Map.of(), Map.of(), Map.of());
+                StratifiedCounts.NONE, Map.of(), Map.of(), Map.of());
     }
 
     WindowTotals apply(WindowDelta delta) {
         int s = delta.sign();
         if (delta.prediction() != null) {
-            double confidence = delta.prediction().confidence();
+            WindowDelta.PredictionSeen p = delta.prediction();
             Map<String, ConfidenceBand> nextBands = new TreeMap<>(bands);
-            nextBands.merge(ConfidenceBands.of(confidence), new ConfidenceBand(s, s * confidence, 0, 0), WindowTotals::sum);
-            return with(predicted.withPredictions(s, confidence), strata, nextBands);
+            nextBands.merge(ConfidenceBands.of(p.confidence()), new ConfidenceBand(s, s * p.confidence(), 0, 0), WindowTotals::sum);
+            return with(counts.withPrediction(s, p.confidence()), nextBands,
+                    p.label() == null ? byPredictedClassCounts : byClass(p.label(), k -> k.withPrediction(s, p.confidence())));
         }
         Contribution c = delta.contribution();
         if (c.confidence() == null) { // stored before strata were kept: it was never counted in them
             return c.labelled() ? withLabel(c, s) : this;
         }
         double confidence = c.confidence();
-        Map<String, StratumSample> nextStrata = new TreeMap<>(strata);
-        StratumSample stratum = nextStrata.getOrDefault(c.stratum(), StratumSample.EMPTY).withPredictions(s, confidence);
+        Boolean right = c.labelled() ? c.correct() : null;
+        StratifiedCounts nextCounts = counts.withRequest(c.stratum(), s, confidence, right);
+        Map<String, StratifiedCounts> nextByClass = byClass(c.predicted(), k -> k.withRequest(c.stratum(), s, confidence, right));
         if (!c.labelled()) {
-            nextStrata.put(c.stratum(), stratum);
-            return with(predicted, nextStrata, bands);
+            return with(nextCounts, bands, nextByClass);
         }
-        nextStrata.put(c.stratum(), stratum.withLabel(s, confidence, c.correct()));
         Map<String, ConfidenceBand> nextBands = new TreeMap<>(bands);
         if (c.reasons().contains(ReviewReason.RANDOM.wireName())) {
-            int right = c.correct() ? 1 : 0;
-            nextBands.merge(ConfidenceBands.of(confidence), new ConfidenceBand(0, 0, s, (long) s * right), WindowTotals::sum);
+            nextBands.merge(ConfidenceBands.of(confidence), new ConfidenceBand(0, 0, s, c.correct() ? s : 0), WindowTotals::sum);
         }
-        return with(predicted, nextStrata, nextBands).withLabel(c, s);
+        return with(nextCounts, nextBands, nextByClass).withLabel(c, s);
     }
 
-    private WindowTotals with(StratumSample nextPredicted, Map<String, StratumSample> nextStrata,
-                              Map<String, ConfidenceBand> nextBands) {
+    private Map<String, StratifiedCounts> byClass(String label, java.util.function.UnaryOperator<StratifiedCounts> change) {
+        Map<String, StratifiedCounts> next = new TreeMap<>(byPredictedClassCounts);
+        next.put(label, change.apply(next.getOrDefault(label, StratifiedCounts.NONE)));
+        return next;
+    }
+
+    private WindowTotals with(StratifiedCounts nextCounts, Map<String, ConfidenceBand> nextBands,
+                              Map<String, StratifiedCounts> nextByClass) {
         return new WindowTotals(windowType, windowStart, windowEnd, model, labelled, correct, byReason, byPredictedClass,
                 byTrueClass, confusion, sumW, sumWY, sumW2, sumW2Y, corrections, correctionsMatching, flags, flagsWrong,
-                nextPredicted, nextStrata, nextBands, byPredictedClassWeights, byTrueClassWeights);
+                nextCounts, nextBands, nextByClass, byTrueClassWeights);
     }
 
     private WindowTotals withLabel(Contribution c, int s) {
@@ -101,8 +104,6 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
         row.merge(c.predicted(), (long) s, Long::sum);
         matrix.put(c.truth(), row);
         double w = c.weight();
-        Map<String, WeightedSums> predictedWeights = new TreeMap<>(byPredictedClassWeights);
-        predictedWeights.put(c.predicted(), predictedWeights.getOrDefault(c.predicted(), WeightedSums.NONE).add(s, w, c.correct()));
         Map<String, WeightedSums> trueWeights = new TreeMap<>(byTrueClassWeights);
         trueWeights.put(c.truth(), trueWeights.getOrDefault(c.truth(), WeightedSums.NONE).add(s, w, c.correct()));
         boolean corrected = c.userCorrection() != null;
@@ -111,29 +112,27 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
                 sumW + s * w, sumWY + s * w * right, sumW2 + s * w * w, sumW2Y + s * w * w * right,
                 corrections + (corrected ? s : 0), correctionsMatching + (corrected && c.userCorrection().equals(c.truth()) ? s : 0),
                 flags + (c.flagged() ? s : 0), flagsWrong + (c.flagged() && !c.correct() ? s : 0),
-                predicted, strata, bands, predictedWeights, trueWeights);
+                counts, bands, byPredictedClassCounts, trueWeights);
     }
 
     /** @param minLabels per-reason and per-class figures with fewer labels are reported as insufficient */
     public AccuracyWindow toAccuracyWindow(Instant now, long minLabels) {
         Tally random = byReason.getOrDefault(ReviewReason.RANDOM.wireName(), new Tally(0, 0));
-        Map<String, StratumSample> samples = samples();
-        StratifiedDifferenceEstimate.Result production = StratifiedDifferenceEstimate.of(samples);
-        long requested = samples.get(Contribution.FEEDBACK).predictions() + samples.get(Contribution.LOW_CONFIDENCE).predictions();
-        Estimate overall = predicted.predictions() < requested ? Estimate.insufficient(labelled) : production.overall();
+        StratifiedDifferenceEstimate.Result production = counts.estimate();
         Map<String, Stratum> published = new LinkedHashMap<>();
-        samples.forEach((name, sample) -> published.put(name, new Stratum(sample.predictions(), Math.max(0, sample.confidenceSum()),
-                strata.getOrDefault(name, StratumSample.EMPTY).predictions(), sample.labelled(), sample.correct(),
-                production.strata().get(name))));
+        counts.samples().forEach((name, sample) -> published.put(name, new Stratum(sample.predictions(),
+                Math.max(0, sample.confidenceSum()), counts.requested().getOrDefault(name, StratumSample.EMPTY).predictions(),
+                sample.labelled(), sample.correct(), production.strata().get(name))));
         return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, windowType, windowStart, windowEnd, model, labelled, correct,
                 byReason, byPredictedClass, byTrueClass, confusion,
                 WilsonInterval.of(random.correct(), random.labelled()),
                 HajekEstimate.of(sumW, sumWY, sumW2, sumW2Y),
                 labelled == 0 ? null : (double) correct / labelled,
                 rate(corrections, correctionsMatching), rate(flags, flagsWrong), now,
-                overall, published, publishedBands(), predicted.predictions(),
+                production.overall(), published, publishedBands(), counts.predicted().predictions(),
                 figures(byReason, r -> WilsonInterval.of(byReason.get(r).correct(), byReason.get(r).labelled()), minLabels),
-                figures(byPredictedClass, label -> weighted(byPredictedClassWeights, label), minLabels),
+                figures(byPredictedClass, label -> byPredictedClassCounts.getOrDefault(label, StratifiedCounts.NONE).estimate()
+                        .overall(), minLabels),
                 figures(byTrueClass, label -> weighted(byTrueClassWeights, label), minLabels));
     }
 
@@ -142,32 +141,13 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
         return sums == null ? null : sums.estimate();
     }
 
-    /**
-     * The estimator's strata: feedback and low confidence as requested (every such prediction is
-     * requested, whether or not the budget let it through), and the rest — all predictions less
-     * those — with the random sample's labels.
-     */
-    private Map<String, StratumSample> samples() {
-        StratumSample feedback = strata.getOrDefault(Contribution.FEEDBACK, StratumSample.EMPTY);
-        StratumSample lowConfidence = strata.getOrDefault(Contribution.LOW_CONFIDENCE, StratumSample.EMPTY);
-        long rest = predicted.predictions() - feedback.predictions() - lowConfidence.predictions();
-        // fewer predictions seen than requested (predictions not read, e.g. before this version): no rest stratum
-        StratumSample other = strata.getOrDefault(Contribution.OTHER, StratumSample.EMPTY).withPopulation(Math.max(0, rest),
-                rest <= 0 ? 0 : Math.max(0, predicted.confidenceSum() - feedback.confidenceSum() - lowConfidence.confidenceSum()));
-        Map<String, StratumSample> samples = new LinkedHashMap<>();
-        samples.put(Contribution.FEEDBACK, feedback);
-        samples.put(Contribution.LOW_CONFIDENCE, lowConfidence);
-        samples.put(Contribution.OTHER, other);
-        return samples;
-    }
-
     /** Each tally's figure with its interval, or insufficient (with the count) below {@code minLabels} labels. */
     private static Map<String, Estimate> figures(Map<String, Tally> tallies, Function<String, Estimate> estimateOf,
                                                  long minLabels) {
         Map<String, Estimate> figures = new TreeMap<>();
         tallies.forEach((name, tally) -> {
             Estimate e = tally.labelled() < minLabels ? null : estimateOf.apply(name);
-            figures.put(name, e == null ? Estimate.insufficient(Math.max(0, tally.labelled()))
+            figures.put(name, e == null || e.accuracy() == null ? Estimate.insufficient(Math.max(0, tally.labelled()))
                     : new Estimate(e.accuracy(), e.lower(), e.upper(), e.sampleSize(), false));
         });
         return figures;

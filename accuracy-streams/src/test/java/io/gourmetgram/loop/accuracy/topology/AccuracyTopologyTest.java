@@ -225,22 +225,25 @@ class AccuracyTopologyTest {
         }
 
         @Test
-        void perReasonAndPerClassFiguresWithTooFewLabelsSaySoInsteadOfShowingANumber() {
+        void perReasonAndPerClassFiguresCarryIntervalsAndSayWhenTheyHaveTooFewLabels() {
             for (String id : List.of("a", "b", "c")) { // this topology wants at least 2 labels per figure
                 Prediction p = prediction(id, HOUR, id.equals("b") ? "Egg" : "Rice", 0.6);
                 predictions.pipeInput(id, p);
                 requests.pipeInput(id, request(p, 1.0, null, ReviewReason.LOW_CONFIDENCE));
-                annotations.pipeInput(id, annotation(id, id.hashCode(), "Rice", AnnotationAction.CREATED, HOUR));
+                annotations.pipeInput(id, annotation(id, id.hashCode(), id.equals("b") ? "Soup" : "Rice",
+                        AnnotationAction.CREATED, HOUR));
             }
 
             AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
-            assertThat(w.byReasonEstimate().get("low_confidence").insufficient()).isFalse();
+            assertThat(w.byReasonEstimate().get("low_confidence").accuracy()).isCloseTo(2.0 / 3, within(1e-9));
             assertThat(w.byReasonEstimate().get("low_confidence").lower()).isLessThan(0.5);
+            // every Rice prediction of the window was labelled: its precision is known exactly
+            assertThat(w.byPredictedClassEstimate().get("Rice")).isEqualTo(new AccuracyWindow.Estimate(1.0, 1.0, 1.0, 2, false));
             assertThat(w.byPredictedClassEstimate().get("Egg")).isEqualTo(AccuracyWindow.Estimate.insufficient(1));
-            assertThat(w.byTrueClassEstimate().get("Rice").accuracy()).isCloseTo(2.0 / 3, within(1e-9));
-            // two labels that agree: right so far, but no certainty
-            assertThat(w.byPredictedClassEstimate().get("Rice").accuracy()).isEqualTo(1.0);
-            assertThat(w.byPredictedClassEstimate().get("Rice").lower()).isLessThan(0.5);
+            // two Rice photos, both recognised: right so far, but no certainty about Rice photos in general
+            assertThat(w.byTrueClassEstimate().get("Rice").accuracy()).isEqualTo(1.0);
+            assertThat(w.byTrueClassEstimate().get("Rice").lower()).isLessThan(0.5);
+            assertThat(w.byTrueClassEstimate().get("Soup")).isEqualTo(AccuracyWindow.Estimate.insufficient(1));
         }
     }
 
