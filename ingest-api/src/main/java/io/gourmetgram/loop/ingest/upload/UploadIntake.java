@@ -59,7 +59,7 @@ public class UploadIntake {
     public UploadIntake(UploadLimits limits, ObjectStore store, EventPublisher publisher, UploadView view,
                         Clock clock, MeterRegistry meters) {
         this.limits = limits;
-        this.inspector = new ImageInspector(limits.maxPixels());
+        this.inspector = new ImageInspector(limits.imageBounds());
         this.store = store;
         this.publisher = publisher;
         this.view = view;
