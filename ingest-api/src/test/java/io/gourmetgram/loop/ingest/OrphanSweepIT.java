@@ -49,9 +49,7 @@ class OrphanSweepIT {
 
     @DynamicPropertySource
     static void objectStore(DynamicPropertyRegistry registry) {
-        registry.add("ingest.s3.endpoint", S3::endpoint);
-        registry.add("ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        ObjectStoreSettings.register(registry, S3);
     }
 
     @AfterAll
