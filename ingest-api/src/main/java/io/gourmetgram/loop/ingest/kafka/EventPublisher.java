@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -32,11 +33,14 @@ public class EventPublisher {
     public <V> RecordMetadata publish(TopicSpec<V> topic, String key, V value) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(),
                 key.getBytes(StandardCharsets.UTF_8), topic.valueSerde().serialize(topic.name(), value));
+        AtomicReference<RecordMetadata> attempt = new AtomicReference<>();
         try {
-            return producer.send(record).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
+            // The callback runs before the future completes and tells whether the record got as far as a partition.
+            return producer.send(record, (metadata, error) -> attempt.set(metadata)).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new EventNotPublishedException("Kafka did not take the " + topic.name() + " event for " + key + ": "
-                    + e.getCause().getMessage(), false, e.getCause());
+            boolean mayBeWritten = mayHaveBeenWritten(e.getCause(), attempt.get());
+            throw new EventNotPublishedException((mayBeWritten ? "Kafka did not confirm the " : "Kafka did not take the ")
+                    + topic.name() + " event for " + key + ": " + e.getCause().getMessage(), mayBeWritten, e.getCause());
         } catch (KafkaException e) {
             throw new EventNotPublishedException("Could not send the " + topic.name() + " event for " + key + ": "
                     + e.getMessage(), false, e);
@@ -47,5 +51,14 @@ public class EventPublisher {
             Thread.currentThread().interrupt();
             throw new EventNotPublishedException("Interrupted while publishing the " + topic.name() + " event for " + key, true, e);
         }
+    }
+
+    /**
+     * A producer timeout after the record was assigned a partition may come after it was sent and
+     * written, with only the acknowledgement lost: its outcome is unknown. A timeout waiting for
+     * metadata (no partition yet) and every other error mean it was not written.
+     */
+    private static boolean mayHaveBeenWritten(Throwable error, RecordMetadata attempt) {
+        return error instanceof org.apache.kafka.common.errors.TimeoutException && attempt != null && attempt.partition() >= 0;
     }
 }
