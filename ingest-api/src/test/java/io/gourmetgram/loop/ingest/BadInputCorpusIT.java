@@ -50,11 +50,11 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "ingest.upload.max-bytes=1MB",
-        "ingest.upload.max-in-flight-bytes=1048577B",
-        "ingest.upload.body-timeout=3s",
+        "gourmetgram.ingest.upload.max-bytes=1MB",
+        "gourmetgram.ingest.upload.max-in-flight-bytes=1048577B",
+        "gourmetgram.ingest.upload.body-timeout=3s",
         "server.tomcat.connection-timeout=2s",
-        "ingest.kafka.delivery-timeout=5s"})
+        "gourmetgram.ingest.kafka.delivery-timeout=5s"})
 @EmbeddedKafka(partitions = 1)
 @DirtiesContext
 class BadInputCorpusIT {
@@ -118,7 +118,7 @@ class BadInputCorpusIT {
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @MethodSource("documentedFiles")
     void eachFileGetsItsDocumentedOutcome(String file, int status, String problemType) {
-        double acceptedBefore = meters.counter("ingest.uploads.accepted").count();
+        double acceptedBefore = meters.counter("gourmetgram.ingest.uploads.accepted").count();
 
         HttpResponse<String> response = uploadFile(file, file);
 
@@ -130,7 +130,7 @@ class BadInputCorpusIT {
             JsonNode problem = assertProblem(response, status);
             assertThat(problem.get("type").asString()).isEqualTo("https://gourmetgram.io/loop/problems/" + problemType);
             // Refused before anything is stored or published (IngestApiIT checks the topic for the same path).
-            assertThat(meters.counter("ingest.uploads.accepted").count()).isEqualTo(acceptedBefore);
+            assertThat(meters.counter("gourmetgram.ingest.uploads.accepted").count()).isEqualTo(acceptedBefore);
         }
     }
 
@@ -165,7 +165,7 @@ class BadInputCorpusIT {
 
             // The server hangs up on the unread rest, so the body may be cut off by a reset; the headers arrive.
             assertThat(readResponse(socket)).startsWith("HTTP/1.1 408").contains("application/problem+json");
-            assertThat(meters.counter("ingest.uploads.rejected", "reason", "upload_too_slow").count()).isPositive();
+            assertThat(meters.counter("gourmetgram.ingest.uploads.rejected", "reason", "upload_too_slow").count()).isPositive();
         }
     }
 

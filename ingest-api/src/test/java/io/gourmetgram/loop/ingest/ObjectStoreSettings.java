@@ -10,8 +10,8 @@ final class ObjectStoreSettings {
     }
 
     static void register(DynamicPropertyRegistry registry, S3TestServer s3) {
-        registry.add("ingest.s3.endpoint", s3::endpoint);
-        registry.add("ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        registry.add("gourmetgram.ingest.s3.endpoint", s3::endpoint);
+        registry.add("gourmetgram.ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("gourmetgram.ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
     }
 }

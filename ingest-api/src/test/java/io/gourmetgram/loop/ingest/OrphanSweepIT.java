@@ -81,7 +81,7 @@ class OrphanSweepIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !exists(orphan));
 
-        assertThat(meters.counter("ingest.uploads.orphans", "outcome", "swept").count()).isEqualTo(1);
+        assertThat(meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "swept").count()).isEqualTo(1);
         assertThat(exists(announced)).as("a photo with its event").isTrue();
         assertThat(exists(foreign)).as("a key ingest-api did not write").isTrue();
     }

@@ -1,7 +1,7 @@
 package io.gourmetgram.loop.ingest.feedback;
 
-import io.gourmetgram.loop.ingest.problem.ApiProblem;
-import io.gourmetgram.loop.ingest.problem.ProblemType;
+import io.gourmetgram.loop.support.problem.ApiProblem;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;

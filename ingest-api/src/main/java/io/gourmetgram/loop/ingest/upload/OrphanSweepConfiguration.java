@@ -19,7 +19,7 @@ class OrphanSweepConfiguration {
     AnnouncedUploads announcedUploads(OrphanSweepProperties properties, ViewProperties view, Clock clock) {
         // After a restart the feed re-reads only `horizon` of uploads; an event older than that would look missing.
         if (view.horizon().compareTo(properties.memory()) < 0) {
-            throw new IllegalStateException("ingest.view.horizon (" + view.horizon() + ") must be at least"
+            throw new IllegalStateException("gourmetgram.ingest.view.horizon (" + view.horizon() + ") must be at least"
                     + " gourmetgram.ingest.orphans grace + window + interval (" + properties.memory() + ")");
         }
         return new AnnouncedUploads(properties.memory(), clock);

@@ -25,7 +25,7 @@ public record OrphanSweepProperties(
         @DefaultValue("1h") @NotNull Duration window,
         @DefaultValue("5m") @NotNull Duration interval) {
 
-    @AssertTrue(message = "gourmetgram.ingest.orphans.grace, window and interval must be positive, e.g. 10m, 1h, 5m")
+    @AssertTrue(message = "gourmetgram.ingest.orphans.grace, window and interval (INGEST_ORPHANS_GRACE, _WINDOW, _INTERVAL) must be positive, e.g. 10m, 1h, 5m")
     boolean isEveryDurationPositive() {
         return grace != null && window != null && interval != null
                 && grace.isPositive() && window.isPositive() && interval.isPositive();

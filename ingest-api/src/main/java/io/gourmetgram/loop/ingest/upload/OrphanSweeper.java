@@ -81,7 +81,7 @@ public final class OrphanSweeper {
                 if (uploadIdOf(object).filter(announced::contains).isEmpty()) {
                     store.delete(object.ref());
                     deleted++;
-                    meters.counter("ingest.uploads.orphans", "outcome", "swept").increment();
+                    meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "swept").increment();
                     log.warn("Deleted photo {}/{}: stored at {} but no Upload event for it appeared", object.ref().bucket(),
                             object.ref().key(), object.lastModified());
                 }
