@@ -5,6 +5,9 @@ import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
+import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.minio.MinioClient;
@@ -30,7 +33,7 @@ public class LabelingWiring {
     }
 
     @Bean(destroyMethod = "close")
-    Producer<byte[], byte[]> producer(KafkaProperties kafka) {
+    Producer<byte[], byte[]> producer(KafkaProperties kafka, MeterRegistry meters) {
         String bootstrap = String.join(",", kafka.getBootstrapServers());
         TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS, Topics.ANNOTATIONS,
                 Topics.LABELING_DEAD_LETTER));
@@ -38,7 +41,11 @@ public class LabelingWiring {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        // Webhook events are handed to Kafka without waiting; this bounds how long a send may block on metadata.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        new KafkaClientMetrics(producer).bindTo(meters);
+        return producer;
     }
 
     @Bean
@@ -47,13 +54,15 @@ public class LabelingWiring {
     }
 
     @Bean
-    AnnotationLedger annotationLedger(Producer<byte[], byte[]> producer, Clock clock) {
-        return new AnnotationLedger(producer, clock);
+    AnnotationLedger annotationLedger(Producer<byte[], byte[]> producer, ReceiptBook receipts, ModelLabels labels,
+                                      LabelingDeadLetters deadLetters, Clock clock) {
+        return new AnnotationLedger(producer, receipts, labels, deadLetters, clock);
     }
 
     @Bean
-    DeadLetterPublisher deadLetterPublisher(Producer<byte[], byte[]> producer, Clock clock) {
-        return new DeadLetterPublisher("labeling-sink", Topics.LABELING_DEAD_LETTER, producer, clock);
+    LabelingDeadLetters deadLetters(Producer<byte[], byte[]> producer, Clock clock, MeterRegistry meters) {
+        return new LabelingDeadLetters(new DeadLetterPublisher("labeling-sink", Topics.LABELING_DEAD_LETTER, producer, clock),
+                meters);
     }
 
     @Bean

@@ -34,7 +34,7 @@ public class ImageController {
         if (!links.valid(uploadId, sig)) {
             return problem(HttpStatus.FORBIDDEN, "Invalid image link", "This image link is not signed by GourmetGram.");
         }
-        LabelingReceipt receipt = receipts.find(uploadId).orElse(null);
+        LabelingReceipt receipt = receipts.findCurrent(uploadId).orElse(null);
         if (receipt == null) {
             return problem(HttpStatus.NOT_FOUND, "Unknown image", "No review task exists for upload " + uploadId + ".");
         }

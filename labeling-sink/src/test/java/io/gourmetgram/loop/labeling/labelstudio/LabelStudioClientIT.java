@@ -1,0 +1,151 @@
+package io.gourmetgram.loop.labeling.labelstudio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
+import io.gourmetgram.loop.labeling.project.LabelingConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The client against the Label Studio fake (a real HTTP server): token schemes, parsing, errors, the fake's rules. */
+class LabelStudioClientIT {
+
+    private static final String CONFIG = LabelingConfig.forLabels(List.of("Rice"));
+
+    @Test
+    void findsProjectsByExactTitleThoughLabelStudioFiltersBySubstring() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            LabelStudioClient client = pat(fake);
+            client.createProject("Review", CONFIG);
+            client.createProject("Review (old)", CONFIG);
+
+            assertThat(client.projectsTitled("Review")).extracting(LabelStudioProject::title).containsExactly("Review");
+        }
+    }
+
+    @Test
+    void errorsNameTheCallTheStatusAndLabelStudiosDetail() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            LabelStudioClient wrongKey = new LabelStudioClient(fake.url(), "not-a-key", Duration.ofSeconds(5), Clock.systemUTC());
+
+            assertThatThrownBy(() -> wrongKey.projectsTitled("x"))
+                    .isInstanceOf(LabelStudioException.class)
+                    .hasMessageContaining("list projects").hasMessageContaining("HTTP 401")
+                    .hasMessageContaining("Authentication credentials were not provided.");
+        }
+    }
+
+    @Test
+    void legacyTokensAreRefusedUnlessTheOrganisationEnablesThem() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            LabelStudioClient legacy = new LabelStudioClient(fake.url(), FakeLabelStudio.LEGACY_KEY, Duration.ofSeconds(5),
+                    Clock.systemUTC());
+            assertThatThrownBy(() -> legacy.projectsTitled("x")).isInstanceOf(LabelStudioException.class)
+                    .satisfies(e -> assertThat(((LabelStudioException) e).unavailable()).isTrue()); // 401: wait for an operator
+
+            fake.legacyTokens(true);
+            assertThat(legacy.projectsTitled("x")).isEmpty();
+        }
+    }
+
+    @Test
+    void anAccessTokenThatExpiredIsRefreshedAndTheCallRetried() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            LabelStudioClient client = new LabelStudioClient(fake.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
+                    Duration.ofSeconds(5), Clock.systemUTC(), meters);
+            client.createProject("Review", CONFIG);
+            assertThat(fake.refreshes()).isEqualTo(1);
+
+            fake.expireAccessTokens(); // Label Studio no longer accepts the token the client holds
+            assertThat(client.projectsTitled("Review")).hasSize(1);
+
+            assertThat(fake.refreshes()).isEqualTo(2);
+            assertThat(meters.get("gourmetgram.labeling.labelstudio.errors").tags("operation", "list projects", "status", "401")
+                    .counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shortLivedAccessTokensAreRefreshedBeforeTheyExpire() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            fake.accessTokenLifetime(Duration.ofMillis(1)); // already expired when the next call comes
+            LabelStudioClient client = pat(fake);
+            client.createProject("Review", CONFIG);
+            assertThat(client.projectsTitled("Review")).hasSize(1);
+            assertThat(fake.refreshes()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void tasksAndAnnotationsAreParsedOnceIntoRecords() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            LabelStudioClient client = pat(fake);
+            long project = client.createProject("Review", CONFIG).id();
+            long taskId = client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-1", "revision", 3,
+                    "image", "http://x/images/u-1"), "meta", Map.of("bucket", "production", "key", "u-1.jpg")))).getFirst();
+            long annotationId = fake.annotate(taskId, "Rice");
+
+            LabelStudioTask task = client.tasksUpdatedAfter(project, java.time.Instant.EPOCH).getFirst();
+
+            assertThat(task.id()).isEqualTo(taskId);
+            assertThat(task.uploadId()).isEqualTo("u-1");
+            assertThat(task.revision()).isEqualTo(3);
+            assertThat(task.object().key()).isEqualTo("u-1.jpg");
+            assertThat(task.annotations()).singleElement().satisfies(a -> {
+                assertThat(a.id()).isEqualTo(annotationId);
+                assertThat(a.label()).isEqualTo("Rice");
+                assertThat(a.annotatorId()).isEqualTo("7");
+                assertThat(a.leadTimeSeconds()).isEqualTo(12.5);
+            });
+            assertThat(client.tasksUpdatedAfter(project, task.updatedAt())).isEmpty();
+        }
+    }
+
+    @Test
+    void theFakeRefusesTasksWithoutTheImageFieldAndWebhookHostsWithoutATopLevelDomain() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            LabelStudioClient client = pat(fake);
+            long project = client.createProject("Review", CONFIG).id();
+
+            assertThatThrownBy(() -> client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-2")))))
+                    .isInstanceOf(LabelStudioException.class).hasMessageContaining("HTTP 400").hasMessageContaining("image")
+                    .satisfies(e -> assertThat(((LabelStudioException) e).rejectsTheData()).isTrue());
+            assertThatThrownBy(() -> client.createWebhook(project, "http://labeling-sink:8080/webhooks/label-studio", Map.of(),
+                    Set.of("ANNOTATION_CREATED"))).isInstanceOf(LabelStudioException.class).hasMessageContaining("url");
+            assertThatThrownBy(() -> client.createProject("ab", CONFIG)).hasMessageContaining("title");
+        }
+    }
+
+    @Test
+    void anImportAnsweredWithoutTaskIdsHasAnUnknownOutcome() throws Exception {
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            LabelStudioClient client = pat(fake);
+            long project = client.createProject("Review", CONFIG).id();
+            fake.asynchronousImport(true);
+
+            assertThatThrownBy(() -> client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-3",
+                    "image", "http://x/i")))))
+                    .isInstanceOf(ImportOutcomeUnknownException.class).hasMessageContaining("asynchronous import");
+        }
+    }
+
+    @Test
+    void labelingConfigOffersEveryLabelAsOneInlineChoice() {
+        String xml = LabelingConfig.forLabels(List.of("Rice", "Noodles/Pasta", "Fish & Chips"));
+
+        assertThat(xml).contains("<Image name=\"image\" value=\"$image\"", "choice=\"single-radio\"", "showInline=\"true\"",
+                "<Choice value=\"Noodles/Pasta\"/>", "<Choice value=\"Fish &amp; Chips\"/>", "$predictedLabel", "$reasons",
+                "$userCorrection");
+    }
+
+    private static LabelStudioClient pat(FakeLabelStudio fake) {
+        return new LabelStudioClient(fake.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Duration.ofSeconds(5), Clock.systemUTC());
+    }
+}
