@@ -281,8 +281,10 @@ public final class LabelStudioClient {
                 throw new LabelStudioException(operation, response.code() == 401 ? 401 : response.code(), detail(text)
                         + " (LABEL_STUDIO_API_KEY looks like a personal access token; is it valid and not revoked?)");
             }
-            credentials.accessToken(EventJson.mapper().readTree(text).path("access").asString());
-            return credentials.authorization();
+            String access = EventJson.mapper().readTree(text).path("access").asString();
+            credentials.accessToken(access);
+            return "Bearer " + access; // use the fresh token for this call even if it is already due for renewal
+
         } catch (JacksonException e) {
             throw new LabelStudioException(operation, 502, "answer is not JSON");
         } catch (IOException e) {

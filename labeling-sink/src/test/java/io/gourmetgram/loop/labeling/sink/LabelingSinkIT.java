@@ -610,7 +610,8 @@ class LabelingSinkIT {
         }
         List<String> uploads = List.of(id(), id(), id(), id(), id(), id());
         try (ConfigurableApplicationContext replicaB = new SpringApplicationBuilder(LabelingSinkApplication.class)
-                .properties(replicaProperties(portB)).run()) {
+                .run(replicaProperties(portB).entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new))) {
             assertThat(replicaB.getBean(MeterRegistry.class).get("gourmetgram.labeling.replay.skipped")
                     .tag("topic", Topics.LABELING_RECEIPTS.name()).counter().count()).isEqualTo(1);
             for (String upload : uploads) {
