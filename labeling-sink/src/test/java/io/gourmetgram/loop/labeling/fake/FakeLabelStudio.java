@@ -36,26 +36,28 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A Label Studio stand-in: a real HTTP server that behaves as Label Studio's source does (the
- * 1.22 line, cross-checked with later versions where noted) for the calls labeling-sink makes.
- * Files followed: {@code label_studio/webhooks/models.py} (actions, payload keys, project
- * webhooks cannot subscribe to the organisation-only PROJECT_DELETED, {@code is_active},
- * {@code send_for_all_actions}), {@code label_studio/webhooks/utils.py} (only active webhooks of
- * the action; one POST with the webhook's headers and {@code WEBHOOK_TIMEOUT}, no retry),
- * {@code label_studio/webhooks/serializers.py} and {@code api.py} (URL validation; a PATCH
- * without {@code actions} clears them), {@code label_studio/data_manager/functions.py} (task list
- * {@code query} with {@code filters} and {@code ordering}), {@code label_studio/tasks/api.py}
- * (saving an annotation bumps the task's {@code updated_at}; PATCH of a missing task is 404),
- * {@code label_studio/data_import/api.py} (import to {@code /import} without slash, 201 with
- * counts, {@code task_ids} only with {@code return_task_ids}; data checked against the labeling
- * config), {@code label_studio/jwt_auth} (personal access tokens refreshed at
- * {@code /api/token/refresh} into access tokens that expire after 5 minutes; legacy tokens off
- * unless enabled for the organisation); newer versions' webhook auto-disable after
- * {@code WEBHOOK_MAX_CONSECUTIVE_FAILURES} (50) failed deliveries. See also
- * {@code ../shared/notes/label-studio-api.md}.
+ * 1.22 line) for the calls labeling-sink makes. Read directly from Label Studio's source (files
+ * as stored in the code index, commits 07aa52f, 04e12fc, 2c1c1d6, 0012445):
+ * {@code label_studio/webhooks/models.py} (actions and payload keys; TASKS_DELETED carries
+ * {@code tasks: [{id}]}; PROJECT_DELETED is organisation-only, so a project webhook cannot have
+ * it; {@code is_active}; {@code send_for_all_actions} defaults to true),
+ * {@code label_studio/webhooks/utils.py} (only active webhooks that want the action; one POST
+ * with the webhook's headers and {@code WEBHOOK_TIMEOUT}; no retry),
+ * {@code label_studio/webhooks/serializers.py} (URLField validation; an update without
+ * {@code actions} clears them), {@code label_studio/data_manager/functions.py} (task lists take
+ * a {@code query} with {@code filters} and {@code ordering}), and {@code label_studio/tasks/api.py}
+ * (saving an annotation bumps the task's {@code updated_at}). From
+ * {@code ../shared/notes/label-studio-api.md} (checked against the same source by a colleague):
+ * {@code /import} without trailing slash, 201 with counts and {@code task_ids} only with
+ * {@code return_task_ids}, asynchronous import answering {@code {"import": id}} on
+ * Enterprise/Cloud, task data checked against the labeling config, 3–50 character titles,
+ * personal access tokens refreshed into access tokens that expire after 5 minutes, legacy tokens
+ * off unless enabled for the organisation, 404 for a deleted task, and newer versions'
+ * auto-disable of a webhook after {@code WEBHOOK_MAX_CONSECUTIVE_FAILURES} (50) failed deliveries.
  *
  * <p>Knobs for faults: down (503), slow answers after the work was done, 201 without task ids
- * (asynchronous import as on Enterprise/Cloud), slow task listing (the snapshot is taken first),
- * 2xx answers that are not JSON, uploads refused as invalid, short-lived access tokens.
+ * (asynchronous import), slow task listing (the snapshot is taken first), 2xx answers that are not
+ * JSON, uploads refused as invalid, access token lifetime (so the refresh path runs in tests).
  */
 public final class FakeLabelStudio implements AutoCloseable {
 
@@ -454,6 +456,10 @@ public final class FakeLabelStudio implements AutoCloseable {
             }
             if (!validUrl(body.path("url").asString(""))) {
                 respond(exchange, 400, validation("url", "Enter a valid URL."));
+                return;
+            }
+            if (contains(body.path("actions"), "PROJECT_DELETED") || contains(body.path("actions"), "PROJECT_CREATED")) {
+                respond(exchange, 400, validation("non_field_errors", "Project webhook can't contain organization-only action."));
                 return;
             }
             ObjectNode hook = EventJson.mapper().createObjectNode();
