@@ -254,11 +254,15 @@ public final class LabelStudioClient {
                 status = e instanceof java.io.InterruptedIOException ? "timeout" : "io-error";
                 throw new LabelStudioException(operation, e);
             } finally {
-                sample.stop(meters.timer("gourmetgram.labeling.labelstudio.calls", "operation", operation, "status", status));
-                if (!status.startsWith("2")) {
-                    meters.counter("gourmetgram.labeling.labelstudio.errors", "operation", operation, "status", status).increment();
-                }
+                measure(sample, operation, status);
             }
+        }
+    }
+
+    private void measure(Timer.Sample sample, String operation, String status) {
+        sample.stop(meters.timer("gourmetgram.labeling.labelstudio.calls", "operation", operation, "status", status));
+        if (!status.startsWith("2")) {
+            meters.counter("gourmetgram.labeling.labelstudio.errors", "operation", operation, "status", status).increment();
         }
     }
 
@@ -291,10 +295,7 @@ public final class LabelStudioClient {
             status = e instanceof java.io.InterruptedIOException ? "timeout" : "io-error";
             throw new LabelStudioException(operation, e);
         } finally {
-            sample.stop(meters.timer("gourmetgram.labeling.labelstudio.calls", "operation", operation, "status", status));
-            if (!status.startsWith("2")) {
-                meters.counter("gourmetgram.labeling.labelstudio.errors", "operation", operation, "status", status).increment();
-            }
+            measure(sample, operation, status);
         }
     }
 

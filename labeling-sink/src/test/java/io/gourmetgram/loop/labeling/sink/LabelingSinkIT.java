@@ -160,11 +160,7 @@ class LabelingSinkIT {
         publish(request(skipped, 1, RequestState.SKIPPED_BUDGET, null));
         publish(request(CRASHED, 1, RequestState.OPEN, null));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : open) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
-            }
-        });
+        awaitOneTaskEach(open);
         assertThat(labelStudio.tasksOf(skipped)).isEmpty();
         assertThat(labelStudio.tasksOf(CRASHED)).hasSize(1);
         ObjectNode task = labelStudio.tasksOf(open.getFirst()).getFirst();
@@ -177,8 +173,7 @@ class LabelingSinkIT {
     @Order(3)
     void aNewRevisionUpdatesTheTaskInsteadOfCreatingASecondOne() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        importedTask(upload);
 
         publish(request(upload, 2, RequestState.OPEN, "Rice"));
 
@@ -202,8 +197,7 @@ class LabelingSinkIT {
         byte[] photo = "jpeg bytes".getBytes();
         minio.putObject(PutObjectArgs.builder().bucket("production").object(upload + ".jpg")
                 .stream(new ByteArrayInputStream(photo), photo.length, -1).build());
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        importedTask(upload);
         String link = labelStudio.tasksOf(upload).getFirst().path("data").path("image").asString();
 
         HttpResponse<Void> redirect = http.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.discarding());
@@ -221,9 +215,7 @@ class LabelingSinkIT {
     @Order(5)
     void annotationsArriveByWebhookAsCreatedUpdatedAndDeletedEvents() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
-        long taskId = labelStudio.tasksOf(upload).getFirst().path("id").asLong();
+        long taskId = importedTask(upload);
 
         long annotationId = labelStudio.annotate(taskId, "Rice");
         labelStudio.updateAnnotation(taskId, annotationId, "Soup");
@@ -259,11 +251,10 @@ class LabelingSinkIT {
     @Order(7)
     void anAnnotationWhoseWebhookWasLostIsRecoveredByReconciliation() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        long taskId = importedTask(upload);
         labelStudio.dropWebhooks(true);
         try {
-            labelStudio.annotate(labelStudio.tasksOf(upload).getFirst().path("id").asLong(), "Egg");
+            labelStudio.annotate(taskId, "Egg");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(annotationsOf(upload)).singleElement().satisfies(a -> {
                         assertThat(a.action()).isEqualTo(AnnotationAction.CREATED);
@@ -284,39 +275,23 @@ class LabelingSinkIT {
                 publish(request(upload, 1, RequestState.OPEN, null));
             }
             // The sink keeps retrying with back-off; nothing can be imported meanwhile.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                    .until(() -> waiting.stream().allMatch(u -> labelStudio.tasksOf(u).isEmpty()));
+            assertNothingImportedFor(waiting);
         } finally {
             labelStudio.down(false);
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : waiting) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
-            }
-        });
+        awaitOneTaskEach(waiting);
     }
 
     @Test
     @Order(9)
     void aCorruptRequestIsDeadLetteredWithItsReasonAndLaterRequestsStillFlow() throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.LABELING_REQUESTS.name(), "corrupt", new byte[] {'{', 0x01})).get();
-        }
+        publishRaw(Topics.LABELING_REQUESTS.name(), "corrupt", new byte[] {'{', 0x01});
         String after = id();
         publish(request(after, 1, RequestState.OPEN, null));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(after).size() == 1);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-dlt", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.LABELING_DEAD_LETTER.name()));
-            var letters = consumer.poll(Duration.ofSeconds(3));
-            assertThat(letters).singleElement().satisfies(r -> assertThat(
-                    Topics.LABELING_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value()).errorMessage())
-                    .contains("not a valid LabelingRequest event"));
-        }
+        assertThat(deadLetters()).singleElement()
+                .satisfies(d -> assertThat(d.errorMessage()).contains("not a valid LabelingRequest event"));
     }
 
     @Test
@@ -328,24 +303,12 @@ class LabelingSinkIT {
         publish(request(rejected, 1, RequestState.OPEN, null));
         publish(request(fine.get(1), 1, RequestState.OPEN, null));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : fine) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
-            }
-        });
+        awaitOneTaskEach(fine);
         assertThat(labelStudio.tasksOf(rejected)).isEmpty();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-dlt-2", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.LABELING_DEAD_LETTER.name()));
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(consumer.poll(Duration.ofMillis(500)))
-                    .anySatisfy(r -> {
-                        assertThat(r.key()).isEqualTo(rejected);
-                        assertThat(Topics.LABELING_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value()).errorMessage())
-                                .contains("HTTP 400").contains("labeling config");
-                    }));
-        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
+            assertThat(d.key()).isEqualTo(rejected);
+            assertThat(d.errorMessage()).contains("HTTP 400").contains("labeling config");
+        }));
     }
 
     // ---- issue 10: faults ------------------------------------------------------------------------
@@ -354,9 +317,7 @@ class LabelingSinkIT {
     @Order(11)
     void aDeletedTaskIsImportedAgainOnItsNextRevisionAndLaterRequestsStillFlow() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
-        labelStudio.deleteTask(labelStudio.tasksOf(upload).getFirst().path("id").asLong());
+        labelStudio.deleteTask(importedTask(upload));
 
         String after = id();
         publish(request(upload, 2, RequestState.OPEN, "Rice"));
@@ -375,15 +336,13 @@ class LabelingSinkIT {
         String upload = id();
         labelStudio.slowImportAfterWork(Duration.ofMillis(2500)); // past the client's 1 s timeout (2 s per call)
         try {
-            publish(request(upload, 1, RequestState.OPEN, null));
-            await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+            importedTask(upload);
         } finally {
             labelStudio.slowImportAfterWork(Duration.ZERO);
         }
         publish(request(upload, 2, RequestState.OPEN, "Egg")); // a receipt was written: this updates, not imports
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(labelStudio.tasksOf(upload)).singleElement()
-                .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(2)));
+        awaitOneTaskAtRevision(List.of(upload), 2);
     }
 
     @Test
@@ -403,12 +362,7 @@ class LabelingSinkIT {
         for (String upload : uploads) {
             publish(request(upload, 2, RequestState.OPEN, "Egg"));
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : uploads) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).singleElement()
-                        .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(2));
-            }
-        });
+        awaitOneTaskAtRevision(uploads, 2);
     }
 
     @Test
@@ -431,30 +385,23 @@ class LabelingSinkIT {
                     return !other.assignment().isEmpty();
                 });
             }
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                    .until(() -> waiting.stream().allMatch(u -> labelStudio.tasksOf(u).isEmpty()));
+            assertNothingImportedFor(waiting);
         } finally {
             labelStudio.down(false);
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : waiting) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
-            }
-        });
+        awaitOneTaskEach(waiting);
     }
 
     @Test
     @Order(15)
     void anAnswerThatIsNotJsonBacksOffAndRetriesInsteadOfStoppingTheWorker() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        importedTask(upload);
         labelStudio.garbleAnswers("PATCH", "/api/tasks/\\d+/?", 2);
 
         publish(request(upload, 2, RequestState.OPEN, "Rice"));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(labelStudio.tasksOf(upload)).singleElement()
-                .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(2)));
+        awaitOneTaskAtRevision(List.of(upload), 2);
         assertThat(health()).contains("\"status\":\"UP\"");
     }
 
@@ -481,9 +428,7 @@ class LabelingSinkIT {
     @Order(17)
     void aLabelSavedWhileReconciliationReadsTheTaskListIsNotRetracted() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
-        long taskId = labelStudio.tasksOf(upload).getFirst().path("id").asLong();
+        long taskId = importedTask(upload);
         labelStudio.slowTaskListing(Duration.ofMillis(1500));
         try {
             int listings = labelStudio.taskListings();
@@ -558,9 +503,7 @@ class LabelingSinkIT {
                             ReviewProject.ACTIONS);
                 }));
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
-        labelStudio.annotate(labelStudio.tasksOf(upload).getFirst().path("id").asLong(), "Egg");
+        labelStudio.annotate(importedTask(upload), "Egg");
         await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(upload).size() == 1);
     }
 
@@ -578,9 +521,7 @@ class LabelingSinkIT {
     @Order(22)
     void annotationsWithALabelOutsideTheModelsOrWithoutAReceiptAreDeadLetteredNotPublished() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
-        labelStudio.annotate(labelStudio.tasksOf(upload).getFirst().path("id").asLong(), "Pizza"); // not a Food-11 class
+        labelStudio.annotate(importedTask(upload), "Pizza"); // not a Food-11 class
         String stranger = "stranger-" + id();
         assertThat(postWebhook(SECRET, "{\"action\":\"ANNOTATION_CREATED\",\"project\":{\"id\":1},"
                 + "\"task\":{\"id\":987654,\"data\":{\"uploadId\":\"" + stranger + "\"}},"
@@ -631,12 +572,7 @@ class LabelingSinkIT {
         for (String upload : uploads) {
             publish(request(upload, 2, RequestState.OPEN, "Rice"));
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : uploads) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).singleElement()
-                        .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(2));
-            }
-        });
+        awaitOneTaskAtRevision(uploads, 2);
     }
 
     @Test
@@ -655,9 +591,7 @@ class LabelingSinkIT {
     @Order(30)
     void aDeletedProjectIsFoundMissingAndReCreatedAndItsLabelsRetracted() throws Exception {
         String labelled = id();
-        publish(request(labelled, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(labelled).size() == 1);
-        labelStudio.annotate(labelStudio.tasksOf(labelled).getFirst().path("id").asLong(), "Rice");
+        labelStudio.annotate(importedTask(labelled), "Rice");
         await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(labelled).size() == 1);
         long old = labelStudio.projects().getFirst().path("id").asLong();
 
@@ -676,6 +610,35 @@ class LabelingSinkIT {
             assertThat(annotationsOf(labelled)).extracting(Annotation::action)
                     .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
         });
+    }
+
+    private long importedTask(String upload) throws Exception {
+        publish(request(upload, 1, RequestState.OPEN, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        return labelStudio.tasksOf(upload).getFirst().path("id").asLong();
+    }
+
+    private void awaitOneTaskEach(List<String> uploads) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String upload : uploads) {
+                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
+            }
+        });
+    }
+
+    private void awaitOneTaskAtRevision(List<String> uploads, int revision) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String upload : uploads) {
+                assertThat(labelStudio.tasksOf(upload)).as(upload).singleElement()
+                        .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(revision));
+            }
+        });
+    }
+
+    /** The sink keeps retrying with back-off; nothing can be imported meanwhile. */
+    private void assertNothingImportedFor(List<String> uploads) {
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> uploads.stream().allMatch(u -> labelStudio.tasksOf(u).isEmpty()));
     }
 
     private Map<String, Object> replicaProperties(int replicaPort) {
@@ -756,11 +719,7 @@ class LabelingSinkIT {
     }
 
     private void publish(LabelingRequest request) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.LABELING_REQUESTS.name(), request.uploadId(),
-                    Topics.LABELING_REQUESTS.valueSerde().serialize("t", request))).get();
-        }
+        publishRaw(Topics.LABELING_REQUESTS.name(), request.uploadId(), Topics.LABELING_REQUESTS.valueSerde().serialize("t", request));
     }
 
     private static LabelingRequest request(String upload, int revision, RequestState state, String correction) {
