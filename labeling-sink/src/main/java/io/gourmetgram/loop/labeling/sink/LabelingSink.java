@@ -227,9 +227,10 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
                 .withDetail("labelStudio", problem == null ? "ok" : "backing off: " + problem).build();
     }
 
+    /** Spring's {@code spring.kafka.*} client settings (TLS, SASL, …) plus what this stage needs. */
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

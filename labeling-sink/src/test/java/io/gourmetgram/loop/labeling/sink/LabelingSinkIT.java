@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -369,12 +370,13 @@ class LabelingSinkIT {
     @Order(14)
     void requestsOnPartitionsReassignedWhileLabelStudioIsDownAreNotSkipped() throws Exception {
         List<String> waiting = List.of(id(), id(), id(), id(), id(), id());
+        Map<String, Integer> partitionOf = new java.util.HashMap<>();
         labelStudio.down(true);
         try {
             for (String upload : waiting) {
-                publish(request(upload, 1, RequestState.OPEN, null));
+                partitionOf.put(upload, publish(request(upload, 1, RequestState.OPEN, null)));
             }
-            // A second member joins the group (a rebalance while the sink backs off), then leaves (another one).
+            // A second member joins the group while the sink backs off: a rebalance hands the sink its partitions anew.
             try (KafkaConsumer<String, byte[]> other = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
                     ConsumerConfig.GROUP_ID_CONFIG, LabelingSink.GROUP_ID, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
@@ -384,8 +386,16 @@ class LabelingSinkIT {
                     other.poll(Duration.ofMillis(100));
                     return !other.assignment().isEmpty();
                 });
+                Set<Integer> othersPartitions = other.assignment().stream().map(TopicPartition::partition)
+                        .collect(java.util.stream.Collectors.toSet());
+                assertNothingImportedFor(waiting);
+                labelStudio.down(false);
+
+                // The other member never processes its partitions; the sink's own must all arrive.
+                List<String> sinks = waiting.stream().filter(u -> !othersPartitions.contains(partitionOf.get(u))).toList();
+                assertThat(sinks).isNotEmpty();
+                awaitOneTaskEach(sinks);
             }
-            assertNothingImportedFor(waiting);
         } finally {
             labelStudio.down(false);
         }
@@ -429,7 +439,7 @@ class LabelingSinkIT {
     void aLabelSavedWhileReconciliationReadsTheTaskListIsNotRetracted() throws Exception {
         String upload = id();
         long taskId = importedTask(upload);
-        labelStudio.slowTaskListing(Duration.ofMillis(1500));
+        labelStudio.slowTaskListing(Duration.ofMillis(700)); // under the 1 s client timeout
         try {
             int listings = labelStudio.taskListings();
             await().atMost(Duration.ofSeconds(10)).until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
@@ -711,15 +721,17 @@ class LabelingSinkIT {
         }
     }
 
-    private void publishRaw(String topic, String key, byte[] value) throws Exception {
+    private int publishRaw(String topic, String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                 broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(new ProducerRecord<>(topic, key, value)).get().partition();
         }
     }
 
-    private void publish(LabelingRequest request) throws Exception {
-        publishRaw(Topics.LABELING_REQUESTS.name(), request.uploadId(), Topics.LABELING_REQUESTS.valueSerde().serialize("t", request));
+    /** @return the partition the request went to */
+    private int publish(LabelingRequest request) throws Exception {
+        return publishRaw(Topics.LABELING_REQUESTS.name(), request.uploadId(),
+                Topics.LABELING_REQUESTS.valueSerde().serialize("t", request));
     }
 
     private static LabelingRequest request(String upload, int revision, RequestState state, String correction) {
