@@ -3,7 +3,7 @@ package io.gourmetgram.loop.labeling.annotations;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.EventJson;
-import io.gourmetgram.loop.events.ModelLabels;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.errors.DeadLetterReason;
 import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;

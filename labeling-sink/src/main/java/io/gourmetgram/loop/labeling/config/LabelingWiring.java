@@ -1,8 +1,9 @@
 package io.gourmetgram.loop.labeling.config;
 
-import io.gourmetgram.loop.events.ModelLabels;
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
+import io.gourmetgram.loop.support.labels.ModelLabels;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
@@ -12,6 +13,7 @@ import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.minio.MinioClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +36,11 @@ public class LabelingWiring {
 
     @Bean(destroyMethod = "close")
     Producer<byte[], byte[]> producer(KafkaProperties kafka, MeterRegistry meters) {
-        String bootstrap = String.join(",", kafka.getBootstrapServers());
-        TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS, Topics.ANNOTATIONS,
-                Topics.LABELING_DEAD_LETTER));
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        TopicProvisioner.ensure(kafka.buildAdminProperties(), List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS,
+                Topics.ANNOTATIONS, Topics.LABELING_DEAD_LETTER));
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // Webhook events are handed to Kafka without waiting; this bounds how long a send may block on metadata.
@@ -48,9 +50,15 @@ public class LabelingWiring {
         return producer;
     }
 
+    /** Receipts are written one at a time and acknowledged before the request's offset is committed. */
     @Bean
-    ReceiptBook receiptBook(Producer<byte[], byte[]> producer) {
-        return new ReceiptBook(producer);
+    EventPublisher eventPublisher(Producer<byte[], byte[]> producer) {
+        return new EventPublisher(producer, Duration.ofSeconds(30));
+    }
+
+    @Bean
+    ReceiptBook receiptBook(EventPublisher publisher) {
+        return new ReceiptBook(publisher);
     }
 
     @Bean
@@ -72,13 +80,12 @@ public class LabelingWiring {
 
     @Bean
     MinioClient minio(LabelingProperties properties) {
-        return MinioClient.builder().endpoint(properties.s3().endpoint())
-                .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
+        return properties.s3().newClient();
     }
 
     /** The classes annotators choose from: MODEL_LABELS_FILE (a model.json) or Food-11. */
     @Bean
     ModelLabels modelLabels(LabelingProperties properties) {
-        return properties.labelsFile() == null ? ModelLabels.food11() : ModelLabels.fromSidecar(properties.labelsFile());
+        return ModelLabels.configured(properties.labelsFile());
     }
 }

@@ -2,7 +2,7 @@ package io.gourmetgram.loop.labeling.sink;
 
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.LabelingReceipt;
-import io.gourmetgram.loop.events.ModelLabels;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.annotations.AnnotationReconciler;
@@ -15,6 +15,7 @@ import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
 import io.gourmetgram.loop.labeling.project.ReviewProject;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.labeling.tasks.TaskPusher;
+import io.gourmetgram.loop.support.retry.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
@@ -116,16 +117,16 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
     }
 
     private void connectThenPush() {
-        Duration backoff = properties.backoffMin();
+        Backoff backoff = new Backoff(properties.backoffMin(), properties.backoffMax());
         while (running && project.knownId() == null) {
             try {
                 project.id();
                 connectProblem = null;
             } catch (RuntimeException e) {
                 connectProblem = e.getMessage();
-                log.warn("Cannot use Label Studio yet ({}); requests wait in Kafka; retrying in {}", e.getMessage(), backoff);
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : backoff.multipliedBy(2);
+                Duration wait = backoff.next();
+                log.warn("Cannot use Label Studio yet ({}); requests wait in Kafka; retrying in {}", e.getMessage(), wait);
+                sleep(wait);
             }
         }
         if (!running) {
@@ -138,8 +139,8 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         try (KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer)) {
             consumerMetrics.bindTo(meters);
             pusher = new TaskPusher(consumer, client, project, receipts, receipts::catchUp, images, deadLetters,
-                    new TaskPusher.Settings(properties.batchSize(), properties.backoffMin(), properties.backoffMax(),
-                            properties.importSettle(), properties.catchUpTimeout()), clock, meters);
+                    new TaskPusher.Settings(properties.batchSize(), properties.importSettle()),
+                    new Backoff(properties.backoffMin(), properties.backoffMax()), clock, meters);
             pusher.run();
         }
     }

@@ -13,6 +13,9 @@ import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioTask;
 import io.gourmetgram.loop.labeling.project.ReviewProject;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
+import io.gourmetgram.loop.support.kafka.PolledBatch;
+import io.gourmetgram.loop.support.kafka.UploadKeys;
+import io.gourmetgram.loop.support.retry.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -30,7 +33,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -52,8 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskPusher implements Runnable {
 
     /** Settings of the push loop. */
-    public record Settings(int batchSize, Duration backoffMin, Duration backoffMax, Duration importSettle,
-                           Duration catchUpTimeout) {
+    public record Settings(int batchSize, Duration importSettle) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(TaskPusher.class);
@@ -66,6 +67,7 @@ public final class TaskPusher implements Runnable {
     private final ImageLinks images;
     private final LabelingDeadLetters deadLetters;
     private final Settings settings;
+    private final Backoff backoff;
     private final Clock clock;
     private final Counter pushed;
     private final Counter updated;
@@ -76,11 +78,10 @@ public final class TaskPusher implements Runnable {
     private volatile Set<TopicPartition> owned = Set.of();
     private boolean backingOff;
     private boolean catchUpNeeded = true;
-    private Duration backoff;
 
     public TaskPusher(Consumer<String, byte[]> consumer, LabelStudioClient client, ReviewProject project, ReceiptBook receipts,
                       Runnable catchUpWithReceipts, ImageLinks images, LabelingDeadLetters deadLetters, Settings settings,
-                      Clock clock, MeterRegistry meters) {
+                      Backoff backoff, Clock clock, MeterRegistry meters) {
         this.consumer = consumer;
         this.client = client;
         this.project = project;
@@ -90,7 +91,7 @@ public final class TaskPusher implements Runnable {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.clock = clock;
-        this.backoff = settings.backoffMin();
+        this.backoff = backoff;
         this.heartbeat = clock.instant();
         this.pushed = Counter.builder("gourmetgram.labeling.tasks.pushed").tag("kind", "imported")
                 .description("Review tasks created in Label Studio").register(meters);
@@ -115,12 +116,12 @@ public final class TaskPusher implements Runnable {
                         catchUpNeeded = false;
                     }
                     push(records);
-                    consumer.commitSync(nextOffsets(records));
+                    consumer.commitSync(PolledBatch.nextOffsets(records));
                     if (lastProblem != null) {
                         log.info("Tasks flow again; draining the backlog");
                     }
                     lastProblem = null;
-                    backoff = settings.backoffMin();
+                    backoff.reset();
                     inHand = 0;
                 } catch (WakeupException e) {
                     throw e;
@@ -180,9 +181,10 @@ public final class TaskPusher implements Runnable {
                         new IllegalArgumentException("labeling request without " + missing));
                 continue;
             }
-            if (record.key() != null && !record.key().equals(request.uploadId())) {
-                deadLetters.request(record, DeadLetterReason.KEY_MISMATCH, new IllegalArgumentException(
-                        "record key '" + record.key() + "' is not the request's uploadId '" + request.uploadId() + "'"));
+            try {
+                UploadKeys.requireMatch(record.topic(), record.key(), request.uploadId());
+            } catch (UploadKeys.KeyMismatchException e) {
+                deadLetters.request(record, DeadLetterReason.KEY_MISMATCH, e);
                 continue;
             }
             LabelingRequest before = latest.get(request.uploadId());
@@ -319,16 +321,17 @@ public final class TaskPusher implements Runnable {
     /** Rewind, pause and back off; keep polling (paused) so the group does not evict us. */
     private void waitOut(ConsumerRecords<String, byte[]> records, RuntimeException e) {
         lastProblem = e.getMessage() == null ? e.toString() : e.getMessage();
+        Duration wait = backoff.next();
         if (e instanceof LabelStudioException ls && ls.unavailable() || e instanceof org.apache.kafka.common.KafkaException) {
-            log.warn("{}; requests stay in Kafka, retrying in {}", lastProblem, backoff);
+            log.warn("{}; requests stay in Kafka, retrying in {}", lastProblem, wait);
         } else {
-            log.error("Unexpected failure while pushing tasks; requests stay in Kafka, retrying in {}", backoff, e);
+            log.error("Unexpected failure while pushing tasks; requests stay in Kafka, retrying in {}", wait, e);
         }
         backingOff = true;
         try {
             rewind(records);
             consumer.pause(consumer.assignment());
-            long until = System.nanoTime() + backoff.toNanos();
+            long until = System.nanoTime() + wait.toNanos();
             while (running && System.nanoTime() < until) {
                 heartbeat = clock.instant();
                 ConsumerRecords<String, byte[]> arrived = consumer.poll(Duration.ofMillis(100));
@@ -342,7 +345,6 @@ public final class TaskPusher implements Runnable {
         } finally {
             backingOff = false;
         }
-        backoff = backoff.multipliedBy(2).compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : backoff.multipliedBy(2);
     }
 
     /** Seeks back to the first record of every partition we still own. */
@@ -353,14 +355,6 @@ public final class TaskPusher implements Runnable {
                 consumer.seek(partition, records.records(partition).getFirst().offset());
             }
         }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
-        }
-        return offsets;
     }
 
     private void pause(Duration d) {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.HttpStatus;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -54,8 +54,7 @@ public class WebhookController implements DisposableBean {
                                      HttpServletRequest request) throws IOException {
         if (!authentic(secret)) {
             log.warn("Rejected a webhook call without the right {} header from {}", SECRET_HEADER, request.getRemoteAddr());
-            return reject("unauthorized", HttpStatus.UNAUTHORIZED, "Unauthorized webhook", "Missing or wrong " + SECRET_HEADER
-                    + " header.");
+            return reject("unauthorized", ProblemType.WEBHOOK_UNAUTHORIZED, "Missing or wrong " + SECRET_HEADER + " header.");
         }
         int limit = properties.webhookMaxBytes();
         if (request.getContentLengthLong() > limit) {
@@ -72,14 +71,13 @@ public class WebhookController implements DisposableBean {
         try {
             event = WebhookEvent.parse(body);
         } catch (IllegalArgumentException e) {
-            return reject("malformed", HttpStatus.BAD_REQUEST, "Malformed webhook", "Not a Label Studio webhook payload: "
-                    + e.getMessage());
+            return reject("malformed", ProblemType.MALFORMED_WEBHOOK, "Not a Label Studio webhook payload: " + e.getMessage());
         }
         meters.counter("gourmetgram.labeling.webhooks.received", "action", event.action()).increment();
         try {
             worker.execute(() -> handle(event));
         } catch (RejectedExecutionException e) {
-            return reject("busy", HttpStatus.SERVICE_UNAVAILABLE, "Webhook backlog full",
+            return reject("busy", ProblemType.WEBHOOK_BACKLOG_FULL,
                     "Too many webhook events waiting for Kafka; reconciliation will pick this one up.");
         }
         return ResponseEntity.ok().build();
@@ -99,15 +97,13 @@ public class WebhookController implements DisposableBean {
     }
 
     private ResponseEntity<ProblemDetail> tooLarge(int limit) {
-        return reject("too_large", HttpStatus.CONTENT_TOO_LARGE, "Webhook too large",
+        return reject("too_large", ProblemType.WEBHOOK_TOO_LARGE,
                 "Webhook bodies are limited to " + limit + " bytes (LABELING_WEBHOOK_MAX_BYTES).");
     }
 
-    private ResponseEntity<ProblemDetail> reject(String reason, HttpStatus status, String title, String detail) {
+    private ResponseEntity<ProblemDetail> reject(String reason, ProblemType type, String detail) {
         meters.counter("gourmetgram.labeling.webhooks.rejected", "reason", reason).increment();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        return ResponseEntity.status(status).body(problem);
+        return type.response(detail);
     }
 
     private boolean authentic(String secret) {

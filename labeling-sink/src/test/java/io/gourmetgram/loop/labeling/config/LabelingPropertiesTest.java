@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import io.gourmetgram.loop.support.s3.S3Settings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,6 @@ class LabelingPropertiesTest {
     private static LabelingProperties properties(String title) {
         Duration s = Duration.ofSeconds(1);
         return new LabelingProperties("http://ls", "key", "secret", "http://localhost:8083", "link-secret", title, 50, s, s, s,
-                s, s, s, s, s, 262_144, null, new LabelingProperties.S3("http://s3", "a", "b"));
+                s, s, s, s, s, 262_144, null, new S3Settings("http://s3", "a", "b", "production", Duration.ofSeconds(10)));
     }
 }

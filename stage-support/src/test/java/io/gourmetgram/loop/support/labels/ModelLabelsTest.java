@@ -1,7 +1,9 @@
-package io.gourmetgram.loop.events;
+package io.gourmetgram.loop.support.labels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gourmetgram.loop.events.Food11;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,15 @@ class ModelLabelsTest {
         assertThat(labels.labels()).containsExactly("Tabby", "Siamese");
         assertThat(labels.contains("Siamese")).isTrue();
         assertThat(labels.contains("siamese")).as("labels are exact").isFalse();
+    }
+
+    @Test
+    void aStageWithoutMODEL_LABELS_FILEServesFood11AndOneWithItServesTheSidecar() throws Exception {
+        Path sidecar = Files.writeString(dir.resolve("model.json"), "{\"labels\": [\"Tabby\"]}");
+
+        assertThat(ModelLabels.configured((String) null).labels()).isEqualTo(Food11.LABELS);
+        assertThat(ModelLabels.configured(" ").labels()).isEqualTo(Food11.LABELS);
+        assertThat(ModelLabels.configured(sidecar).labels()).containsExactly("Tabby");
     }
 
     @Test

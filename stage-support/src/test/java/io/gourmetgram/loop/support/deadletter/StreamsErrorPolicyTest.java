@@ -1,14 +1,13 @@
-package io.gourmetgram.loop.events.errors;
+package io.gourmetgram.loop.support.deadletter;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.JsonSerde;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,7 +76,34 @@ class StreamsErrorPolicyTest {
         assertThat(letter.sourceTopic()).isEqualTo("uploads");
         assertThat(letter.errorMessage()).contains("not a valid Upload event");
         assertThat(letter.valueBase64()).isEqualTo(java.util.Base64.getEncoder().encodeToString(corrupt));
-        assertThat(letter.value()).isNull();
+        assertThat(letter.valueBytes()).isEqualTo(corrupt.length);
+        assertThat(letter.valueTruncated()).isFalse();
+    }
+
+    @Test
+    void anOversizedRecordBecomesADeadLetterThatStillFitsAKafkaRecord() {
+        byte[] huge = new byte[3 * 1024 * 1024]; // three times Kafka's default record limit
+        java.util.Arrays.fill(huge, (byte) '{');
+        uploads.pipeInput("huge-1", huge);
+        uploads.pipeInput("good-3", json(upload("good-3", 100)));
+
+        assertThat(keys.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("good-3");
+        ProducerRecord<byte[], byte[]> sent = deadLetters.history().getFirst();
+        assertThat(sent.value().length).as("dead letter bytes").isLessThan(1024 * 1024);
+        DeadLetter letter = JsonSerde.of(DeadLetter.class).deserialize(sent.topic(), sent.value());
+        assertThat(letter.valueTruncated()).isTrue();
+        assertThat(letter.valueBytes()).isEqualTo(huge.length);
+        assertThat(letter.valueSha256()).isEqualTo(sha256(huge));
+        assertThat(letter.payload()).hasSize(DeadLetters.PAYLOAD_CAP_BYTES).isEqualTo(java.util.Arrays.copyOf(huge,
+                DeadLetters.PAYLOAD_CAP_BYTES));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -91,13 +117,12 @@ class StreamsErrorPolicyTest {
                 .deserialize("dlt", deadLetters.history().getFirst().value());
         assertThat(letter.errorMessage()).contains("unlucky upload");
         assertThat(letter.errorClass()).isEqualTo(IllegalStateException.class.getName());
-        assertThat(letter.value()).isEqualTo(new String(unlucky, StandardCharsets.UTF_8));
+        assertThat(letter.payloadText()).isEqualTo(new String(unlucky, StandardCharsets.UTF_8));
+        assertThat(letter.valueSha256()).isEqualTo(sha256(unlucky));
     }
 
     private static Upload upload(String id, long size) {
-        String sha = "0".repeat(64);
-        return new Upload(id, new ObjectRef("production", "2026/11/23/" + id + ".jpg"), "image/jpeg", size, sha, 10, 10,
-                sha, Instant.parse("2026-11-23T00:00:00Z"));
+        return TestEvents.upload(id).byteSize(size).build();
     }
 
     private static byte[] json(Upload upload) {

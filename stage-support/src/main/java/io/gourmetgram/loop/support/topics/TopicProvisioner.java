@@ -1,5 +1,6 @@
-package io.gourmetgram.loop.events.topics;
+package io.gourmetgram.loop.support.topics;
 
+import io.gourmetgram.loop.events.topics.TopicSpec;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,12 @@ public final class TopicProvisioner {
 
     /** Ensures the given topics exist, connecting with a short-lived admin client. */
     public static void ensure(String bootstrapServers, Collection<TopicSpec<?>> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /** The same, with a stage's full admin settings (bootstrap servers and security). */
+    public static void ensure(Map<String, Object> adminConfig, Collection<TopicSpec<?>> topics) {
+        try (Admin admin = Admin.create(adminConfig)) {
             ensure(admin, topics);
         }
     }

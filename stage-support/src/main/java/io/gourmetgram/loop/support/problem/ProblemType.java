@@ -1,14 +1,18 @@
-package io.gourmetgram.loop.ingest.problem;
+package io.gourmetgram.loop.support.problem;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 
 /**
- * Every kind of problem this API answers with (RFC 9457). The {@code type} URI identifies the kind
- * for clients; the title is the same for every occurrence; the detail says what happened this time.
+ * Every kind of problem a GourmetGram stage answers with over HTTP (RFC 9457), one catalog for all
+ * stages. The {@code type} URI identifies the kind for clients; the title is the same for every
+ * occurrence; the detail says what happened this time. Stages throw {@link ApiProblem} or return
+ * {@link #response(String)}; never a bare {@code ProblemDetail}.
  */
 public enum ProblemType {
 
@@ -24,6 +28,18 @@ public enum ProblemType {
     FEEDBACK_FORBIDDEN("feedback-forbidden", HttpStatus.FORBIDDEN, "Feedback token missing or wrong"),
     MALFORMED_FEEDBACK("malformed-feedback", HttpStatus.BAD_REQUEST, "Malformed feedback"),
     UNKNOWN_LABEL("unknown-label", HttpStatus.UNPROCESSABLE_CONTENT, "Not one of the model's labels"),
+
+    // accuracy-streams
+    INVALID_ACCURACY_QUERY("invalid-accuracy-query", HttpStatus.BAD_REQUEST, "Invalid query"),
+    ACCURACY_NOT_READY("accuracy-not-ready", HttpStatus.SERVICE_UNAVAILABLE, "Not ready"),
+
+    // labeling-sink
+    WEBHOOK_UNAUTHORIZED("webhook-unauthorized", HttpStatus.UNAUTHORIZED, "Unauthorized webhook"),
+    WEBHOOK_TOO_LARGE("webhook-too-large", HttpStatus.CONTENT_TOO_LARGE, "Webhook too large"),
+    MALFORMED_WEBHOOK("malformed-webhook", HttpStatus.BAD_REQUEST, "Not a Label Studio webhook"),
+    WEBHOOK_BACKLOG_FULL("webhook-backlog-full", HttpStatus.SERVICE_UNAVAILABLE, "Webhook backlog full"),
+    INVALID_IMAGE_LINK("invalid-image-link", HttpStatus.FORBIDDEN, "Invalid image link"),
+    UNKNOWN_IMAGE("unknown-image", HttpStatus.NOT_FOUND, "Unknown image"),
 
     // Generic kinds, for errors Spring or the container report (see forStatus).
     BAD_REQUEST("bad-request", HttpStatus.BAD_REQUEST, "Bad request"),
@@ -70,5 +86,10 @@ public enum ProblemType {
         problem.setType(type);
         problem.setTitle(title);
         return problem;
+    }
+
+    /** This problem as a ready answer, for controllers that return rather than throw. */
+    public ResponseEntity<ProblemDetail> response(String detail) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail(detail));
     }
 }

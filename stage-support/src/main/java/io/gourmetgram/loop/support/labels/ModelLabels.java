@@ -1,5 +1,7 @@
-package io.gourmetgram.loop.events;
+package io.gourmetgram.loop.support.labels;
 
+import io.gourmetgram.loop.events.EventJson;
+import io.gourmetgram.loop.events.Food11;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,19 @@ public record ModelLabels(List<String> labels, String source) {
 
     public static ModelLabels food11() {
         return new ModelLabels(Food11.LABELS, "Food-11 (default)");
+    }
+
+    /**
+     * What a stage serves: the sidecar named by {@code MODEL_LABELS_FILE}, or Food-11 when it is not set
+     * (null or blank).
+     */
+    public static ModelLabels configured(String labelsFile) {
+        return labelsFile == null || labelsFile.isBlank() ? food11() : fromSidecar(Path.of(labelsFile.strip()));
+    }
+
+    /** @see #configured(String) */
+    public static ModelLabels configured(Path labelsFile) {
+        return labelsFile == null ? food11() : configured(labelsFile.toString());
     }
 
     /** Reads the {@code labels} array of a model sidecar ({@code model.json}); any problem is a startup error. */

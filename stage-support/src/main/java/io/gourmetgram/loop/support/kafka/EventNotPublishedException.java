@@ -1,11 +1,13 @@
-package io.gourmetgram.loop.ingest.kafka;
+package io.gourmetgram.loop.support.kafka;
+
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Kafka did not acknowledge an event.
  *
  * @see #outcomeUnknown()
  */
-public class EventNotPublishedException extends RuntimeException {
+public class EventNotPublishedException extends KafkaException {
 
     private final boolean outcomeUnknown;
 

@@ -1,8 +1,11 @@
-package io.gourmetgram.loop.ingest.problem;
+package io.gourmetgram.loop.support.problem;
 
 import org.springframework.web.ErrorResponseException;
 
-/** An error this API reports to the client as problem JSON; thrown by any concern, rendered by {@link ProblemHandler}. */
+/**
+ * An error a stage reports to the client as problem JSON; thrown by any concern and rendered by Spring
+ * MVC's {@code ErrorResponse} support (ingest-api's {@code ProblemHandler} adds the request as {@code instance}).
+ */
 public class ApiProblem extends ErrorResponseException {
 
     private final ProblemType problemType;

@@ -1,9 +1,10 @@
-package io.gourmetgram.loop.events.errors;
+package io.gourmetgram.loop.support.deadletter;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -28,8 +29,8 @@ public final class StreamsErrorPolicy {
     /** Config key: the dead-letter topic name. */
     public static final String DEAD_LETTER_TOPIC = "gourmetgram.dead-letter.topic";
     /**
-     * Config key for tests: a ready {@code Producer<byte[], byte[]>} to write dead letters with,
-     * instead of one built from the app's bootstrap servers.
+     * Config key: the application's one {@code Producer<byte[], byte[]>} that writes dead letters
+     * (set by {@code StreamsStage.start}; tests pass their own through {@link #apply(Properties, String, TopicSpec, Producer)}).
      */
     public static final String DEAD_LETTER_PRODUCER = "gourmetgram.dead-letter.producer";
 
@@ -47,7 +48,7 @@ public final class StreamsErrorPolicy {
         return streamsConfig;
     }
 
-    /** For tests: the same policy, writing dead letters through the given producer. */
+    /** The same policy, writing dead letters through the given producer (the app's one, or a test's). */
     public static Properties apply(Properties streamsConfig, String stage, TopicSpec<DeadLetter> deadLetterTopic,
                                    Producer<byte[], byte[]> producer) {
         apply(streamsConfig, stage, deadLetterTopic);
@@ -55,11 +56,16 @@ public final class StreamsErrorPolicy {
         return streamsConfig;
     }
 
-    /** Installs the uncaught-exception policy on a client before it starts. */
-    public static void install(KafkaStreams streams, String stage) {
+    /**
+     * Installs the uncaught-exception policy on a client before it starts.
+     *
+     * @param failed told which thread failed and why, so health can say it
+     */
+    public static void install(KafkaStreams streams, String stage, BiConsumer<String, Throwable> failed) {
         streams.setUncaughtExceptionHandler(error -> {
             log.error("{} stream thread failed with an error the dead-letter policy cannot absorb; shutting this "
                     + "instance down so it can be restarted", stage, error);
+            failed.accept(Thread.currentThread().getName(), error);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     }

@@ -1,16 +1,11 @@
-package io.gourmetgram.loop.events.errors;
+package io.gourmetgram.loop.support.deadletter;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -20,9 +15,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * Kafka Streams' hook for {@link StreamsErrorPolicy}: dead-letters records that fail to deserialize
  * or to process, then lets the stream continue. Configured through {@link StreamsErrorPolicy#apply}.
  *
- * <p>Kafka Streams 4.1 has no built-in dead-letter queue, so this handler writes with its own
- * idempotent producer and waits for the acknowledgement; if that write fails the handler answers
- * FAIL, and the record is reprocessed after restart instead of being skipped.
+ * <p>Kafka Streams 4.1 has no built-in dead-letter queue, so this handler writes with an idempotent
+ * producer and waits for the acknowledgement; if that write fails the handler answers FAIL, and the
+ * record is reprocessed after restart instead of being skipped. Kafka Streams makes a handler per
+ * task (again at every rebalance), so the producer is not made here: the application's one producer
+ * arrives in the config ({@link StreamsErrorPolicy#DEAD_LETTER_PRODUCER}) and is closed with the app.
  */
 public class DeadLetterStreamsHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -33,9 +30,12 @@ public class DeadLetterStreamsHandler implements DeserializationExceptionHandler
     public void configure(Map<String, ?> configs) {
         String stage = StreamsErrorPolicy.required(configs, StreamsErrorPolicy.STAGE);
         String topic = StreamsErrorPolicy.required(configs, StreamsErrorPolicy.DEAD_LETTER_TOPIC);
-        Producer<byte[], byte[]> producer = configs.get(StreamsErrorPolicy.DEAD_LETTER_PRODUCER) instanceof Producer<?, ?> p
-                ? (Producer<byte[], byte[]>) p
-                : createProducer(configs, stage);
+        if (!(configs.get(StreamsErrorPolicy.DEAD_LETTER_PRODUCER) instanceof Producer<?, ?> p)) {
+            throw new IllegalStateException("Streams config lacks the dead-letter producer '"
+                    + StreamsErrorPolicy.DEAD_LETTER_PRODUCER + "': start the stage with StreamsStage.start(...)"
+                    + " or, in tests, build the config with StreamsErrorPolicy.apply(config, stage, topic, producer)");
+        }
+        Producer<byte[], byte[]> producer = (Producer<byte[], byte[]>) p;
         TopicSpec<DeadLetter> spec = new TopicSpec<>(topic, "the original record's key", DeadLetter.class, 1, Map.of());
         publisher = new DeadLetterPublisher(stage, spec, producer, Clock.systemUTC());
     }
@@ -61,14 +61,5 @@ public class DeadLetterStreamsHandler implements DeserializationExceptionHandler
         } catch (RuntimeException e) {
             return ProcessingHandlerResponse.FAIL;
         }
-    }
-
-    private static Producer<byte[], byte[]> createProducer(Map<String, ?> configs, String stage) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, stage + "-dead-letters");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

@@ -1,35 +1,35 @@
-package io.gourmetgram.loop.events.errors;
+package io.gourmetgram.loop.support.deadletter;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.topics.TopicSpec;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
 import java.time.Clock;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The error policy of consuming stages: a record that cannot be processed is written to the stage's
  * dead-letter topic with the reason, synchronously, before the stage moves past it. If even that
- * write fails, the exception propagates and the record is retried rather than lost.
+ * write fails, the exception ({@link io.gourmetgram.loop.support.kafka.EventNotPublishedException})
+ * propagates and the record is retried rather than lost.
  */
 public final class DeadLetterPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
+    private static final Duration ACK_WAIT = Duration.ofSeconds(30);
 
     private final String stage;
     private final TopicSpec<DeadLetter> topic;
-    private final Producer<byte[], byte[]> producer;
+    private final EventPublisher publisher;
     private final Clock clock;
 
     public DeadLetterPublisher(String stage, TopicSpec<DeadLetter> topic, Producer<byte[], byte[]> producer, Clock clock) {
         this.stage = stage;
         this.topic = topic;
-        this.producer = producer;
+        this.publisher = new EventPublisher(producer, ACK_WAIT);
         this.clock = clock;
     }
 
@@ -54,13 +54,7 @@ public final class DeadLetterPublisher {
     public void send(byte[] key, DeadLetter letter) {
         log.warn("Dead-lettering {}-{}@{} (key {}) to {}: {} ({})", letter.sourceTopic(), letter.sourcePartition(),
                 letter.sourceOffset(), letter.key(), topic.name(), letter.errorMessage(), letter.errorClass());
-        try {
-            producer.send(DeadLetters.toRecord(topic, key, letter)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while writing to " + topic.name(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("Could not write dead letter to " + topic.name() + "; the record will be retried", e);
-        }
+        publisher.send(DeadLetters.toRecord(topic, key, letter), "the dead letter of " + letter.sourceTopic() + "-"
+                + letter.sourcePartition() + "@" + letter.sourceOffset() + " (to " + topic.name() + "; it will be retried)");
     }
 }
