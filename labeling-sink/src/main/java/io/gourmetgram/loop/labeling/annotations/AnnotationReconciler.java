@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,9 @@ public final class AnnotationReconciler {
             lastSweep = Instant.EPOCH;
         }
         Instant passStart = clock.instant();
+        // Grouped once per pass: a lookup per task, not a scan of every label per task.
+        Map<Long, List<Annotation>> standingByTask = ledger.standing().stream()
+                .filter(a -> a.at().isBefore(passStart)).collect(Collectors.groupingBy(Annotation::taskId));
         int published = 0;
         Instant newest = watermark;
         for (LabelStudioTask task : client.tasksUpdatedAfter(projectId, watermark.minus(OVERLAP))) {
@@ -76,7 +81,7 @@ public final class AnnotationReconciler {
                     published++;
                 }
             }
-            published += retractMissing(task.id(), present, passStart);
+            published += retractMissing(task.id(), present, standingByTask.getOrDefault(task.id(), List.of()));
         }
         watermark = newest;
         if (!passStart.isBefore(lastSweep.plus(sweepInterval))) {
@@ -97,10 +102,9 @@ public final class AnnotationReconciler {
         }
     }
 
-    private int retractMissing(long taskId, Set<Long> present, Instant passStart) {
-        List<Annotation> candidates = ledger.standing().stream()
-                .filter(a -> a.taskId() == taskId && !present.contains(a.annotationId()) && a.at().isBefore(passStart))
-                .toList();
+    /** {@code standing}: the task's labels published before the pass began (later ones may be newer than the listing). */
+    private int retractMissing(long taskId, Set<Long> present, List<Annotation> standing) {
+        List<Annotation> candidates = standing.stream().filter(a -> !present.contains(a.annotationId())).toList();
         if (candidates.isEmpty()) {
             return 0;
         }
