@@ -141,6 +141,44 @@ class LabelStudioClientIT {
     }
 
     @Test
+    void theFakeDeliversWebhooksOnlyForSubscribedActionsWhileActiveAndDisablesThemAfter50Failures() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try (FakeLabelStudio fake = FakeLabelStudio.start()) {
+            LabelStudioClient client = pat(fake);
+            long project = client.createProject("Review", CONFIG).id();
+            long task = client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-4", "image", "http://x/i"))))
+                    .getFirst();
+            client.createWebhook(project, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Map.of(),
+                    Set.of("ANNOTATION_CREATED"));
+            long hook = client.webhooks(project).getFirst().id();
+
+            long annotation = fake.annotate(task, "Rice");
+            fake.updateAnnotation(task, annotation, "Soup"); // not subscribed
+            assertThat(received).singleElement().asString().contains("ANNOTATION_CREATED");
+
+            fake.alterWebhook(hook, w -> w.put("is_active", false));
+            fake.annotate(task, "Egg");
+            assertThat(received).hasSize(1);
+
+            client.updateWebhook(hook, "http://127.0.0.1:1/closed", Map.of(), Set.of("ANNOTATION_CREATED"));
+            for (int i = 0; i < 50; i++) {
+                fake.annotate(task, "Rice");
+            }
+            assertThat(client.webhooks(project).getFirst().active()).isFalse();
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void labelingConfigOffersEveryLabelAsOneInlineChoice() {
         String xml = LabelingConfig.forLabels(List.of("Rice", "Noodles/Pasta", "Fish & Chips"));
 
