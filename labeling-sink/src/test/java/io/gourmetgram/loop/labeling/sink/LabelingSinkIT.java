@@ -444,7 +444,7 @@ class LabelingSinkIT {
             labelStudio.annotate(taskId, "Rice"); // delivered by webhook while the listing is on its way
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !annotationsOf(upload).isEmpty());
-            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> annotationsOf(upload).stream()
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() -> annotationsOf(upload).stream()
                     .noneMatch(a -> a.action() == AnnotationAction.DELETED));
         } finally {
             labelStudio.slowTaskListing(Duration.ZERO);
