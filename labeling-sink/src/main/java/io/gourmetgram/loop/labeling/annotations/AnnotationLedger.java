@@ -62,8 +62,18 @@ public final class AnnotationLedger {
         latest.merge(annotation.annotationId(), annotation, (old, now) -> now.at().isBefore(old.at()) ? old : now);
     }
 
-    /** A created or updated annotation of a task. */
-    public synchronized Outcome publish(LabelStudioTask task, LabelStudioAnnotation annotation) {
+    /** A created or updated annotation delivered by webhook (current as Label Studio sends it). */
+    public Outcome publish(LabelStudioTask task, LabelStudioAnnotation annotation) {
+        return publish(task, annotation, null);
+    }
+
+    /**
+     * A created or updated annotation of a task, as read in a listing taken after {@code readAfter}
+     * (null: current). A listing may be stale by the time it is handled, so it never replaces a
+     * newer version, and it re-publishes a retracted annotation (it reappeared) only when the
+     * retraction is older than the listing.
+     */
+    public synchronized Outcome publish(LabelStudioTask task, LabelStudioAnnotation annotation, Instant readAfter) {
         if (!task.ours()) {
             return Outcome.NOT_OURS;
         }
@@ -71,8 +81,13 @@ public final class AnnotationLedger {
             return Outcome.NO_LABEL; // skipped by the annotator: no label to report
         }
         Annotation previous = latest.get(annotation.id());
-        if (previous != null && previous.action() != AnnotationAction.DELETED && previous.updatedAt().equals(annotation.updatedAt())) {
-            return Outcome.ALREADY_PUBLISHED;
+        if (previous != null && previous.action() != AnnotationAction.DELETED
+                && !annotation.updatedAt().isAfter(previous.updatedAt())) {
+            return Outcome.ALREADY_PUBLISHED; // this version, or a newer one, is out already
+        }
+        if (previous != null && previous.action() == AnnotationAction.DELETED && readAfter != null
+                && !previous.at().isBefore(readAfter)) {
+            return Outcome.ALREADY_PUBLISHED; // retracted after the listing was read: the listing is stale
         }
         String version = annotation.id() + "@" + annotation.updatedAt();
         if (!labels.contains(annotation.label())) {

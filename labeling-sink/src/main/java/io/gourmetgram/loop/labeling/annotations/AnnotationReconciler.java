@@ -77,7 +77,7 @@ public final class AnnotationReconciler {
             Set<Long> present = new HashSet<>();
             for (LabelStudioAnnotation annotation : task.annotations()) {
                 present.add(annotation.id());
-                if (ledger.publish(task, annotation) == AnnotationLedger.Outcome.PUBLISHED) {
+                if (ledger.publish(task, annotation, passStart) == AnnotationLedger.Outcome.PUBLISHED) {
                     published++;
                 }
             }

@@ -596,6 +596,33 @@ class LabelingSinkIT {
     }
 
     @Test
+    @Order(25)
+    void aListingReadBeforeAnUpdateOrADeletionNeitherRevertsTheLabelNorRevivesTheAnnotation() throws Exception {
+        String updated = id();
+        String deleted = id();
+        long updatedTask = importedTask(updated);
+        long deletedTask = importedTask(deleted);
+        long first = labelStudio.annotate(updatedTask, "Rice");
+        long second = labelStudio.annotate(deletedTask, "Soup");
+        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(updated).size() == 1 && annotationsOf(deleted).size() == 1);
+        labelStudio.slowTaskListing(Duration.ofMillis(700)); // under the 1 s client timeout
+        try {
+            int listings = labelStudio.taskListings();
+            await().atMost(Duration.ofSeconds(10)).until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
+            labelStudio.updateAnnotation(updatedTask, first, "Egg"); // both delivered while the listing is on its way
+            labelStudio.deleteAnnotation(deletedTask, second);
+
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() ->
+                    annotationsOf(updated).size() == 2 && annotationsOf(deleted).size() == 2);
+        } finally {
+            labelStudio.slowTaskListing(Duration.ZERO);
+        }
+        assertThat(annotationsOf(updated)).extracting(Annotation::label).containsExactly("Rice", "Egg");
+        assertThat(annotationsOf(deleted)).extracting(Annotation::action)
+                .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
+    }
+
+    @Test
     @Order(30)
     void aDeletedProjectIsFoundMissingAndReCreatedAndItsLabelsRetracted() throws Exception {
         String labelled = id();
