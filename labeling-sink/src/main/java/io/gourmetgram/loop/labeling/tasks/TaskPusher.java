@@ -93,10 +93,14 @@ public final class TaskPusher implements Runnable {
         this.clock = clock;
         this.backoff = backoff;
         this.heartbeat = clock.instant();
-        this.pushed = Counter.builder("gourmetgram.labeling.tasks.pushed").tag("kind", "imported")
-                .description("Review tasks created in Label Studio").register(meters);
-        this.updated = Counter.builder("gourmetgram.labeling.tasks.pushed").tag("kind", "updated")
-                .description("Review tasks created in Label Studio").register(meters);
+        this.pushed = pushedCounter(meters, "imported");
+        this.updated = pushedCounter(meters, "updated");
+    }
+
+    private static Counter pushedCounter(MeterRegistry meters, String kind) {
+        return Counter.builder("gourmetgram.labeling.tasks.pushed").tag("kind", kind)
+                .description("Review tasks imported (or adopted after an import with unknown outcome) or updated in Label Studio")
+                .register(meters);
     }
 
     @Override
