@@ -75,6 +75,7 @@ public final class FakeLabelStudio implements AutoCloseable {
     private final List<ObjectNode> webhooks = new ArrayList<>();
     private final Map<String, Instant> accessTokens = new HashMap<>();
     private final Map<String, AtomicInteger> garbled = new HashMap<>();
+    private final Set<Long> lockedTasks = new HashSet<>();
     private Instant lastTimestamp = Instant.EPOCH;
     private volatile boolean down;
     private volatile boolean dropWebhooks;
@@ -152,6 +153,11 @@ public final class FakeLabelStudio implements AutoCloseable {
     /** The next {@code count} answers to {@code method} on paths matching {@code pathRegex} are 200 with an HTML body. */
     public synchronized void garbleAnswers(String method, String pathRegex, int count) {
         garbled.put(method + " " + pathRegex, new AtomicInteger(count));
+    }
+
+    /** Changes to this task are refused with 403, as for a task the token's user may no longer edit. */
+    public synchronized void lockTask(long taskId) {
+        lockedTasks.add(taskId);
     }
 
     /** Forgets every access token issued so far (as if they expired early). */
@@ -437,6 +443,10 @@ public final class FakeLabelStudio implements AutoCloseable {
             ObjectNode task = tasks.get(Long.parseLong(path.split("/")[3]));
             if (task == null) {
                 respond(exchange, 404, error(404, "Not found."));
+                return;
+            }
+            if (lockedTasks.contains(task.path("id").asLong())) {
+                respond(exchange, 403, error(403, "You do not have permission to perform this action."));
                 return;
             }
             if (body.has("data")) {

@@ -330,6 +330,22 @@ class LabelingSinkIT {
     }
 
     @Test
+    @Order(11)
+    void anUpdateLabelStudioRefusesForOneTaskIsDeadLetteredAndLaterRequestsStillFlow() throws Exception {
+        String upload = id();
+        labelStudio.lockTask(importedTask(upload));
+
+        publish(request(upload, 2, RequestState.OPEN, "Rice"));
+        String after = id();
+        importedTask(after);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
+            assertThat(d.key()).isEqualTo(upload);
+            assertThat(d.errorMessage()).contains("HTTP 403");
+        }));
+    }
+
+    @Test
     @Order(12)
     void anImportAnsweredTooLateIsAdoptedNotImportedTwice() throws Exception {
         String upload = id();
