@@ -40,6 +40,9 @@ public enum ProblemType {
 
     // labeling-sink
     WEBHOOK_UNAUTHORIZED("webhook-unauthorized", HttpStatus.UNAUTHORIZED, "Unauthorized webhook"),
+    WEBHOOK_TOO_LARGE("webhook-too-large", HttpStatus.CONTENT_TOO_LARGE, "Webhook too large"),
+    MALFORMED_WEBHOOK("malformed-webhook", HttpStatus.BAD_REQUEST, "Not a Label Studio webhook"),
+    WEBHOOK_BACKLOG_FULL("webhook-backlog-full", HttpStatus.SERVICE_UNAVAILABLE, "Webhook backlog full"),
     INVALID_IMAGE_LINK("invalid-image-link", HttpStatus.FORBIDDEN, "Invalid image link"),
     UNKNOWN_IMAGE("unknown-image", HttpStatus.NOT_FOUND, "Unknown image"),
 
