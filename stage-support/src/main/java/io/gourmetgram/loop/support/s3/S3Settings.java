@@ -4,6 +4,7 @@ import io.minio.MinioClient;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -24,6 +25,7 @@ public record S3Settings(
         @NotBlank(message = "is not set: give the S3 access key in S3_ACCESS_KEY (there is no default outside the local stack)")
         String accessKey,
         @NotBlank(message = "is not set: give the S3 secret key in S3_SECRET_KEY (there is no default outside the local stack)")
+        @Size(min = MIN_SECRET_LENGTH, message = "is too short: S3_SECRET_KEY must be at least 8 characters (MinIO refuses shorter ones)")
         String secretKey,
         @DefaultValue("production")
         @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
@@ -31,6 +33,9 @@ public record S3Settings(
         String bucket,
         @DefaultValue("10s") @NotNull Duration timeout,
         @DefaultValue("us-east-1") @NotBlank(message = "is empty: set S3_REGION (us-east-1 for MinIO)") String region) {
+
+    /** MinIO's own minimum length of a secret key. */
+    public static final int MIN_SECRET_LENGTH = 8;
 
     /** A MinIO client for this store whose every call is bounded by {@link #timeout()}. */
     public MinioClient newClient() {
