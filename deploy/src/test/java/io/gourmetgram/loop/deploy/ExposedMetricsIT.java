@@ -9,7 +9,7 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.localstack.ConsumerLag;
 import io.gourmetgram.loop.localstack.LoopStack;
 import io.gourmetgram.loop.localstack.StackConfig;
-import io.gourmetgram.loop.localstack.Stage;
+import io.gourmetgram.loop.localstack.S3Node;
 import io.gourmetgram.loop.localstack.StageProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -50,22 +50,21 @@ class ExposedMetricsIT {
     /** Under target/ rather than a temporary folder, so the stages' logs stay for a look after a failure. */
     private static final Path dataDir = Path.of("target", "exposed-metrics-stack").toAbsolutePath();
     private static LoopStack stack;
+    private static LoopStages stages;
     private static Admin admin;
     private static HttpServer lagExporter;
 
     @BeforeAll
     static void runTheLoop() throws Exception {
-        Path repo = Repo.path("");
         deleteRecursively(dataDir);
-        List<Stage> stages = new ArrayList<>();
-        for (Stage stage : Stage.ALL) {
-            stages.add(stage.onPort(IngestClient.freePort()));
-        }
+        // Kafka and S3 from the local stack; the stages started here with a start-up allowance for loaded machines.
+        stack = LoopStack.start(new StackConfig(Repo.path(""), dataDir, IngestClient.freePort(), IngestClient.freePort(),
+                IngestClient.freePort(), List.of(), Map.of()));
         // Label Studio "configured" on a port nobody listens on: the sink's calls fail as in an outage.
         Map<String, String> env = Map.of("LABEL_STUDIO_URL", "http://127.0.0.1:" + IngestClient.freePort(),
                 "LABEL_STUDIO_API_KEY", "unreachable-label-studio-key", "LABEL_STUDIO_WEBHOOK_SECRET", WEBHOOK_SECRET,
                 "LABELING_BACKOFF_MAX", "2s");
-        stack = LoopStack.start(new StackConfig(repo, dataDir, IngestClient.freePort(), IngestClient.freePort(), IngestClient.freePort(), stages, env));
+        stages = LoopStages.start(stack.kafkaBootstrap(), stack.s3Endpoint(), S3Node.ACCESS_KEY, S3Node.SECRET_KEY, dataDir, env);
         admin = ConsumerLag.connect(stack.kafkaBootstrap());
         lagExporter = ConsumerLag.serve(admin, 0);
 
@@ -93,7 +92,7 @@ class ExposedMetricsIT {
 
         // Until the photos are scored and the poison records dead-lettered, some series do not exist yet.
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            String scores = scrape(port("inference-processor"), "/actuator/prometheus");
+            String scores = scrape(stages.stage("inference-processor").managementPort(), "/actuator/prometheus");
             assertThat(scores).contains("gourmetgram_inference_predictions_total");
             String lag = scrape(lagExporter.getAddress().getPort(), "/metrics");
             assertThat(lag).contains("topic=\"inference-processor-dead-letter\"").contains("group=\"inference-processor\"");
@@ -104,7 +103,7 @@ class ExposedMetricsIT {
             assertThat(ingest().flag(flagged.getKey(), flagged.getValue()).statusCode()).isEqualTo(202);
         });
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(scrape(port("sampling-streams"), "/actuator/prometheus")).contains("gourmetgram_sampling_requests_total"));
+                assertThat(scrape(stages.stage("sampling-streams").managementPort(), "/actuator/prometheus")).contains("gourmetgram_sampling_requests_total"));
     }
 
     @AfterAll
@@ -115,6 +114,9 @@ class ExposedMetricsIT {
         if (admin != null) {
             admin.close();
         }
+        if (stages != null) {
+            stages.close();
+        }
         if (stack != null) {
             stack.close();
         }
@@ -123,8 +125,8 @@ class ExposedMetricsIT {
     @Test
     void everyMetricAndLabelTheDashboardsAndAlertsQueryIsExposed() throws Exception {
         Map<String, Map<String, Set<String>>> exposed = new TreeMap<>();
-        for (StageProcess stage : stack.stages()) {
-            exposed.put(stage.stage().module(), samples(scrape(stage.stage().port(), "/actuator/prometheus")));
+        for (StageProcess stage : stages.processes()) {
+            exposed.put(stage.stage().module(), samples(scrape(stage.stage().managementPort(), "/actuator/prometheus")));
         }
         exposed.put("lag-exporter", samples(scrape(lagExporter.getAddress().getPort(), "/metrics")));
         writeReport(exposed);
@@ -242,7 +244,7 @@ class ExposedMetricsIT {
     }
 
     private static int port(String module) {
-        return stack.stages().stream().filter(s -> s.stage().module().equals(module)).findFirst().orElseThrow().stage().port();
+        return stages.stage(module).port();
     }
 
     private static String scrape(int port, String path) throws IOException, InterruptedException {

@@ -63,6 +63,13 @@ class HelmChartTest {
                             .isEqualTo("/actuator/health/liveness");
                     assertThat((Object) Manifests.at(c, "readinessProbe", "httpGet", "path")).as(name)
                             .isEqualTo("/actuator/health/readiness");
+                    // Actuator lives on the management port (HTTP port + 1000), never on the public one.
+                    assertThat((Object) Manifests.at(c, "livenessProbe", "httpGet", "port")).as(name).isEqualTo("management");
+                    assertThat(Manifests.list(c, "ports")).anySatisfy(p -> {
+                        assertThat(p.get("name")).isEqualTo("management");
+                        int http = (int) Manifests.list(c, "ports").getFirst().get("containerPort");
+                        assertThat(p.get("containerPort")).isEqualTo(http + 1000);
+                    });
                 }
             }
         }

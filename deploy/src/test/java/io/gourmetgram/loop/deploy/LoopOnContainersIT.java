@@ -6,17 +6,12 @@ import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.localstack.ConsumerLag;
-import io.gourmetgram.loop.localstack.Stage;
-import io.gourmetgram.loop.localstack.StageProcess;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
@@ -39,7 +34,7 @@ class LoopOnContainersIT {
     private static final Path DATA = Path.of("target", "containers-stack").toAbsolutePath();
     private static KafkaContainer kafka;
     private static MinIOContainer minio;
-    private static final List<StageProcess> stages = new ArrayList<>();
+    private static LoopStages stages;
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,28 +43,14 @@ class LoopOnContainersIT {
         kafka.start();
         minio.start();
         // Topics: each stage creates those it uses at start-up, as in docker-compose.
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.getBootstrapServers());
-        env.put("S3_ENDPOINT", minio.getS3URL());
-        env.put("S3_ACCESS_KEY", minio.getUserName());
-        env.put("S3_SECRET_KEY", minio.getPassword());
-        env.put("LABELING_IMAGE_LINK_SECRET", "containers-image-link-secret");
-        env.put("SAMPLING_STATE_DIR", DATA.resolve("sampling-state").toString());
-        env.put("ACCURACY_STATE_DIR", DATA.resolve("accuracy-state").toString());
-        env.put("CURATION_STATE_DIR", DATA.resolve("curation-state").toString());
-        for (Stage stage : Stage.ALL) {
-            Stage onFreePort = stage.onPort(IngestClient.freePort());
-            stages.add(StageProcess.start(onFreePort, onFreePort.jar(Repo.path("")), DATA.resolve("logs"), env));
-        }
-        for (StageProcess stage : stages) {
-            stage.awaitHealthy(Duration.ofMinutes(3));
-        }
+        stages = LoopStages.start(kafka.getBootstrapServers(), minio.getS3URL(), minio.getUserName(), minio.getPassword(),
+                DATA, Map.of());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (StageProcess stage : stages.reversed()) {
-            stage.close();
+        if (stages != null) {
+            stages.close();
         }
         if (minio != null) {
             minio.stop();
@@ -114,6 +95,6 @@ class LoopOnContainersIT {
     }
 
     private static IngestClient ingest() {
-        return new IngestClient(stages.getFirst().stage().port());
+        return new IngestClient(stages.stage("ingest-api").port());
     }
 }
