@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param decodeThreads   threads fetching and decoding images in parallel
  * @param transactionalId stable per instance, so a restarted instance fences its former self
  * @param retryBackoff    wait after a transient failure (S3 or Kafka) before retrying the batch
+ * @param maxRecordAttempts tries of one photo the object store fails to serve while it answers, before it is dead-lettered
+ * @param stallTimeout    health is DOWN when nothing was committed for this long while uploads waited
+ * @param commitGiveUp    a commit still timing out after this long closes the producer for a fresh one
  */
 @Validated
 @ConfigurationProperties("gourmetgram.inference")
@@ -34,6 +37,10 @@ public record InferenceProperties(
         @NotBlank(message = "transactional-id must be set (defaults to the host name)") String transactionalId,
         @NotNull Duration pollTimeout,
         @NotNull Duration retryBackoff,
+        @Min(value = 1, message = "max-record-attempts (INFERENCE_MAX_RECORD_ATTEMPTS) must be at least 1")
+        int maxRecordAttempts,
+        @NotNull(message = "stall-timeout (INFERENCE_STALL_TIMEOUT) must be set, e.g. 2m") Duration stallTimeout,
+        @NotNull(message = "commit-give-up (INFERENCE_COMMIT_GIVE_UP) must be set, e.g. 2m") Duration commitGiveUp,
         @Valid @NotNull S3 s3) {
 
     /**

@@ -3,27 +3,47 @@ package io.gourmetgram.loop.inference.preprocessing;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
-/** Decodes JPEG, PNG and WebP (TwelveMonkeys plug-ins on the classpath) into pixels. */
+/**
+ * Decodes JPEG, PNG and WebP (TwelveMonkeys plug-ins on the classpath) into pixels, after checking
+ * the size the header declares: a photo outside {@link ImageLimits} is refused before a single
+ * pixel is allocated, so one hostile header cannot exhaust memory or overflow a size.
+ */
 public final class ImageDecoder {
 
     private ImageDecoder() {
     }
 
-    /** @throws UndecodableImageException when the bytes are not an image we can read */
+    /** @throws UndecodableImageException when the bytes are not an image we can read, or one outside the limits */
     public static BufferedImage decode(byte[] bytes) {
-        try {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 throw new UndecodableImageException("No image decoder recognises these " + bytes.length + " bytes");
             }
-            return image;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof UndecodableImageException u) {
-                throw u;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                ImageLimits.check(reader.getWidth(0), reader.getHeight(0));
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw new UndecodableImageException("The " + reader.getFormatName() + " decoder returned no image");
+                }
+                return image;
+            } finally {
+                reader.dispose();
             }
+        } catch (UndecodableImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("Image cannot be decoded: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new UndecodableImageException("Image of " + bytes.length + " bytes needs more memory to decode than this"
+                    + " service has: " + e.getMessage());
         }
     }
 }

@@ -32,6 +32,7 @@ public final class ImagePreprocessor {
     public float[] toTensor(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
+        ImageLimits.check(w, h); // within them, every size below fits an int
         int outW;
         int outH;
         if (spec.resize() == Preprocessing.Resize.STRETCH) {

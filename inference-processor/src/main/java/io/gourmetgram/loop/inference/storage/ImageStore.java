@@ -1,6 +1,7 @@
 package io.gourmetgram.loop.inference.storage;
 
 import io.gourmetgram.loop.events.ObjectRef;
+import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
@@ -17,6 +18,21 @@ public final class ImageStore {
 
     public ImageStore(MinioClient client) {
         this.client = client;
+    }
+
+    /**
+     * Whether the store answers at all (any S3 response, even a refusal), telling an outage apart
+     * from one object it fails to serve.
+     */
+    public boolean answers(String bucket) {
+        try {
+            client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+            return true;
+        } catch (ErrorResponseException e) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /**
