@@ -250,6 +250,7 @@ public final class InferenceLoop implements Runnable {
                     throw new ProducerReplaced(e);
                 }
                 log.warn("Commit timed out ({}); retrying it", e.getMessage());
+                pause();
             }
         }
     }
