@@ -6,6 +6,7 @@ import io.gourmetgram.loop.inference.config.InferenceProperties;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.model.ModelFiles;
 import io.gourmetgram.loop.inference.preprocessing.ImagePreprocessor;
+import io.gourmetgram.loop.inference.preprocessing.OpenCvPhotoTensors;
 import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,7 +81,8 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         MinioClient s3 = MinioClient.builder().endpoint(properties.s3().endpoint())
                 .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
         decodePool = Executors.newFixedThreadPool(properties.decodeThreads(), Thread.ofPlatform().name("decode-", 0).factory());
-        PhotoTensors tensors = PhotoTensors.imageIo(new ImagePreprocessor(files.sidecar()));
+        PhotoTensors tensors = OpenCvPhotoTensors.orImageIo(new ImagePreprocessor(files.sidecar()),
+                files.sidecar().preprocessing().allowsJpegReducedDecoding());
         InferenceLoop.Settings settings = new InferenceLoop.Settings(properties.topK(), properties.pollTimeout(),
                 properties.retryBackoff(), properties.maxRecordAttempts(), properties.stallTimeout(),
                 properties.commitGiveUp());

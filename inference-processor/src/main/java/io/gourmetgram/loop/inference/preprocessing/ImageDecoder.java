@@ -18,6 +18,40 @@ public final class ImageDecoder {
     private ImageDecoder() {
     }
 
+    /** Format and size as the header declares them. */
+    public record Header(String format, int width, int height) {
+        public boolean isJpeg() {
+            return format.equalsIgnoreCase("jpeg") || format.equalsIgnoreCase("jpg");
+        }
+    }
+
+    /**
+     * Reads only the header and checks the size against {@link ImageLimits}.
+     *
+     * @throws UndecodableImageException when no decoder recognises the bytes, or the size is outside the limits
+     */
+    public static Header header(byte[] bytes) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new UndecodableImageException("No image decoder recognises these " + bytes.length + " bytes");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                Header header = new Header(reader.getFormatName(), reader.getWidth(0), reader.getHeight(0));
+                ImageLimits.check(header.width(), header.height());
+                return header;
+            } finally {
+                reader.dispose();
+            }
+        } catch (UndecodableImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new UndecodableImageException("Image cannot be decoded: " + e.getMessage());
+        }
+    }
+
     /** @throws UndecodableImageException when the bytes are not an image we can read, or one outside the limits */
     public static BufferedImage decode(byte[] bytes) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {

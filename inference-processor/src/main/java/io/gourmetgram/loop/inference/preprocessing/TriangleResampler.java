@@ -12,43 +12,100 @@ final class TriangleResampler {
     private TriangleResampler() {
     }
 
+    /** The pixels to resize, one row at a time as R, G and B floats (0–255). */
+    interface Rows {
+        int width();
+
+        int height();
+
+        void read(int y, float[] r, float[] g, float[] b);
+    }
+
+    /** Rows of a decoded image; 8-bit sRGB rasters are read directly (getRGB converts per pixel, 10× slower). */
+    static Rows of(BufferedImage image) {
+        int w = image.getWidth();
+        boolean plainRgb = image.getRaster().getNumBands() == 3 && image.getColorModel().getColorSpace().isCS_sRGB()
+                && image.getColorModel() instanceof java.awt.image.ComponentColorModel;
+        int[] pixels = new int[w * (plainRgb ? 3 : 1)];
+        return new Rows() {
+            @Override
+            public int width() {
+                return w;
+            }
+
+            @Override
+            public int height() {
+                return image.getHeight();
+            }
+
+            @Override
+            public void read(int y, float[] r, float[] g, float[] b) {
+                if (plainRgb) {
+                    image.getRaster().getPixels(0, y, w, 1, pixels);
+                    for (int x = 0, i = 0; x < w; x++, i += 3) {
+                        r[x] = pixels[i];
+                        g[x] = pixels[i + 1];
+                        b[x] = pixels[i + 2];
+                    }
+                } else {
+                    image.getRGB(0, y, w, 1, pixels, 0, w);
+                    for (int x = 0; x < w; x++) {
+                        int p = pixels[x];
+                        r[x] = (p >> 16) & 0xff;
+                        g[x] = (p >> 8) & 0xff;
+                        b[x] = p & 0xff;
+                    }
+                }
+            }
+        };
+    }
+
+    /** Rows of interleaved 8-bit BGR pixels (what OpenCV decodes to), {@code width * 3} bytes per row. */
+    static Rows ofBgr(byte[] bgr, int w, int h) {
+        return new Rows() {
+            @Override
+            public int width() {
+                return w;
+            }
+
+            @Override
+            public int height() {
+                return h;
+            }
+
+            @Override
+            public void read(int y, float[] r, float[] g, float[] b) {
+                for (int x = 0, i = y * w * 3; x < w; x++, i += 3) {
+                    b[x] = bgr[i] & 0xff;
+                    g[x] = bgr[i + 1] & 0xff;
+                    r[x] = bgr[i + 2] & 0xff;
+                }
+            }
+        };
+    }
+
+    static float[][] resize(BufferedImage image, int outW, int outH) {
+        return resize(of(image), outW, outH);
+    }
+
     /**
      * Resizes to outW × outH and returns the R, G and B planes (0–255 floats). The horizontal pass
      * reads the image one row at a time, so a 12-megapixel photo never exists as floats in memory.
      */
-    static float[][] resize(BufferedImage image, int outW, int outH) {
-        int w = image.getWidth();
-        int h = image.getHeight();
+    static float[][] resize(Rows image, int outW, int outH) {
+        int w = image.width();
+        int h = image.height();
         Kernel horizontal = new Kernel(w, outW);
         Kernel vertical = new Kernel(h, outH);
-        float[][] narrow = new float[3][outW * h];
-        // Decoded JPEGs are 8-bit sRGB rasters: read their samples directly (getRGB converts per pixel, 10× slower).
-        boolean plainRgb = image.getRaster().getNumBands() == 3 && image.getColorModel().getColorSpace().isCS_sRGB()
-                && image.getColorModel() instanceof java.awt.image.ComponentColorModel;
-        int[] pixels = new int[w * (plainRgb ? 3 : 1)];
+        float[][] narrow = new float[3][Math.toIntExact((long) outW * h)];
         float[][] row = new float[3][w];
         for (int y = 0; y < h; y++) {
-            if (plainRgb) {
-                image.getRaster().getPixels(0, y, w, 1, pixels);
-                for (int x = 0, i = 0; x < w; x++, i += 3) {
-                    row[0][x] = pixels[i];
-                    row[1][x] = pixels[i + 1];
-                    row[2][x] = pixels[i + 2];
-                }
-            } else {
-                image.getRGB(0, y, w, 1, pixels, 0, w);
-                for (int x = 0; x < w; x++) {
-                    int p = pixels[x];
-                    row[0][x] = (p >> 16) & 0xff;
-                    row[1][x] = (p >> 8) & 0xff;
-                    row[2][x] = p & 0xff;
-                }
-            }
+            image.read(y, row[0], row[1], row[2]);
             for (int c = 0; c < 3; c++) {
                 horizontal.apply(row[c], 0, 1, narrow[c], y * outW, 1);
             }
         }
-        float[][] out = new float[3][outW * outH];
+        float[][] out = new float[3][Math.toIntExact((long) outW * outH)];
         for (int c = 0; c < 3; c++) {
             for (int x = 0; x < outW; x++) {
                 vertical.apply(narrow[c], x, outW, out[c], x, outW);
