@@ -5,7 +5,7 @@ The seed resizes with torchvision's Resize((224, 224)) on PIL images, which is
 Image.resize(size, BILINEAR) on the RGB image. Tests compare this project's tensors against
 these pixels (PilParityTest). Needs Debian's python3-pil:
 
-    /usr/bin/python3 inference-processor/model-tools/pil_reference.py ../shared/bench/images/food11 \
+    /usr/bin/python3 inference-processor/model-tools/pil_reference.py test-fixtures/food11 \
         inference-processor/src/test/resources/pil-reference/food11-224
 """
 import os
