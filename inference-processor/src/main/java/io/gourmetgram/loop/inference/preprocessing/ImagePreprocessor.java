@@ -35,7 +35,9 @@ public final class ImagePreprocessor {
 
     /** The tensor of interleaved 8-bit BGR pixels, {@code width * 3} bytes per row. */
     public float[] toTensorFromBgr(byte[] bgr, int width, int height) {
-        return toTensor(TriangleResampler.ofBgr(bgr, width, height));
+        ImageLimits.check(width, height);
+        int[] out = resizedSize(width, height);
+        return crop(TriangleResampler.resizeBgr(bgr, width, height, out[0], out[1]), out[0], out[1], spec.cropSize());
     }
 
     /** The resized size (width, height) before the centre crop, for an image of the given size. */

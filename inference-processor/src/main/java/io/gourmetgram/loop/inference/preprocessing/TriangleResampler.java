@@ -60,30 +60,6 @@ final class TriangleResampler {
         };
     }
 
-    /** Rows of interleaved 8-bit BGR pixels (what OpenCV decodes to), {@code width * 3} bytes per row. */
-    static Rows ofBgr(byte[] bgr, int w, int h) {
-        return new Rows() {
-            @Override
-            public int width() {
-                return w;
-            }
-
-            @Override
-            public int height() {
-                return h;
-            }
-
-            @Override
-            public void read(int y, float[] r, float[] g, float[] b) {
-                for (int x = 0, i = y * w * 3; x < w; x++, i += 3) {
-                    b[x] = bgr[i] & 0xff;
-                    g[x] = bgr[i + 1] & 0xff;
-                    r[x] = bgr[i + 2] & 0xff;
-                }
-            }
-        };
-    }
-
     static float[][] resize(BufferedImage image, int outW, int outH) {
         return resize(of(image), outW, outH);
     }
@@ -96,7 +72,6 @@ final class TriangleResampler {
         int w = image.width();
         int h = image.height();
         Kernel horizontal = new Kernel(w, outW);
-        Kernel vertical = new Kernel(h, outH);
         float[][] narrow = new float[3][Math.toIntExact((long) outW * h)];
         float[][] row = new float[3][w];
         for (int y = 0; y < h; y++) {
@@ -105,10 +80,57 @@ final class TriangleResampler {
                 horizontal.apply(row[c], 0, 1, narrow[c], y * outW, 1);
             }
         }
+        return vertical(narrow, outW, h, outH);
+    }
+
+    /**
+     * The same resize for interleaved 8-bit BGR rows (OpenCV's output), reading the bytes once with all
+     * three channels per tap: about twice as fast as going through {@link Rows}.
+     */
+    static float[][] resizeBgr(byte[] bgr, int w, int h, int outW, int outH) {
+        Kernel horizontal = new Kernel(w, outW);
+        float[] r = new float[Math.toIntExact((long) outW * h)];
+        float[] g = new float[r.length];
+        float[] b = new float[r.length];
+        for (int y = 0; y < h; y++) {
+            int rowBase = y * w * 3;
+            int outBase = y * outW;
+            for (int o = 0; o < outW; o++) {
+                float[] weights = horizontal.weights[o];
+                float accR = 0;
+                float accG = 0;
+                float accB = 0;
+                for (int k = 0, i = rowBase + horizontal.start[o] * 3; k < weights.length; k++, i += 3) {
+                    float wk = weights[k];
+                    accB += (bgr[i] & 0xff) * wk;
+                    accG += (bgr[i + 1] & 0xff) * wk;
+                    accR += (bgr[i + 2] & 0xff) * wk;
+                }
+                r[outBase + o] = accR;
+                g[outBase + o] = accG;
+                b[outBase + o] = accB;
+            }
+        }
+        return vertical(new float[][] {r, g, b}, outW, h, outH);
+    }
+
+    /** Vertical pass, row by row so every read and write is contiguous (a column walk thrashes the cache). */
+    private static float[][] vertical(float[][] narrow, int outW, int h, int outH) {
+        Kernel vertical = new Kernel(h, outH);
         float[][] out = new float[3][Math.toIntExact((long) outW * outH)];
         for (int c = 0; c < 3; c++) {
-            for (int x = 0; x < outW; x++) {
-                vertical.apply(narrow[c], x, outW, out[c], x, outW);
+            float[] src = narrow[c];
+            float[] dst = out[c];
+            for (int o = 0; o < outH; o++) {
+                float[] weights = vertical.weights[o];
+                int dstBase = o * outW;
+                for (int k = 0; k < weights.length; k++) {
+                    float wk = weights[k];
+                    int srcBase = (vertical.start[o] + k) * outW;
+                    for (int x = 0; x < outW; x++) {
+                        dst[dstBase + x] += src[srcBase + x] * wk;
+                    }
+                }
             }
         }
         return out;
