@@ -243,7 +243,7 @@ public final class InferenceLoop implements Runnable {
                 producer.commitTransaction();
                 return;
             } catch (TimeoutException e) {
-                progress.failed(e);
+                progress.failed("committing to Kafka timed out", e);
                 if (!running || Duration.between(started, clock.instant()).compareTo(settings.commitGiveUp()) > 0) {
                     log.warn("Commit still timing out after {}; replacing the producer", settings.commitGiveUp());
                     replaceProducer();
@@ -289,7 +289,7 @@ public final class InferenceLoop implements Runnable {
                 return;
             } catch (TimeoutException e) {
                 fresh.close(Duration.ZERO);
-                progress.failed(e);
+                progress.failed("Kafka did not answer initTransactions", e);
                 log.warn("Kafka did not answer initTransactions ({}); retrying in {}", e.getMessage(), settings.retryBackoff());
                 if (!running) {
                     throw e;
@@ -303,7 +303,7 @@ public final class InferenceLoop implements Runnable {
         log.warn("Batch of {} uploads not committed: {} ({}); retrying in {}", batch.size(), what, e.getMessage(),
                 settings.retryBackoff());
         metrics.retries.increment();
-        progress.failed(e);
+        progress.failed(what, e);
     }
 
     /** Gives back everything polled and not committed: the consumer will return it again. */

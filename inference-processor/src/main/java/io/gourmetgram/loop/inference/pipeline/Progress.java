@@ -33,8 +33,8 @@ final class Progress {
         lastError = null;
     }
 
-    void failed(Throwable e) {
-        lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+    void failed(String what, Throwable e) {
+        lastError = what + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
     }
 
     /** The reason health is DOWN, or null when the loop is keeping up. */

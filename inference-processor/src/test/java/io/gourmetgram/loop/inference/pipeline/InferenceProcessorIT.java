@@ -13,6 +13,7 @@ import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.testing.OddImages;
+import io.gourmetgram.loop.inference.testing.SeverableLink;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -52,7 +53,11 @@ class InferenceProcessorIT {
 
     private static final String BUCKET = "production";
     private static S3TestServer s3;
+    private static SeverableLink s3Link;
     private static MinioClient minio;
+
+    @Autowired
+    private InferencePipeline pipeline;
 
     @Autowired
     private EmbeddedKafkaBroker broker;
@@ -62,16 +67,20 @@ class InferenceProcessorIT {
         s3 = S3TestServer.start();
         minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
         minio.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
+        s3Link = new SeverableLink(java.net.URI.create(s3.endpoint()).getPort());
     }
 
     @AfterAll
     static void stopS3() throws Exception {
+        s3Link.close();
         s3.close();
     }
 
     @DynamicPropertySource
     static void s3Properties(DynamicPropertyRegistry registry) {
-        registry.add("gourmetgram.inference.s3.endpoint", () -> s3.endpoint());
+        // The service reaches S3 through a link the outage test can sever.
+        registry.add("gourmetgram.inference.s3.endpoint", () -> s3Link.endpoint());
+        registry.add("gourmetgram.inference.stall-timeout", () -> "3s");
         registry.add("gourmetgram.inference.s3.access-key", () -> S3TestServer.ACCESS_KEY);
         registry.add("gourmetgram.inference.s3.secret-key", () -> S3TestServer.SECRET_KEY);
         registry.add("gourmetgram.inference.retry-backoff", () -> "200ms");
@@ -133,6 +142,37 @@ class InferenceProcessorIT {
             DeadLetter corrupt = outcomes.deadLetters().stream().filter(d -> d.key().equals(corruptData))
                     .findFirst().orElseThrow();
             assertThat(corrupt.errorMessage()).isNotBlank();
+        }
+    }
+
+    @Test
+    void whileTheObjectStoreIsAwayUploadsWaitWithHealthDownAndAreScoredWhenItReturns() throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            List<String> waiting = new ArrayList<>();
+            List<Path> photos = SharedFixtures.food11Photos().subList(12, 14);
+            List<byte[]> bytes = new ArrayList<>();
+            for (Path photo : photos) {
+                bytes.add(Files.readAllBytes(photo));
+            }
+            s3Link.sever();
+            try {
+                for (byte[] photo : bytes) {
+                    waiting.add(publishUpload(producer, photo)); // stored directly, not through the severed link
+                }
+                producer.flush();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(pipeline.health().getStatus().getCode()).isEqualTo("DOWN");
+                    assertThat(String.valueOf(pipeline.health().getDetails().get("reason")))
+                            .contains("no upload scored").contains("object store");
+                });
+            } finally {
+                s3Link.restore();
+            }
+
+            Outcomes outcomes = awaitOutcomes(waiting, List.of());
+            assertThat(outcomes.predictions()).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(waiting);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(pipeline.health().getStatus().getCode()).isEqualTo("UP"));
         }
     }
 
