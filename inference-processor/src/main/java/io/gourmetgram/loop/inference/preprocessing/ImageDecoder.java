@@ -3,6 +3,7 @@ package io.gourmetgram.loop.inference.preprocessing;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -31,31 +32,28 @@ public final class ImageDecoder {
      * @throws UndecodableImageException when no decoder recognises the bytes, or the size is outside the limits
      */
     public static Header header(byte[] bytes) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new UndecodableImageException("No image decoder recognises these " + bytes.length + " bytes");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                Header header = new Header(reader.getFormatName(), reader.getWidth(0), reader.getHeight(0));
-                ImageLimits.check(header.width(), header.height());
-                return header;
-            } finally {
-                reader.dispose();
-            }
-        } catch (UndecodableImageException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new UndecodableImageException("Image cannot be decoded: " + e.getMessage());
-        }
+        return withReader(bytes, reader -> new Header(reader.getFormatName(), reader.getWidth(0), reader.getHeight(0)));
     }
 
     /** @throws UndecodableImageException when the bytes are not an image we can read, or one outside the limits */
     public static BufferedImage decode(byte[] bytes) {
+        return withReader(bytes, reader -> {
+            BufferedImage image = reader.read(0);
+            if (image == null) {
+                throw new UndecodableImageException("The " + reader.getFormatName() + " decoder returned no image");
+            }
+            return image;
+        });
+    }
+
+    private interface ReaderTask<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    /** Runs the task with the reader for these bytes once their declared size passed the limits. */
+    private static <T> T withReader(byte[] bytes, ReaderTask<T> task) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            Iterator<ImageReader> readers = in == null ? Collections.emptyIterator() : ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new UndecodableImageException("No image decoder recognises these " + bytes.length + " bytes");
             }
@@ -63,11 +61,7 @@ public final class ImageDecoder {
             try {
                 reader.setInput(in, true, true);
                 ImageLimits.check(reader.getWidth(0), reader.getHeight(0));
-                BufferedImage image = reader.read(0);
-                if (image == null) {
-                    throw new UndecodableImageException("The " + reader.getFormatName() + " decoder returned no image");
-                }
-                return image;
+                return task.apply(reader);
             } finally {
                 reader.dispose();
             }
