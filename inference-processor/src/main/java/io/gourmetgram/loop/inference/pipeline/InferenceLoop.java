@@ -2,7 +2,7 @@ package io.gourmetgram.loop.inference.pipeline;
 
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.pipeline.ScoringBatch.Fetched;
 import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;

@@ -1,6 +1,6 @@
 package io.gourmetgram.loop.inference.pipeline;
 
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.config.InferenceProperties;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
@@ -11,7 +11,6 @@ import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.minio.MinioClient;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -78,15 +77,13 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
             producerMetrics = swap(producerMetrics, new KafkaClientMetrics(producer));
             return producer;
         };
-        MinioClient s3 = MinioClient.builder().endpoint(properties.s3().endpoint())
-                .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
         decodePool = Executors.newFixedThreadPool(properties.decodeThreads(), Thread.ofPlatform().name("decode-", 0).factory());
         PhotoTensors tensors = OpenCvPhotoTensors.orImageIo(new ImagePreprocessor(files.sidecar()),
                 files.sidecar().preprocessing().allowsJpegReducedDecoding());
         InferenceLoop.Settings settings = new InferenceLoop.Settings(properties.topK(), properties.pollTimeout(),
                 properties.retryBackoff(), properties.maxRecordAttempts(), properties.stallTimeout(),
                 properties.commitGiveUp());
-        loop = new InferenceLoop(consumer, producers, new ImageStore(s3), classifier, tensors, decodePool, settings,
+        loop = new InferenceLoop(consumer, producers, new ImageStore(properties.s3().newClient()), classifier, tensors, decodePool, settings,
                 Clock.systemUTC(), registry);
         thread = Thread.ofPlatform().name("inference-loop").start(loop);
     }

@@ -7,6 +7,8 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
+import io.gourmetgram.loop.support.kafka.PolledBatch;
+import io.gourmetgram.loop.support.kafka.UploadKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -110,11 +112,7 @@ final class ScoringBatch {
     }
 
     Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
-        }
-        return offsets;
+        return PolledBatch.nextOffsets(records);
     }
 
     Map<TopicPartition, Long> firstOffsets() {
@@ -190,6 +188,7 @@ final class ScoringBatch {
                 if (upload == null || upload.object() == null) {
                     throw new SerializationException("Upload event has no object reference");
                 }
+                UploadKeys.requireMatch(record.topic(), record.key(), upload.uploadId());
                 byte[] bytes = images.read(upload.object());
                 fetched = true;
                 float[] tensor = tensors.fromPhoto(bytes);
