@@ -114,11 +114,13 @@ public final class LoopBenchmark {
             requested.clear();
             Map<String, Long> loaded = new LinkedHashMap<>();
             Thread sampler = Thread.ofPlatform().daemon().start(() -> sampleMax(stack, loaded));
+            Map<String, Long> cpuBefore = cpuMillis(stack);
             long start = System.nanoTime();
             List<Sent> sent = uploadAll(uploads, 4);
             double acceptedPerSecond = uploads / ((sent.stream().mapToLong(Sent::accepted).max().orElseThrow() - start) / 1e9);
             long last = awaitPredicted(uploads, Duration.ofMinutes(15));
             double endToEnd = uploads / ((last - start) / 1e9);
+            Map<String, Long> cpuAfter = cpuMillis(stack);
             sampler.interrupt();
             md.append(String.format("| measure | figure |%n| --- | --- |%n"));
             md.append(String.format("| HTTP uploads → predictions readable, %d uploads, 4 client threads | **%.1f images/s** |%n",
@@ -140,6 +142,17 @@ public final class LoopBenchmark {
                     halfRate, paced.size(), latencies(paced)));
             md.append(String.format("| upload → labeling request at half of peak, p50 / p99 (%d requests) | %s |%n",
                     paced.stream().filter(s -> requested.containsKey(s.uploadId())).count(), latencies(paced, requested)));
+
+            md.append(String.format("%n#### CPU per image during the HTTP run (%d uploads; robust to other work on the machine)%n%n"
+                    + "| process | CPU ms per image |%n| --- | --- |%n", uploads));
+            long cpuTotal = 0;
+            for (Map.Entry<String, Long> e : cpuAfter.entrySet()) {
+                long used = e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L);
+                cpuTotal += used;
+                md.append(String.format("| %s | %.1f |%n", e.getKey().equals("launcher")
+                        ? "Kafka broker + S3 server + load generator (one JVM)" : e.getKey(), used / (double) uploads));
+            }
+            md.append(String.format("| **total** | **%.1f** |%n", cpuTotal / (double) uploads));
 
             md.append("\n#### Start → ready and resident memory\n\n| process | start → ready | RSS idle | RSS under load (max) |\n| --- | --- | --- | --- |\n");
             long idleTotal = 0;
@@ -378,6 +391,26 @@ public final class LoopBenchmark {
         }
         rss.put("launcher", residentKb(ProcessHandle.current().pid()));
         return rss;
+    }
+
+    /** User + system CPU time of each stage process and of this JVM, from /proc (clock ticks of 10 ms). */
+    private static Map<String, Long> cpuMillis(LoopStack stack) {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        for (StageProcess stage : stack.stages()) {
+            cpu.put(stage.stage().module(), cpuMillis(stage.handle().pid()));
+        }
+        cpu.put("launcher", cpuMillis(ProcessHandle.current().pid()));
+        return cpu;
+    }
+
+    private static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static void sampleMax(LoopStack stack, Map<String, Long> max) {
