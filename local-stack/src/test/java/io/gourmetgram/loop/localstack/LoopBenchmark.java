@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -385,22 +384,22 @@ public final class LoopBenchmark {
     }
 
     private static Map<String, Long> residentKb(LoopStack stack) {
-        Map<String, Long> rss = new HashMap<>();
+        return perProcess(stack, LoopBenchmark::residentKb);
+    }
+
+    /** A figure read from /proc for each stage process and for this JVM ("launcher"). */
+    private static Map<String, Long> perProcess(LoopStack stack, java.util.function.LongUnaryOperator read) {
+        Map<String, Long> figures = new LinkedHashMap<>();
         for (StageProcess stage : stack.stages()) {
-            rss.put(stage.stage().module(), residentKb(stage.handle().pid()));
+            figures.put(stage.stage().module(), read.applyAsLong(stage.handle().pid()));
         }
-        rss.put("launcher", residentKb(ProcessHandle.current().pid()));
-        return rss;
+        figures.put("launcher", read.applyAsLong(ProcessHandle.current().pid()));
+        return figures;
     }
 
     /** User + system CPU time of each stage process and of this JVM, from /proc (clock ticks of 10 ms). */
     private static Map<String, Long> cpuMillis(LoopStack stack) {
-        Map<String, Long> cpu = new LinkedHashMap<>();
-        for (StageProcess stage : stack.stages()) {
-            cpu.put(stage.stage().module(), cpuMillis(stage.handle().pid()));
-        }
-        cpu.put("launcher", cpuMillis(ProcessHandle.current().pid()));
-        return cpu;
+        return perProcess(stack, LoopBenchmark::cpuMillis);
     }
 
     private static long cpuMillis(long pid) {

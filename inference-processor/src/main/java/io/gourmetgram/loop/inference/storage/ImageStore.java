@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.util.Set;
 
 /** Reads upload bytes from the S3 store, telling a missing object apart from an unreachable store. */
-public final class ImageStore {
+public class ImageStore {
 
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
 

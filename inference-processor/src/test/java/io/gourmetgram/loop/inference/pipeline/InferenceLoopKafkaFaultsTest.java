@@ -3,7 +3,13 @@ package io.gourmetgram.loop.inference.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.events.Upload;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.model.ModelFiles;
 import io.gourmetgram.loop.inference.preprocessing.UndecodableImageException;
@@ -34,10 +40,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the loop does when Kafka misbehaves in ways a real broker cannot be made to on cue: a commit
- * that times out, an abort that fails, a broker gone for longer than the stall timeout. Kafka's own
- * client doubles stand in for the broker; the record is an upload event that is not JSON, so it is
- * dead-lettered without S3 and the written dead letter shows whether the batch got through.
+ * What the loop does when Kafka or S3 misbehave in ways real servers cannot be made to on cue: a
+ * commit that times out, an abort that fails, a broker gone for longer than the stall timeout, one
+ * object the store keeps failing while it answers. Kafka's own client doubles stand in for the
+ * broker; the record is mostly an upload event that is not JSON, so it is dead-lettered without S3
+ * and the written dead letter shows whether the batch got through.
  */
 class InferenceLoopKafkaFaultsTest {
 
@@ -129,18 +136,65 @@ class InferenceLoopKafkaFaultsTest {
         assertThat(loop.problem()).contains("processing loop stopped").contains("another instance took over");
     }
 
+    @Test
+    void aPhotoTheStoreKeepsFailingWhileItAnswersIsDeadLetteredAfterTheCapAndTheOneBehindItIsScored() {
+        consumer.schedulePollTask(() -> {
+            consumer.append(upload(1L, "broken-object"));
+            consumer.append(upload(2L, "fine-object"));
+        });
+        FaultyProducer producer = new FaultyProducer();
+        AtomicInteger reads = new AtomicInteger();
+        ImageStore store = new ImageStore(unusedClient()) {
+            @Override
+            public byte[] read(ObjectRef ref) throws IOException {
+                if (ref.key().equals("broken-object")) {
+                    reads.incrementAndGet();
+                    throw new IOException("S3 answered 500 InternalError for this object");
+                }
+                return new byte[] {1};
+            }
+
+            @Override
+            public boolean answers(String bucket) {
+                return true;
+            }
+        };
+        start(producer, Duration.ofMinutes(2), store, bytes -> new float[classifier.imageTensorSize()]);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters(producer).stream()
+                .anyMatch(r -> new String(r.key()).equals("broken-object")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> producer.history().stream()
+                .anyMatch(r -> r.topic().equals(Topics.PREDICTIONS.name()) && new String(r.key()).equals("fine-object")));
+        assertThat(reads.get()).isEqualTo(3); // the cap: INFERENCE_MAX_RECORD_ATTEMPTS = 3 here
+        assertThat(new String(deadLetters(producer).stream().filter(r -> new String(r.key()).equals("broken-object"))
+                .findFirst().orElseThrow().value())).contains("failed to serve").contains("3 times");
+    }
+
+    private static ConsumerRecord<String, byte[]> upload(long offset, String id) {
+        Upload upload = TestEvents.upload(id).object("production", id).build();
+        return new ConsumerRecord<>(UPLOADS_0.topic(), 0, offset, id,
+                Topics.UPLOADS.valueSerde().serialize(Topics.UPLOADS.name(), upload));
+    }
+
+    private static MinioClient unusedClient() {
+        return MinioClient.builder().endpoint("http://127.0.0.1:9").credentials("unused", "unused").build();
+    }
+
     private void start(FaultyProducer first, Duration commitGiveUp) {
+        start(first, commitGiveUp, new ImageStore(unusedClient()), bytes -> {
+            throw new UndecodableImageException("never reached: the event is not JSON");
+        });
+    }
+
+    private void start(FaultyProducer first, Duration commitGiveUp, ImageStore store, PhotoTensors tensors) {
         AtomicBoolean firstHandedOut = new AtomicBoolean();
         InferenceLoop.Settings settings = new InferenceLoop.Settings(5, Duration.ofMillis(10), Duration.ofMillis(10), 3,
                 Duration.ofMinutes(1), commitGiveUp);
-        MinioClient unused = MinioClient.builder().endpoint("http://127.0.0.1:9").credentials("unused", "unused").build();
         loop = new InferenceLoop(consumer, () -> {
             FaultyProducer p = firstHandedOut.getAndSet(true) ? nextProducer.get() : first;
             producers.add(p);
             return p;
-        }, new ImageStore(unused), classifier, bytes -> {
-            throw new UndecodableImageException("never reached: the event is not JSON");
-        }, decodePool, settings, clock, new SimpleMeterRegistry());
+        }, store, classifier, tensors, decodePool, settings, clock, new SimpleMeterRegistry());
         thread = Thread.ofPlatform().name("inference-loop-test").start(loop);
     }
 
