@@ -92,8 +92,14 @@ public final class LoopBenchmark {
         ingestPort = Ports.free();
         List<Stage> stages = List.of(new Stage("ingest-api", ingestPort), new Stage("inference-processor", Ports.free()),
                 new Stage("sampling-streams", Ports.free()), new Stage("accuracy-streams", Ports.free()));
-        StackConfig config = new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), stages,
-                Map.of("MODEL_DIR", modelDir.toString(), "MODEL_LABELS_FILE", modelDir.resolve("model.json").toString()));
+        Map<String, String> env = new LinkedHashMap<>(Map.of("MODEL_DIR", modelDir.toString(),
+                "MODEL_LABELS_FILE", modelDir.resolve("model.json").toString()));
+        String jfrDir = System.getProperty("gourmetgram.bench.jfr");
+        if (jfrDir != null) { // -Dgourmetgram.bench.jfr=DIR: every stage records a JFR profile, DIR/<pid>.jfr
+            env.put("JDK_JAVA_OPTIONS", "-XX:StartFlightRecording=filename=" + Path.of(jfrDir).toAbsolutePath()
+                    + "/%p.jfr,settings=profile,dumponexit=true");
+        }
+        StackConfig config = new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), stages, env);
         StringBuilder md = new StringBuilder();
         long launched = System.nanoTime();
         try (LoopStack stack = LoopStack.start(config)) {
