@@ -59,7 +59,7 @@ public final class OpenCvPhotoTensors implements PhotoTensors {
             }
             int w = bgr.cols();
             int h = bgr.rows();
-            byte[] pixels = new byte[Math.toIntExact((long) w * h * 3)];
+            byte[] pixels = ScratchBuffers.mine().bytes(Math.toIntExact((long) w * h * 3)); // get() copies w*h*3 at most
             bgr.get(0, 0, pixels);
             return preprocessor.toTensorFromBgr(pixels, w, h);
         } finally {

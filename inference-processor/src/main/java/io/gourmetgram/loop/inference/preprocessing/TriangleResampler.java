@@ -89,9 +89,10 @@ final class TriangleResampler {
      */
     static float[][] resizeBgr(byte[] bgr, int w, int h, int outW, int outH) {
         Kernel horizontal = new Kernel(w, outW);
-        float[] r = new float[Math.toIntExact((long) outW * h)];
-        float[] g = new float[r.length];
-        float[] b = new float[r.length];
+        float[][] narrow = ScratchBuffers.mine().planes(Math.toIntExact((long) outW * h)); // every used cell is written below
+        float[] r = narrow[0];
+        float[] g = narrow[1];
+        float[] b = narrow[2];
         for (int y = 0; y < h; y++) {
             int rowBase = y * w * 3;
             int outBase = y * outW;
@@ -111,7 +112,7 @@ final class TriangleResampler {
                 b[outBase + o] = accB;
             }
         }
-        return vertical(new float[][] {r, g, b}, outW, h, outH);
+        return vertical(narrow, outW, h, outH);
     }
 
     /** Vertical pass, row by row so every read and write is contiguous (a column walk thrashes the cache). */
