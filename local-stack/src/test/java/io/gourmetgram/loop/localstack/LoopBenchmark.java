@@ -90,8 +90,10 @@ public final class LoopBenchmark {
         Path dataDir = Files.createTempDirectory("gourmetgram-bench");
         Path modelDir = modelDir(dataDir, model, reduced);
         ingestPort = Ports.free();
-        List<Stage> stages = List.of(new Stage("ingest-api", ingestPort), new Stage("inference-processor", Ports.free()),
-                new Stage("sampling-streams", Ports.free()), new Stage("accuracy-streams", Ports.free()));
+        List<Stage> stages = List.of(new Stage("ingest-api", ingestPort, Ports.free()),
+                new Stage("inference-processor", Ports.free(), Ports.free()),
+                new Stage("sampling-streams", Ports.free(), Ports.free()),
+                new Stage("accuracy-streams", Ports.free(), Ports.free()));
         Map<String, String> env = new LinkedHashMap<>(Map.of("MODEL_DIR", modelDir.toString(),
                 "MODEL_LABELS_FILE", modelDir.resolve("model.json").toString()));
         String jfrDir = System.getProperty("gourmetgram.bench.jfr");
