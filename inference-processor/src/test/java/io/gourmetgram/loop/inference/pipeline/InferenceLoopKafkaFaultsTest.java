@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Upload;
+import io.gourmetgram.loop.events.testing.ManualClock;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
@@ -16,10 +17,8 @@ import io.gourmetgram.loop.inference.preprocessing.UndecodableImageException;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.MinioClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ class InferenceLoopKafkaFaultsTest {
     private final ReplayingConsumer consumer = new ReplayingConsumer();
     private final List<FaultyProducer> producers = new ArrayList<>();
     private final AtomicReference<FaultyProducer> nextProducer = new AtomicReference<>();
-    private final SteppingClock clock = new SteppingClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T12:00:00Z"));
     private ExecutorService decodePool;
     private ImageClassifier classifier;
     private InferenceLoop loop;
@@ -239,30 +238,6 @@ class InferenceLoopKafkaFaultsTest {
                 throw new TimeoutException("Timeout expired after 60000ms while awaiting EndTxn(true)");
             }
             super.commitTransaction();
-        }
-    }
-
-    /** A clock the test moves forward, so a minute-long outage takes no time. */
-    private static final class SteppingClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-30T12:00:00Z");
-
-        void advance(Duration step) {
-            now = now.plus(step);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
         }
     }
 }
