@@ -191,7 +191,16 @@ public final class LoopBenchmark {
             md.append("\n").append(ingestAlone(small));
         }
         md.append("\n").append(load()).append("\n");
+        deleteTree(dataDir); // Kafka's and S3's data of a run that succeeded (a failed one keeps its logs there)
         return md.toString();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** model.onnx (a link to the benchmark model) and the seed's sidecar. */
