@@ -39,6 +39,13 @@ public final class TopicProvisioner {
         ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
     }
 
+    /** The same, with a layout other than this process's environment (the local stack passes its stages' settings). */
+    public static void ensure(String bootstrapServers, Collection<TopicSpec<?>> topics, TopicLayout layout) {
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            ensure(admin, topics, layout);
+        }
+    }
+
     /** The same, with a stage's full admin settings (bootstrap servers and security). */
     public static void ensure(Map<String, Object> adminConfig, Collection<TopicSpec<?>> topics) {
         try (Admin admin = Admin.create(adminConfig)) {
