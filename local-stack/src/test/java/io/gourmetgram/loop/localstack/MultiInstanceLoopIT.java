@@ -11,16 +11,13 @@ import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.testing.TestEvents;
-import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.rules.LowConfidenceRule;
 import io.gourmetgram.loop.sampling.rules.RandomSampleRule;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,15 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +54,8 @@ import tools.jackson.databind.JsonNode;
  */
 class MultiInstanceLoopIT {
 
+    private static final List<String> MODULES = List.of("ingest-api", "inference-processor", "sampling-streams",
+            "accuracy-streams");
     private static final int PARTITIONS = 6;
     private static final double RANDOM_RATE = 0.3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
@@ -83,8 +77,7 @@ class MultiInstanceLoopIT {
                 "INFERENCE_ONNX_THREADS", "1",
                 // Small, quick-starting JVMs: the work here is little; CI has 2 cores for eight of them.
                 "JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k");
-        List<Stage> first = List.of(new Stage("ingest-api", Ports.free()), new Stage("inference-processor", Ports.free()),
-                new Stage("sampling-streams", Ports.free()), new Stage("accuracy-streams", Ports.free()));
+        List<Stage> first = MODULES.stream().map(module -> new Stage(module, Ports.free(), Ports.free())).toList();
         stack = LoopStack.start(new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), first, childEnv));
     }
 
@@ -104,7 +97,7 @@ class MultiInstanceLoopIT {
         Map<String, String> tokens = new LinkedHashMap<>();
 
         upload(photos.subList(0, 9), first("ingest-api"), tokens);
-        for (String module : List.of("ingest-api", "inference-processor", "sampling-streams", "accuracy-streams")) {
+        for (String module : MODULES) {
             added.add(startSecond(module));
         }
         upload(photos.subList(9, 18), first("ingest-api"), tokens); // while the new instances join
@@ -117,7 +110,7 @@ class MultiInstanceLoopIT {
         upload(photos.subList(18, photos.size()), ingestPorts.stream().map(MultiInstanceLoopIT::ingestAt).toList(), tokens);
 
         // Exactly one prediction per upload, however partitions moved.
-        List<Prediction> predictions = readUntil(Topics.PREDICTIONS, tokens.size());
+        List<Prediction> predictions = new TopicReader(stack.kafkaBootstrap()).readUntil(Topics.PREDICTIONS, tokens.size());
         assertThat(predictions).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(tokens.keySet());
 
         // Feedback through both ingest instances.
@@ -137,7 +130,7 @@ class MultiInstanceLoopIT {
         Map<String, List<LabelingRequest>> requests = new HashMap<>();
         Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             requests.clear();
-            readAll(Topics.LABELING_REQUESTS).forEach(r -> requests.computeIfAbsent(r.uploadId(), k -> new ArrayList<>()).add(r));
+            new TopicReader(stack.kafkaBootstrap()).readAll(Topics.LABELING_REQUESTS, Duration.ofSeconds(2)).forEach(r -> requests.computeIfAbsent(r.uploadId(), k -> new ArrayList<>()).add(r));
             Map<String, Set<ReviewReason>> latest = new HashMap<>();
             requests.forEach((id, revisions) -> latest.put(id, reasons(revisions.getLast())));
             assertThat(latest).isEqualTo(expected);
@@ -233,7 +226,7 @@ class MultiInstanceLoopIT {
         env.put("SAMPLING_STATE_DIR", own.resolve("sampling-state").toString());
         env.put("ACCURACY_STATE_DIR", own.resolve("accuracy-state").toString());
         env.put("CURATION_STATE_DIR", own.resolve("curation-state").toString());
-        Stage stage = new Stage(module, Ports.free());
+        Stage stage = new Stage(module, Ports.free(), Ports.free());
         return StageProcess.start(stage, stage.jar(repo), own.resolve("logs"), env);
     }
 
@@ -243,7 +236,8 @@ class MultiInstanceLoopIT {
 
     private static void upload(List<Path> photos, List<URI> ingests, Map<String, String> tokens) throws Exception {
         for (int i = 0; i < photos.size(); i++) {
-            HttpResponse<String> answer = uploadMultipart(ingests.get(i % ingests.size()), Files.readAllBytes(photos.get(i)));
+            HttpResponse<String> answer = PhotoUpload.send(http, ingests.get(i % ingests.size()), Files.readAllBytes(photos.get(i)),
+                    photos.get(i).getFileName().toString());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
             JsonNode body = EventJson.mapper().readTree(answer.body());
             tokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
@@ -267,48 +261,5 @@ class MultiInstanceLoopIT {
             total += w.path(field).asLong();
         }
         return total;
-    }
-
-    private static <V> List<V> readUntil(TopicSpec<V> topic, int count) {
-        List<V> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
-            Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-                return values.size() >= count;
-            });
-            // Anything more would be a duplicate: give it a moment to show up.
-            consumer.poll(Duration.ofSeconds(2)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-        }
-        return values;
-    }
-
-    private static <V> List<V> readAll(TopicSpec<V> topic) {
-        List<V> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
-            consumer.poll(Duration.ofSeconds(2)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-        }
-        return values;
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(TopicSpec<?> topic) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "multi-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic.name()));
-        return consumer;
-    }
-
-    private static HttpResponse<String> uploadMultipart(URI ingest, byte[] bytes) throws Exception {
-        String boundary = "multi" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\""
-                + "\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(bytes);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(ingest).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
