@@ -104,8 +104,15 @@ class MultiInstanceLoopIT {
         for (StageProcess process : added) {
             process.awaitHealthy(START_TIMEOUT);
         }
-        first("inference-processor").close(); // SIGTERM: leaves its group, its partitions move
-        first("sampling-streams").close();
+        // SIGTERM to both at once: each leaves its group and its partitions move to the second instance.
+        List.of(first("inference-processor"), first("sampling-streams")).parallelStream().forEach(process -> {
+            try {
+                process.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
         List<Integer> ingestPorts = List.of(first("ingest-api").stage().port(), second("ingest-api").stage().port());
         upload(photos.subList(18, photos.size()), ingestPorts.stream().map(MultiInstanceLoopIT::ingestAt).toList(), tokens);
 
