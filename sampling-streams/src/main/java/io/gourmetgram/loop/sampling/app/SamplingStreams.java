@@ -1,7 +1,7 @@
 package io.gourmetgram.loop.sampling.app;
 
-import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.sampling.config.SamplingProperties;
 import io.gourmetgram.loop.sampling.topology.LabelingRequestTopology;
 import io.gourmetgram.loop.sampling.topology.SamplingSettings;
@@ -10,8 +10,8 @@ import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
