@@ -9,6 +9,7 @@ import io.gourmetgram.loop.ingest.startup.StartupStep;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,7 +33,11 @@ class KafkaConfiguration {
 
     @Bean
     StartupStep catalogTopics(KafkaProperties kafka) {
-        return new StartupStep("Kafka topics " + TOPICS, () -> TopicProvisioner.ensure(kafka.buildAdminProperties(), TOPICS));
+        return new StartupStep("Kafka topics " + TOPICS, () -> {
+            try (Admin admin = Admin.create(kafka.buildAdminProperties())) {
+                TopicProvisioner.ensure(admin, TOPICS);
+            }
+        });
     }
 
     @Bean

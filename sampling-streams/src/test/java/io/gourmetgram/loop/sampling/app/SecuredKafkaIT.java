@@ -9,6 +9,10 @@ import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.SamplingStreamsApplication;
 import io.gourmetgram.loop.support.testing.SaslBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,10 +39,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * sampling-streams against a cluster that accepts only SASL/PLAIN: configured by nothing but the
  * environment variables the README documents, its topic provisioning, Streams clients and dead-letter
- * producer connect and records flow; without them it refuses to start and says what to set.
+ * producer connect and records flow; without them it refuses to start and says what to set. Started as
+ * a process would be, it also shows the management-port convention every stage shares.
  */
 class SecuredKafkaIT {
 
+    private static final String MANAGEMENT_TOKEN = "management-token-for-tests-0123456789";
     private static SaslBroker broker;
 
     @TempDir
@@ -57,8 +63,10 @@ class SecuredKafkaIT {
     @Test
     void withTheOperatorsSaslSettingsAnUnsurePredictionBecomesALabelingRequest() throws Exception {
         String unsure = "unsure-" + UUID.randomUUID();
+        Map<String, Object> environment = new HashMap<>(broker.stageEnvironment());
+        environment.put("MANAGEMENT_TOKEN", MANAGEMENT_TOKEN);
         try (ConfigurableApplicationContext stage = SaslBroker.runStage(SamplingStreamsApplication.class,
-                broker.stageEnvironment(), args())) {
+                environment, args())) {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientSettings(),
                     new StringSerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), unsure, Topics.PREDICTIONS.valueSerde()
@@ -82,7 +90,28 @@ class SecuredKafkaIT {
             }
             assertThat(requests).filteredOn(r -> r.uploadId().equals(unsure)).singleElement()
                     .satisfies(r -> assertThat(r.hasReason(ReviewReason.LOW_CONFIDENCE)).isTrue());
+            assertHealthDetailsOnlyWithTheManagementToken(stage);
         }
+    }
+
+    /** Issue 9: the actuator is on the management port; probes answer anyone, details need MANAGEMENT_TOKEN. */
+    private static void assertHealthDetailsOnlyWithTheManagementToken(ConfigurableApplicationContext stage) throws Exception {
+        String management = "http://127.0.0.1:" + stage.getEnvironment().getProperty("local.management.port");
+        String main = "http://127.0.0.1:" + stage.getEnvironment().getProperty("local.server.port");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(management + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> operator = http.send(HttpRequest.newBuilder(URI.create(management + "/actuator/health"))
+                .header("Authorization", "Bearer " + MANAGEMENT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.body()).contains("\"UP\"").doesNotContain("samplingStreams", "components");
+        assertThat(operator.body()).contains("\"UP\"", "samplingStreams");
+        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness", "/actuator/prometheus")) {
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(management + probe)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).as(probe).isEqualTo(200);
+        }
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(main + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
     }
 
     @Test

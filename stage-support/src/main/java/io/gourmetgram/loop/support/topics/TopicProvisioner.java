@@ -1,7 +1,6 @@
 package io.gourmetgram.loop.support.topics;
 
 import io.gourmetgram.loop.events.topics.TopicSpec;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -26,38 +25,26 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long TIMEOUT_SECONDS = 30;
 
     private TopicProvisioner() {
     }
 
-    /**
-     * Ensures the given topics exist on a PLAINTEXT broker (the local stack's, benchmarks). Stages use
-     * {@link #ensure(Map, Collection)} with their admin settings, which carry the cluster's security.
-     */
+    /** Ensures the given topics exist on a PLAINTEXT broker (local stack, benchmarks); stages pass their admin settings. */
     public static void ensure(String bootstrapServers, Collection<TopicSpec<?>> topics) {
         ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
     }
 
-    /**
-     * The same, with a stage's full admin settings (bootstrap servers and security, from
-     * {@code spring.kafka.*}). Waits for the broker up to the settings' {@code default.api.timeout.ms}, 30 s if unset.
-     */
+    /** The same, with a stage's full admin settings (bootstrap servers and security). */
     public static void ensure(Map<String, Object> adminConfig, Collection<TopicSpec<?>> topics) {
-        Object timeout = adminConfig.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
         try (Admin admin = Admin.create(adminConfig)) {
-            ensure(admin, topics, timeout == null ? DEFAULT_TIMEOUT : Duration.ofMillis(Long.parseLong(timeout.toString())));
+            ensure(admin, topics);
         }
     }
 
     public static void ensure(Admin admin, Collection<TopicSpec<?>> topics) {
-        ensure(admin, topics, DEFAULT_TIMEOUT);
-    }
-
-    private static void ensure(Admin admin, Collection<TopicSpec<?>> topics, Duration timeout) {
-        long timeoutMs = timeout.toMillis();
         try {
-            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t.name()))
                     .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(t.config()))
@@ -68,7 +55,7 @@ public final class TopicProvisioner {
             var results = admin.createTopics(missing).values();
             for (var entry : results.entrySet()) {
                 try {
-                    entry.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     log.info("Created topic {}", entry.getKey());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
@@ -78,11 +65,11 @@ public final class TopicProvisioner {
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw unreachable(timeout, topics, e.getCause());
+                throw unreachable(topics, e.getCause()); // the admin client's own default.api.timeout.ms
             }
             throw new IllegalStateException("Could not create Kafka topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw unreachable(timeout, topics, e);
+            throw unreachable(topics, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
@@ -93,11 +80,11 @@ public final class TopicProvisioner {
      * A client whose security settings do not match the listener (e.g. PLAINTEXT against SASL) sees only
      * dropped connections, never an error: say what to check.
      */
-    private static IllegalStateException unreachable(Duration timeout, Collection<TopicSpec<?>> topics, Throwable cause) {
-        return new IllegalStateException("Kafka did not answer within " + timeout.toSeconds()
-                + " s while creating topics " + topics + ". Is the broker at bootstrap.servers reachable, and do "
-                + "this stage's security settings match its listener? A secured cluster needs SPRING_KAFKA_SECURITY_PROTOCOL "
-                + "(SASL_SSL, SASL_PLAINTEXT or SSL) and, for SASL, SPRING_KAFKA_PROPERTIES_SASL_MECHANISM and "
-                + "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG (README: Connecting to a secured Kafka).", cause);
+    private static IllegalStateException unreachable(Collection<TopicSpec<?>> topics, Throwable cause) {
+        return new IllegalStateException("Kafka did not answer in time while creating topics " + topics
+                + ". Is the broker at bootstrap.servers reachable, and do this stage's security settings match its "
+                + "listener? A secured cluster needs SPRING_KAFKA_SECURITY_PROTOCOL (SASL_SSL, SASL_PLAINTEXT or SSL) "
+                + "and, for SASL, SPRING_KAFKA_PROPERTIES_SASL_MECHANISM and SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG "
+                + "(README: Connecting to a secured Kafka).", cause);
     }
 }
