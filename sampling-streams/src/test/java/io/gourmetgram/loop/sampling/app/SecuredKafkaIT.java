@@ -116,13 +116,8 @@ class SecuredKafkaIT {
 
     @Test
     void withoutCredentialsTheStageRefusesToStartAndSaysWhatToSet() {
-        String[] args = new String[] {args()[0], args()[1], args()[2],
-                // fail within seconds instead of the default 30 s (the client only sees dropped connections)
-                "--spring.kafka.admin.properties.default.api.timeout.ms=3000",
-                "--spring.kafka.admin.properties.request.timeout.ms=3000"};
-
         assertThatThrownBy(() -> SaslBroker.runStage(SamplingStreamsApplication.class,
-                broker.environmentWithoutCredentials(), args).close())
+                broker.environmentWithoutCredentials(), args()).close())
                 .hasStackTraceContaining("do this stage's security settings match its listener")
                 .hasStackTraceContaining("SPRING_KAFKA_SECURITY_PROTOCOL");
     }
