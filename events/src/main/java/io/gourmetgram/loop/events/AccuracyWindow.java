@@ -19,6 +19,8 @@ import java.util.Map;
  * @param rawLabelledAccuracyBiased   correct / labelled, ignoring how uploads were selected: biased, for comparison only
  * @param correctionAgreement         share of user corrections that match the annotator's label
  * @param flagPrecision               share of flagged predictions the annotator found wrong
+ * @param userReliability             share of user-confirmed predictions the annotator found right (confirmed
+ *                                    uploads reviewed for another reason); null in records written before it existed
  */
 public record AccuracyWindow(
         int schemaVersion,
@@ -37,7 +39,8 @@ public record AccuracyWindow(
         Double rawLabelledAccuracyBiased,
         Rate correctionAgreement,
         Rate flagPrecision,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Rate userReliability) {
 
     public static final int SCHEMA_VERSION = 1;
 

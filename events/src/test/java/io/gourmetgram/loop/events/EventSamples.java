@@ -26,6 +26,28 @@ final class EventSamples {
                 new ClientInfo("Mozilla/5.0", "127.0.0.1"));
     }
 
+    /** A correction picked on the web page from a shuffled list. */
+    static Feedback pickedCorrection() {
+        return new Feedback("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", FeedbackKind.CORRECTION, "Rice", AT,
+                new ClientInfo("Mozilla/5.0", "127.0.0.1"),
+                new CorrectionPicker("shuffled_list", List.of("Meat", "Rice", "Soup", "Bread")));
+    }
+
+    static Feedback confirmation() {
+        return new Feedback("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", FeedbackKind.CONFIRMATION, null, AT,
+                new ClientInfo("Mozilla/5.0", "127.0.0.1"));
+    }
+
+    static AccuracyWindow accuracyWindow() {
+        return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, "tumbling", AT, AT.plusSeconds(3600),
+                new ModelRef("food11-demo", "1"), 2, 1,
+                java.util.Map.of("random", new AccuracyWindow.Tally(2, 1)), java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of("Soup", java.util.Map.of("Soup", 1L, "Rice", 1L)),
+                new AccuracyWindow.Estimate(0.5, 0.09, 0.91, 2), new AccuracyWindow.Estimate(0.5, 0.0, 1.0, 2), 0.5,
+                new AccuracyWindow.Rate(0, 0, null), new AccuracyWindow.Rate(0, 0, null), AT,
+                new AccuracyWindow.Rate(1, 1, 1.0));
+    }
+
     static LabelingRequest labelingRequest() {
         return new LabelingRequest("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", 2, RequestState.OPEN,
                 List.of(new ReasonInclusion(ReviewReason.LOW_CONFIDENCE, 1.0), new ReasonInclusion(ReviewReason.CORRECTED, 1.0)),

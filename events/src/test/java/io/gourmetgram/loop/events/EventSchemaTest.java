@@ -28,6 +28,9 @@ class EventSchemaTest {
                 Arguments.of(Topics.UPLOADS, EventSamples.upload()),
                 Arguments.of(Topics.PREDICTIONS, EventSamples.prediction()),
                 Arguments.of(Topics.FEEDBACK, EventSamples.correction()),
+                Arguments.of(Topics.FEEDBACK, EventSamples.pickedCorrection()),
+                Arguments.of(Topics.FEEDBACK, EventSamples.confirmation()),
+                Arguments.of(Topics.ACCURACY_TUMBLING, EventSamples.accuracyWindow()),
                 Arguments.of(Topics.LABELING_REQUESTS, EventSamples.labelingRequest()),
                 Arguments.of(Topics.ANNOTATIONS, EventSamples.annotation()),
                 Arguments.of(Topics.LABELING_RECEIPTS, EventSamples.receipt()),
@@ -57,6 +60,33 @@ class EventSchemaTest {
         Feedback bad = new Feedback("u", FeedbackKind.CORRECTION, null, EventSamples.AT, null);
 
         assertThat(EventSchemas.violations(Topics.FEEDBACK.schemaResource(), bad)).isNotEmpty();
+    }
+
+    @Test
+    void feedbackWrittenBeforeConfirmationsAndPickersStillValidatesAndReads() {
+        String old = "{\"schemaVersion\":1,\"uploadId\":\"0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e\",\"kind\":\"flag\","
+                + "\"correctedLabel\":null,\"at\":\"2026-11-23T10:15:30.123Z\",\"client\":null}";
+
+        assertThat(EventSchemas.violationsOfJson(Topics.FEEDBACK.schemaResource(), old)).isEmpty();
+        assertThat(Topics.FEEDBACK.valueSerde().deserialize("feedback", old.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new Feedback("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", FeedbackKind.FLAG, null, EventSamples.AT, null));
+    }
+
+    @Test
+    void confirmationIsWrittenAsDocumented() {
+        String json = new String(Topics.FEEDBACK.valueSerde().serialize("feedback", EventSamples.confirmation()),
+                StandardCharsets.UTF_8);
+
+        assertThat(json).contains("\"kind\":\"confirmation\"");
+    }
+
+    @Test
+    void accuracyWindowWrittenBeforeUserReliabilityStillValidates() {
+        String json = new String(Topics.ACCURACY_TUMBLING.valueSerde().serialize("t", EventSamples.accuracyWindow()),
+                StandardCharsets.UTF_8).replaceFirst(",\"userReliability\":\\{[^}]*\\}", "");
+
+        assertThat(json).doesNotContain("userReliability");
+        assertThat(EventSchemas.violationsOfJson(Topics.ACCURACY_TUMBLING.schemaResource(), json)).isEmpty();
     }
 
     @Test

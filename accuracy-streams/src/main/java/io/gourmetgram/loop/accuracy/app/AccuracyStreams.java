@@ -40,7 +40,7 @@ public class AccuracyStreams implements SmartLifecycle, HealthIndicator {
     @Override
     public void start() {
         String bootstrap = String.join(",", kafka.getBootstrapServers());
-        TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING,
+        TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.FEEDBACK, Topics.ACCURACY_TUMBLING,
                 Topics.ACCURACY_ROLLING, Topics.RETRAIN_SIGNALS, Topics.ACCURACY_DEAD_LETTER));
         Properties tuning = new Properties();
         tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);

@@ -1,10 +1,12 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Clock;
+import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -20,7 +22,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * labeling-requests + annotations → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one (keyed by upload
+ * labeling-requests + annotations (+ confirmations from feedback) → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one (keyed by upload
  * id) keeps each upload's contribution and emits add/retract deltas per window; they are
  * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
  * queries. Each change re-emits the window's record with fresh estimates.
@@ -37,6 +39,7 @@ public final class AccuracyTopology {
         builder.addStateStore(store(settings, ContributionTracker.REQUESTS, LabelingRequest.class));
         builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
         builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
+        builder.addStateStore(store(settings, ContributionTracker.CONFIRMATIONS, Instant.class));
 
         KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
                         Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
@@ -45,9 +48,14 @@ public final class AccuracyTopology {
                         Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
                 .mapValues(a -> (Object) a);
 
-        KStream<String, AccuracyWindow> windows = requests.merge(annotations)
+        KStream<String, Object> confirmations = builder.stream(Topics.FEEDBACK.name(),
+                        Consumed.with(Serdes.String(), Topics.FEEDBACK.valueSerde()))
+                .filter((id, f) -> f.kind() == FeedbackKind.CONFIRMATION)
+                .mapValues(f -> (Object) f);
+
+        KStream<String, AccuracyWindow> windows = requests.merge(annotations).merge(confirmations)
                 .process(() -> new ContributionTracker(settings), ContributionTracker.REQUESTS, ContributionTracker.ANNOTATIONS,
-                        ContributionTracker.CONTRIBUTIONS)
+                        ContributionTracker.CONTRIBUTIONS, ContributionTracker.CONFIRMATIONS)
                 .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
                 .aggregate(() -> null, (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
                         Materialized.<String, WindowTotals>as(windowStore(settings))

@@ -6,11 +6,13 @@ import java.util.List;
 
 /**
  * What one labelled upload adds to the windows its prediction falls in: the model's answer, the
- * human's, why it was labelled and how likely it was to be. Replaced when its annotation changes,
+ * human's, why it was labelled and how likely it was to be, and whether the uploader confirmed the
+ * prediction. Replaced when its annotation changes,
  * retracted when it is deleted.
  */
 public record Contribution(String uploadId, ModelRef model, Instant scoredAt, String predicted, String truth,
-                           List<String> reasons, double inclusionProbability, String userCorrection, boolean flagged) {
+                           List<String> reasons, double inclusionProbability, String userCorrection, boolean flagged,
+                           boolean confirmed) {
 
     public boolean correct() {
         return predicted.equals(truth);

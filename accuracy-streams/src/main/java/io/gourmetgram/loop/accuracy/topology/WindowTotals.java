@@ -19,7 +19,8 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                            Map<String, Tally> byReason, Map<String, Tally> byPredictedClass, Map<String, Tally> byTrueClass,
                            Map<String, Map<String, Long>> confusion,
                            double sumW, double sumWY, double sumW2, double sumW2Y,
-                           long corrections, long correctionsMatching, long flags, long flagsWrong) {
+                           long corrections, long correctionsMatching, long flags, long flagsWrong,
+                           long confirmations, long confirmationsRight) {
 
     static String key(String windowType, Instant windowStart, String model) {
         return windowType + "|" + windowStart + "|" + model;
@@ -27,7 +28,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
 
     static WindowTotals empty(WindowDelta first) {
         return new WindowTotals(first.windowType(), first.windowStart(), first.windowEnd(), first.contribution().model(),
-                0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0);
+                0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     WindowTotals apply(WindowDelta delta) {
@@ -50,7 +51,8 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                 reasons, predicted, truth, matrix,
                 sumW + s * w, sumWY + s * w * right, sumW2 + s * w * w, sumW2Y + s * w * w * right,
                 corrections + (corrected ? s : 0), correctionsMatching + (corrected && c.userCorrection().equals(c.truth()) ? s : 0),
-                flags + (c.flagged() ? s : 0), flagsWrong + (c.flagged() && !c.correct() ? s : 0));
+                flags + (c.flagged() ? s : 0), flagsWrong + (c.flagged() && !c.correct() ? s : 0),
+                confirmations + (c.confirmed() ? s : 0), confirmationsRight + (c.confirmed() && c.correct() ? s : 0));
     }
 
     public AccuracyWindow toAccuracyWindow(Instant now) {
@@ -60,7 +62,8 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                 WilsonInterval.of(random.correct(), random.labelled()),
                 HajekEstimate.of(sumW, sumWY, sumW2, sumW2Y),
                 labelled == 0 ? null : (double) correct / labelled,
-                rate(corrections, correctionsMatching), rate(flags, flagsWrong), now);
+                rate(corrections, correctionsMatching), rate(flags, flagsWrong), now,
+                rate(confirmations, confirmationsRight));
     }
 
     private static Tally add(Tally tally, int sign, int right) {

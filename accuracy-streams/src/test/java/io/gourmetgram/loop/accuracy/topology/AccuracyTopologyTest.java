@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.Feedback;
+import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.RetrainSignal;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
@@ -40,6 +42,7 @@ class AccuracyTopologyTest {
     private TestInputTopic<String, io.gourmetgram.loop.events.LabelingRequest> requests;
     private TestInputTopic<String, io.gourmetgram.loop.events.Annotation> annotations;
     private TestInputTopic<String, byte[]> rawAnnotations;
+    private TestInputTopic<String, Feedback> feedback;
     private TestOutputTopic<String, AccuracyWindow> tumbling;
     private TestOutputTopic<String, AccuracyWindow> rolling;
 
@@ -56,6 +59,8 @@ class AccuracyTopologyTest {
                 Topics.LABELING_REQUESTS.valueSerde().serializer(), HOUR, Duration.ofSeconds(1));
         annotations = driver.createInputTopic(Topics.ANNOTATIONS.name(), new StringSerializer(),
                 Topics.ANNOTATIONS.valueSerde().serializer(), HOUR, Duration.ofSeconds(1));
+        feedback = driver.createInputTopic(Topics.FEEDBACK.name(), new StringSerializer(),
+                Topics.FEEDBACK.valueSerde().serializer(), HOUR, Duration.ofSeconds(1));
         rawAnnotations = driver.createInputTopic(Topics.ANNOTATIONS.name(), new StringSerializer(), new ByteArraySerializer());
         tumbling = driver.createOutputTopic(Topics.ACCURACY_TUMBLING.name(), Serdes.String().deserializer(),
                 Topics.ACCURACY_TUMBLING.valueSerde().deserializer());
@@ -133,6 +138,30 @@ class AccuracyTopologyTest {
 
         AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
         assertThat(w.correctionAgreement()).isEqualTo(new AccuracyWindow.Rate(2, 1, 0.5));
+    }
+
+    @Test
+    void userReliabilityIsTheShareOfConfirmedPredictionsAnnotatorsFoundRight() {
+        feedback.pipeInput("u1", confirmation("u1"));
+        requests.pipeInput("u1", request("u1", HOUR, "Rice", 0.05, null, ReviewReason.RANDOM));
+        requests.pipeInput("u2", request("u2", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+        requests.pipeInput("u3", request("u3", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+        feedback.pipeInput("u2", confirmation("u2"));
+        feedback.pipeInput("u2", confirmation("u2")); // confirmed twice: one upload still
+        feedback.pipeInput("u1", new Feedback("u1", FeedbackKind.FLAG, null, HOUR, null)); // comes via the request
+        annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR));
+        annotations.pipeInput("u2", annotation("u2", 2, "Soup", AnnotationAction.CREATED, HOUR));
+        annotations.pipeInput("u3", annotation("u3", 3, "Rice", AnnotationAction.CREATED, HOUR));
+
+        AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+        assertThat(w.labelled()).isEqualTo(3);
+        assertThat(w.userReliability()).isEqualTo(new AccuracyWindow.Rate(2, 1, 0.5));
+        assertThat(w.byReason()).doesNotContainKey("confirmation");
+        assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
+    }
+
+    private static Feedback confirmation(String id) {
+        return new Feedback(id, FeedbackKind.CONFIRMATION, null, HOUR, null);
     }
 
     @Test

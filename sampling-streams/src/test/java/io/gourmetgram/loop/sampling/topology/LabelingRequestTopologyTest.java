@@ -38,6 +38,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabelingRequestTopologyTest {
 
@@ -52,6 +53,8 @@ class LabelingRequestTopologyTest {
     private TestInputTopic<String, Feedback> feedback;
     private TestInputTopic<String, byte[]> rawFeedback;
     private TestOutputTopic<String, LabelingRequest> requests;
+    @TempDir
+    java.nio.file.Path stateDir;
 
     private void start(int budgetPerReason) {
         AnnotatorBudget budget = new AnnotatorBudget(Map.of(ReviewReason.RANDOM, budgetPerReason,
@@ -62,6 +65,8 @@ class LabelingRequestTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sampling-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // its own state folder: the default one in /tmp is shared by every build running this test on the machine
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         StreamsErrorPolicy.apply(props, "sampling-streams", Topics.SAMPLING_DEAD_LETTER, deadLetters);
         driver = new TopologyTestDriver(LabelingRequestTopology.build(settings, registry), props, T0);
         predictions = driver.createInputTopic(Topics.PREDICTIONS.name(), new StringSerializer(),
@@ -127,6 +132,31 @@ class LabelingRequestTopologyTest {
             LabelingRequest request = requests.readValue();
             assertThat(request.reasons()).extracting(ReasonInclusion::reason).containsExactly(ReviewReason.FLAGGED);
             assertThat(request.revision()).isEqualTo(1);
+        }
+
+        @Test
+        void aConfirmationIsNotAReasonForReviewBeforeOrAfterItsPrediction() {
+            start(100);
+            String early = notSampled(0);
+            String late = notSampled(1);
+            feedback.pipeInput(early, confirmation(early));
+            predictions.pipeInput(early, prediction(early, 0.99));
+            predictions.pipeInput(late, prediction(late, 0.99));
+            feedback.pipeInput(late, confirmation(late));
+
+            assertThat(requests.isEmpty()).isTrue();
+        }
+
+        @Test
+        void aConfirmationOfASelectedUploadDoesNotReviseItsRequest() {
+            start(100);
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.55));
+            feedback.pipeInput(id, confirmation(id));
+
+            assertThat(requests.readValuesToList()).singleElement()
+                    .satisfies(r -> assertThat(r.reasons()).extracting(ReasonInclusion::reason)
+                            .containsExactly(ReviewReason.LOW_CONFIDENCE));
         }
     }
 
@@ -303,6 +333,10 @@ class LabelingRequestTopologyTest {
 
     private static Feedback flag(String id) {
         return new Feedback(id, FeedbackKind.FLAG, null, T0, new ClientInfo("test", "127.0.0.1"));
+    }
+
+    private static Feedback confirmation(String id) {
+        return new Feedback(id, FeedbackKind.CONFIRMATION, null, T0, new ClientInfo("test", "127.0.0.1"));
     }
 
     private static Feedback correction(String id, String label) {
