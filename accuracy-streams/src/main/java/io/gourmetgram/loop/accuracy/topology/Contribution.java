@@ -12,7 +12,12 @@ import java.util.List;
  */
 public record Contribution(String uploadId, ModelRef model, Instant scoredAt, String predicted, String truth,
                            List<String> reasons, double inclusionProbability, String userCorrection, boolean flagged,
-                           boolean confirmed) {
+                           Boolean confirmed) {
+
+    /** Whether the uploader confirmed the prediction; boxed because contributions stored before it existed lack it. */
+    public boolean wasConfirmed() {
+        return Boolean.TRUE.equals(confirmed);
+    }
 
     public boolean correct() {
         return predicted.equals(truth);

@@ -20,7 +20,9 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                            Map<String, Map<String, Long>> confusion,
                            double sumW, double sumWY, double sumW2, double sumW2Y,
                            long corrections, long correctionsMatching, long flags, long flagsWrong,
-                           long confirmations, long confirmationsRight) {
+                           Tally confirmations) {
+
+    private static final Tally NONE = new Tally(0, 0);
 
     static String key(String windowType, Instant windowStart, String model) {
         return windowType + "|" + windowStart + "|" + model;
@@ -28,7 +30,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
 
     static WindowTotals empty(WindowDelta first) {
         return new WindowTotals(first.windowType(), first.windowStart(), first.windowEnd(), first.contribution().model(),
-                0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, NONE);
     }
 
     WindowTotals apply(WindowDelta delta) {
@@ -52,7 +54,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                 sumW + s * w, sumWY + s * w * right, sumW2 + s * w * w, sumW2Y + s * w * w * right,
                 corrections + (corrected ? s : 0), correctionsMatching + (corrected && c.userCorrection().equals(c.truth()) ? s : 0),
                 flags + (c.flagged() ? s : 0), flagsWrong + (c.flagged() && !c.correct() ? s : 0),
-                confirmations + (c.confirmed() ? s : 0), confirmationsRight + (c.confirmed() && c.correct() ? s : 0));
+                c.wasConfirmed() ? add(confirmations, s, right) : confirmations);
     }
 
     public AccuracyWindow toAccuracyWindow(Instant now) {
@@ -63,7 +65,12 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
                 HajekEstimate.of(sumW, sumWY, sumW2, sumW2Y),
                 labelled == 0 ? null : (double) correct / labelled,
                 rate(corrections, correctionsMatching), rate(flags, flagsWrong), now,
-                rate(confirmations, confirmationsRight));
+                rate(confirmed().labelled(), confirmed().correct()));
+    }
+
+    /** Confirmed predictions that were labelled, and how many were right; none in totals stored before confirmations. */
+    private Tally confirmed() {
+        return confirmations == null ? NONE : confirmations;
     }
 
     private static Tally add(Tally tally, int sign, int right) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.gourmetgram.loop.accuracy.LiveAccuracyStreams;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.Feedback;
@@ -17,66 +18,27 @@ import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.testing.HeadlessChromium;
-import io.gourmetgram.loop.events.testing.S3TestServer;
-import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The analysts' accuracy page in a real headless Chromium, against the running application fed
  * through a real broker: the production estimate with its band and the random-sample estimate over
  * three hours, labels by reason, and a chosen window's confusion matrix and feedback quality.
- * Same configuration as {@code AccuracyStreamsIT}, so the two share one application context; its
- * own model version and older hours keep the two tests' windows apart.
+ * Its own model version and older hours keep its windows apart from other tests on the shared application.
  * Screenshot: {@code target/browser-screenshots/accuracy-page.png}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
-        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}"})
-@EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
-        brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
-class AccuracyPageBrowserIT {
+class AccuracyPageBrowserIT extends LiveAccuracyStreams {
 
-    private static final S3TestServer s3 = S3TestServer.start();
     private static final ModelRef MODEL = new ModelRef("food11-page", "2");
-
-    @DynamicPropertySource
-    static void s3(DynamicPropertyRegistry registry) {
-        registry.add("gourmetgram.curation.s3.endpoint", s3::endpoint);
-        registry.add("gourmetgram.curation.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("gourmetgram.curation.s3.secret-key", () -> S3TestServer.SECRET_KEY);
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
-
-    @LocalServerPort
-    private int port;
-    @Autowired
-    private EmbeddedKafkaBroker broker;
 
     @Test
     void anAnalystSeesTheEstimateWithItsBandTheRandomSampleReasonsAndAWindowsConfusionMatrix() throws Exception {
@@ -153,12 +115,5 @@ class AccuracyPageBrowserIT {
         send(Topics.LABELING_REQUESTS, id, new LabelingRequest(id, 1, RequestState.OPEN,
                 List.of(new ReasonInclusion(reason, inclusion)), inclusion, p, null, at, at));
         send(Topics.ANNOTATIONS, id, new Annotation(id, 1, id.hashCode(), truth, "7", 2.0, AnnotationAction.CREATED, at, at));
-    }
-
-    private <V> void send(TopicSpec<V> topic, String key, V value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value))).get();
-        }
     }
 }
