@@ -10,7 +10,8 @@
   const confusion = document.getElementById('confusion');
   const quality = document.getElementById('feedback-quality');
   const REFRESH_MS = 30000;
-  const COLORS = {estimate: '#d2691e', band: 'rgba(210, 105, 30, 0.18)', random: '#1f6fb2', randomBand: 'rgba(31, 111, 178, 0.10)'};
+  const COLORS = {estimate: '#d2691e', band: 'rgba(210, 105, 30, 0.18)', random: '#1f6fb2', randomBand: 'rgba(31, 111, 178, 0.10)',
+    bar: 'rgba(210, 105, 30, 0.45)', randomBar: 'rgba(31, 111, 178, 0.18)'};
   const REASON_COLORS = ['#1f6fb2', '#d2691e', '#b00020', '#2e7d32', '#7b1fa2', '#777'];
 
   let windowsByModel = new Map();
@@ -33,13 +34,19 @@
       {label: 'Random sample, 95 % upper', data: [], borderWidth: 0, pointRadius: 0, backgroundColor: COLORS.randomBand, fill: '+1'},
       {label: 'Random sample, 95 % lower', data: [], borderWidth: 0, pointRadius: 0, fill: false},
       {label: 'Random sample', data: [], borderColor: COLORS.random, backgroundColor: COLORS.random, borderDash: [6, 4], fill: false},
+      // the same intervals as floating bars, so that a window with no neighbour still shows its band
+      {type: 'bar', label: 'Production estimate, 95 % interval', data: [], backgroundColor: COLORS.bar, grouped: false,
+        barPercentage: 0.12, categoryPercentage: 1},
+      {type: 'bar', label: 'Random sample, 95 % interval', data: [], backgroundColor: COLORS.randomBar, grouped: false,
+        barPercentage: 0.3, categoryPercentage: 1},
     ]},
     options: {
       maintainAspectRatio: false, animation: false, spanGaps: true,
       scales: {y: {min: 0, max: 1, ticks: {callback: v => `${Math.round(v * 100)} %`}}},
       plugins: {
         legend: {labels: {filter: item => !item.text.includes('95 %')}},
-        tooltip: {callbacks: {label: ctx => `${ctx.dataset.label}: ${pct(ctx.parsed.y)}`}},
+        tooltip: {callbacks: {label: ctx => Array.isArray(ctx.raw)
+          ? `${ctx.dataset.label}: ${pct(ctx.raw[0])} – ${pct(ctx.raw[1])}` : `${ctx.dataset.label}: ${pct(ctx.parsed.y)}`}},
       },
     },
   });
@@ -97,6 +104,10 @@
     ];
     estimateChart.data.labels = labels;
     series.forEach((pick, i) => { estimateChart.data.datasets[i].data = list.map(w => pick(w) ?? null); });
+    const interval = estimate => list.map(w => (w[estimate]?.lower != null && w[estimate]?.upper != null
+      ? [w[estimate].lower, w[estimate].upper] : null));
+    estimateChart.data.datasets[6].data = interval('weighted');
+    estimateChart.data.datasets[7].data = interval('randomStratum');
     estimateChart.update();
 
     const reasons = [...new Set(list.flatMap(w => Object.keys(w.byReason || {})))].sort();

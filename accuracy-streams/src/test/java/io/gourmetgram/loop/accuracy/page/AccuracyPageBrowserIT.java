@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -54,7 +55,9 @@ class AccuracyPageBrowserIT extends LiveAccuracyStreams {
         try (HeadlessChromium browser = HeadlessChromium.start()) {
             WebDriver page = browser.driver();
             page.get("http://localhost:" + port + "/");
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            // the page reloads its data every 30 s and on Refresh, replacing the options: a stale element is retried
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptionsInstanceOf(StaleElementReferenceException.class).until(() -> {
                 page.findElement(By.id("refresh")).click();
                 pick(page, "model", MODEL.qualifiedName());
                 return page.findElement(By.id("latest")).getText().contains("3 labelled")
@@ -77,6 +80,8 @@ class AccuracyPageBrowserIT extends LiveAccuracyStreams {
                 assertThat(upper.get(h)).isGreaterThanOrEqualTo(estimate.get(h));
             }
             assertThat(upper.getFirst() - lower.getFirst()).as("a visible band").isGreaterThan(0.1);
+            assertThat(numbers(browser.script("return Chart.getChart('estimate-chart').data.datasets[6].data[0];")))
+                    .as("the interval also as a bar, visible for a lone window").containsExactly(lower.getFirst(), upper.getFirst());
             assertThat(random).containsExactly(1.0, 1.0, 0.5);
             assertThat(strings(browser.script("return Chart.getChart('reason-chart').data.datasets.map(d => d.label);")))
                     .containsExactly("low_confidence", "random");
@@ -86,8 +91,10 @@ class AccuracyPageBrowserIT extends LiveAccuracyStreams {
             assertThat(latestMatrix).contains("Meat").doesNotContain("Soup");
             assertThat(Files.size(browser.screenshot("accuracy-page"))).isPositive();
 
-            page.findElement(By.cssSelector("#window-start option[value='0']")).click();
-            assertThat(page.findElement(By.id("confusion")).getText()).contains("Soup").doesNotContain("Meat");
+            await().ignoreExceptionsInstanceOf(StaleElementReferenceException.class).untilAsserted(() -> {
+                page.findElement(By.cssSelector("#window-start option[value='0']")).click();
+                assertThat(page.findElement(By.id("confusion")).getText()).contains("Soup").doesNotContain("Meat");
+            });
         }
     }
 

@@ -31,6 +31,9 @@ public final class EvaluateCommand {
     }
 
     public static void main(String[] args) {
+        // the answer goes to standard output: keep the clients' INFO logging out of it
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 

@@ -85,7 +85,9 @@ public final class ModelComparison {
         double se = Math.sqrt(Math.max(0, b + c - Math.pow(c - b, 2) / n)) / n;
         String verdict = test.pValue() >= alpha ? EvaluationReport.NO_EVIDENCE
                 : c > b ? EvaluationReport.BETTER : EvaluationReport.WORSE;
-        return new Paired(difference, difference - Z95 * se, difference + Z95 * se, test, alpha, verdict);
+        // a difference of proportions lies in [-1, 1]; the Wald interval can overshoot at the edges
+        return new Paired(difference, Math.max(-1, difference - Z95 * se), Math.min(1, difference + Z95 * se), test, alpha,
+                verdict);
     }
 
     /** Over photos in the random sample, each weighted by 1 / its random-sample inclusion probability. */
