@@ -2,16 +2,13 @@ package io.gourmetgram.loop.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gourmetgram.loop.events.errors.DeadLetters;
 import io.gourmetgram.loop.events.testing.EventSchemas;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,22 +16,28 @@ import org.junit.jupiter.api.Test;
 
 class EventSchemaTest {
 
+    private static final String ID = "0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e";
+
+    private static LabelingRequest labelingRequest() {
+        return TestEvents.labelingRequest(ID).revision(2).reasons(ReviewReason.LOW_CONFIDENCE, ReviewReason.CORRECTED)
+                .userCorrection("Rice").updatedAt(TestEvents.AT.plusSeconds(5)).build();
+    }
+
     static Stream<Arguments> eventsOnTheirTopics() {
-        DeadLetter deadLetter = DeadLetters.describe("inference-processor", "uploads", 1, 7,
-                "id-1".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, 0x00},
-                new RecordHeaders().add("trace", "abc".getBytes(StandardCharsets.UTF_8)),
-                new IllegalArgumentException("not an image"), Clock.fixed(EventSamples.AT, ZoneOffset.UTC));
         return Stream.of(
-                Arguments.of(Topics.UPLOADS, EventSamples.upload()),
-                Arguments.of(Topics.PREDICTIONS, EventSamples.prediction()),
-                Arguments.of(Topics.FEEDBACK, EventSamples.correction()),
-                Arguments.of(Topics.FEEDBACK, EventSamples.pickedCorrection()),
-                Arguments.of(Topics.FEEDBACK, EventSamples.confirmation()),
-                Arguments.of(Topics.ACCURACY_TUMBLING, EventSamples.accuracyWindow()),
-                Arguments.of(Topics.LABELING_REQUESTS, EventSamples.labelingRequest()),
-                Arguments.of(Topics.ANNOTATIONS, EventSamples.annotation()),
-                Arguments.of(Topics.LABELING_RECEIPTS, EventSamples.receipt()),
-                Arguments.of(Topics.INFERENCE_DEAD_LETTER, deadLetter));
+                Arguments.of(Topics.UPLOADS, TestEvents.upload(ID).build()),
+                Arguments.of(Topics.PREDICTIONS, TestEvents.prediction(ID).build()),
+                Arguments.of(Topics.FEEDBACK, TestEvents.correction(ID, "Rice").build()),
+                Arguments.of(Topics.FEEDBACK, TestEvents.correction(ID, "Rice").picker("shuffled_list", "Meat", "Rice", "Soup").build()),
+                Arguments.of(Topics.FEEDBACK, TestEvents.confirmation(ID).build()),
+                Arguments.of(Topics.LABELING_REQUESTS, labelingRequest()),
+                Arguments.of(Topics.ANNOTATIONS, TestEvents.annotation(ID).build()),
+                Arguments.of(Topics.LABELING_RECEIPTS, TestEvents.receipt(ID).build()),
+                Arguments.of(Topics.INFERENCE_DEAD_LETTER, TestEvents.deadLetter(ID).build()),
+                Arguments.of(Topics.ACCURACY_TUMBLING, TestEvents.accuracyWindow().build()),
+                Arguments.of(Topics.ACCURACY_TUMBLING, TestEvents.accuracyWindow().userReliability(new AccuracyWindow.Rate(1, 1, 1.0)).build()),
+                Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().build()),
+                Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().labelsAccumulated(500).build()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -48,7 +51,7 @@ class EventSchemaTest {
 
     @Test
     void schemaRejectsAnEventMissingARequiredField() {
-        String json = new String(JsonSerde.of(Prediction.class).serialize("predictions", EventSamples.prediction()),
+        String json = new String(JsonSerde.of(Prediction.class).serialize("predictions", TestEvents.prediction(ID).build()),
                 StandardCharsets.UTF_8).replace("\"confidence\":0.62,", "");
 
         assertThat(EventSchemas.violationsOfJson(Topics.PREDICTIONS.schemaResource(), json))
@@ -57,7 +60,7 @@ class EventSchemaTest {
 
     @Test
     void correctionWithoutItsLabelViolatesTheSchema() {
-        Feedback bad = new Feedback("u", FeedbackKind.CORRECTION, null, EventSamples.AT, null);
+        Feedback bad = new Feedback("u", FeedbackKind.CORRECTION, null, TestEvents.AT, null);
 
         assertThat(EventSchemas.violations(Topics.FEEDBACK.schemaResource(), bad)).isNotEmpty();
     }
@@ -69,12 +72,12 @@ class EventSchemaTest {
 
         assertThat(EventSchemas.violationsOfJson(Topics.FEEDBACK.schemaResource(), old)).isEmpty();
         assertThat(Topics.FEEDBACK.valueSerde().deserialize("feedback", old.getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(new Feedback("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", FeedbackKind.FLAG, null, EventSamples.AT, null));
+                .isEqualTo(new Feedback("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", FeedbackKind.FLAG, null, TestEvents.AT, null));
     }
 
     @Test
     void confirmationIsWrittenAsDocumented() {
-        String json = new String(Topics.FEEDBACK.valueSerde().serialize("feedback", EventSamples.confirmation()),
+        String json = new String(Topics.FEEDBACK.valueSerde().serialize("feedback", TestEvents.confirmation(ID).build()),
                 StandardCharsets.UTF_8);
 
         assertThat(json).contains("\"kind\":\"confirmation\"");
@@ -82,7 +85,8 @@ class EventSchemaTest {
 
     @Test
     void accuracyWindowWrittenBeforeUserReliabilityStillValidates() {
-        String json = new String(Topics.ACCURACY_TUMBLING.valueSerde().serialize("t", EventSamples.accuracyWindow()),
+        String json = new String(Topics.ACCURACY_TUMBLING.valueSerde().serialize("t",
+                TestEvents.accuracyWindow().userReliability(new AccuracyWindow.Rate(1, 1, 1.0)).build()),
                 StandardCharsets.UTF_8).replaceFirst(",\"userReliability\":\\{[^}]*\\}", "");
 
         assertThat(json).doesNotContain("userReliability");
@@ -91,7 +95,7 @@ class EventSchemaTest {
 
     @Test
     void enumsAndTimestampsAreWrittenAsDocumented() {
-        String json = new String(JsonSerde.of(LabelingRequest.class).serialize("t", EventSamples.labelingRequest()),
+        String json = new String(JsonSerde.of(LabelingRequest.class).serialize("t", labelingRequest()),
                 StandardCharsets.UTF_8);
 
         assertThat(json).contains("\"state\":\"open\"", "\"reason\":\"low_confidence\"",
@@ -100,11 +104,11 @@ class EventSchemaTest {
 
     @Test
     void readerToleratesFieldsAddedByANewerWriter() {
-        String json = new String(JsonSerde.of(Upload.class).serialize("t", EventSamples.upload()), StandardCharsets.UTF_8)
+        String json = new String(JsonSerde.of(Upload.class).serialize("t", TestEvents.upload(ID).build()), StandardCharsets.UTF_8)
                 .replaceFirst("\\{", "{\"addedLater\":true,");
 
         assertThat(JsonSerde.of(Upload.class).deserialize("uploads", json.getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(EventSamples.upload());
+                .isEqualTo(TestEvents.upload(ID).build());
     }
 
     @Test

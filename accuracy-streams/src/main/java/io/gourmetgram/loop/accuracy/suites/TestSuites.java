@@ -74,7 +74,7 @@ public final class TestSuites {
         }
         SuiteSummary summary = new SuiteSummary(SuiteSummary.FORMAT_VERSION, name, store.bucket(), TestSuiteStore.prefix(name),
                 now, selection, entries.size(), count(entries, e -> List.of(e.humanLabel())),
-                count(entries, e -> e.reasons().stream().map(r -> r.reason().name().toLowerCase(Locale.ROOT)).toList()),
+                count(entries, e -> e.reasons().stream().map(r -> r.reason().wireName()).toList()),
                 count(entries, e -> List.of(e.model().qualifiedName())));
         store.write(summary, entries);
         log.info("Test suite {} written to s3://{}/{} with {} photos", name, store.bucket(), summary.prefix(), entries.size());

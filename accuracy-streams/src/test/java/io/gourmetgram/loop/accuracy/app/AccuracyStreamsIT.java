@@ -1,20 +1,16 @@
 package io.gourmetgram.loop.accuracy.app;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gourmetgram.loop.accuracy.LiveAccuracyStreams;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.LabelingRequest;
-import io.gourmetgram.loop.events.ModelRef;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.ReasonInclusion;
-import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
-import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,59 +19,24 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import io.gourmetgram.loop.events.testing.S3TestServer;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 
-/** The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
-        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}"})
-@EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
-        brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
-class AccuracyStreamsIT {
+/**
+ * The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do
+ * (sharing the running application with the other integration tests: its own upload ids and hours).
+ */
+class AccuracyStreamsIT extends LiveAccuracyStreams {
 
     private static final HttpClient http = HttpClient.newHttpClient();
-    private static final S3TestServer s3 = S3TestServer.start();
-
-    @DynamicPropertySource
-    static void s3(DynamicPropertyRegistry registry) {
-        registry.add("gourmetgram.curation.s3.endpoint", s3::endpoint);
-        registry.add("gourmetgram.curation.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("gourmetgram.curation.s3.secret-key", () -> S3TestServer.SECRET_KEY);
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
-
-    @LocalServerPort
-    private int port;
-    @Autowired
-    private EmbeddedKafkaBroker broker;
 
     @Test
     void labelsBecomeAWindowedAccuracyThatUpdatesAndDeletesChange() throws Exception {
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
         send(Topics.LABELING_REQUESTS, "a", request("a", hour, ReviewReason.LOW_CONFIDENCE));
         send(Topics.LABELING_REQUESTS, "b", request("b", hour, ReviewReason.LOW_CONFIDENCE));
-        send(Topics.ANNOTATIONS, "a", new Annotation("a", 1, 11, "Rice", "7", 2.0, AnnotationAction.CREATED, hour, hour));
-        send(Topics.ANNOTATIONS, "b", new Annotation("b", 2, 12, "Soup", "7", 2.0, AnnotationAction.CREATED, hour, hour));
+        send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, "Rice", AnnotationAction.CREATED, hour));
+        send(Topics.ANNOTATIONS, "b", annotation("b", 2, 12, "Soup", AnnotationAction.CREATED, hour));
 
         String query = "/api/accuracy?window=tumbling&model=food11-demo&from=" + hour;
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -84,13 +45,11 @@ class AccuracyStreamsIT {
             assertThat(w.path("correct").asLong()).isEqualTo(1);
         });
 
-        send(Topics.ANNOTATIONS, "b", new Annotation("b", 2, 12, "Rice", "7", 2.0, AnnotationAction.UPDATED,
-                hour.plusSeconds(60), hour.plusSeconds(60)));
+        send(Topics.ANNOTATIONS, "b", annotation("b", 2, 12, "Rice", AnnotationAction.UPDATED, hour.plusSeconds(60)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(onlyWindow(query).path("correct").asLong()).isEqualTo(2));
 
-        send(Topics.ANNOTATIONS, "a", new Annotation("a", 1, 11, null, "7", null, AnnotationAction.DELETED,
-                hour.plusSeconds(90), hour.plusSeconds(90)));
+        send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, null, AnnotationAction.DELETED, hour.plusSeconds(90)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode w = onlyWindow(query);
             assertThat(w.path("labelled").asLong()).isEqualTo(1);
@@ -115,16 +74,14 @@ class AccuracyStreamsIT {
         return windows.get(0);
     }
 
-    private <V> void send(TopicSpec<V> topic, String key, V value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value))).get();
-        }
+    private static LabelingRequest request(String id, Instant at, ReviewReason reason) {
+        Prediction p = TestEvents.prediction(id).label("Rice").confidence(0.5).scoredAt(at).build();
+        return TestEvents.labelingRequest(id).prediction(p).reasons(reason).at(at).build();
     }
 
-    private static LabelingRequest request(String id, Instant at, ReviewReason reason) {
-        Prediction p = new Prediction(id, new ObjectRef("production", id + ".jpg"), new ModelRef("food11-demo", "1"), "Rice", 7,
-                0.5, List.of(new ScoredLabel("Rice", 7, 0.5)), 1.0, at);
-        return new LabelingRequest(id, 1, RequestState.OPEN, List.of(new ReasonInclusion(reason, 1.0)), 1.0, p, null, at, at);
+    private static Annotation annotation(String id, long task, long annotation, String label, AnnotationAction action,
+                                         Instant at) {
+        return TestEvents.annotation(id).taskId(task).annotationId(annotation).label(label).action(action)
+                .leadTimeSeconds(action == AnnotationAction.DELETED ? null : 2.0).updatedAt(at).build();
     }
 }

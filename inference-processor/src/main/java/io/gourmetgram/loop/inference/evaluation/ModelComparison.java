@@ -7,7 +7,6 @@ import io.gourmetgram.loop.inference.evaluation.EvaluationReport.Paired;
 import io.gourmetgram.loop.inference.evaluation.EvaluationReport.Score;
 import io.gourmetgram.loop.inference.evaluation.EvaluationReport.Weighted;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -53,7 +52,7 @@ public final class ModelComparison {
         }
         return new EvaluationReport(suite, suiteReason, candidate, models, outcomes.size(), List.copyOf(skipped),
                 score(outcomes), grouped(outcomes, o -> List.of(o.entry().humanLabel())),
-                grouped(outcomes, o -> o.entry().reasons().stream().map(r -> r.reason().name().toLowerCase(Locale.ROOT)).toList()),
+                grouped(outcomes, o -> o.entry().reasons().stream().map(r -> r.reason().wireName()).toList()),
                 confusion, paired(b, c, outcomes.size(), alpha), randomWeighted(outcomes));
     }
 

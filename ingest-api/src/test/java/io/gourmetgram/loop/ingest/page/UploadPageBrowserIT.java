@@ -53,9 +53,9 @@ class UploadPageBrowserIT {
 
     @DynamicPropertySource
     static void objectStore(DynamicPropertyRegistry registry) {
-        registry.add("ingest.s3.endpoint", S3::endpoint);
-        registry.add("ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        registry.add("gourmetgram.ingest.s3.endpoint", S3::endpoint);
+        registry.add("gourmetgram.ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("gourmetgram.ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
     }
 
     @AfterAll

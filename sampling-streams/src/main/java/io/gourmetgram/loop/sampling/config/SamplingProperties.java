@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -24,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param marginThreshold         top-1 minus top-2 below which an upload is reviewed; 0 = off
  * @param earlyFeedbackRetention  how long feedback waits for its prediction before it is counted as expired
  * @param stateDir                where Kafka Streams keeps its local state
+ * @param stallTimeout            health is DOWN when a stream thread makes no progress this long (SAMPLING_STALL_TIMEOUT)
  */
 @Validated
 @ConfigurationProperties("gourmetgram.sampling")
@@ -39,7 +41,8 @@ public record SamplingProperties(
         double marginThreshold,
         @Valid @NotNull Budget budgetPerHour,
         @NotNull Duration earlyFeedbackRetention,
-        @NotBlank(message = "state-dir (SAMPLING_STATE_DIR) must name a writable directory") String stateDir) {
+        @NotBlank(message = "state-dir (SAMPLING_STATE_DIR) must name a writable directory") String stateDir,
+        @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
     /** New review requests per hour, per reason. */
     public record Budget(@Min(0) int random, @Min(0) int lowConfidence, @Min(0) int flagged, @Min(0) int corrected) {
