@@ -17,8 +17,17 @@
   let windowsByModel = new Map();
 
   const pct = x => (x === null || x === undefined) ? '—' : `${(x * 100).toFixed(1)} %`;
+  // The production estimate; records written before it existed carry only the weighted (Hájek) one.
+  const production = w => w.production ?? w.weighted;
   const modelName = w => w.model ? `${w.model.id}:${w.model.version}` : 'unknown';
   const startLabel = w => (w.windowStart || '').replace('T', ' ').replace(/:00(\.0+)?Z$/, ' UTC');
+
+  // "insufficient": too few labels for an honest figure yet; the record says how many it has.
+  function estimateText(e) {
+    if (!e) return '—';
+    if (e.insufficient || e.accuracy == null) return `insufficient labels so far (${e.sampleSize ?? 0})`;
+    return `${pct(e.accuracy)} (95 % ${pct(e.lower)} – ${pct(e.upper)})`;
+  }
 
   function say(text, kind) {
     status.textContent = text;
@@ -99,15 +108,15 @@
     const list = windowsByModel.get(modelSelect.value) || [];
     const labels = list.map(startLabel);
     const series = [
-      w => w.weighted?.upper, w => w.weighted?.lower, w => w.weighted?.accuracy,
+      w => production(w)?.upper, w => production(w)?.lower, w => production(w)?.accuracy,
       w => w.randomStratum?.upper, w => w.randomStratum?.lower, w => w.randomStratum?.accuracy,
     ];
     estimateChart.data.labels = labels;
     series.forEach((pick, i) => { estimateChart.data.datasets[i].data = list.map(w => pick(w) ?? null); });
-    const interval = estimate => list.map(w => (w[estimate]?.lower != null && w[estimate]?.upper != null
-      ? [w[estimate].lower, w[estimate].upper] : null));
-    estimateChart.data.datasets[6].data = interval('weighted');
-    estimateChart.data.datasets[7].data = interval('randomStratum');
+    const interval = pick => list.map(w => (pick(w)?.lower != null && pick(w)?.upper != null
+      ? [pick(w).lower, pick(w).upper] : null));
+    estimateChart.data.datasets[6].data = interval(production);
+    estimateChart.data.datasets[7].data = interval(w => w.randomStratum);
     estimateChart.update();
 
     const reasons = [...new Set(list.flatMap(w => Object.keys(w.byReason || {})))].sort();
@@ -120,8 +129,7 @@
 
     const last = list[list.length - 1];
     latest.textContent = last
-      ? `Latest window (${startLabel(last)}): production estimate ${pct(last.weighted?.accuracy)}`
-        + ` (95 % ${pct(last.weighted?.lower)} – ${pct(last.weighted?.upper)}),`
+      ? `Latest window (${startLabel(last)}): production estimate ${estimateText(production(last))},`
         + ` random sample ${pct(last.randomStratum?.accuracy)}, ${last.labelled ?? 0} labelled`
       : '';
 

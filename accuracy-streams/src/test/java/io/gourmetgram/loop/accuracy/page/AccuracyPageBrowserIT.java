@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gourmetgram.loop.accuracy.LiveAccuracyStreams;
 import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
@@ -19,6 +20,10 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.testing.HeadlessChromium;
 import io.gourmetgram.loop.events.topics.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +34,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The analysts' accuracy page in a real headless Chromium, against the running application fed
@@ -39,6 +45,7 @@ import org.openqa.selenium.WebElement;
  */
 class AccuracyPageBrowserIT extends LiveAccuracyStreams {
 
+    private static final HttpClient http = HttpClient.newHttpClient();
     private static final ModelRef MODEL = new ModelRef("food11-page", "2");
 
     @Test
@@ -46,11 +53,22 @@ class AccuracyPageBrowserIT extends LiveAccuracyStreams {
         Instant first = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(30));
         for (int h = 0; h < 3; h++) {
             Instant at = first.plus(Duration.ofHours(h));
-            label("r" + h, at, ReviewReason.RANDOM, 0.5, "Rice", "Rice");
-            label("l" + h, at, ReviewReason.LOW_CONFIDENCE, 1.0, "Egg", h == 0 ? "Soup" : "Egg");
+            // per hour: two random-sample labels and four unlabelled confident predictions (stratum "other"),
+            // one low-confidence prediction, labelled (its stratum is known exactly)
+            label("r" + h, at, ReviewReason.RANDOM, 0.5, 0.9, "Rice", "Rice");
+            label("x" + h, at, ReviewReason.RANDOM, 0.5, 0.9, "Rice", h == 2 ? "Meat" : "Rice");
+            label("l" + h, at, ReviewReason.LOW_CONFIDENCE, 1.0, 0.5, "Egg", h == 0 ? "Soup" : "Egg");
+            for (int k = 0; k < 4; k++) {
+                send(Topics.PREDICTIONS, "o" + h + k, prediction("o" + h + k, at, 0.9, "Rice"));
+            }
         }
-        label("x2", first.plus(Duration.ofHours(2)), ReviewReason.RANDOM, 0.5, "Rice", "Meat");
         send(Topics.FEEDBACK, "r2", new Feedback("r2", FeedbackKind.CONFIRMATION, null, first, null));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode windows = windows();
+            return windows.size() == 3 && windows.valueStream().allMatch(w -> w.path("predictions").asLong() == 7
+                    && w.path("labelled").asLong() == 3) && windows.get(2).path("userReliability").path("total").asLong() == 1;
+        });
 
         try (HeadlessChromium browser = HeadlessChromium.start()) {
             WebDriver page = browser.driver();
@@ -71,11 +89,15 @@ class AccuracyPageBrowserIT extends LiveAccuracyStreams {
             List<Double> upper = numbers(browser.script("return Chart.getChart('estimate-chart').data.datasets[0].data;"));
             List<Double> lower = numbers(browser.script("return Chart.getChart('estimate-chart').data.datasets[1].data;"));
             List<Double> random = numbers(browser.script("return Chart.getChart('estimate-chart').data.datasets[5].data;"));
-            assertThat(estimate).hasSize(3);
-            // hour 0: random label right (weight 2), low-confidence label wrong (weight 1) → 2/3
-            assertThat(estimate.getFirst()).isCloseTo(2.0 / 3, within(1e-9));
-            assertThat(estimate.get(1)).isEqualTo(1.0);
+            // the page draws what the API says: the production estimate with its interval, the random sample's
+            JsonNode windows = windows();
             for (int h = 0; h < 3; h++) {
+                JsonNode production = windows.get(h).path("production");
+                assertThat(production.path("insufficient").asBoolean()).as("enough labels for a figure").isFalse();
+                assertThat(estimate.get(h)).isCloseTo(production.path("accuracy").asDouble(), within(1e-9));
+                assertThat(lower.get(h)).isCloseTo(production.path("lower").asDouble(), within(1e-9));
+                assertThat(upper.get(h)).isCloseTo(production.path("upper").asDouble(), within(1e-9));
+                assertThat(random.get(h)).isCloseTo(windows.get(h).path("randomStratum").path("accuracy").asDouble(), within(1e-9));
                 assertThat(lower.get(h)).isLessThanOrEqualTo(estimate.get(h));
                 assertThat(upper.get(h)).isGreaterThanOrEqualTo(estimate.get(h));
             }
@@ -83,6 +105,7 @@ class AccuracyPageBrowserIT extends LiveAccuracyStreams {
             assertThat(numbers(browser.script("return Chart.getChart('estimate-chart').data.datasets[6].data[0];")))
                     .as("the interval also as a bar, visible for a lone window").containsExactly(lower.getFirst(), upper.getFirst());
             assertThat(random).containsExactly(1.0, 1.0, 0.5);
+            assertThat(estimate.getFirst()).as("hour 0's low-confidence prediction was wrong").isLessThan(estimate.get(1));
             assertThat(strings(browser.script("return Chart.getChart('reason-chart').data.datasets.map(d => d.label);")))
                     .containsExactly("low_confidence", "random");
             assertThat(page.findElement(By.id("latest")).getText())
@@ -115,10 +138,20 @@ class AccuracyPageBrowserIT extends LiveAccuracyStreams {
         return ((List<Number>) value).stream().map(n -> n == null ? null : n.doubleValue()).toList();
     }
 
-    private void label(String id, Instant at, ReviewReason reason, double inclusion, String predicted, String truth)
-            throws Exception {
-        Prediction p = new Prediction(id, new ObjectRef("production", id + ".jpg"), MODEL, predicted, 0, 0.5,
-                List.of(new ScoredLabel(predicted, 0, 0.5)), 1.0, at);
+    private JsonNode windows() throws Exception {
+        return EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/accuracy?window=tumbling&model=" + MODEL.qualifiedName())).build(), BodyHandlers.ofString()).body());
+    }
+
+    private static Prediction prediction(String id, Instant at, double confidence, String label) {
+        return new Prediction(id, new ObjectRef("production", id + ".jpg"), MODEL, label, 0, confidence,
+                List.of(new ScoredLabel(label, 0, confidence)), 1.0, at);
+    }
+
+    private void label(String id, Instant at, ReviewReason reason, double inclusion, double confidence, String predicted,
+                       String truth) throws Exception {
+        Prediction p = prediction(id, at, confidence, predicted);
+        send(Topics.PREDICTIONS, id, p);
         send(Topics.LABELING_REQUESTS, id, new LabelingRequest(id, 1, RequestState.OPEN,
                 List.of(new ReasonInclusion(reason, inclusion)), inclusion, p, null, at, at));
         send(Topics.ANNOTATIONS, id, new Annotation(id, 1, id.hashCode(), truth, "7", 2.0, AnnotationAction.CREATED, at, at));

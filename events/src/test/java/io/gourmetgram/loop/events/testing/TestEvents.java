@@ -521,7 +521,8 @@ public final class TestEvents {
             return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, windowType, windowStart, windowStart.plus(size), model,
                     labelled, correct, Map.of(ReviewReason.RANDOM.wireName(), tally), Map.of("Soup", tally),
                     Map.of("Soup", tally), Map.of("Soup", Map.of("Soup", correct)), estimate, estimate, accuracy,
-                    new AccuracyWindow.Rate(0, 0, null), new AccuracyWindow.Rate(0, 0, null), AT, userReliability);
+                    new AccuracyWindow.Rate(0, 0, null), new AccuracyWindow.Rate(0, 0, null), AT,
+                    null, null, null, null, null, null, null, userReliability);
         }
     }
 

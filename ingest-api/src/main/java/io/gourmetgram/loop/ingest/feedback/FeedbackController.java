@@ -53,9 +53,11 @@ class FeedbackController {
     private final FeedbackProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final FeedbackQuota quota;
 
     FeedbackController(UploadView view, ModelLabels labels, EventPublisher publisher, JsonMapper json,
                        FeedbackProperties properties, Clock clock, MeterRegistry meters) {
+        this.quota = new FeedbackQuota(properties.perClientLimit(), properties.perUploadLimit(), properties.rateWindow(), clock);
         this.view = view;
         this.labels = labels;
         this.publisher = publisher;
@@ -89,7 +91,9 @@ class FeedbackController {
     private ResponseEntity<FeedbackReceipt> record(FeedbackKind kind, String id, String token, HttpServletRequest request)
             throws IOException {
         try {
+            quota.chargeClient(request.getRemoteAddr());
             authorize(id, token);
+            quota.chargeUpload(id);
             JsonNode body = readBody(kind, request);
             String label = kind == FeedbackKind.CORRECTION ? labelOf(body) : null;
             CorrectionPicker picker = kind == FeedbackKind.CORRECTION ? pickerOf(body) : null;
