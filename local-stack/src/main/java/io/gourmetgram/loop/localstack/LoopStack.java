@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.localstack;
 
+import io.gourmetgram.loop.support.topics.TopicLayout;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ public final class LoopStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LoopStack.class);
     private static final Duration STAGE_START_TIMEOUT = Duration.ofSeconds(120);
+    /** Shows health details on every stage's management port (loopback only); a default for the local stack alone. */
+    static final String LOCAL_MANAGEMENT_TOKEN = "local-stack-management-token-0123456789";
 
     private final KafkaNode kafka;
     private final S3Node s3;
@@ -36,7 +39,9 @@ public final class LoopStack implements AutoCloseable {
             log.info("Kafka (KRaft) ready at {}", kafka.bootstrapServers());
             s3 = S3Node.start(config.dataDir().resolve("s3"), config.s3Port());
             log.info("S3 ready at {}", s3.endpoint());
-            TopicProvisioner.ensure(kafka.bootstrapServers(), Topics.all());
+            // The layout the stages will see (KAFKA_TOPIC_PARTITIONS, … passed through), so every topic exists as they expect.
+            TopicProvisioner.ensure(kafka.bootstrapServers(), Topics.all(), TopicLayout.from(name ->
+                    config.passThroughEnv().getOrDefault(name, System.getenv(name))));
 
             Map<String, String> env = new HashMap<>(config.passThroughEnv());
             env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -44,6 +49,7 @@ public final class LoopStack implements AutoCloseable {
             env.put("S3_ACCESS_KEY", S3Node.ACCESS_KEY);
             env.put("S3_SECRET_KEY", S3Node.SECRET_KEY);
             env.put("LABELING_IMAGE_LINK_SECRET", "local-stack-image-link-secret");
+            env.putIfAbsent("MANAGEMENT_TOKEN", LOCAL_MANAGEMENT_TOKEN);
             env.put("SAMPLING_STATE_DIR", config.dataDir().resolve("sampling-state").toString());
             env.put("ACCURACY_STATE_DIR", config.dataDir().resolve("accuracy-state").toString());
             env.put("CURATION_STATE_DIR", config.dataDir().resolve("curation-state").toString());

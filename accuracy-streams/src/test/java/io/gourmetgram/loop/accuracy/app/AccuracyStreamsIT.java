@@ -4,13 +4,13 @@ import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gourmetgram.loop.accuracy.LiveAccuracyStreams;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,16 +19,56 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import io.gourmetgram.loop.events.testing.S3TestServer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 
-/**
- * The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do
- * (sharing the running application with the other integration tests: its own upload ids and hours).
- */
-class AccuracyStreamsIT extends LiveAccuracyStreams {
+/** The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
+        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}",
+        "gourmetgram.management.token=" + AccuracyStreamsIT.MANAGEMENT_TOKEN})
+@EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
+        brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+class AccuracyStreamsIT {
 
+    static final String MANAGEMENT_TOKEN = "management-token-for-tests-0123456789";
     private static final HttpClient http = HttpClient.newHttpClient();
+    private static final S3TestServer s3 = S3TestServer.start();
+
+    @DynamicPropertySource
+    static void s3(DynamicPropertyRegistry registry) {
+        registry.add("gourmetgram.curation.s3.endpoint", s3::endpoint);
+        registry.add("gourmetgram.curation.s3.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("gourmetgram.curation.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
+
+    @LocalServerPort
+    private int port;
+
+    @LocalManagementPort
+    private int managementPort;
+    @Autowired
+    private EmbeddedKafkaBroker broker;
 
     @Test
     void labelsBecomeAWindowedAccuracyThatUpdatesAndDeletesChange() throws Exception {
@@ -72,10 +112,27 @@ class AccuracyStreamsIT extends LiveAccuracyStreams {
                 + "/api/accuracy?window=weekly")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("tumbling");
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("gourmetgram_accuracy_latest_weighted 1.0", "gourmetgram_accuracy_latest_predictions 2.0",
                 "gourmetgram_accuracy_latest_production NaN");
+    }
+
+    @Test
+    void healthDetailsNeedTheManagementTokenAndTheActuatorIsOnlyOnTheManagementPort() throws Exception {
+        URI health = URI.create("http://localhost:" + managementPort + "/actuator/health");
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> operator = http.send(HttpRequest.newBuilder(health)
+                .header("Authorization", "Bearer " + MANAGEMENT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> liveness = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
+                + "/actuator/health/liveness")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> onPublicPort = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.body()).contains("\"status\"").doesNotContain("accuracyStreams", "components");
+        assertThat(operator.body()).contains("accuracyStreams", "curationStreams");
+        assertThat(liveness.body()).contains("\"status\"").doesNotContain("accuracyStreams");
+        assertThat(onPublicPort.statusCode()).isEqualTo(404);
     }
 
     private JsonNode onlyWindow(String query) throws Exception {
@@ -85,6 +142,13 @@ class AccuracyStreamsIT extends LiveAccuracyStreams {
         JsonNode windows = EventJson.mapper().readTree(answer.body());
         assertThat(windows).hasSize(1);
         return windows.get(0);
+    }
+
+    private <V> void send(TopicSpec<V> topic, String key, V value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value))).get();
+        }
     }
 
     private static LabelingRequest request(String id, Instant at, ReviewReason reason) {

@@ -19,8 +19,15 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBatch        most uploads scored in one session run (= max.poll.records)
  * @param topK            how many labels each prediction lists
  * @param decodeThreads   threads fetching and decoding images in parallel
- * @param transactionalId stable per instance, so a restarted instance fences its former self
+ * @param transactionalId unique per process by default (host name + a random UUID; INSTANCE_ID pins it).
+ *                        Exactly-once v2 fences a zombie by its consumer group generation (offsets are
+ *                        committed with {@code consumer.groupMetadata()}), so instances need distinct ids,
+ *                        not stable ones; a stable INSTANCE_ID only lets a restart abort its predecessor's
+ *                        open transaction at once instead of after {@code transaction.timeout.ms}.
  * @param retryBackoff    wait after a transient failure (S3 or Kafka) before retrying the batch
+ * @param maxRecordAttempts tries of one photo the object store fails to serve while it answers, before it is dead-lettered
+ * @param stallTimeout    health is DOWN when nothing was committed for this long while uploads waited
+ * @param commitGiveUp    a commit still timing out after this long closes the producer for a fresh one
  */
 @Validated
 @ConfigurationProperties("gourmetgram.inference")
@@ -32,8 +39,12 @@ public record InferenceProperties(
         @Min(value = 1, message = "top-k must be at least 1") int topK,
         @Min(value = 1, message = "decode-threads must be at least 1") int decodeThreads,
         @Min(value = 0, message = "onnx-threads must be 0 (ONNX Runtime's default) or more") int onnxThreads,
-        @NotBlank(message = "transactional-id must be set (defaults to the host name)") String transactionalId,
+        @NotBlank(message = "transactional-id must be set (defaults to the host name and a random UUID; INSTANCE_ID pins it)") String transactionalId,
         @NotNull Duration pollTimeout,
         @NotNull Duration retryBackoff,
+        @Min(value = 1, message = "max-record-attempts (INFERENCE_MAX_RECORD_ATTEMPTS) must be at least 1")
+        int maxRecordAttempts,
+        @NotNull(message = "stall-timeout (INFERENCE_STALL_TIMEOUT) must be set, e.g. 2m") Duration stallTimeout,
+        @NotNull(message = "commit-give-up (INFERENCE_COMMIT_GIVE_UP) must be set, e.g. 2m") Duration commitGiveUp,
         @Valid @NotNull S3Settings s3) {
 }
