@@ -39,6 +39,9 @@ public record ReviewState(Prediction prediction, Set<ReviewReason> reasons, Stri
                 more.add(ReviewReason.CORRECTED);
                 label = feedback.correctedLabel();
             }
+            case CONFIRMATION -> {
+                // "the label is right" is not a reason to ask annotators: selection stays as it was
+            }
         }
         return new ReviewState(prediction, more, label, revision, state, requestedAt);
     }
