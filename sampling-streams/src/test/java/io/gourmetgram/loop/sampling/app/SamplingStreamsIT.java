@@ -44,6 +44,9 @@ class SamplingStreamsIT {
     @Autowired
     private EmbeddedKafkaBroker broker;
 
+    @Autowired
+    private SamplingStreams stage;
+
     @Test
     void predictionsAndFeedbackBecomeOneRequestPerUploadWithEveryReason() throws Exception {
         String unsure = "unsure-" + UUID.randomUUID();
@@ -82,6 +85,42 @@ class SamplingStreamsIT {
         LabelingRequest last = requests.stream().filter(r -> r.uploadId().equals(unsure)).toList().getLast();
         assertThat(last.hasReason(ReviewReason.LOW_CONFIDENCE)).isTrue();
         assertThat(last.hasReason(ReviewReason.FLAGGED)).isTrue();
+    }
+
+    @Test
+    void aFloodOfFlagsOnAnUploadThatNeverGetsAPredictionDoesNotStopTheStage() throws Exception {
+        String neverScored = "corrupt-" + UUID.randomUUID();
+        String fresh = "fresh-" + UUID.randomUUID();
+        ClientInfo browser = new ClientInfo("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/131.0.0.0 Safari/537.36", "203.0.113.7");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.getBrokersAsString(), "linger.ms", 20), new StringSerializer(), new ByteArraySerializer())) {
+            // More than the changelog's 1 MB record limit if every flag were kept.
+            for (int i = 0; i < 4_000; i++) {
+                producer.send(new ProducerRecord<>(Topics.FEEDBACK.name(), neverScored, Topics.FEEDBACK.valueSerde()
+                        .serialize(Topics.FEEDBACK.name(), new Feedback(neverScored, FeedbackKind.FLAG, null, Instant.now(), browser))));
+            }
+            producer.flush();
+            send(producer, Topics.PREDICTIONS, fresh, prediction(fresh, 0.95));
+            send(producer, Topics.FEEDBACK, fresh, new Feedback(fresh, FeedbackKind.FLAG, null, Instant.now(), browser));
+        }
+
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-flood", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+                assertThat(stage.health().getStatus().getCode()).isEqualTo("UP");
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    if (r.key().equals(fresh)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+        assertThat(stage.health().getStatus().getCode()).isEqualTo("UP");
     }
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSpec<V> topic, String key, V value)
