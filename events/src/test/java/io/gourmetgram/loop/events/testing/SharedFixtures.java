@@ -8,27 +8,34 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The fixtures in {@code ../shared/bench} (beside the repository root): 27 labelled Food-11 photos
- * and a MobileNetV2-shaped ONNX model with random weights. Read in place, never copied.
+ * Fixtures every module's tests share, kept in the repository's {@code test-fixtures/} folder: 27 labelled
+ * Food-11 photos (provenance and licence in {@code test-fixtures/README.md}).
  */
 public final class SharedFixtures {
+
+    /** Set by the root pom for surefire and failsafe; a test run from an IDE finds the folder by walking up. */
+    static final String DIR_PROPERTY = "gourmetgram.fixtures.dir";
 
     private SharedFixtures() {
     }
 
-    public static Path sharedDir() {
-        String configured = System.getProperty("gourmetgram.shared.dir");
-        Path dir = configured != null ? Path.of(configured) : Path.of("..", "..", "shared");
-        if (!Files.isDirectory(dir.resolve("bench"))) {
-            throw new IllegalStateException("Shared fixtures not found at " + dir.toAbsolutePath()
-                    + ": tests expect the 'shared' folder beside the repository root (set -Dgourmetgram.shared.dir to override)");
+    public static Path fixturesDir() {
+        String configured = System.getProperty(DIR_PROPERTY);
+        if (configured != null) {
+            return requireFixtures(Path.of(configured));
         }
-        return dir;
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("test-fixtures/food11"))) {
+                return dir.resolve("test-fixtures");
+            }
+        }
+        throw new IllegalStateException("Test fixtures not found: run the tests from the repository (its test-fixtures/"
+                + " folder holds them), or set -D" + DIR_PROPERTY + "=<repository>/test-fixtures");
     }
 
     /** The 27 sample photos, sorted by name; the number before '_' is the true class index. */
     public static List<Path> food11Photos() {
-        try (Stream<Path> files = Files.list(sharedDir().resolve("bench/images/food11"))) {
+        try (Stream<Path> files = Files.list(fixturesDir().resolve("food11"))) {
             return files.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -41,8 +48,11 @@ public final class SharedFixtures {
         return Integer.parseInt(name.substring(0, name.indexOf('_')));
     }
 
-    /** The MobileNetV2-shaped model with random weights (input "input" [N,3,224,224], output "logits" [N,11]). */
-    public static Path randomMobileNetV2() {
-        return sharedDir().resolve("bench/mobilenetv2_food11_random.onnx");
+    private static Path requireFixtures(Path dir) {
+        if (!Files.isDirectory(dir.resolve("food11"))) {
+            throw new IllegalStateException("-D" + DIR_PROPERTY + " points at " + dir.toAbsolutePath()
+                    + ", which has no food11/ folder of test photos");
+        }
+        return dir;
     }
 }

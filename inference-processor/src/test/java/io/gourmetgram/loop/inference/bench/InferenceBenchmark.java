@@ -14,14 +14,14 @@ import java.util.List;
 
 /**
  * Speed of the scoring path on this machine (not a test): decode + preprocess per image, and the
- * ONNX session run per batch, with the seed-shaped MobileNetV2 (random weights, 224×224).
+ * ONNX session run per batch, with a MobileNetV2-sized model given by -Dgourmetgram.bench.model.
  * Run: see inference-processor/README.md, "Benchmark".
  */
 public final class InferenceBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        ModelFiles files = TestModels.randomMobileNetV2(TestModels.seedSidecar("input", 224));
+        ModelFiles files = TestModels.benchModel();
         List<byte[]> photos = new ArrayList<>();
         for (Path p : SharedFixtures.food11Photos()) {
             photos.add(Files.readAllBytes(p));
