@@ -15,7 +15,17 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.ListObjectsArgs;
+import io.minio.RemoveObjectArgs;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -45,6 +55,9 @@ class CurationTopologyIT {
     private TestInputTopic<String, Prediction> predictions;
     private TestInputTopic<String, LabelingRequest> requests;
     private TestInputTopic<String, Annotation> annotations;
+    private final MockProducer<byte[], byte[]> deadLetters =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() throws Exception {
@@ -56,6 +69,7 @@ class CurationTopologyIT {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curation-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        StreamsErrorPolicy.apply(props, "accuracy-streams", Topics.ACCURACY_DEAD_LETTER, deadLetters);
         driver = new TopologyTestDriver(CurationTopology.build(store, Food11.LABELS, 0.9, false), props);
         predictions = driver.createInputTopic(Topics.PREDICTIONS.name(), new StringSerializer(), Topics.PREDICTIONS.valueSerde().serializer());
         requests = driver.createInputTopic(Topics.LABELING_REQUESTS.name(), new StringSerializer(),
@@ -67,6 +81,41 @@ class CurationTopologyIT {
     void stop() throws Exception {
         driver.close();
         s3.close();
+        Metrics.removeRegistry(registry);
+    }
+
+    @Test
+    void aLabelThatArrivesWhileTheStoreIsDownIsFiledOnceItIsBackAndNeverDeadLettered() throws Exception {
+        Metrics.addRegistry(registry);
+        predictions.pipeInput("u1", prediction("u1", 7, 0.95));
+        requests.pipeInput("u1", request("u1", prediction("u1", 7, 0.95)));
+
+        s3.stop();
+        CompletableFuture<Void> labelled = CompletableFuture.runAsync(() -> annotations.pipeInput("u1",
+                new Annotation("u1", 1, 1, "Soup", "7", 1.0, AnnotationAction.CREATED, T, T)));
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> registry.counter("gourmetgram.curation.s3.retries").count() >= 3);
+        assertThat(labelled).isNotDone(); // held, not skipped
+        assertThat(deadLetters.history()).isEmpty();
+
+        s3.restart();
+        labelled.get(30, TimeUnit.SECONDS);
+
+        assertThat(keys(DatasetStore.CLEAN)).containsExactly("class_09/u1.jpg");
+        assertThat(keys(DatasetStore.NOISY)).containsExactly("class_09/u1.jpg");
+        assertThat(deadLetters.history()).isEmpty();
+    }
+
+    @Test
+    void aLabelForAPhotoThatNoLongerExistsIsDeadLetteredAndTheStreamContinues() throws Exception {
+        predictions.pipeInput("u1", prediction("u1", 7, 0.5));
+        requests.pipeInput("u1", request("u1", prediction("u1", 7, 0.5)));
+        minio.removeObject(RemoveObjectArgs.builder().bucket("production").object("u1.jpg").build());
+        annotations.pipeInput("u1", new Annotation("u1", 1, 1, "Soup", "7", 1.0, AnnotationAction.CREATED, T, T));
+        predictions.pipeInput("u2", prediction("u2", 7, 0.95));
+
+        assertThat(deadLetters.history()).hasSize(1);
+        assertThat(keys(DatasetStore.NOISY)).containsExactly("class_07/u2.jpg");
     }
 
     @Test
