@@ -1,12 +1,13 @@
 package io.gourmetgram.loop.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * Production accuracy of one model version over one window of prediction time, from human labels.
- * Topics {@code accuracy-tumbling} and {@code accuracy-rolling}, compacted, key =
- * {@code <windowStart>|<model id:version>}; a later record for the same key replaces the earlier one.
+ * Topics {@code accuracy-tumbling} and {@code accuracy-rolling}, compacted, key = {@link #key}
+ * ({@code <windowType>|<windowStart>|<model id:version>}); a later record for the same key replaces the earlier one.
  *
  * @param windowType                  {@code tumbling} or {@code rolling}
  * @param labelled                    labelled uploads in the window (annotations that still stand)
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 public record AccuracyWindow(
         int schemaVersion,
-        String windowType,
+        WindowType windowType,
         Instant windowStart,
         Instant windowEnd,
         ModelRef model,
@@ -40,6 +41,23 @@ public record AccuracyWindow(
         Instant updatedAt) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** How the catalog ({@code Topics}) describes the key of the accuracy topics; {@link #key} builds it. */
+    public static final String KEY_FORMAT = "<windowType>|<windowStart>|<model id:version>";
+
+    /**
+     * The record key of a window on {@code accuracy-tumbling} / {@code accuracy-rolling} (and in the
+     * window store), e.g. {@code tumbling|2026-11-23T10:00:00Z|food11-demo:1}: see {@link #KEY_FORMAT}.
+     */
+    public static String key(WindowType windowType, Instant windowStart, ModelRef model) {
+        return windowType.wireName() + "|" + windowStart + "|" + model.qualifiedName();
+    }
+
+    /** This window's record key. */
+    @JsonIgnore
+    public String key() {
+        return key(windowType, windowStart, model);
+    }
 
     /** How many labelled, and how many of those the model got right. */
     public record Tally(long labelled, long correct) {

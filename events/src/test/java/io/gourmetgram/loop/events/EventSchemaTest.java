@@ -2,16 +2,13 @@ package io.gourmetgram.loop.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gourmetgram.loop.events.errors.DeadLetters;
 import io.gourmetgram.loop.events.testing.EventSchemas;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,19 +16,25 @@ import org.junit.jupiter.api.Test;
 
 class EventSchemaTest {
 
+    private static final String ID = "0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e";
+
+    private static LabelingRequest labelingRequest() {
+        return TestEvents.labelingRequest(ID).revision(2).reasons(ReviewReason.LOW_CONFIDENCE, ReviewReason.CORRECTED)
+                .userCorrection("Rice").updatedAt(TestEvents.AT.plusSeconds(5)).build();
+    }
+
     static Stream<Arguments> eventsOnTheirTopics() {
-        DeadLetter deadLetter = DeadLetters.describe("inference-processor", "uploads", 1, 7,
-                "id-1".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, 0x00},
-                new RecordHeaders().add("trace", "abc".getBytes(StandardCharsets.UTF_8)),
-                new IllegalArgumentException("not an image"), Clock.fixed(EventSamples.AT, ZoneOffset.UTC));
         return Stream.of(
-                Arguments.of(Topics.UPLOADS, EventSamples.upload()),
-                Arguments.of(Topics.PREDICTIONS, EventSamples.prediction()),
-                Arguments.of(Topics.FEEDBACK, EventSamples.correction()),
-                Arguments.of(Topics.LABELING_REQUESTS, EventSamples.labelingRequest()),
-                Arguments.of(Topics.ANNOTATIONS, EventSamples.annotation()),
-                Arguments.of(Topics.LABELING_RECEIPTS, EventSamples.receipt()),
-                Arguments.of(Topics.INFERENCE_DEAD_LETTER, deadLetter));
+                Arguments.of(Topics.UPLOADS, TestEvents.upload(ID).build()),
+                Arguments.of(Topics.PREDICTIONS, TestEvents.prediction(ID).build()),
+                Arguments.of(Topics.FEEDBACK, TestEvents.correction(ID, "Rice").build()),
+                Arguments.of(Topics.LABELING_REQUESTS, labelingRequest()),
+                Arguments.of(Topics.ANNOTATIONS, TestEvents.annotation(ID).build()),
+                Arguments.of(Topics.LABELING_RECEIPTS, TestEvents.receipt(ID).build()),
+                Arguments.of(Topics.INFERENCE_DEAD_LETTER, TestEvents.deadLetter(ID).build()),
+                Arguments.of(Topics.ACCURACY_TUMBLING, TestEvents.accuracyWindow().build()),
+                Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().build()),
+                Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().labelsAccumulated(500).build()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,7 +48,7 @@ class EventSchemaTest {
 
     @Test
     void schemaRejectsAnEventMissingARequiredField() {
-        String json = new String(JsonSerde.of(Prediction.class).serialize("predictions", EventSamples.prediction()),
+        String json = new String(JsonSerde.of(Prediction.class).serialize("predictions", TestEvents.prediction(ID).build()),
                 StandardCharsets.UTF_8).replace("\"confidence\":0.62,", "");
 
         assertThat(EventSchemas.violationsOfJson(Topics.PREDICTIONS.schemaResource(), json))
@@ -54,14 +57,14 @@ class EventSchemaTest {
 
     @Test
     void correctionWithoutItsLabelViolatesTheSchema() {
-        Feedback bad = new Feedback("u", FeedbackKind.CORRECTION, null, EventSamples.AT, null);
+        Feedback bad = new Feedback("u", FeedbackKind.CORRECTION, null, TestEvents.AT, null);
 
         assertThat(EventSchemas.violations(Topics.FEEDBACK.schemaResource(), bad)).isNotEmpty();
     }
 
     @Test
     void enumsAndTimestampsAreWrittenAsDocumented() {
-        String json = new String(JsonSerde.of(LabelingRequest.class).serialize("t", EventSamples.labelingRequest()),
+        String json = new String(JsonSerde.of(LabelingRequest.class).serialize("t", labelingRequest()),
                 StandardCharsets.UTF_8);
 
         assertThat(json).contains("\"state\":\"open\"", "\"reason\":\"low_confidence\"",
@@ -70,11 +73,11 @@ class EventSchemaTest {
 
     @Test
     void readerToleratesFieldsAddedByANewerWriter() {
-        String json = new String(JsonSerde.of(Upload.class).serialize("t", EventSamples.upload()), StandardCharsets.UTF_8)
+        String json = new String(JsonSerde.of(Upload.class).serialize("t", TestEvents.upload(ID).build()), StandardCharsets.UTF_8)
                 .replaceFirst("\\{", "{\"addedLater\":true,");
 
         assertThat(JsonSerde.of(Upload.class).deserialize("uploads", json.getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(EventSamples.upload());
+                .isEqualTo(TestEvents.upload(ID).build());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.ingest;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static io.gourmetgram.loop.ingest.ApiClient.assertProblem;
 import static io.gourmetgram.loop.ingest.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,10 +10,8 @@ import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.Food11;
-import io.gourmetgram.loop.events.ModelRef;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.testing.S3TestServer;
@@ -62,9 +61,9 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "ingest.upload.max-bytes=1MB",
-        "ingest.kafka.delivery-timeout=5s",
-        "ingest.s3.timeout=2s"})
+        "gourmetgram.ingest.upload.max-bytes=1MB",
+        "gourmetgram.ingest.kafka.delivery-timeout=5s",
+        "gourmetgram.ingest.s3.timeout=2s"})
 @EmbeddedKafka(partitions = 1, brokerProperties = {
         "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 @DirtiesContext
@@ -76,9 +75,9 @@ class IngestApiIT {
 
     @DynamicPropertySource
     static void objectStore(DynamicPropertyRegistry registry) {
-        registry.add("ingest.s3.endpoint", S3::endpoint);
-        registry.add("ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        registry.add("gourmetgram.ingest.s3.endpoint", S3::endpoint);
+        registry.add("gourmetgram.ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("gourmetgram.ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
     }
 
     @AfterAll
@@ -300,7 +299,7 @@ class IngestApiIT {
         assertThat(letters).singleElement().satisfies(letter -> {
             assertThat(letter.stage()).isEqualTo("ingest-api");
             assertThat(letter.sourceTopic()).isEqualTo("predictions");
-            assertThat(letter.value()).isEqualTo("{not json");
+            assertThat(letter.payloadText()).isEqualTo("{not json");
             assertThat(letter.errorMessage()).contains("Prediction");
         });
     }
@@ -410,7 +409,7 @@ class IngestApiIT {
         upload();
         assertThat(api.get("/actuator/health").body()).contains("\"UP\"");
         assertThat(api.get("/actuator/prometheus").body())
-                .contains("ingest_uploads_accepted_total", "ingest_view_entries", "ingest_uploads_store_seconds");
+                .contains("gourmetgram_ingest_uploads_accepted_total", "gourmetgram_ingest_view_entries", "gourmetgram_ingest_uploads_store_seconds");
     }
 
     @Test
@@ -472,8 +471,7 @@ class IngestApiIT {
     }
 
     private static Prediction prediction(String id, String label) {
-        int index = Food11.LABELS.indexOf(label);
-        return new Prediction(id, new ObjectRef(BUCKET, "k"), new ModelRef("food11-test", "1"), label, index, 0.82,
-                List.of(new ScoredLabel(label, index, 0.82)), 3.0, Instant.now());
+        return TestEvents.prediction(id).object(new ObjectRef(BUCKET, "k")).model("food11-test", "1").label(label)
+                .confidence(0.82).scoredAt(Instant.now()).build();
     }
 }

@@ -1,10 +1,9 @@
 package io.gourmetgram.loop.ingest;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static io.gourmetgram.loop.ingest.ApiClient.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gourmetgram.loop.events.ObjectRef;
-import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.feedback.FeedbackToken;
@@ -39,7 +38,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "ingest.kafka.delivery-timeout=1s"})
+        "gourmetgram.ingest.kafka.delivery-timeout=1s"})
 @EmbeddedKafka(partitions = 1)
 @DirtiesContext
 class KafkaUnavailableIT {
@@ -48,9 +47,9 @@ class KafkaUnavailableIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("ingest.s3.endpoint", S3::endpoint);
-        registry.add("ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        registry.add("gourmetgram.ingest.s3.endpoint", S3::endpoint);
+        registry.add("gourmetgram.ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("gourmetgram.ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
         registry.add("spring.kafka.producer.bootstrap-servers", () -> "127.0.0.1:" + closedPort());
     }
 
@@ -81,15 +80,15 @@ class KafkaUnavailableIT {
         JsonNode problem = assertProblem(response, 503);
         assertThat(problem.get("detail").asString()).contains("could not be queued", "Nothing was kept");
         assertThat(objectsInBucket()).as("objects left in the bucket").isZero();
-        assertThat(meters.counter("ingest.uploads.orphans", "outcome", "deleted").count()).isEqualTo(1);
+        assertThat(meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "deleted").count()).isEqualTo(1);
         assertThat(new BrokerTopics(brokers).all(Topics.UPLOADS)).isEmpty();
     }
 
     @Test
     void feedbackThatCannotBePublishedIsRefusedAsUnavailable() {
         FeedbackToken token = FeedbackToken.issue();
-        view.recordUpload(new Upload("known-upload", new ObjectRef("production", "2026/11/24/known-upload.jpg"),
-                "image/jpeg", 10, "0".repeat(64), 4, 3, token.sha256Hex(), Instant.now()));
+        view.recordUpload(TestEvents.upload("known-upload").feedbackTokenSha256(token.sha256Hex()).uploadedAt(Instant.now())
+                .build());
 
         HttpResponse<String> response = new ApiClient(port).postJson("/api/uploads/known-upload/flag",
                 Map.of("X-Feedback-Token", token.value()), "");

@@ -1,6 +1,6 @@
 package io.gourmetgram.loop.localstack;
 
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.file.Files;
 import java.time.Duration;

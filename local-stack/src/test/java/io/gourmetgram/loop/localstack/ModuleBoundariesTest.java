@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each stage is its own deployable: it may depend on the event contract ({@code events}), never on
- * another stage. This test sees every module's classes because local-stack depends on all of them.
+ * Each stage is its own deployable: it may depend on the event contract ({@code events}) and on the
+ * shared plumbing ({@code stage-support}), never on another stage. This test sees every module's
+ * classes because local-stack depends on all of them.
  */
 class ModuleBoundariesTest {
 
@@ -41,18 +42,32 @@ class ModuleBoundariesTest {
         ArchRule rule = noClasses().that().resideInAPackage(ROOT + "." + stage + "..")
                 .should().dependOnClassesThat().resideInAnyPackage(others)
                 .because("stages are deployed and scaled on their own and talk only through Kafka topics. "
-                        + "To share a type, move it into the 'events' module (records, schemas, topic catalog); "
-                        + "to share behaviour, publish an event instead of calling the other stage");
+                        + "To fix it: move a shared event type into the 'events' module (records, schemas, topic "
+                        + "catalog); move shared plumbing (Kafka, S3, health, errors) into 'stage-support' "
+                        + "(io.gourmetgram.loop.support.<concern>); to share behaviour, publish an event instead "
+                        + "of calling the other stage");
         rule.check(classes);
     }
 
     @Test
-    void theEventContractDependsOnNoStage() {
-        noClasses().that().resideInAPackage(ROOT + ".events..")
+    void theSharedPlumbingDependsOnNoStage() {
+        noClasses().that().resideInAPackage(ROOT + ".support..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         STAGES.stream().map(s -> ROOT + "." + s + "..").toArray(String[]::new))
-                .because("'events' is the contract every stage builds on; it must not know any stage. "
-                        + "Move the type the contract needs into 'events'")
+                .because("'stage-support' is written once for every stage; it must not know any of them. "
+                        + "To fix it: pass what the stage knows in as a parameter (a name, a topic, a settings record)")
+                .check(classes);
+    }
+
+    @Test
+    void theEventContractDependsOnNoStageAndNoPlumbing() {
+        noClasses().that().resideInAPackage(ROOT + ".events..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        Stream.concat(STAGES.stream(), Stream.of("support")).map(s -> ROOT + "." + s + "..")
+                                .toArray(String[]::new))
+                .because("'events' is the contract every stage builds on: records, schemas, topic catalog. "
+                        + "To fix it: move the type the contract needs into 'events', and keep behaviour "
+                        + "(clients, health, error handling) in 'stage-support'")
                 .check(classes);
     }
 }

@@ -5,10 +5,13 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of accuracy-streams ({@code gourmetgram.accuracy.*}; environment variables in README.md).
+ *
+ * @param stallTimeout health is DOWN when a stream thread makes no progress this long (ACCURACY_STALL_TIMEOUT)
  */
 @Validated
 @ConfigurationProperties("gourmetgram.accuracy")
@@ -22,7 +25,8 @@ public record AccuracyProperties(
         double retrainBelow,
         @jakarta.validation.constraints.Min(value = 1, message = "retrain-every (ACCURACY_RETRAIN_EVERY) must be at least 1 label")
         long retrainEvery,
-        @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory") String stateDir) {
+        @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory") String stateDir,
+        @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
     public AccuracySettings settings() {
         return new AccuracySettings(tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery);

@@ -3,10 +3,13 @@ package io.gourmetgram.loop.accuracy.curation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import io.gourmetgram.loop.support.s3.S3Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import jakarta.validation.constraints.NotBlank;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -14,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param confidentAbove unreviewed predictions at least this confident go to production-noisy
  * @param labelsFile     a model.json whose labels give the class_XX numbers; empty = Food-11
+ * @param stallTimeout   health is DOWN when a stream thread makes no progress this long (CURATION_STALL_TIMEOUT)
  */
 @Validated
 @ConfigurationProperties("gourmetgram.curation")
@@ -23,11 +27,6 @@ public record CurationProperties(
         double confidentAbove,
         Path labelsFile,
         @NotBlank(message = "state-dir (CURATION_STATE_DIR) must name a writable directory") String stateDir,
-        @Valid @NotNull S3 s3) {
-
-    public record S3(
-            @NotBlank(message = "S3 endpoint is missing: set S3_ENDPOINT") String endpoint,
-            @NotBlank(message = "S3 access key is missing: set S3_ACCESS_KEY") String accessKey,
-            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey) {
-    }
+        @Valid @NotNull S3Settings s3,
+        @DefaultValue("2m") @NotNull Duration stallTimeout) {
 }

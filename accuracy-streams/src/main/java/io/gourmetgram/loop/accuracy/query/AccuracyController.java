@@ -3,17 +3,17 @@ package io.gourmetgram.loop.accuracy.query;
 import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.accuracy.topology.WindowTotals;
 import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.WindowType;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -27,9 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class AccuracyController {
 
-    private static final Set<String> WINDOWS = Set.of("tumbling", "rolling");
-    private static final Set<String> REASONS = Set.of("random", "low_confidence", "flagged", "corrected");
-
     private final AccuracyStreams streams;
     private final Clock clock = Clock.systemUTC();
 
@@ -41,11 +38,14 @@ public class AccuracyController {
     public ResponseEntity<?> windows(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
                                      @RequestParam(required = false) String reason, @RequestParam(required = false) String model,
                                      @RequestParam(defaultValue = "tumbling") String window) {
-        if (!WINDOWS.contains(window)) {
-            return problem(HttpStatus.BAD_REQUEST, "window must be 'tumbling' or 'rolling', not '" + window + "'");
+        WindowType windowType = WindowType.fromWireName(window).orElse(null);
+        if (windowType == null) {
+            return ProblemType.INVALID_ACCURACY_QUERY.response("window must be one of " + WindowType.wireNames()
+                    + ", not '" + window + "'");
         }
-        if (reason != null && !REASONS.contains(reason)) {
-            return problem(HttpStatus.BAD_REQUEST, "reason must be one of " + REASONS + ", not '" + reason + "'");
+        if (reason != null && ReviewReason.fromWireName(reason).isEmpty()) {
+            return ProblemType.INVALID_ACCURACY_QUERY.response("reason must be one of " + ReviewReason.wireNames()
+                    + ", not '" + reason + "'");
         }
         Instant since;
         Instant until;
@@ -53,29 +53,23 @@ public class AccuracyController {
             since = from == null ? Instant.MIN : Instant.parse(from);
             until = to == null ? Instant.MAX : Instant.parse(to);
         } catch (DateTimeParseException e) {
-            return problem(HttpStatus.BAD_REQUEST, "from and to are ISO-8601 instants like 2026-11-24T10:00:00Z");
+            return ProblemType.INVALID_ACCURACY_QUERY.response("from and to are ISO-8601 instants like 2026-11-24T10:00:00Z");
         }
         List<AccuracyWindow> found = new ArrayList<>();
         try (KeyValueIterator<String, WindowTotals> all = streams.windows().all()) {
             while (all.hasNext()) {
                 KeyValue<String, WindowTotals> entry = all.next();
                 WindowTotals w = entry.value;
-                if (w.windowType().equals(window) && !w.windowStart().isBefore(since) && !w.windowEnd().isAfter(until)
+                if (w.windowType() == windowType && !w.windowStart().isBefore(since) && !w.windowEnd().isAfter(until)
                         && (model == null || model.equals(w.model().id()) || model.equals(w.model().qualifiedName()))
                         && (reason == null || w.byReason().containsKey(reason) && w.byReason().get(reason).labelled() > 0)) {
                     found.add(w.toAccuracyWindow(clock.instant()));
                 }
             }
         } catch (IllegalStateException e) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            return ProblemType.ACCURACY_NOT_READY.response(e.getMessage());
         }
         found.sort(Comparator.comparing(AccuracyWindow::windowStart));
         return ResponseEntity.ok(found);
-    }
-
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status == HttpStatus.BAD_REQUEST ? "Invalid query" : "Not ready");
-        return ResponseEntity.status(status).body(problem);
     }
 }

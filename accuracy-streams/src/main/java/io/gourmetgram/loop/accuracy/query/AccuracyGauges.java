@@ -3,6 +3,7 @@ package io.gourmetgram.loop.accuracy.query;
 import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.accuracy.topology.WindowTotals;
 import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.WindowType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -41,7 +42,7 @@ public class AccuracyGauges {
         try (KeyValueIterator<String, WindowTotals> all = streams.windows().all()) {
             while (all.hasNext()) {
                 WindowTotals w = all.next().value;
-                if (w.windowType().equals("tumbling") && !w.windowEnd().isAfter(clock.instant())
+                if (w.windowType() == WindowType.TUMBLING && !w.windowEnd().isAfter(clock.instant())
                         && (latest == null || w.windowEnd().isAfter(latest.windowEnd()))) {
                     latest = w;
                 }

@@ -1,9 +1,12 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -40,9 +43,11 @@ public final class AccuracyTopology {
 
         KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
                         Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
+                .peek(UploadKeyCheck.peek(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
                 .mapValues(r -> (Object) r);
         KStream<String, Object> annotations = builder.stream(Topics.ANNOTATIONS.name(),
                         Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
+                .peek(UploadKeyCheck.peek(Topics.ANNOTATIONS, Annotation::uploadId))
                 .mapValues(a -> (Object) a);
 
         KStream<String, AccuracyWindow> windows = requests.merge(annotations)
@@ -54,7 +59,7 @@ public final class AccuracyTopology {
                                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(WindowTotals.class)))
                 .toStream()
                 .mapValues(totals -> totals.toAccuracyWindow(clock.instant()));
-        KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType().equals("tumbling"));
+        KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
         tumbling.to(Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
         builder.addStateStore(store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));
         builder.addStateStore(store(settings, RetrainSignalDetector.MODEL_STATE, Long.class));
@@ -63,7 +68,7 @@ public final class AccuracyTopology {
                 .process(() -> new RetrainSignalDetector(settings), RetrainSignalDetector.WINDOW_STATE,
                         RetrainSignalDetector.MODEL_STATE)
                 .to(Topics.RETRAIN_SIGNALS.name(), Produced.with(Serdes.String(), Topics.RETRAIN_SIGNALS.valueSerde()));
-        windows.filter((k, w) -> w.windowType().equals("rolling"))
+        windows.filter((k, w) -> w.windowType() == WindowType.ROLLING)
                 .to(Topics.ACCURACY_ROLLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));
         return builder.build();
     }

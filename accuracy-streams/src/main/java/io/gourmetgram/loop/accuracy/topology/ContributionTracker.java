@@ -4,11 +4,11 @@ import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.WindowType;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -93,7 +93,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         }
         return standing.label().map(truth -> new Contribution(uploadId, request.prediction().model(),
                 request.prediction().scoredAt(), request.prediction().label(), truth,
-                request.reasons().stream().map(ReasonInclusion::reason).map(r -> r.name().toLowerCase(Locale.ROOT)).toList(),
+                request.reasons().stream().map(ReasonInclusion::reason).map(ReviewReason::wireName).toList(),
                 request.inclusionProbability(), request.userCorrection(), request.hasReason(ReviewReason.FLAGGED)))
                 .orElse(null);
     }
@@ -112,12 +112,12 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         long t = c.scoredAt().toEpochMilli();
         long size = settings.tumbling().toMillis();
         long start = Math.floorDiv(t, size) * size;
-        deltas.add(new WindowDelta("tumbling", Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c));
+        deltas.add(new WindowDelta(WindowType.TUMBLING, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c));
         long step = settings.rollingStep().toMillis();
         long rolling = settings.rollingSize().toMillis();
         long last = Math.floorDiv(t, step) * step;
         for (long s = last; s > t - rolling; s -= step) {
-            deltas.add(new WindowDelta("rolling", Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c));
+            deltas.add(new WindowDelta(WindowType.ROLLING, Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c));
         }
         return deltas;
     }

@@ -1,11 +1,13 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 
 /** Add (+1) or retract (−1) a contribution to one window; keyed by {@link #key()}. */
-public record WindowDelta(String windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution) {
+public record WindowDelta(WindowType windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution) {
 
     public String key() {
-        return WindowTotals.key(windowType, windowStart, contribution.model().qualifiedName());
+        return AccuracyWindow.key(windowType, windowStart, contribution.model());
     }
 }

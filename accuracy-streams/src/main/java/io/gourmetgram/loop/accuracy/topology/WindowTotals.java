@@ -6,6 +6,8 @@ import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AccuracyWindow.Rate;
 import io.gourmetgram.loop.events.AccuracyWindow.Tally;
 import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,16 +16,12 @@ import java.util.TreeMap;
  * Running sums for one window and model, kept so that a contribution can be added and later
  * subtracted exactly (state store {@code accuracy-windows}). Estimates are derived, never stored.
  */
-public record WindowTotals(String windowType, Instant windowStart, Instant windowEnd, ModelRef model,
+public record WindowTotals(WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
                            long labelled, long correct,
                            Map<String, Tally> byReason, Map<String, Tally> byPredictedClass, Map<String, Tally> byTrueClass,
                            Map<String, Map<String, Long>> confusion,
                            double sumW, double sumWY, double sumW2, double sumW2Y,
                            long corrections, long correctionsMatching, long flags, long flagsWrong) {
-
-    static String key(String windowType, Instant windowStart, String model) {
-        return windowType + "|" + windowStart + "|" + model;
-    }
 
     static WindowTotals empty(WindowDelta first) {
         return new WindowTotals(first.windowType(), first.windowStart(), first.windowEnd(), first.contribution().model(),
@@ -54,7 +52,7 @@ public record WindowTotals(String windowType, Instant windowStart, Instant windo
     }
 
     public AccuracyWindow toAccuracyWindow(Instant now) {
-        Tally random = byReason.getOrDefault("random", new Tally(0, 0));
+        Tally random = byReason.getOrDefault(ReviewReason.RANDOM.wireName(), new Tally(0, 0));
         return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, windowType, windowStart, windowEnd, model, labelled, correct,
                 byReason, byPredictedClass, byTrueClass, confusion,
                 WilsonInterval.of(random.correct(), random.labelled()),

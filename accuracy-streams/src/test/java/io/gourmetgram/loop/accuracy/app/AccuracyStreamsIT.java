@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.accuracy.app;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,13 +8,8 @@ import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.LabelingRequest;
-import io.gourmetgram.loop.events.ModelRef;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.ReasonInclusion;
-import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.net.URI;
@@ -23,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,8 +69,8 @@ class AccuracyStreamsIT {
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
         send(Topics.LABELING_REQUESTS, "a", request("a", hour, ReviewReason.LOW_CONFIDENCE));
         send(Topics.LABELING_REQUESTS, "b", request("b", hour, ReviewReason.LOW_CONFIDENCE));
-        send(Topics.ANNOTATIONS, "a", new Annotation("a", 1, 11, "Rice", "7", 2.0, AnnotationAction.CREATED, hour, hour));
-        send(Topics.ANNOTATIONS, "b", new Annotation("b", 2, 12, "Soup", "7", 2.0, AnnotationAction.CREATED, hour, hour));
+        send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, "Rice", AnnotationAction.CREATED, hour));
+        send(Topics.ANNOTATIONS, "b", annotation("b", 2, 12, "Soup", AnnotationAction.CREATED, hour));
 
         String query = "/api/accuracy?window=tumbling&model=food11-demo&from=" + hour;
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -84,13 +79,11 @@ class AccuracyStreamsIT {
             assertThat(w.path("correct").asLong()).isEqualTo(1);
         });
 
-        send(Topics.ANNOTATIONS, "b", new Annotation("b", 2, 12, "Rice", "7", 2.0, AnnotationAction.UPDATED,
-                hour.plusSeconds(60), hour.plusSeconds(60)));
+        send(Topics.ANNOTATIONS, "b", annotation("b", 2, 12, "Rice", AnnotationAction.UPDATED, hour.plusSeconds(60)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(onlyWindow(query).path("correct").asLong()).isEqualTo(2));
 
-        send(Topics.ANNOTATIONS, "a", new Annotation("a", 1, 11, null, "7", null, AnnotationAction.DELETED,
-                hour.plusSeconds(90), hour.plusSeconds(90)));
+        send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, null, AnnotationAction.DELETED, hour.plusSeconds(90)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode w = onlyWindow(query);
             assertThat(w.path("labelled").asLong()).isEqualTo(1);
@@ -123,8 +116,13 @@ class AccuracyStreamsIT {
     }
 
     private static LabelingRequest request(String id, Instant at, ReviewReason reason) {
-        Prediction p = new Prediction(id, new ObjectRef("production", id + ".jpg"), new ModelRef("food11-demo", "1"), "Rice", 7,
-                0.5, List.of(new ScoredLabel("Rice", 7, 0.5)), 1.0, at);
-        return new LabelingRequest(id, 1, RequestState.OPEN, List.of(new ReasonInclusion(reason, 1.0)), 1.0, p, null, at, at);
+        Prediction p = TestEvents.prediction(id).label("Rice").confidence(0.5).scoredAt(at).build();
+        return TestEvents.labelingRequest(id).prediction(p).reasons(reason).at(at).build();
+    }
+
+    private static Annotation annotation(String id, long task, long annotation, String label, AnnotationAction action,
+                                         Instant at) {
+        return TestEvents.annotation(id).taskId(task).annotationId(annotation).label(label).action(action)
+                .leadTimeSeconds(action == AnnotationAction.DELETED ? null : 2.0).updatedAt(at).build();
     }
 }

@@ -3,16 +3,14 @@ package io.gourmetgram.loop.accuracy.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.WindowType;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.Annotation;
-import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ModelRef;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
-import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,10 +68,10 @@ class AccuracySimulationTest {
             }
             double inclusion = confidence < 0.7 || flagged ? 1.0 : SAMPLE_RATE;
             Instant at = DAY.plusSeconds(i % 3600); // one hour of traffic
-            Prediction p = new Prediction(id, new ObjectRef("production", id + ".jpg"), MODEL, "Rice", 7, confidence,
-                    List.of(new ScoredLabel("Rice", 7, confidence)), 1.0, at);
-            requests.add(new LabelingRequest(id, 1, RequestState.OPEN, reasons, inclusion, p, null, at, at));
-            labels.add(new Annotation(id, i, i, correct ? "Rice" : "Soup", "7", 2.0, AnnotationAction.CREATED, at, at));
+            Prediction p = TestEvents.prediction(id).model(MODEL).label("Rice").confidence(confidence).scoredAt(at).build();
+            requests.add(TestEvents.labelingRequest(id).prediction(p).inclusions(reasons.toArray(ReasonInclusion[]::new))
+                    .inclusionProbability(inclusion).at(at).build());
+            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(correct ? "Rice" : "Soup").updatedAt(at).build());
         }
         double truth = (double) right / population;
 
@@ -103,7 +101,7 @@ class AccuracySimulationTest {
             labels.forEach(a -> out.pipeInput(a.uploadId(), a, a.at()));
             return driver.createOutputTopic(Topics.ACCURACY_TUMBLING.name(), Serdes.String().deserializer(),
                     Topics.ACCURACY_TUMBLING.valueSerde().deserializer()).readKeyValuesToMap()
-                    .get("tumbling|" + DAY + "|" + MODEL.qualifiedName());
+                    .get(AccuracyWindow.key(WindowType.TUMBLING, DAY, MODEL));
         }
     }
 }

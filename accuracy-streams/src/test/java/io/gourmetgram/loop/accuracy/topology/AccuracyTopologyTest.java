@@ -8,25 +8,22 @@ import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.RetrainSignal;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
 import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
+import io.gourmetgram.loop.support.testing.TopologyHarness;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class AccuracyTopologyTest {
@@ -34,8 +31,7 @@ class AccuracyTopologyTest {
     static final Instant HOUR = Instant.parse("2026-11-24T10:00:00Z");
     static final String KEY = "tumbling|" + HOUR + "|food11-demo:1";
 
-    private final MockProducer<byte[], byte[]> deadLetters =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<String, io.gourmetgram.loop.events.LabelingRequest> requests;
     private TestInputTopic<String, io.gourmetgram.loop.events.Annotation> annotations;
@@ -45,148 +41,176 @@ class AccuracyTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "accuracy-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        StreamsErrorPolicy.apply(props, "accuracy-streams", Topics.ACCURACY_DEAD_LETTER, deadLetters);
         AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1),
                 Duration.ofDays(2), false, 0.6, 3);
-        driver = new TopologyTestDriver(AccuracyTopology.build(settings, Clock.systemUTC()), props);
-        requests = driver.createInputTopic(Topics.LABELING_REQUESTS.name(), new StringSerializer(),
-                Topics.LABELING_REQUESTS.valueSerde().serializer(), HOUR, Duration.ofSeconds(1));
-        annotations = driver.createInputTopic(Topics.ANNOTATIONS.name(), new StringSerializer(),
-                Topics.ANNOTATIONS.valueSerde().serializer(), HOUR, Duration.ofSeconds(1));
-        rawAnnotations = driver.createInputTopic(Topics.ANNOTATIONS.name(), new StringSerializer(), new ByteArraySerializer());
-        tumbling = driver.createOutputTopic(Topics.ACCURACY_TUMBLING.name(), Serdes.String().deserializer(),
-                Topics.ACCURACY_TUMBLING.valueSerde().deserializer());
-        rolling = driver.createOutputTopic(Topics.ACCURACY_ROLLING.name(), Serdes.String().deserializer(),
-                Topics.ACCURACY_ROLLING.valueSerde().deserializer());
+        harness = TopologyHarness.start(AccuracyTopology.build(settings, Clock.systemUTC()), "accuracy-streams",
+                Topics.ACCURACY_DEAD_LETTER, AccuracyStreams.tuning(), HOUR);
+        driver = harness.driver();
+        requests = harness.input(Topics.LABELING_REQUESTS);
+        annotations = harness.input(Topics.ANNOTATIONS);
+        rawAnnotations = harness.rawInput(Topics.ANNOTATIONS);
+        tumbling = harness.output(Topics.ACCURACY_TUMBLING);
+        rolling = harness.output(Topics.ACCURACY_ROLLING);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        harness.close();
     }
 
-    @Test
-    void aLabelJoinedWithItsRequestCountsInItsHourAndInEveryRollingDayContainingIt() {
-        requests.pipeInput("u1", request("u1", HOUR.plusSeconds(600), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-        annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(900)));
+    /** A label counts once, in its hour and in every rolling day containing it, whatever the order of events. */
+    @Nested
+    class Counting {
 
-        Map<String, AccuracyWindow> hourly = tumbling.readKeyValuesToMap();
-        assertThat(hourly).containsOnlyKeys(KEY);
-        AccuracyWindow w = hourly.get(KEY);
-        assertThat(w.labelled()).isEqualTo(1);
-        assertThat(w.correct()).isEqualTo(1);
-        assertThat(w.byReason()).containsEntry("low_confidence", new AccuracyWindow.Tally(1, 1));
-        assertThat(w.windowEnd()).isEqualTo(HOUR.plusSeconds(3600));
-        assertThat(rolling.readKeyValuesToMap()).hasSize(24);
-        assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
-    }
+        @Test
+        void aLabelJoinedWithItsRequestCountsInItsHourAndInEveryRollingDayContainingIt() {
+            requests.pipeInput("u1", request("u1", HOUR.plusSeconds(600), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(900)));
 
-    @Test
-    void aLabelWaitsForItsRequestAndARequestForItsLabel() {
-        annotations.pipeInput("u1", annotation("u1", 1, "Soup", AnnotationAction.CREATED, HOUR.plusSeconds(900)));
-        assertThat(tumbling.isEmpty()).isTrue();
-
-        requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-
-        AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
-        assertThat(w.correct()).isZero();
-        assertThat(w.confusion()).containsEntry("Soup", Map.of("Rice", 1L));
-        assertThat(w.byTrueClass()).containsEntry("Soup", new AccuracyWindow.Tally(1, 0));
-        assertThat(w.byPredictedClass()).containsEntry("Rice", new AccuracyWindow.Tally(1, 0));
-    }
-
-    @Test
-    void anUpdatedAnnotationReplacesItsEarlierContribution() {
-        requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.FLAGGED));
-        annotations.pipeInput("u1", annotation("u1", 1, "Soup", AnnotationAction.CREATED, HOUR.plusSeconds(60)));
-        annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.UPDATED, HOUR.plusSeconds(120)));
-
-        AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
-        assertThat(w.labelled()).isEqualTo(1);
-        assertThat(w.correct()).isEqualTo(1);
-        assertThat(w.confusion()).containsEntry("Soup", Map.of("Rice", 0L)).containsEntry("Rice", Map.of("Rice", 1L));
-        assertThat(w.flagPrecision()).isEqualTo(new AccuracyWindow.Rate(1, 0, 0.0)); // flagged but right after all
-    }
-
-    @Test
-    void aDeletedAnnotationRetractsItsContribution() {
-        requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-        requests.pipeInput("u2", request("u2", HOUR, "Egg", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-        annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(60)));
-        annotations.pipeInput("u2", annotation("u2", 2, "Egg", AnnotationAction.CREATED, HOUR.plusSeconds(60)));
-        annotations.pipeInput("u1", annotation("u1", 1, null, AnnotationAction.DELETED, HOUR.plusSeconds(90)));
-
-        AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
-        assertThat(w.labelled()).isEqualTo(1);
-        assertThat(w.byPredictedClass().get("Rice")).isEqualTo(new AccuracyWindow.Tally(0, 0));
-    }
-
-    @Test
-    void feedbackQualityComparesUsersWithAnnotators() {
-        requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, "Soup", ReviewReason.CORRECTED));
-        requests.pipeInput("u2", request("u2", HOUR, "Rice", 1.0, "Egg", ReviewReason.CORRECTED));
-        annotations.pipeInput("u1", annotation("u1", 1, "Soup", AnnotationAction.CREATED, HOUR));
-        annotations.pipeInput("u2", annotation("u2", 2, "Soup", AnnotationAction.CREATED, HOUR));
-
-        AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
-        assertThat(w.correctionAgreement()).isEqualTo(new AccuracyWindow.Rate(2, 1, 0.5));
-    }
-
-    @Test
-    void theRandomStratumAndTheWeightedEstimateAreReportedSeparatelyFromTheBiasedRawShare() {
-        requests.pipeInput("r1", request("r1", HOUR, "Rice", 0.05, null, ReviewReason.RANDOM));
-        requests.pipeInput("l1", request("l1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-        annotations.pipeInput("r1", annotation("r1", 1, "Rice", AnnotationAction.CREATED, HOUR));
-        annotations.pipeInput("l1", annotation("l1", 2, "Soup", AnnotationAction.CREATED, HOUR));
-
-        AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
-        assertThat(w.rawLabelledAccuracyBiased()).isEqualTo(0.5);
-        assertThat(w.randomStratum().accuracy()).isEqualTo(1.0);
-        assertThat(w.weighted().accuracy()).isCloseTo(20.0 / 21, org.assertj.core.api.Assertions.within(1e-9));
-    }
-
-    @Test
-    void aLabelForAWindowPastItsGraceIsNotCounted() {
-        requests.pipeInput("late", request("late", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE), HOUR);
-        requests.pipeInput("now", request("now", HOUR.plus(Duration.ofDays(5)), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE),
-                HOUR.plus(Duration.ofDays(5)));
-        annotations.pipeInput("late", annotation("late", 1, "Rice", AnnotationAction.CREATED, HOUR.plus(Duration.ofDays(5))),
-                HOUR.plus(Duration.ofDays(5)));
-
-        assertThat(tumbling.readKeyValuesToMap()).doesNotContainKey(KEY);
-    }
-
-    @Test
-    void retrainingIsSignalledOncePerCrossingAndEveryNNewLabels() {
-        TestOutputTopic<String, RetrainSignal> signals = driver.createOutputTopic(Topics.RETRAIN_SIGNALS.name(),
-                Serdes.String().deserializer(), Topics.RETRAIN_SIGNALS.valueSerde().deserializer());
-        for (String id : new String[] {"w1", "w2", "w3", "w4"}) {
-            requests.pipeInput(id, request(id, HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-            annotations.pipeInput(id, annotation(id, id.hashCode(), "Soup", AnnotationAction.CREATED, HOUR));
+            Map<String, AccuracyWindow> hourly = tumbling.readKeyValuesToMap();
+            assertThat(hourly).containsOnlyKeys(KEY);
+            AccuracyWindow w = hourly.get(KEY);
+            assertThat(w.labelled()).isEqualTo(1);
+            assertThat(w.correct()).isEqualTo(1);
+            assertThat(w.byReason()).containsEntry("low_confidence", new AccuracyWindow.Tally(1, 1));
+            assertThat(w.windowEnd()).isEqualTo(HOUR.plusSeconds(3600));
+            Map<String, AccuracyWindow> daily = rolling.readKeyValuesToMap();
+            assertThat(daily).hasSize(24);
+            assertThat(hourly).allSatisfy((key, window) -> assertThat(key).isEqualTo(window.key()));
+            assertThat(daily).allSatisfy((key, window) -> assertThat(key).isEqualTo(window.key()));
+            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
         }
 
-        List<RetrainSignal> all = signals.readValuesToList();
-        assertThat(all).extracting(RetrainSignal::reason).containsExactly(
-                RetrainSignal.Reason.ACCURACY_BELOW_THRESHOLD, RetrainSignal.Reason.LABELS_ACCUMULATED);
-        assertThat(all.get(0).upperBound()).isLessThan(0.6);
-        assertThat(all.get(0).windowStart()).isEqualTo(HOUR);
-        assertThat(all.get(1).newLabels()).isEqualTo(3);
-        assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(0))).isEmpty();
-        assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(1))).isEmpty();
+        @Test
+        void aLabelWaitsForItsRequestAndARequestForItsLabel() {
+            annotations.pipeInput("u1", annotation("u1", 1, "Soup", AnnotationAction.CREATED, HOUR.plusSeconds(900)));
+            assertThat(tumbling.isEmpty()).isTrue();
+
+            requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.correct()).isZero();
+            assertThat(w.confusion()).containsEntry("Soup", Map.of("Rice", 1L));
+            assertThat(w.byTrueClass()).containsEntry("Soup", new AccuracyWindow.Tally(1, 0));
+            assertThat(w.byPredictedClass()).containsEntry("Rice", new AccuracyWindow.Tally(1, 0));
+        }
+
+        @Test
+        void anUpdatedAnnotationReplacesItsEarlierContribution() {
+            requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.FLAGGED));
+            annotations.pipeInput("u1", annotation("u1", 1, "Soup", AnnotationAction.CREATED, HOUR.plusSeconds(60)));
+            annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.UPDATED, HOUR.plusSeconds(120)));
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.labelled()).isEqualTo(1);
+            assertThat(w.correct()).isEqualTo(1);
+            assertThat(w.confusion()).containsEntry("Soup", Map.of("Rice", 0L)).containsEntry("Rice", Map.of("Rice", 1L));
+            assertThat(w.flagPrecision()).isEqualTo(new AccuracyWindow.Rate(1, 0, 0.0)); // flagged but right after all
+        }
+
+        @Test
+        void aDeletedAnnotationRetractsItsContribution() {
+            requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            requests.pipeInput("u2", request("u2", HOUR, "Egg", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(60)));
+            annotations.pipeInput("u2", annotation("u2", 2, "Egg", AnnotationAction.CREATED, HOUR.plusSeconds(60)));
+            annotations.pipeInput("u1", annotation("u1", 1, null, AnnotationAction.DELETED, HOUR.plusSeconds(90)));
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.labelled()).isEqualTo(1);
+            assertThat(w.byPredictedClass().get("Rice")).isEqualTo(new AccuracyWindow.Tally(0, 0));
+        }
+
+        @Test
+        void aLabelForAWindowPastItsGraceIsNotCounted() {
+            requests.pipeInput("late", request("late", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE), HOUR);
+            requests.pipeInput("now", request("now", HOUR.plus(Duration.ofDays(5)), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE),
+                    HOUR.plus(Duration.ofDays(5)));
+            annotations.pipeInput("late", annotation("late", 1, "Rice", AnnotationAction.CREATED, HOUR.plus(Duration.ofDays(5))),
+                    HOUR.plus(Duration.ofDays(5)));
+
+            assertThat(tumbling.readKeyValuesToMap()).doesNotContainKey(KEY);
+        }
     }
 
-    @Test
-    void corruptAnnotationBytesAreDeadLetteredAndTheStreamContinues() {
-        rawAnnotations.pipeInput("bad", new byte[] {'n', 'o', 'p', 'e'});
-        requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-        annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR));
+    /** What a window reports beside the raw counts. */
+    @Nested
+    class Estimates {
 
-        assertThat(tumbling.readKeyValuesToMap()).containsKey(KEY);
-        assertThat(deadLetters.history()).singleElement().satisfies(r -> assertThat(
-                Topics.ACCURACY_DEAD_LETTER.valueSerde().deserialize("d", r.value()).errorMessage())
-                .contains("not a valid Annotation event"));
+        @Test
+        void feedbackQualityComparesUsersWithAnnotators() {
+            requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, "Soup", ReviewReason.CORRECTED));
+            requests.pipeInput("u2", request("u2", HOUR, "Rice", 1.0, "Egg", ReviewReason.CORRECTED));
+            annotations.pipeInput("u1", annotation("u1", 1, "Soup", AnnotationAction.CREATED, HOUR));
+            annotations.pipeInput("u2", annotation("u2", 2, "Soup", AnnotationAction.CREATED, HOUR));
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.correctionAgreement()).isEqualTo(new AccuracyWindow.Rate(2, 1, 0.5));
+        }
+
+        @Test
+        void theRandomStratumAndTheWeightedEstimateAreReportedSeparatelyFromTheBiasedRawShare() {
+            requests.pipeInput("r1", request("r1", HOUR, "Rice", 0.05, null, ReviewReason.RANDOM));
+            requests.pipeInput("l1", request("l1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            annotations.pipeInput("r1", annotation("r1", 1, "Rice", AnnotationAction.CREATED, HOUR));
+            annotations.pipeInput("l1", annotation("l1", 2, "Soup", AnnotationAction.CREATED, HOUR));
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.rawLabelledAccuracyBiased()).isEqualTo(0.5);
+            assertThat(w.randomStratum().accuracy()).isEqualTo(1.0);
+            assertThat(w.weighted().accuracy()).isCloseTo(20.0 / 21, org.assertj.core.api.Assertions.within(1e-9));
+        }
+    }
+
+    /** When the model should be retrained. */
+    @Nested
+    class Retraining {
+
+        @Test
+        void retrainingIsSignalledOncePerCrossingAndEveryNNewLabels() {
+            TestOutputTopic<String, RetrainSignal> signals = driver.createOutputTopic(Topics.RETRAIN_SIGNALS.name(),
+                    Serdes.String().deserializer(), Topics.RETRAIN_SIGNALS.valueSerde().deserializer());
+            for (String id : new String[] {"w1", "w2", "w3", "w4"}) {
+                requests.pipeInput(id, request(id, HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+                annotations.pipeInput(id, annotation(id, id.hashCode(), "Soup", AnnotationAction.CREATED, HOUR));
+            }
+
+            List<RetrainSignal> all = signals.readValuesToList();
+            assertThat(all).extracting(RetrainSignal::reason).containsExactly(
+                    RetrainSignal.Reason.ACCURACY_BELOW_THRESHOLD, RetrainSignal.Reason.LABELS_ACCUMULATED);
+            assertThat(all.get(0).upperBound()).isLessThan(0.6);
+            assertThat(all.get(0).windowStart()).isEqualTo(HOUR);
+            assertThat(all.get(1).newLabels()).isEqualTo(3);
+            assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(0))).isEmpty();
+            assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(1))).isEmpty();
+        }
+    }
+
+    /** Bad records are dead-lettered and the stream continues. */
+    @Nested
+    class Errors {
+
+        @Test
+        void corruptAnnotationBytesAreDeadLetteredAndTheStreamContinues() {
+            rawAnnotations.pipeInput("bad", new byte[] {'n', 'o', 'p', 'e'});
+            requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR));
+
+            assertThat(tumbling.readKeyValuesToMap()).containsKey(KEY);
+            assertThat(harness.deadLetters()).singleElement().satisfies(letter -> assertThat(letter.errorMessage())
+                    .contains("not a valid Annotation event"));
+        }
+
+        @Test
+        void anAnnotationKeyedByAnotherUploadIsDeadLetteredNotCounted() {
+            requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            annotations.pipeInput("u1", annotation("u2", 1, "Rice", AnnotationAction.CREATED, HOUR));
+
+            assertThat(tumbling.readKeyValuesToMap()).doesNotContainKey(KEY);
+            assertThat(harness.deadLetters()).singleElement().satisfies(letter -> {
+                assertThat(letter.sourceTopic()).isEqualTo(Topics.ANNOTATIONS.name());
+                assertThat(letter.errorMessage()).contains("keyed 'u1'").contains("'u2'");
+            });
+        }
     }
 }

@@ -50,11 +50,11 @@ public final class Topics {
 
     /** Hourly (by default) accuracy per model version; compacted, the latest record per window and model wins. */
     public static final TopicSpec<AccuracyWindow> ACCURACY_TUMBLING = register(new TopicSpec<>(
-            "accuracy-tumbling", "window start|model id:version", AccuracyWindow.class, PARTITIONS, compacted()));
+            "accuracy-tumbling", AccuracyWindow.KEY_FORMAT, AccuracyWindow.class, PARTITIONS, compacted()));
 
     /** Rolling (by default 24 h advancing 1 h) accuracy per model version; compacted likewise. */
     public static final TopicSpec<AccuracyWindow> ACCURACY_ROLLING = register(new TopicSpec<>(
-            "accuracy-rolling", "window start|model id:version", AccuracyWindow.class, PARTITIONS, compacted()));
+            "accuracy-rolling", AccuracyWindow.KEY_FORMAT, AccuracyWindow.class, PARTITIONS, compacted()));
 
     /** When a model version should be retrained; consumed by training pipelines. */
     public static final TopicSpec<RetrainSignal> RETRAIN_SIGNALS = register(new TopicSpec<>(

@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.inference.config;
 
+import io.gourmetgram.loop.support.s3.S3Settings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -34,14 +35,5 @@ public record InferenceProperties(
         @NotBlank(message = "transactional-id must be set (defaults to the host name)") String transactionalId,
         @NotNull Duration pollTimeout,
         @NotNull Duration retryBackoff,
-        @Valid @NotNull S3 s3) {
-
-    /**
-     * Where the images are. Credentials have no default: set S3_ACCESS_KEY and S3_SECRET_KEY.
-     */
-    public record S3(
-            @NotBlank(message = "S3 endpoint is missing: set S3_ENDPOINT, e.g. http://localhost:9000") String endpoint,
-            @NotBlank(message = "S3 access key is missing: set S3_ACCESS_KEY") String accessKey,
-            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey) {
-    }
+        @Valid @NotNull S3Settings s3) {
 }

@@ -2,7 +2,7 @@ package io.gourmetgram.loop.inference.pipeline;
 
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.preprocessing.ImageDecoder;
@@ -10,6 +10,8 @@ import io.gourmetgram.loop.inference.preprocessing.ImagePreprocessor;
 import io.gourmetgram.loop.inference.preprocessing.UndecodableImageException;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.gourmetgram.loop.inference.storage.ImageUnavailableException;
+import io.gourmetgram.loop.support.kafka.PolledBatch;
+import io.gourmetgram.loop.support.kafka.UploadKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,19 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -133,20 +131,20 @@ public final class InferenceLoop implements Runnable {
         producer.beginTransaction();
         try {
             score(records);
-            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(PolledBatch.nextOffsets(records), consumer.groupMetadata());
             producer.commitTransaction();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e; // fatal for this producer: the loop ends
         } catch (WakeupException e) {
             producer.abortTransaction();
-            rewind(records);
+            PolledBatch.rewind(consumer, records);
             throw e;
         } catch (RuntimeException e) {
             log.warn("Batch of {} uploads failed transiently ({}); retrying in {}", records.count(), e.getMessage(),
                     retryBackoff);
             metrics.retries.increment();
             producer.abortTransaction();
-            rewind(records);
+            PolledBatch.rewind(consumer, records);
             pause();
         }
     }
@@ -198,6 +196,7 @@ public final class InferenceLoop implements Runnable {
             if (upload == null || upload.object() == null) {
                 throw new SerializationException("Upload event has no object reference");
             }
+            UploadKeys.requireMatch(record.topic(), record.key(), upload.uploadId());
             byte[] bytes = images.read(upload.object());
             float[] tensor = preprocessor.toTensor(ImageDecoder.decode(bytes));
             return new Decoded(record, upload, tensor, System.nanoTime() - started, null);
@@ -216,12 +215,6 @@ public final class InferenceLoop implements Runnable {
         }
     }
 
-    private void rewind(ConsumerRecords<String, byte[]> records) {
-        for (TopicPartition partition : records.partitions()) {
-            consumer.seek(partition, records.records(partition).getFirst().offset());
-        }
-    }
-
     private void pause() {
         try {
             Thread.sleep(retryBackoff.toMillis()); // back-off between retries in the worker thread, not test synchronisation
@@ -229,14 +222,6 @@ public final class InferenceLoop implements Runnable {
             Thread.currentThread().interrupt();
             running = false;
         }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
-        }
-        return offsets;
     }
 
     private static byte[] keyBytes(ConsumerRecord<String, byte[]> record) {

@@ -1,6 +1,6 @@
 package io.gourmetgram.loop.inference.pipeline;
 
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.config.InferenceProperties;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
@@ -8,7 +8,6 @@ import io.gourmetgram.loop.inference.model.ModelFiles;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.minio.MinioClient;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -68,10 +67,8 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
                 new ByteArraySerializer());
         new KafkaClientMetrics(consumer).bindTo(registry);
         new KafkaClientMetrics(producer).bindTo(registry);
-        MinioClient s3 = MinioClient.builder().endpoint(properties.s3().endpoint())
-                .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
         decodePool = Executors.newFixedThreadPool(properties.decodeThreads(), Thread.ofPlatform().name("decode-", 0).factory());
-        loop = new InferenceLoop(consumer, producer, new ImageStore(s3), classifier, decodePool, properties.topK(),
+        loop = new InferenceLoop(consumer, producer, new ImageStore(properties.s3().newClient()), classifier, decodePool, properties.topK(),
                 properties.pollTimeout(), properties.retryBackoff(), Clock.systemUTC(), registry);
         thread = Thread.ofPlatform().name("inference-loop").start(loop);
     }

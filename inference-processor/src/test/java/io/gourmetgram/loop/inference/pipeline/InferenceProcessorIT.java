@@ -1,11 +1,11 @@
 package io.gourmetgram.loop.inference.pipeline;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Food11;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.testing.S3TestServer;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -134,8 +133,7 @@ class InferenceProcessorIT {
     }
 
     private static Upload upload(String id, String key) {
-        String sha = "0".repeat(64);
-        return new Upload(id, new ObjectRef(BUCKET, key), "image/jpeg", 1, sha, 1, 1, sha, Instant.now());
+        return TestEvents.upload(id).object(BUCKET, key).uploadedAt(Instant.now()).build();
     }
 
     private static byte[] json(Upload upload) {

@@ -5,11 +5,11 @@ import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.ingest.kafka.EventNotPublishedException;
-import io.gourmetgram.loop.ingest.kafka.EventPublisher;
-import io.gourmetgram.loop.events.ModelLabels;
-import io.gourmetgram.loop.ingest.problem.ApiProblem;
-import io.gourmetgram.loop.ingest.problem.ProblemType;
+import io.gourmetgram.loop.support.kafka.EventNotPublishedException;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
+import io.gourmetgram.loop.support.labels.ModelLabels;
+import io.gourmetgram.loop.support.problem.ApiProblem;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import io.gourmetgram.loop.ingest.view.KnownUpload;
 import io.gourmetgram.loop.ingest.view.UploadView;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -164,6 +164,6 @@ class FeedbackController {
     }
 
     private void count(FeedbackKind kind, String outcome, String reason) {
-        meters.counter("ingest.feedback", "kind", kind.name().toLowerCase(Locale.ROOT), "outcome", outcome, "reason", reason).increment();
+        meters.counter("gourmetgram.ingest.feedback", "kind", kind.name().toLowerCase(Locale.ROOT), "outcome", outcome, "reason", reason).increment();
     }
 }

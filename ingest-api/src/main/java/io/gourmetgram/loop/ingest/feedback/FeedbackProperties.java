@@ -8,10 +8,10 @@ import org.springframework.validation.annotation.Validated;
 
 /** @param maxBodySize largest accepted feedback body; a label is a few dozen bytes, so anything more is refused (400) */
 @Validated
-@ConfigurationProperties("ingest.feedback")
+@ConfigurationProperties("gourmetgram.ingest.feedback")
 public record FeedbackProperties(@DefaultValue("1KB") DataSize maxBodySize) {
 
-    @AssertTrue(message = "ingest.feedback.max-body-size must be between 64B and 64KB")
+    @AssertTrue(message = "gourmetgram.ingest.feedback.max-body-size must be between 64B and 64KB")
     boolean isMaxBodySizeReasonable() {
         return maxBodySize != null && maxBodySize.toBytes() >= 64 && maxBodySize.toBytes() <= 65536;
     }

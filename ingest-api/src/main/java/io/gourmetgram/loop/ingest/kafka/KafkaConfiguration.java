@@ -1,7 +1,8 @@
 package io.gourmetgram.loop.ingest.kafka;
 
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.startup.StartupStep;

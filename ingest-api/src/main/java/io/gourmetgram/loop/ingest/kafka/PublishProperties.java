@@ -15,10 +15,10 @@ import org.springframework.validation.annotation.Validated;
  *                        request answers within about twice this when Kafka is down
  */
 @Validated
-@ConfigurationProperties("ingest.kafka")
+@ConfigurationProperties("gourmetgram.ingest.kafka")
 public record PublishProperties(@DefaultValue("10s") @NotNull Duration deliveryTimeout) {
 
-    @AssertTrue(message = "ingest.kafka.delivery-timeout must be between 1s and 5m")
+    @AssertTrue(message = "gourmetgram.ingest.kafka.delivery-timeout must be between 1s and 5m")
     boolean isDeliveryTimeoutReasonable() {
         return deliveryTimeout != null && deliveryTimeout.compareTo(Duration.ofSeconds(1)) >= 0
                 && deliveryTimeout.compareTo(Duration.ofMinutes(5)) <= 0;

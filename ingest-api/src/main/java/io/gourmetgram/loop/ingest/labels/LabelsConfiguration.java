@@ -1,7 +1,6 @@
 package io.gourmetgram.loop.ingest.labels;
 
-import io.gourmetgram.loop.events.ModelLabels;
-import java.nio.file.Path;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -14,9 +13,7 @@ class LabelsConfiguration {
 
     @Bean
     ModelLabels modelLabels(ModelLabelsProperties properties) {
-        ModelLabels labels = properties.labelsFile() == null || properties.labelsFile().isBlank()
-                ? ModelLabels.food11()
-                : ModelLabels.fromSidecar(Path.of(properties.labelsFile()));
+        ModelLabels labels = ModelLabels.configured(properties.labelsFile());
         log.info("Serving {} model labels from {}", labels.labels().size(), labels.source());
         return labels;
     }

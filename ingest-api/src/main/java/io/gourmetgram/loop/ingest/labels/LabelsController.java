@@ -1,6 +1,6 @@
 package io.gourmetgram.loop.ingest.labels;
 
-import io.gourmetgram.loop.events.ModelLabels;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;

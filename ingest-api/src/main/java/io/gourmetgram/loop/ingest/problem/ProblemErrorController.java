@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.ingest.problem;
 
+import io.gourmetgram.loop.support.problem.ProblemType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;

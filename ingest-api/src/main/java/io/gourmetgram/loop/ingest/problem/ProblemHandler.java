@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.ingest.problem;
 
+import io.gourmetgram.loop.support.problem.ApiProblem;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import java.net.URI;
 import java.util.UUID;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.gourmetgram.loop.ingest.storage;
 
 import io.gourmetgram.loop.ingest.startup.StartupStep;
-import io.minio.MinioClient;
+import io.gourmetgram.loop.support.s3.S3Settings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,14 +10,8 @@ class ObjectStoreConfiguration {
 
     @Bean
     ObjectStore objectStore(ObjectStoreProperties properties) {
-        MinioClient client = MinioClient.builder()
-                .endpoint(properties.endpoint())
-                .credentials(properties.accessKey(), properties.secretKey())
-                .build();
-        // The client's own defaults are minutes; an upload should fail fast with 503 instead.
-        long millis = properties.timeout().toMillis();
-        client.setTimeout(millis, millis, millis);
-        return new ObjectStore(client, properties.endpoint(), properties.bucket());
+        S3Settings s3 = properties.s3();
+        return new ObjectStore(s3.newClient(), s3.endpoint(), s3.bucket());
     }
 
     @Bean

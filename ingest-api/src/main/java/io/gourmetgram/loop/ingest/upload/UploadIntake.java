@@ -6,10 +6,10 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.feedback.FeedbackToken;
 import io.gourmetgram.loop.ingest.image.ImageInspector;
 import io.gourmetgram.loop.ingest.image.InspectedImage;
-import io.gourmetgram.loop.ingest.kafka.EventNotPublishedException;
-import io.gourmetgram.loop.ingest.kafka.EventPublisher;
-import io.gourmetgram.loop.ingest.problem.ApiProblem;
-import io.gourmetgram.loop.ingest.problem.ProblemType;
+import io.gourmetgram.loop.support.kafka.EventNotPublishedException;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
+import io.gourmetgram.loop.support.problem.ApiProblem;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import io.gourmetgram.loop.ingest.storage.ObjectStore;
 import io.gourmetgram.loop.ingest.storage.ObjectStoreException;
 import io.gourmetgram.loop.ingest.view.UploadView;
@@ -65,12 +65,12 @@ public class UploadIntake {
         this.view = view;
         this.clock = clock;
         this.meters = meters;
-        this.accepted = Counter.builder("ingest.uploads.accepted").description("Photos stored and published").register(meters);
-        this.acceptedBytes = DistributionSummary.builder("ingest.uploads.bytes").baseUnit("bytes")
+        this.accepted = Counter.builder("gourmetgram.ingest.uploads.accepted").description("Photos stored and published").register(meters);
+        this.acceptedBytes = DistributionSummary.builder("gourmetgram.ingest.uploads.bytes").baseUnit("bytes")
                 .description("Size of accepted photos").register(meters);
-        this.storeLatency = Timer.builder("ingest.uploads.store").description("Time to write a photo to the object store")
+        this.storeLatency = Timer.builder("gourmetgram.ingest.uploads.store").description("Time to write a photo to the object store")
                 .register(meters);
-        this.publishLatency = Timer.builder("ingest.uploads.publish")
+        this.publishLatency = Timer.builder("gourmetgram.ingest.uploads.publish")
                 .description("Time until Kafka acknowledged an Upload event").register(meters);
     }
 
@@ -96,7 +96,7 @@ public class UploadIntake {
             }
             return accept(bytes);
         } catch (ApiProblem problem) {
-            meters.counter("ingest.uploads.rejected", "reason", problem.problemType().name().toLowerCase(Locale.ROOT)).increment();
+            meters.counter("gourmetgram.ingest.uploads.rejected", "reason", problem.problemType().name().toLowerCase(Locale.ROOT)).increment();
             throw problem;
         }
     }
@@ -159,7 +159,7 @@ public class UploadIntake {
     }
 
     private void orphans(String outcome) {
-        meters.counter("ingest.uploads.orphans", "outcome", outcome).increment();
+        meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", outcome).increment();
     }
 
     private ApiProblem tooLarge(long size) {

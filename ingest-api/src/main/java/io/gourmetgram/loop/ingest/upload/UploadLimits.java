@@ -14,12 +14,12 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPixels largest accepted width x height, read from the header before decoding (422 beyond)
  */
 @Validated
-@ConfigurationProperties("ingest.upload")
+@ConfigurationProperties("gourmetgram.ingest.upload")
 public record UploadLimits(
         @DefaultValue("10MB") DataSize maxBytes,
         @DefaultValue("40000000") @Positive(message = "must be at least 1 pixel") long maxPixels) {
 
-    @AssertTrue(message = "ingest.upload.max-bytes must be between 1KB and 1GB, e.g. 10MB")
+    @AssertTrue(message = "gourmetgram.ingest.upload.max-bytes must be between 1KB and 1GB, e.g. 10MB")
     boolean isMaxBytesReasonable() {
         return maxBytes != null && maxBytes.toBytes() >= 1024 && maxBytes.toBytes() <= DataSize.ofGigabytes(1).toBytes();
     }

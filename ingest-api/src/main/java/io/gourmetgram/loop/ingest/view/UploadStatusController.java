@@ -1,7 +1,7 @@
 package io.gourmetgram.loop.ingest.view;
 
-import io.gourmetgram.loop.ingest.problem.ApiProblem;
-import io.gourmetgram.loop.ingest.problem.ProblemType;
+import io.gourmetgram.loop.support.problem.ApiProblem;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;

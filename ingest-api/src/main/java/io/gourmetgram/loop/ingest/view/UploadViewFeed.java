@@ -3,7 +3,7 @@ package io.gourmetgram.loop.ingest.view;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.startup.StartupStep;
@@ -73,7 +73,7 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
         this.deadLetters = deadLetters;
         this.horizon = horizon;
         this.clock = clock;
-        this.deadLettered = Counter.builder("ingest.view.dead.letters")
+        this.deadLettered = Counter.builder("gourmetgram.ingest.view.dead.letters")
                 .description("Records of uploads/predictions the view could not read, sent to the dead-letter topic")
                 .register(meters);
     }

@@ -1,6 +1,6 @@
 package io.gourmetgram.loop.ingest.view;
 
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -15,7 +15,7 @@ class ViewConfiguration {
     UploadView uploadView(ViewProperties properties, MeterRegistry meters) {
         UploadView view = new UploadView(properties.maxEntries(),
                 task -> Thread.ofVirtual().name("upload-view-notifier").start(task));
-        Gauge.builder("ingest.view.entries", view, UploadView::size)
+        Gauge.builder("gourmetgram.ingest.view.entries", view, UploadView::size)
                 .description("Uploads held in this instance's local view")
                 .register(meters);
         return view;

@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The servlet container's multipart limits follow {@code ingest.upload.max-bytes}, so one setting
+ * The servlet container's multipart limits follow {@code gourmetgram.ingest.upload.max-bytes}, so one setting
  * governs both paths (multipart and raw body) and an oversized form is refused while it is read.
  */
 @Configuration(proxyBeanMethods = false)

@@ -3,8 +3,8 @@ package io.gourmetgram.loop.ingest.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gourmetgram.loop.ingest.problem.ApiProblem;
-import io.gourmetgram.loop.ingest.problem.ProblemType;
+import io.gourmetgram.loop.support.problem.ApiProblem;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import javax.imageio.ImageIO;

@@ -20,11 +20,11 @@ class ObjectStorePropertiesTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
             .withUserConfiguration(Properties.class)
-            .withPropertyValues("ingest.s3.endpoint=http://localhost:9000", "ingest.s3.bucket=production");
+            .withPropertyValues("gourmetgram.ingest.s3.endpoint=http://localhost:9000", "gourmetgram.ingest.s3.bucket=production");
 
     @Test
     void missingCredentialsStopStartupNamingTheVariables() {
-        context.withPropertyValues("ingest.s3.access-key=", "ingest.s3.secret-key=").run(started -> {
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=", "gourmetgram.ingest.s3.secret-key=").run(started -> {
             assertThat(started).hasFailed();
             assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("S3_ACCESS_KEY")
                     .hasMessageContaining("S3_SECRET_KEY");
@@ -33,13 +33,13 @@ class ObjectStorePropertiesTest {
 
     @Test
     void anInvalidBucketNameIsExplained() {
-        context.withPropertyValues("ingest.s3.access-key=a", "ingest.s3.secret-key=b", "ingest.s3.bucket=My_Bucket").run(started ->
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=b", "gourmetgram.ingest.s3.bucket=My_Bucket").run(started ->
                 assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("S3_BUCKET"));
     }
 
     @Test
     void completeSettingsBind() {
-        context.withPropertyValues("ingest.s3.access-key=a", "ingest.s3.secret-key=b").run(started ->
-                assertThat(started.getBean(ObjectStoreProperties.class).timeout()).hasSeconds(10));
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=b").run(started ->
+                assertThat(started.getBean(ObjectStoreProperties.class).s3().timeout()).hasSeconds(10));
     }
 }

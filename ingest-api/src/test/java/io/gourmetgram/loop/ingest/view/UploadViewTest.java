@@ -1,11 +1,9 @@
 package io.gourmetgram.loop.ingest.view;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gourmetgram.loop.events.ModelRef;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.Upload;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,12 +80,10 @@ class UploadViewTest {
     }
 
     private static Upload upload(String id) {
-        return new Upload(id, new ObjectRef("production", "2026/11/24/" + id + ".jpg"), "image/jpeg", 10, "0".repeat(64),
-                4, 3, "1".repeat(64), Instant.parse("2026-11-24T00:00:00Z"));
+        return TestEvents.upload(id).uploadedAt(Instant.parse("2026-11-24T00:00:00Z")).build();
     }
 
     private static Prediction prediction(String id) {
-        return new Prediction(id, new ObjectRef("production", "2026/11/24/" + id + ".jpg"), new ModelRef("food11", "1"),
-                "Soup", 9, 0.9, List.of(new ScoredLabel("Soup", 9, 0.9)), 12.5, Instant.parse("2026-11-24T00:00:01Z"));
+        return TestEvents.prediction(id).confidence(0.9).scoredAt(Instant.parse("2026-11-24T00:00:01Z")).build();
     }
 }

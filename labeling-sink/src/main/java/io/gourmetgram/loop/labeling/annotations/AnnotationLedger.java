@@ -3,17 +3,13 @@ package io.gourmetgram.loop.labeling.annotations;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.topics.Topics;
-import java.nio.charset.StandardCharsets;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,14 +18,14 @@ import tools.jackson.databind.JsonNode;
  */
 public final class AnnotationLedger {
 
-    private final Producer<byte[], byte[]> producer;
+    private final EventPublisher publisher;
     private final Clock clock;
     private final Set<String> published = ConcurrentHashMap.newKeySet();
     /** annotation id → (upload id, task id): a deletion payload names only the annotation. */
     private final Map<Long, Annotation> latest = new ConcurrentHashMap<>();
 
-    public AnnotationLedger(Producer<byte[], byte[]> producer, Clock clock) {
-        this.producer = producer;
+    public AnnotationLedger(EventPublisher publisher, Clock clock) {
+        this.publisher = publisher;
         this.clock = clock;
     }
 
@@ -87,12 +83,7 @@ public final class AnnotationLedger {
         if (published.contains(version)) {
             return false;
         }
-        try {
-            producer.send(new ProducerRecord<>(Topics.ANNOTATIONS.name(), annotation.uploadId().getBytes(StandardCharsets.UTF_8),
-                    Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), annotation))).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new KafkaException("Could not publish annotation " + annotation.annotationId(), e);
-        }
+        publisher.publish(Topics.ANNOTATIONS, annotation.uploadId(), annotation);
         remember(annotation);
         return true;
     }

@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.labeling.config;
 
+import io.gourmetgram.loop.support.s3.S3Settings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -33,7 +34,7 @@ public record LabelingProperties(
         @NotNull Duration reconcileInterval,
         @NotNull Duration timeout,
         Path labelsFile,
-        @Valid @NotNull S3 s3) {
+        @Valid @NotNull S3Settings s3) {
 
     public boolean labelStudioConfigured() {
         return labelStudioUrl != null && !labelStudioUrl.isBlank();
@@ -49,11 +50,5 @@ public record LabelingProperties(
             throw new IllegalStateException("LABEL_STUDIO_WEBHOOK_SECRET is missing: set a random string; "
                     + "Label Studio sends it with every webhook so we can tell its calls from anyone else's");
         }
-    }
-
-    public record S3(
-            @NotBlank(message = "S3 endpoint is missing: set S3_ENDPOINT") String endpoint,
-            @NotBlank(message = "S3 access key is missing: set S3_ACCESS_KEY") String accessKey,
-            @NotBlank(message = "S3 secret key is missing: set S3_SECRET_KEY") String secretKey) {
     }
 }

@@ -1,14 +1,16 @@
 package io.gourmetgram.loop.labeling.config;
 
-import io.gourmetgram.loop.events.ModelLabels;
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.labels.ModelLabels;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.minio.MinioClient;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class LabelingWiring {
 
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -31,24 +35,30 @@ public class LabelingWiring {
 
     @Bean(destroyMethod = "close")
     Producer<byte[], byte[]> producer(KafkaProperties kafka) {
-        String bootstrap = String.join(",", kafka.getBootstrapServers());
-        TopicProvisioner.ensure(bootstrap, List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS, Topics.ANNOTATIONS,
-                Topics.LABELING_DEAD_LETTER));
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        TopicProvisioner.ensure(kafka.buildAdminProperties(), List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS,
+                Topics.ANNOTATIONS, Topics.LABELING_DEAD_LETTER));
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Receipts and annotations are written one at a time and acknowledged before anything moves on. */
     @Bean
-    ReceiptBook receiptBook(Producer<byte[], byte[]> producer) {
-        return new ReceiptBook(producer);
+    EventPublisher eventPublisher(Producer<byte[], byte[]> producer) {
+        return new EventPublisher(producer, PUBLISH_TIMEOUT);
     }
 
     @Bean
-    AnnotationLedger annotationLedger(Producer<byte[], byte[]> producer, Clock clock) {
-        return new AnnotationLedger(producer, clock);
+    ReceiptBook receiptBook(EventPublisher publisher) {
+        return new ReceiptBook(publisher);
+    }
+
+    @Bean
+    AnnotationLedger annotationLedger(EventPublisher publisher, Clock clock) {
+        return new AnnotationLedger(publisher, clock);
     }
 
     @Bean
@@ -63,13 +73,12 @@ public class LabelingWiring {
 
     @Bean
     MinioClient minio(LabelingProperties properties) {
-        return MinioClient.builder().endpoint(properties.s3().endpoint())
-                .credentials(properties.s3().accessKey(), properties.s3().secretKey()).build();
+        return properties.s3().newClient();
     }
 
     /** The classes annotators choose from: MODEL_LABELS_FILE (a model.json) or Food-11. */
     @Bean
     ModelLabels modelLabels(LabelingProperties properties) {
-        return properties.labelsFile() == null ? ModelLabels.food11() : ModelLabels.fromSidecar(properties.labelsFile());
+        return ModelLabels.configured(properties.labelsFile());
     }
 }

@@ -2,13 +2,13 @@ package io.gourmetgram.loop.labeling.images;
 
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MinioClient;
 import io.minio.http.Method;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,20 +32,14 @@ public class ImageController {
     @GetMapping("/images/{uploadId}")
     public ResponseEntity<?> image(@PathVariable String uploadId, @RequestParam(required = false) String sig) throws Exception {
         if (!links.valid(uploadId, sig)) {
-            return problem(HttpStatus.FORBIDDEN, "Invalid image link", "This image link is not signed by GourmetGram.");
+            return ProblemType.INVALID_IMAGE_LINK.response("This image link is not signed by GourmetGram.");
         }
         LabelingReceipt receipt = receipts.find(uploadId).orElse(null);
         if (receipt == null) {
-            return problem(HttpStatus.NOT_FOUND, "Unknown image", "No review task exists for upload " + uploadId + ".");
+            return ProblemType.UNKNOWN_IMAGE.response("No review task exists for upload " + uploadId + ".");
         }
         String url = s3.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
                 .bucket(receipt.object().bucket()).object(receipt.object().key()).expiry(15, TimeUnit.MINUTES).build());
         return ResponseEntity.status(HttpStatus.FOUND).location(URI.create(url)).build();
-    }
-
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        return ResponseEntity.status(status).body(problem);
     }
 }

@@ -3,16 +3,10 @@ package io.gourmetgram.loop.labeling.receipts;
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.kafka.TopicReplay;
-import java.nio.charset.StandardCharsets;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 
 /**
  * upload id → Label Studio task, durable in the compacted {@code labeling-receipts} topic and held
@@ -22,10 +16,10 @@ import org.apache.kafka.common.KafkaException;
 public final class ReceiptBook {
 
     private final Map<String, LabelingReceipt> byUpload = new ConcurrentHashMap<>();
-    private final Producer<byte[], byte[]> producer;
+    private final EventPublisher publisher;
 
-    public ReceiptBook(Producer<byte[], byte[]> producer) {
-        this.producer = producer;
+    public ReceiptBook(EventPublisher publisher) {
+        this.publisher = publisher;
     }
 
     /** Reads the whole receipts topic (it is compacted: about one record per upload). */
@@ -43,16 +37,7 @@ public final class ReceiptBook {
 
     /** Writes the receipt and waits for Kafka's acknowledgement. */
     public void record(LabelingReceipt receipt) {
-        try {
-            producer.send(new ProducerRecord<>(Topics.LABELING_RECEIPTS.name(), receipt.uploadId().getBytes(StandardCharsets.UTF_8),
-                    Topics.LABELING_RECEIPTS.valueSerde().serialize(Topics.LABELING_RECEIPTS.name(), receipt)))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while writing a receipt", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("Could not write the receipt of upload " + receipt.uploadId(), e);
-        }
+        publisher.publish(Topics.LABELING_RECEIPTS, receipt.uploadId(), receipt);
         remember(receipt);
     }
 

@@ -1,9 +1,9 @@
 package io.gourmetgram.loop.labeling.sink;
 
 import io.gourmetgram.loop.events.LabelingReceipt;
-import io.gourmetgram.loop.events.ModelLabels;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.events.ObjectRef;
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.config.LabelingProperties;
@@ -14,6 +14,7 @@ import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
 import io.gourmetgram.loop.labeling.project.ReviewProject;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.labeling.tasks.TaskPusher;
+import io.gourmetgram.loop.support.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -86,7 +87,7 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
     }
 
     private void connectThenPush() {
-        Duration backoff = properties.backoffMin();
+        Backoff backoff = new Backoff(properties.backoffMin(), properties.backoffMax());
         while (running && projectId == null) {
             try {
                 long id = ReviewProject.bootstrap(client, properties.projectTitle(), labels.labels(), properties.publicUrl(),
@@ -94,9 +95,9 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
                 adoptImportedTasks(id);
                 projectId = id;
             } catch (LabelStudioException e) {
-                log.warn("Cannot reach Label Studio yet ({}); requests wait in Kafka; retrying in {}", e.getMessage(), backoff);
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : backoff.multipliedBy(2);
+                Duration wait = backoff.next();
+                log.warn("Cannot reach Label Studio yet ({}); requests wait in Kafka; retrying in {}", e.getMessage(), wait);
+                sleep(wait);
             }
         }
         if (!running) {
@@ -106,8 +107,8 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.batchSize() * 4);
         pusher = new TaskPusher(new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()), client,
-                projectId, receipts, images, deadLetters, properties.batchSize(), properties.backoffMin(),
-                properties.backoffMax(), clock);
+                projectId, receipts, images, deadLetters, properties.batchSize(),
+                new Backoff(properties.backoffMin(), properties.backoffMax()), clock);
         pusher.run();
     }
 

@@ -19,7 +19,7 @@ final class TaskData {
         data.put("image", imageUrl);
         data.put("predictedLabel", request.prediction().label());
         data.put("confidence", String.format(Locale.ROOT, "%.1f%%", request.prediction().confidence() * 100));
-        data.put("reasons", request.reasons().stream().map(r -> r.reason().name().toLowerCase(Locale.ROOT))
+        data.put("reasons", request.reasons().stream().map(r -> r.reason().wireName())
                 .collect(Collectors.joining(", ")));
         data.put("userCorrection", request.userCorrection() == null ? "none" : request.userCorrection());
         data.put("revision", request.revision());

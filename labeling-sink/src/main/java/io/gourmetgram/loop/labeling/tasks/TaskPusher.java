@@ -3,12 +3,15 @@ package io.gourmetgram.loop.labeling.tasks;
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.RequestState;
-import io.gourmetgram.loop.events.errors.DeadLetterPublisher;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioClient;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
+import io.gourmetgram.loop.support.kafka.PolledBatch;
+import io.gourmetgram.loop.support.kafka.UploadKeys;
+import io.gourmetgram.loop.support.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +22,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -46,16 +47,14 @@ public final class TaskPusher implements Runnable {
     private final ImageLinks images;
     private final DeadLetterPublisher deadLetters;
     private final int batchSize;
-    private final Duration backoffMin;
-    private final Duration backoffMax;
+    private final Backoff backoff;
     private final Clock clock;
     private volatile boolean running = true;
     private volatile String lastProblem;
-    private Duration backoff;
 
     public TaskPusher(Consumer<String, byte[]> consumer, LabelStudioClient client, long projectId, ReceiptBook receipts,
-                      ImageLinks images, DeadLetterPublisher deadLetters, int batchSize, Duration backoffMin,
-                      Duration backoffMax, Clock clock) {
+                      ImageLinks images, DeadLetterPublisher deadLetters, int batchSize, Backoff backoff,
+                      Clock clock) {
         this.consumer = consumer;
         this.client = client;
         this.projectId = projectId;
@@ -63,10 +62,8 @@ public final class TaskPusher implements Runnable {
         this.images = images;
         this.deadLetters = deadLetters;
         this.batchSize = batchSize;
-        this.backoffMin = backoffMin;
-        this.backoffMax = backoffMax;
+        this.backoff = backoff;
         this.clock = clock;
-        this.backoff = backoffMin;
     }
 
     @Override
@@ -80,12 +77,12 @@ public final class TaskPusher implements Runnable {
                 }
                 try {
                     push(records);
-                    consumer.commitSync(nextOffsets(records));
+                    consumer.commitSync(PolledBatch.nextOffsets(records));
                     if (lastProblem != null) {
                         log.info("Label Studio is reachable again; draining the backlog");
                     }
                     lastProblem = null;
-                    backoff = backoffMin;
+                    backoff.reset();
                 } catch (LabelStudioException e) {
                     waitOut(records, e);
                 }
@@ -113,6 +110,9 @@ public final class TaskPusher implements Runnable {
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 LabelingRequest request = Topics.LABELING_REQUESTS.valueSerde().deserialize(record.topic(), record.value());
+                if (request != null) {
+                    UploadKeys.requireMatch(record.topic(), record.key(), request.uploadId());
+                }
                 if (request != null && (!latest.containsKey(request.uploadId())
                         || request.revision() >= latest.get(request.uploadId()).revision())) {
                     latest.put(request.uploadId(), request);
@@ -178,24 +178,14 @@ public final class TaskPusher implements Runnable {
     /** Rewind, pause and back off; keep polling (paused) so the group does not evict us. */
     private void waitOut(ConsumerRecords<String, byte[]> records, LabelStudioException e) {
         lastProblem = e.getMessage();
-        log.warn("{}; requests stay in Kafka, retrying in {}", e.getMessage(), backoff);
-        for (TopicPartition partition : records.partitions()) {
-            consumer.seek(partition, records.records(partition).getFirst().offset());
-        }
+        Duration wait = backoff.next();
+        log.warn("{}; requests stay in Kafka, retrying in {}", e.getMessage(), wait);
+        PolledBatch.rewind(consumer, records);
         consumer.pause(consumer.assignment());
-        long until = System.nanoTime() + backoff.toNanos();
+        long until = System.nanoTime() + wait.toNanos();
         while (running && System.nanoTime() < until) {
             consumer.poll(Duration.ofMillis(200));
         }
         consumer.resume(consumer.paused());
-        backoff = backoff.multipliedBy(2).compareTo(backoffMax) > 0 ? backoffMax : backoff.multipliedBy(2);
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
-        }
-        return offsets;
     }
 }

@@ -2,12 +2,11 @@ package io.gourmetgram.loop.labeling.webhooks;
 
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.config.LabelingProperties;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -42,10 +41,7 @@ public class WebhookController {
         if (!authentic(secret)) {
             log.warn("Rejected a webhook call without the right {} header (action {})", SECRET_HEADER,
                     payload.path("action").asString("?"));
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
-                    "Missing or wrong " + SECRET_HEADER + " header.");
-            problem.setTitle("Unauthorized webhook");
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem);
+            return ProblemType.WEBHOOK_UNAUTHORIZED.response("Missing or wrong " + SECRET_HEADER + " header.");
         }
         String action = payload.path("action").asString("");
         switch (action) {

@@ -1,18 +1,16 @@
 package io.gourmetgram.loop.labeling.sink;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
-import io.gourmetgram.loop.events.ModelRef;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
@@ -358,13 +356,13 @@ class LabelingSinkIT {
     }
 
     private static LabelingRequest request(String upload, int revision, RequestState state, String correction) {
-        Prediction prediction = new Prediction(upload, new ObjectRef("production", upload + ".jpg"), new ModelRef("m", "1"),
-                "Soup", 9, 0.55, List.of(new ScoredLabel("Soup", 9, 0.55), new ScoredLabel("Rice", 7, 0.45)), 3.0,
-                Instant.now());
-        List<ReasonInclusion> reasons = correction == null
-                ? List.of(new ReasonInclusion(ReviewReason.LOW_CONFIDENCE, 1.0))
-                : List.of(new ReasonInclusion(ReviewReason.LOW_CONFIDENCE, 1.0), new ReasonInclusion(ReviewReason.CORRECTED, 1.0));
-        return new LabelingRequest(upload, revision, state, reasons, 1.0, prediction, correction, Instant.now(), Instant.now());
+        Prediction prediction = TestEvents.prediction(upload).object(new ObjectRef("production", upload + ".jpg"))
+                .confidence(0.55).scoredAt(Instant.now()).build();
+        ReviewReason[] reasons = correction == null
+                ? new ReviewReason[] {ReviewReason.LOW_CONFIDENCE}
+                : new ReviewReason[] {ReviewReason.LOW_CONFIDENCE, ReviewReason.CORRECTED};
+        return TestEvents.labelingRequest(upload).revision(revision).state(state).reasons(reasons).prediction(prediction)
+                .userCorrection(correction).at(Instant.now()).build();
     }
 
     private static String id() {

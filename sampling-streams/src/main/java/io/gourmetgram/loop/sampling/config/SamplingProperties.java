@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -26,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  *                                expired; by default as long as the {@code uploads} topic keeps an upload
  * @param maxRevisions            how many revisions one upload's labeling request may have (feedback beyond is counted, not emitted)
  * @param stateDir                where Kafka Streams keeps its local state
+ * @param stallTimeout            health is DOWN when a stream thread makes no progress this long (SAMPLING_STALL_TIMEOUT)
  */
 @Validated
 @ConfigurationProperties("gourmetgram.sampling")
@@ -42,7 +44,8 @@ public record SamplingProperties(
         @Valid @NotNull Budget budgetPerHour,
         @NotNull Duration earlyFeedbackRetention,
         @Min(value = 1, message = "max-revisions (SAMPLING_MAX_REVISIONS) must be at least 1") int maxRevisions,
-        @NotBlank(message = "state-dir (SAMPLING_STATE_DIR) must name a writable directory") String stateDir) {
+        @NotBlank(message = "state-dir (SAMPLING_STATE_DIR) must name a writable directory") String stateDir,
+        @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
     /** New review requests per hour, per reason. */
     public record Budget(@Min(0) int random, @Min(0) int lowConfidence, @Min(0) int flagged, @Min(0) int corrected) {

@@ -1,8 +1,11 @@
 package io.gourmetgram.loop.sampling.topology;
 
+import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.JsonSerde;
+import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.budget.HourlyCount;
+import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -27,7 +30,11 @@ public final class LabelingRequestTopology {
         topology.addSource("predictions", Serdes.String().deserializer(), Topics.PREDICTIONS.valueSerde(),
                 Topics.PREDICTIONS.name());
         topology.addSource("feedback", Serdes.String().deserializer(), Topics.FEEDBACK.valueSerde(), Topics.FEEDBACK.name());
-        topology.addProcessor("review-decider", () -> new ReviewDecider(settings, registry), "predictions", "feedback");
+        topology.addProcessor("predictions-keyed-by-upload", UploadKeyCheck.of(Topics.PREDICTIONS, Prediction::uploadId),
+                "predictions");
+        topology.addProcessor("feedback-keyed-by-upload", UploadKeyCheck.of(Topics.FEEDBACK, Feedback::uploadId), "feedback");
+        topology.addProcessor("review-decider", () -> new ReviewDecider(settings, registry), "predictions-keyed-by-upload",
+                "feedback-keyed-by-upload");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REVIEW_STATE), Serdes.String(),
                 JsonSerde.of(ReviewState.class)), "review-decider");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_FEEDBACK), Serdes.String(),

@@ -1,16 +1,12 @@
 package io.gourmetgram.loop.sampling.app;
 
+import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.ClientInfo;
-import io.gourmetgram.loop.events.Feedback;
-import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.LabelingRequest;
-import io.gourmetgram.loop.events.ModelRef;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Duration;
@@ -54,12 +50,12 @@ class SamplingStreamsIT {
         String confident = "confident-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                 broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            send(producer, Topics.FEEDBACK, corrected, new Feedback(corrected, FeedbackKind.CORRECTION, "Rice", Instant.now(),
-                    new ClientInfo("it", "127.0.0.1"))); // before its prediction
+            send(producer, Topics.FEEDBACK, corrected,
+                    TestEvents.correction(corrected, "Rice").at(Instant.now()).build()); // before its prediction
             send(producer, Topics.PREDICTIONS, unsure, prediction(unsure, 0.4));
             send(producer, Topics.PREDICTIONS, corrected, prediction(corrected, 0.95));
             send(producer, Topics.PREDICTIONS, confident, prediction(confident, 0.95));
-            send(producer, Topics.FEEDBACK, unsure, new Feedback(unsure, FeedbackKind.FLAG, null, Instant.now(), null));
+            send(producer, Topics.FEEDBACK, unsure, TestEvents.flag(unsure).at(Instant.now()).client(null).build());
         }
 
         List<LabelingRequest> requests = new ArrayList<>();
@@ -98,11 +94,11 @@ class SamplingStreamsIT {
             // More than the changelog's 1 MB record limit if every flag were kept.
             for (int i = 0; i < 4_000; i++) {
                 producer.send(new ProducerRecord<>(Topics.FEEDBACK.name(), neverScored, Topics.FEEDBACK.valueSerde()
-                        .serialize(Topics.FEEDBACK.name(), new Feedback(neverScored, FeedbackKind.FLAG, null, Instant.now(), browser))));
+                        .serialize(Topics.FEEDBACK.name(), TestEvents.flag(neverScored).at(Instant.now()).client(browser).build())));
             }
             producer.flush();
             send(producer, Topics.PREDICTIONS, fresh, prediction(fresh, 0.95));
-            send(producer, Topics.FEEDBACK, fresh, new Feedback(fresh, FeedbackKind.FLAG, null, Instant.now(), browser));
+            send(producer, Topics.FEEDBACK, fresh, TestEvents.flag(fresh).at(Instant.now()).client(browser).build());
         }
 
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -129,7 +125,6 @@ class SamplingStreamsIT {
     }
 
     private static Prediction prediction(String id, double confidence) {
-        return new Prediction(id, new ObjectRef("production", id + ".jpg"), new ModelRef("m", "1"), "Soup", 9, confidence,
-                List.of(new ScoredLabel("Soup", 9, confidence), new ScoredLabel("Rice", 7, 1 - confidence)), 1.0, Instant.now());
+        return TestEvents.prediction(id).confidence(confidence).scoredAt(Instant.now()).build();
     }
 }

@@ -1,11 +1,9 @@
 package io.gourmetgram.loop.sampling.bench;
 
-import io.gourmetgram.loop.events.ModelRef;
-import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
-import io.gourmetgram.loop.events.topics.TopicProvisioner;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.budget.AnnotatorBudget;
 import io.gourmetgram.loop.sampling.rules.LowConfidenceRule;
@@ -56,9 +54,7 @@ public final class SamplingBenchmark {
                 for (int i = 0; i < count; i++) {
                     String id = "upload-" + i;
                     double confidence = 0.3 + 0.7 * random.nextDouble();
-                    Prediction p = new Prediction(id, new ObjectRef("production", id + ".jpg"), new ModelRef("m", "1"),
-                            "Soup", 9, confidence, List.of(new ScoredLabel("Soup", 9, confidence),
-                            new ScoredLabel("Rice", 7, 1 - confidence)), 4.0, t0);
+                    Prediction p = TestEvents.prediction(id).confidence(confidence).scoredAt(t0).build();
                     producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), id,
                             Topics.PREDICTIONS.valueSerde().serialize("p", p)));
                 }

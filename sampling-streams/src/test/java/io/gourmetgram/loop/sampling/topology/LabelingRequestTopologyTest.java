@@ -3,21 +3,18 @@ package io.gourmetgram.loop.sampling.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gourmetgram.loop.events.ClientInfo;
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Feedback;
-import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.LabelingRequest;
-import io.gourmetgram.loop.events.ModelRef;
-import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.ScoredLabel;
-import io.gourmetgram.loop.events.errors.StreamsErrorPolicy;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.sampling.app.SamplingStreams;
+import io.gourmetgram.loop.support.testing.TopologyHarness;
 import io.gourmetgram.loop.sampling.budget.AnnotatorBudget;
 import io.gourmetgram.loop.sampling.rules.LowConfidenceRule;
 import io.gourmetgram.loop.sampling.rules.RandomSampleRule;
@@ -26,13 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -47,8 +38,7 @@ class LabelingRequestTopologyTest {
     private static final double RATE = 0.05;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final MockProducer<byte[], byte[]> deadLetters =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Prediction> predictions;
     private TestInputTopic<String, Feedback> feedback;
@@ -65,24 +55,19 @@ class LabelingRequestTopologyTest {
                 ReviewReason.CORRECTED, budgetPerReason));
         SamplingSettings settings = new SamplingSettings(new RandomSampleRule(RATE), new LowConfidenceRule(0.7, 0),
                 budget, Duration.ofMinutes(30), Duration.ofMinutes(1), maxRevisions);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sampling-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        StreamsErrorPolicy.apply(props, "sampling-streams", Topics.SAMPLING_DEAD_LETTER, deadLetters);
-        driver = new TopologyTestDriver(LabelingRequestTopology.build(settings, registry), props, T0);
-        predictions = driver.createInputTopic(Topics.PREDICTIONS.name(), new StringSerializer(),
-                Topics.PREDICTIONS.valueSerde().serializer(), T0, Duration.ofSeconds(1));
-        feedback = driver.createInputTopic(Topics.FEEDBACK.name(), new StringSerializer(),
-                Topics.FEEDBACK.valueSerde().serializer(), T0, Duration.ofSeconds(1));
-        rawFeedback = driver.createInputTopic(Topics.FEEDBACK.name(), new StringSerializer(), new ByteArraySerializer());
-        requests = driver.createOutputTopic(Topics.LABELING_REQUESTS.name(), Serdes.String().deserializer(),
-                Topics.LABELING_REQUESTS.valueSerde().deserializer());
+        harness = TopologyHarness.start(LabelingRequestTopology.build(settings, registry), "sampling-streams",
+                Topics.SAMPLING_DEAD_LETTER, SamplingStreams.tuning(), T0);
+        driver = harness.driver();
+        predictions = harness.input(Topics.PREDICTIONS);
+        feedback = harness.input(Topics.FEEDBACK);
+        rawFeedback = harness.rawInput(Topics.FEEDBACK);
+        requests = harness.output(Topics.LABELING_REQUESTS);
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (harness != null) {
+            harness.close();
         }
     }
 
@@ -328,7 +313,7 @@ class LabelingRequestTopologyTest {
             start(10_000);
             ids.forEach(id -> predictions.pipeInput(id, prediction(id, 0.99)));
             List<String> first = requests.readValuesToList().stream().map(LabelingRequest::uploadId).toList();
-            driver.close();
+            harness.close();
 
             start(10_000);
             ids.forEach(id -> predictions.pipeInput(id, prediction(id, 0.99)));
@@ -349,11 +334,26 @@ class LabelingRequestTopologyTest {
             predictions.pipeInput(id, prediction(id, 0.5));
 
             assertThat(requests.readValuesToList()).hasSize(1);
-            assertThat(deadLetters.history()).hasSize(1);
-            DeadLetter letter = Topics.SAMPLING_DEAD_LETTER.valueSerde()
-                    .deserialize("dlt", deadLetters.history().getFirst().value());
+            assertThat(harness.deadLetters()).hasSize(1);
+            DeadLetter letter = harness.deadLetters().getFirst();
             assertThat(letter.sourceTopic()).isEqualTo("feedback");
             assertThat(letter.errorMessage()).contains("not a valid Feedback event");
+        }
+
+        @Test
+        void aRecordKeyedByAnotherUploadIsDeadLetteredNotJoined() {
+            start(100);
+            String id = notSampled(0);
+            String other = notSampled(1);
+            feedback.pipeInput(id, flag(other)); // key says one upload, body another
+            predictions.pipeInput(id, prediction(id, 0.95));
+
+            assertThat(requests.isEmpty()).as("the misfiled flag did not select the upload").isTrue();
+            assertThat(harness.deadLetters()).singleElement().satisfies(letter -> {
+                assertThat(letter.sourceTopic()).isEqualTo("feedback");
+                assertThat(letter.key()).isEqualTo(id);
+                assertThat(letter.errorMessage()).contains("keyed '" + id + "'").contains(other);
+            });
         }
     }
 
@@ -368,18 +368,14 @@ class LabelingRequestTopologyTest {
     }
 
     private static Prediction prediction(String id, double confidence) {
-        double rest = (1 - confidence) / 2;
-        return new Prediction(id, new ObjectRef("production", "2026/11/24/" + id + ".jpg"), new ModelRef("food11-demo", "1"),
-                "Soup", 9, confidence,
-                List.of(new ScoredLabel("Soup", 9, confidence), new ScoredLabel("Rice", 7, rest), new ScoredLabel("Egg", 3, rest)),
-                5.0, T0);
+        return TestEvents.prediction(id).confidence(confidence).scoredAt(T0).build();
     }
 
     private static Feedback flag(String id) {
-        return new Feedback(id, FeedbackKind.FLAG, null, T0, new ClientInfo("test", "127.0.0.1"));
+        return TestEvents.flag(id).at(T0).build();
     }
 
     private static Feedback correction(String id, String label) {
-        return new Feedback(id, FeedbackKind.CORRECTION, label, T0, new ClientInfo("test", "127.0.0.1"));
+        return TestEvents.correction(id, label).at(T0).build();
     }
 }

@@ -1,0 +1,39 @@
+package io.gourmetgram.loop.support.s3;
+
+import io.minio.MinioClient;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where a stage's S3 store is (MinIO, S3Proxy, AWS), bound under {@code gourmetgram.<stage>.s3} from
+ * the shared variables S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY and S3_BUCKET. Credentials have no
+ * default on purpose: a missing one stops startup with a message naming the variable.
+ *
+ * @param bucket  the photo bucket (stages that only follow {@code ObjectRef}s ignore it)
+ * @param timeout bound of one S3 call (connect, write, read); the MinIO client's own defaults are
+ *                minutes, which would hold a request or a batch that long when the store hangs
+ */
+public record S3Settings(
+        @NotBlank(message = "is not set: give the S3 endpoint URL in S3_ENDPOINT, e.g. http://localhost:9000")
+        String endpoint,
+        @NotBlank(message = "is not set: give the S3 access key in S3_ACCESS_KEY (there is no default outside the local stack)")
+        String accessKey,
+        @NotBlank(message = "is not set: give the S3 secret key in S3_SECRET_KEY (there is no default outside the local stack)")
+        String secretKey,
+        @DefaultValue("production")
+        @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+                message = "is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and hyphens); set S3_BUCKET")
+        String bucket,
+        @DefaultValue("10s") @NotNull Duration timeout) {
+
+    /** A MinIO client for this store whose every call is bounded by {@link #timeout()}. */
+    public MinioClient newClient() {
+        MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+        long millis = timeout.toMillis();
+        client.setTimeout(millis, millis, millis);
+        return client;
+    }
+}

@@ -1,0 +1,165 @@
+package io.gourmetgram.loop.support.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gourmetgram.loop.events.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * A Streams stage never fails silently: health turns DOWN, with the reason, when a stream thread dies
+ * of an error the dead-letter policy cannot absorb, and when a thread is wedged in a call; an idle
+ * stage stays UP.
+ */
+class StreamsStageHealthIT {
+
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(2);
+    private static EmbeddedKafkaKraftBroker broker;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(Map.of("transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1"));
+        broker.afterPropertiesSet();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.destroy();
+    }
+
+    @Test
+    void aThreadKilledByAnErrorTurnsHealthDownWithTheReason() throws Exception {
+        String in = topic();
+        Topology topology = passThrough(in, value -> {
+            if (value.equals("poison")) {
+                throw new PoisonError("poison record broke an invariant");
+            }
+        });
+        try (StreamsStage stage = start(topology)) {
+            send(in, "ok");
+            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP));
+
+            send(in, "poison");
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Health health = stage.health();
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.getDetails().get("reason").toString()).contains("poison record broke an invariant");
+            });
+        }
+    }
+
+    @Test
+    void aThreadWedgedInACallTurnsHealthDownAfterTheStallTimeout() throws Exception {
+        String in = topic();
+        CountDownLatch release = new CountDownLatch(1);
+        Topology topology = passThrough(in, value -> {
+            if (value.equals("wedge")) {
+                try {
+                    release.await(); // a call that never returns, like a hung remote service
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        StreamsStage stage = start(topology);
+        try {
+            send(in, "ok");
+            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP));
+
+            send(in, "wedge");
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                Health health = stage.health();
+                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.getDetails().get("reason").toString()).contains("has not polled");
+            });
+        } finally {
+            release.countDown();
+            stage.close();
+        }
+    }
+
+    @Test
+    void anIdleStageStaysUpLongerThanTheStallTimeout() throws Exception {
+        String in = topic();
+        try (StreamsStage stage = start(passThrough(in, value -> { }))) {
+            send(in, "ok");
+            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP));
+
+            await().during(STALL_TIMEOUT.multipliedBy(2)).atMost(STALL_TIMEOUT.multipliedBy(4))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> stage.health().getStatus().equals(Status.UP));
+        }
+    }
+
+    private StreamsStage start(Topology topology) throws Exception {
+        Properties tuning = new Properties();
+        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        return StreamsStage.start(topology, "health-it-" + UUID.randomUUID(),
+                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                Files.createDirectories(stateDir.resolve(UUID.randomUUID().toString())).toString(),
+                Topics.SAMPLING_DEAD_LETTER, tuning, STALL_TIMEOUT);
+    }
+
+    private static Topology passThrough(String in, java.util.function.Consumer<String> onEach) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.String(), Serdes.String()))
+                .peek((k, v) -> onEach.accept(v))
+                .to(in + "-out", Produced.with(Serdes.String(), Serdes.String()));
+        return builder.build();
+    }
+
+    private static String topic() throws Exception {
+        String name = "in-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.getBrokersAsString()))) {
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1), new NewTopic(name + "-out", 1, (short) 1)))
+                    .all().get();
+        }
+        return name;
+    }
+
+    private static void send(String topic, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.getBrokersAsString()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", value)).get();
+        }
+    }
+
+    /** Not an Exception: the dead-letter policy only absorbs those. */
+    static final class PoisonError extends Error {
+        PoisonError(String message) {
+            super(message);
+        }
+    }
+}
