@@ -43,11 +43,11 @@ public final class AccuracyTopology {
 
         KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
                         Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
                 .mapValues(r -> (Object) r);
         KStream<String, Object> annotations = builder.stream(Topics.ANNOTATIONS.name(),
                         Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.ANNOTATIONS, Annotation::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.ANNOTATIONS, Annotation::uploadId))
                 .mapValues(a -> (Object) a);
 
         KStream<String, AccuracyWindow> windows = requests.merge(annotations)

@@ -12,7 +12,9 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.support.testing.TopologyHarness;
+import io.gourmetgram.loop.events.topics.KeyPartitioning;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.ListObjectsArgs;
@@ -45,6 +47,7 @@ class CurationTopologyIT {
 
     private S3TestServer s3;
     private MinioClient minio;
+    private DatasetStore store;
     private TopologyHarness harness;
     private TestInputTopic<String, Prediction> predictions;
     private TestInputTopic<String, LabelingRequest> requests;
@@ -55,10 +58,17 @@ class CurationTopologyIT {
         s3 = S3TestServer.start();
         minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
         minio.makeBucket(MakeBucketArgs.builder().bucket("production").build());
-        DatasetStore store = new DatasetStore(minio);
+        store = new DatasetStore(minio);
         store.ensureBuckets();
+        open(new Properties());
+    }
+
+    private void open(Properties tuning) {
+        if (harness != null) {
+            harness.close();
+        }
         harness = TopologyHarness.start(CurationTopology.build(store, Food11.LABELS, 0.9, false), CurationStreams.APPLICATION_ID,
-                Topics.ACCURACY_DEAD_LETTER, new Properties(), T);
+                Topics.ACCURACY_DEAD_LETTER, tuning, T);
         predictions = harness.input(Topics.PREDICTIONS);
         requests = harness.input(Topics.LABELING_REQUESTS);
         annotations = harness.input(Topics.ANNOTATIONS);
@@ -164,6 +174,28 @@ class CurationTopologyIT {
             assertThat(harness.deadLetters()).singleElement()
                     .satisfies(letter -> assertThat(letter.errorMessage()).contains("u1.jpg"));
             assertThat(keys(DatasetStore.NOISY)).containsExactly("class_07/u2.jpg");
+        }
+    }
+
+    /** A label written by a producer that does not partition with murmur2 is never filed silently elsewhere. */
+    @Nested
+    class ForeignProducers {
+
+        @Test
+        void aLabelOnAnotherPartitionThanItsKeysIsDeadLetteredNotFiled() throws Exception {
+            Properties threePartitions = new Properties();
+            for (var topic : List.of(Topics.PREDICTIONS, Topics.LABELING_REQUESTS, Topics.ANNOTATIONS)) {
+                threePartitions.put(UploadKeyCheck.PARTITIONS + topic.name(), 3);
+            }
+            open(threePartitions);
+            String misplaced = java.util.stream.IntStream.iterate(0, i -> i + 1).mapToObj(i -> "u" + i)
+                    .filter(id -> KeyPartitioning.partitionOf(id, 3) != 0).findFirst().orElseThrow();
+
+            annotations.pipeInput(misplaced, annotation(misplaced, "Soup", AnnotationAction.CREATED)); // driver: partition 0
+
+            assertThat(keys(DatasetStore.CLEAN)).isEmpty();
+            assertThat(harness.deadLetters()).singleElement()
+                    .satisfies(letter -> assertThat(letter.errorMessage()).contains("belongs on partition"));
         }
     }
 

@@ -4,9 +4,11 @@ import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.ClientInfo;
+import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.topics.KeyPartitioning;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Duration;
@@ -117,6 +119,35 @@ class SamplingStreamsIT {
             });
         }
         assertThat(stage.health().getStatus().getCode()).isEqualTo("UP");
+    }
+
+    @Test
+    void aRecordAnotherProducerPutOnTheWrongPartitionIsDeadLetteredWithTheFix() throws Exception {
+        String unsure = "foreign-" + UUID.randomUUID();
+        int right = KeyPartitioning.partitionOf(unsure, Topics.PREDICTIONS.partitions());
+        int wrong = (right + 1) % Topics.PREDICTIONS.partitions(); // where a CRC32 (librdkafka default) producer may put it
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), wrong, unsure, Topics.PREDICTIONS.valueSerde()
+                    .serialize(Topics.PREDICTIONS.name(), prediction(unsure, 0.4)))).get();
+        }
+
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-foreign", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.SAMPLING_DEAD_LETTER.name()));
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+                consumer.poll(Duration.ofMillis(300)).forEach(r ->
+                        letters.add(Topics.SAMPLING_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value())));
+                return letters.stream().anyMatch(l -> unsure.equals(l.key()));
+            });
+        }
+        assertThat(letters).filteredOn(l -> unsure.equals(l.key())).singleElement().satisfies(letter -> {
+            assertThat(letter.sourcePartition()).isEqualTo(wrong);
+            assertThat(letter.errorMessage()).contains("belongs on partition " + right).contains("murmur2");
+        });
     }
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSpec<V> topic, String key, V value)

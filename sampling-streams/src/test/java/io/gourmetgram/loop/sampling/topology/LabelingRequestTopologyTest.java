@@ -12,7 +12,9 @@ import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.TestEvents;
+import io.gourmetgram.loop.events.topics.KeyPartitioning;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import io.gourmetgram.loop.sampling.app.SamplingStreams;
 import io.gourmetgram.loop.support.testing.TopologyHarness;
 import io.gourmetgram.loop.sampling.budget.AnnotatorBudget;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.IntStream;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -50,13 +53,19 @@ class LabelingRequestTopologyTest {
     }
 
     private void start(int budgetPerReason, int maxRevisions) {
+        start(budgetPerReason, maxRevisions, new Properties());
+    }
+
+    private void start(int budgetPerReason, int maxRevisions, Properties extraTuning) {
         AnnotatorBudget budget = new AnnotatorBudget(Map.of(ReviewReason.RANDOM, budgetPerReason,
                 ReviewReason.LOW_CONFIDENCE, budgetPerReason, ReviewReason.FLAGGED, budgetPerReason,
                 ReviewReason.CORRECTED, budgetPerReason));
         SamplingSettings settings = new SamplingSettings(new RandomSampleRule(RATE), new LowConfidenceRule(0.7, 0),
                 budget, Duration.ofMinutes(30), Duration.ofMinutes(1), maxRevisions);
+        Properties tuning = SamplingStreams.tuning();
+        tuning.putAll(extraTuning);
         harness = TopologyHarness.start(LabelingRequestTopology.build(settings, registry), "sampling-streams",
-                Topics.SAMPLING_DEAD_LETTER, SamplingStreams.tuning(), T0);
+                Topics.SAMPLING_DEAD_LETTER, tuning, T0);
         driver = harness.driver();
         predictions = harness.input(Topics.PREDICTIONS);
         feedback = harness.input(Topics.FEEDBACK);
@@ -354,6 +363,54 @@ class LabelingRequestTopologyTest {
                 assertThat(letter.key()).isEqualTo(id);
                 assertThat(letter.errorMessage()).contains("keyed '" + id + "'").contains(other);
             });
+        }
+    }
+
+    /**
+     * Producers that do not partition keys with murmur2 (kcat and most librdkafka clients by default)
+     * put an upload's records where its other records are not: the driver's partition 0 stands for a
+     * 3-partition topic here.
+     */
+    @Nested
+    class ForeignProducers {
+
+        @Test
+        void aFlagOnAnotherPartitionThanItsKeysIsDeadLetteredWithTheFixNotSilentlyIgnored() {
+            start(100, 10, threePartitions());
+            String misplaced = notSampledOnPartition(1);
+            predictions.pipeInput(misplaced, prediction(misplaced, 0.95));
+            feedback.pipeInput(misplaced, flag(misplaced));
+
+            assertThat(requests.isEmpty()).isTrue();
+            assertThat(harness.deadLetters()).hasSize(2).allSatisfy(letter -> {
+                assertThat(letter.key()).isEqualTo(misplaced);
+                assertThat(letter.errorMessage()).contains("belongs on partition 1 of 3").contains("murmur2_random");
+            });
+        }
+
+        @Test
+        void recordsOnTheirKeysPartitionAreJoinedAsUsual() {
+            start(100, 10, threePartitions());
+            String placed = notSampledOnPartition(0);
+            predictions.pipeInput(placed, prediction(placed, 0.95));
+            feedback.pipeInput(placed, flag(placed));
+
+            assertThat(requests.readValue().reasons()).extracting(ReasonInclusion::reason)
+                    .containsExactly(ReviewReason.FLAGGED);
+            assertThat(harness.deadLetters()).isEmpty();
+        }
+
+        private static Properties threePartitions() {
+            Properties tuning = new Properties();
+            tuning.put(UploadKeyCheck.PARTITIONS + Topics.PREDICTIONS.name(), 3);
+            tuning.put(UploadKeyCheck.PARTITIONS + Topics.FEEDBACK.name(), 3);
+            return tuning;
+        }
+
+        private static String notSampledOnPartition(int partition) {
+            return IntStream.iterate(0, i -> i + 1).mapToObj(i -> "upload-" + i)
+                    .filter(id -> !new RandomSampleRule(RATE).selects(id))
+                    .filter(id -> KeyPartitioning.partitionOf(id, 3) == partition).findFirst().orElseThrow();
         }
     }
 
