@@ -11,12 +11,7 @@ import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
@@ -73,8 +69,7 @@ class FaultInjectionIT {
 
     private static LoopStack stack;
     private static FakeLabelStudio labelStudio;
-    private static int ingestPort;
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static IngestClient ingest;
 
     private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
     private final AtomicInteger unanswered = new AtomicInteger();
@@ -105,7 +100,8 @@ class FaultInjectionIT {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        ingestPort = Ports.free();
+        int ingestPort = Ports.free();
+        ingest = new IngestClient(ingestPort);
         int labelingPort = Ports.free();
         List<Stage> stages = List.of(new Stage("ingest-api", ingestPort), new Stage("inference-processor", Ports.free()),
                 new Stage("sampling-streams", Ports.free()), new Stage("labeling-sink", labelingPort),
@@ -313,7 +309,7 @@ class FaultInjectionIT {
         int i = photoIndex.get();
         Path photo = photos.get(i % photos.size());
         try {
-            HttpResponse<String> answer = uploadMultipart(Files.readAllBytes(photo), photo.getFileName().toString());
+            HttpResponse<String> answer = ingest.upload(Files.readAllBytes(photo), photo.getFileName().toString());
             if (answer.statusCode() != 202) {
                 return; // 503 while S3 or Kafka is away: the same photo again next tick
             }
@@ -340,29 +336,13 @@ class FaultInjectionIT {
 
     private void send(String path, String token, String json) {
         try {
-            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + path))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").header("X-Feedback-Token", token)
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = ingest.feedback(path, token, json).statusCode();
             if (status != 202) {
                 throw new IllegalStateException("feedback answered " + status);
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private HttpResponse<String> uploadMultipart(byte[] bytes, String name) throws Exception {
-        String boundary = "faults" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(bytes);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** An annotator labels every task once, while Label Studio is up (webhooks may miss a stopped labeling-sink). */
@@ -429,12 +409,17 @@ class FaultInjectionIT {
         return latest.values().stream().mapToLong(AccuracyWindow::labelled).sum();
     }
 
+    /** Every committed record of the topic, up to its end when called (however long the topic). */
     private <V> List<ConsumerRecord<String, byte[]>> readAll(TopicSpec<V> topic) {
         List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(topic.name()));
-            Instant quietUntil = Instant.now().plusSeconds(3);
-            while (Instant.now().isBefore(quietUntil)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plusSeconds(120);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && Instant.now().isBefore(deadline)) {
                 consumer.poll(Duration.ofMillis(300)).forEach(all::add);
             }
         }

@@ -12,10 +12,6 @@ import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,12 +43,13 @@ class LoopEndToEndIT {
     static Path dataDir;
     private static LoopStack stack;
     private static int ingestPort;
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static IngestClient ingest;
 
     @BeforeAll
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("gourmetgram.repo.dir", "..")).toAbsolutePath();
         ingestPort = Ports.free();
+        ingest = new IngestClient(ingestPort);
         List<Stage> stages = new ArrayList<>(List.of(new Stage("ingest-api", ingestPort),
                 new Stage("inference-processor", Ports.free())));
         Stage sampling = new Stage("sampling-streams", Ports.free());
@@ -77,7 +74,7 @@ class LoopEndToEndIT {
     void everyUploadedPhotoGetsExactlyOnePredictionFromTheModelsLabels() throws Exception {
         Map<String, String> tokens = new HashMap<>();
         for (Path photo : SharedFixtures.food11Photos()) {
-            HttpResponse<String> answer = uploadMultipart(Files.readAllBytes(photo), photo.getFileName().toString());
+            HttpResponse<String> answer = ingest.upload(Files.readAllBytes(photo), photo.getFileName().toString());
             assertThat(answer.statusCode()).as(photo.getFileName().toString()).isEqualTo(202);
             JsonNode body = EventJson.mapper().readTree(answer.body());
             tokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
@@ -94,19 +91,19 @@ class LoopEndToEndIT {
         }
 
         String someId = predictions.get(3).uploadId();
-        JsonNode status = get("/api/uploads/" + someId + "?wait=5s");
+        JsonNode status = ingest.get("/api/uploads/" + someId + "?wait=5s");
         assertThat(status.path("state").asString()).isEqualTo("predicted");
         assertThat(status.path("prediction").path("label").asString()).isEqualTo(predictions.get(3).label());
 
-        HttpResponse<String> bad = uploadMultipart("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg");
+        HttpResponse<String> bad = ingest.upload("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg");
         assertThat(bad.statusCode()).isEqualTo(415);
         assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
 
         if (stack.stages().stream().anyMatch(s -> s.stage().module().equals("sampling-streams"))) {
             String flagged = predictions.get(0).uploadId();
             String corrected = predictions.get(1).uploadId();
-            assertThat(post("/api/uploads/" + flagged + "/flag", tokens.get(flagged), "").statusCode()).isEqualTo(202);
-            assertThat(post("/api/uploads/" + corrected + "/correction", tokens.get(corrected), "{\"label\":\"Soup\"}")
+            assertThat(ingest.feedback("/api/uploads/" + flagged + "/flag", tokens.get(flagged), "").statusCode()).isEqualTo(202);
+            assertThat(ingest.feedback("/api/uploads/" + corrected + "/correction", tokens.get(corrected), "{\"label\":\"Soup\"}")
                     .statusCode()).isEqualTo(202);
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 Map<String, LabelingRequest> latest = latestRequests();
@@ -162,28 +159,5 @@ class LoopEndToEndIT {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic.name()));
         return consumer;
-    }
-
-    private static HttpResponse<String> uploadMultipart(byte[] bytes, String name) throws Exception {
-        String boundary = "e2e" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(bytes);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + "/api/uploads"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode get(String path) throws Exception {
-        return EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
-                .build(), HttpResponse.BodyHandlers.ofString()).body());
-    }
-
-    private static HttpResponse<String> post(String path, String token, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
-                .header("Content-Type", "application/json").header("X-Feedback-Token", token)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
