@@ -103,9 +103,10 @@ class FaultInjectionIT {
         int ingestPort = Ports.free();
         ingest = new IngestClient(ingestPort);
         int labelingPort = Ports.free();
-        List<Stage> stages = List.of(new Stage("ingest-api", ingestPort), new Stage("inference-processor", Ports.free()),
-                new Stage("sampling-streams", Ports.free()), new Stage("labeling-sink", labelingPort),
-                new Stage("accuracy-streams", Ports.free()));
+        List<Stage> stages = List.of(new Stage("ingest-api", ingestPort, Ports.free()),
+                new Stage("inference-processor", Ports.free(), Ports.free()),
+                new Stage("sampling-streams", Ports.free(), Ports.free()), new Stage("labeling-sink", labelingPort, Ports.free()),
+                new Stage("accuracy-streams", Ports.free(), Ports.free()));
         for (Stage stage : stages) {
             assertThat(stage.jar(repo)).as("built by the reactor before this module").isRegularFile();
         }

@@ -1,18 +1,13 @@
 package io.gourmetgram.loop.localstack;
 
-import io.gourmetgram.loop.events.EventJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
-import tools.jackson.databind.JsonNode;
 
-/** The ingest API as the web page uses it: multipart uploads, feedback with the upload's token, status reads. */
+/** The ingest API as the web page uses it: uploads ({@link PhotoUpload}), feedback with the upload's token. */
 final class IngestClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -24,16 +19,8 @@ final class IngestClient {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    HttpResponse<String> upload(byte[] bytes, String name) throws IOException, InterruptedException {
-        String boundary = "test" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(bytes);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/api/uploads")).timeout(TIMEOUT)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> upload(byte[] bytes, String name) throws Exception {
+        return PhotoUpload.send(http, URI.create(base + "/api/uploads"), bytes, name);
     }
 
     /** A flag ({@code /api/uploads/<id>/flag}, empty body) or a correction (JSON body). */
@@ -41,10 +28,5 @@ final class IngestClient {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json").header("X-Feedback-Token", token)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    JsonNode get(String path) throws IOException, InterruptedException {
-        return EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
     }
 }

@@ -12,6 +12,9 @@ import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,16 +41,15 @@ class LoopEndToEndIT {
     static Path dataDir;
     private static LoopStack stack;
     private static int ingestPort;
-    private static IngestClient ingest;
+    private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("gourmetgram.repo.dir", "..")).toAbsolutePath();
         ingestPort = Ports.free();
-        ingest = new IngestClient(ingestPort);
-        List<Stage> stages = new ArrayList<>(List.of(new Stage("ingest-api", ingestPort),
-                new Stage("inference-processor", Ports.free())));
-        Stage sampling = new Stage("sampling-streams", Ports.free());
+        List<Stage> stages = new ArrayList<>(List.of(new Stage("ingest-api", ingestPort, Ports.free()),
+                new Stage("inference-processor", Ports.free(), Ports.free())));
+        Stage sampling = new Stage("sampling-streams", Ports.free(), Ports.free());
         if (Files.isRegularFile(sampling.jar(repo))) {
             stages.add(sampling);
         }
@@ -74,7 +71,7 @@ class LoopEndToEndIT {
     void everyUploadedPhotoGetsExactlyOnePredictionFromTheModelsLabels() throws Exception {
         Map<String, String> tokens = new HashMap<>();
         for (Path photo : SharedFixtures.food11Photos()) {
-            HttpResponse<String> answer = ingest.upload(Files.readAllBytes(photo), photo.getFileName().toString());
+            HttpResponse<String> answer = uploadMultipart(Files.readAllBytes(photo), photo.getFileName().toString());
             assertThat(answer.statusCode()).as(photo.getFileName().toString()).isEqualTo(202);
             JsonNode body = EventJson.mapper().readTree(answer.body());
             tokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
@@ -91,19 +88,19 @@ class LoopEndToEndIT {
         }
 
         String someId = predictions.get(3).uploadId();
-        JsonNode status = ingest.get("/api/uploads/" + someId + "?wait=5s");
+        JsonNode status = get("/api/uploads/" + someId + "?wait=5s");
         assertThat(status.path("state").asString()).isEqualTo("predicted");
         assertThat(status.path("prediction").path("label").asString()).isEqualTo(predictions.get(3).label());
 
-        HttpResponse<String> bad = ingest.upload("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg");
+        HttpResponse<String> bad = uploadMultipart("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg");
         assertThat(bad.statusCode()).isEqualTo(415);
         assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
 
         if (stack.stages().stream().anyMatch(s -> s.stage().module().equals("sampling-streams"))) {
             String flagged = predictions.get(0).uploadId();
             String corrected = predictions.get(1).uploadId();
-            assertThat(ingest.feedback("/api/uploads/" + flagged + "/flag", tokens.get(flagged), "").statusCode()).isEqualTo(202);
-            assertThat(ingest.feedback("/api/uploads/" + corrected + "/correction", tokens.get(corrected), "{\"label\":\"Soup\"}")
+            assertThat(post("/api/uploads/" + flagged + "/flag", tokens.get(flagged), "").statusCode()).isEqualTo(202);
+            assertThat(post("/api/uploads/" + corrected + "/correction", tokens.get(corrected), "{\"label\":\"Soup\"}")
                     .statusCode()).isEqualTo(202);
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 Map<String, LabelingRequest> latest = latestRequests();
@@ -131,33 +128,25 @@ class LoopEndToEndIT {
     }
 
     private <V> List<V> readUntil(TopicSpec<V> topic, int count) {
-        List<V> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
-            Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-                return values.size() >= count;
-            });
-            consumer.poll(Duration.ofSeconds(2)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-        }
-        return values;
+        return new TopicReader(stack.kafkaBootstrap()).readUntil(topic, count);
     }
 
     private <V> List<V> readAll(TopicSpec<V> topic, Duration quiet) {
-        List<V> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
-            consumer.poll(quiet).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-        }
-        return values;
+        return new TopicReader(stack.kafkaBootstrap()).readAll(topic, quiet);
     }
 
-    private KafkaConsumer<String, byte[]> consumer(TopicSpec<?> topic) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic.name()));
-        return consumer;
+    private static HttpResponse<String> uploadMultipart(byte[] bytes, String name) throws Exception {
+        return PhotoUpload.send(http, URI.create("http://localhost:" + ingestPort + "/api/uploads"), bytes, name);
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        return EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static HttpResponse<String> post(String path, String token, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
+                .header("Content-Type", "application/json").header("X-Feedback-Token", token)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,7 +2,10 @@ package io.gourmetgram.loop.accuracy.app;
 
 import io.gourmetgram.loop.accuracy.config.AccuracyProperties;
 import io.gourmetgram.loop.accuracy.topology.AccuracyTopology;
+import io.gourmetgram.loop.accuracy.topology.AllWindows;
 import io.gourmetgram.loop.accuracy.topology.WindowTotals;
+import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.streams.StreamsStageLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +29,7 @@ public class AccuracyStreams extends StreamsStageLifecycle {
 
     public AccuracyStreams(AccuracyProperties properties, KafkaProperties kafka, MeterRegistry registry) {
         super(new Definition(STAGE, properties.stateDir(), Topics.ACCURACY_DEAD_LETTER,
-                List.of(Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING, Topics.ACCURACY_ROLLING,
+                List.of(Topics.PREDICTIONS, Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING, Topics.ACCURACY_ROLLING,
                         Topics.RETRAIN_SIGNALS, Topics.ACCURACY_DEAD_LETTER),
                 tuning(), properties.stallTimeout()), kafka, registry);
         this.properties = properties;
@@ -49,5 +52,15 @@ public class AccuracyStreams extends StreamsStageLifecycle {
      */
     public ReadOnlyKeyValueStore<String, WindowTotals> windows() {
         return stage().store(AccuracyTopology.WINDOWS, QueryableStoreTypes.keyValueStore());
+    }
+
+    /** Every published window of this type, whichever instance computed it (global store, {@link AllWindows}). */
+    public ReadOnlyKeyValueStore<String, AccuracyWindow> allWindows(WindowType type) {
+        return stage().store(AllWindows.storeOf(type), QueryableStoreTypes.keyValueStore());
+    }
+
+    /** Per-reason and per-class figures with fewer labels are published as insufficient. */
+    public long minLabels() {
+        return properties.minLabels();
     }
 }

@@ -38,6 +38,7 @@ class MisroutedRecordsTest {
         AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1),
                 Duration.ofDays(2), false, 0.6, 3);
         Properties tuning = AccuracyStreams.tuning();
+        tuning.put(UploadKeyCheck.PARTITIONS + Topics.PREDICTIONS.name(), 3);
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.LABELING_REQUESTS.name(), 3);
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.ANNOTATIONS.name(), 3);
         harness = TopologyHarness.start(AccuracyTopology.build(settings, Clock.systemUTC()), "accuracy-streams",
