@@ -69,6 +69,11 @@ public final class StageProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The child JVM's process (benchmarks read its resident size and start time). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public Stage stage() {
         return stage;
     }
