@@ -39,6 +39,7 @@ class MisroutedRecordsTest {
                 Duration.ofDays(2), false, 0.6, 3);
         Properties tuning = AccuracyStreams.tuning();
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.PREDICTIONS.name(), 3);
+        tuning.put(UploadKeyCheck.PARTITIONS + Topics.FEEDBACK.name(), 3);
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.LABELING_REQUESTS.name(), 3);
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.ANNOTATIONS.name(), 3);
         harness = TopologyHarness.start(AccuracyTopology.build(settings, Clock.systemUTC()), "accuracy-streams",

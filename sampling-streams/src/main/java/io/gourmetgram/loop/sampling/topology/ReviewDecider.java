@@ -1,6 +1,7 @@
 package io.gourmetgram.loop.sampling.topology;
 
 import io.gourmetgram.loop.events.Feedback;
+import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
@@ -97,6 +98,9 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
     }
 
     private void onFeedback(String uploadId, Feedback feedback, long timestamp) {
+        if (feedback.kind() == FeedbackKind.CONFIRMATION) {
+            return; // not a review reason; accuracy-streams reads confirmations itself
+        }
         ReviewState state = reviews.get(uploadId);
         if (state == null) {
             // A summary, not the records: thousands of flags must not grow one state value past what

@@ -42,6 +42,9 @@ public record ReviewState(Prediction prediction, Set<ReviewReason> reasons, Stri
                 more.add(ReviewReason.CORRECTED);
                 label = feedback.correctedLabel();
             }
+            case CONFIRMATION -> {
+                // "the label is right" is not a reason to ask annotators: selection stays as it was
+            }
         }
         return new ReviewState(prediction, more, label, revision, state, requestedAt);
     }
@@ -80,6 +83,7 @@ public record ReviewState(Prediction prediction, Set<ReviewReason> reasons, Stri
             return switch (feedback.kind()) {
                 case FLAG -> new EarlyFeedback(true, latestCorrection, count + 1, firstSeenMillis);
                 case CORRECTION -> new EarlyFeedback(flagged, feedback.correctedLabel(), count + 1, firstSeenMillis);
+                case CONFIRMATION -> this; // not a reason to ask annotators: nothing to hold
             };
         }
 

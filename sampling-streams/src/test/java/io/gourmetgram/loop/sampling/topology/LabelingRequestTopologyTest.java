@@ -128,6 +128,31 @@ class LabelingRequestTopologyTest {
             assertThat(request.reasons()).extracting(ReasonInclusion::reason).containsExactly(ReviewReason.FLAGGED);
             assertThat(request.revision()).isEqualTo(1);
         }
+
+        @Test
+        void aConfirmationIsNotAReasonForReviewBeforeOrAfterItsPrediction() {
+            start(100);
+            String early = notSampled(0);
+            String late = notSampled(1);
+            feedback.pipeInput(early, confirmation(early));
+            predictions.pipeInput(early, prediction(early, 0.99));
+            predictions.pipeInput(late, prediction(late, 0.99));
+            feedback.pipeInput(late, confirmation(late));
+
+            assertThat(requests.isEmpty()).isTrue();
+        }
+
+        @Test
+        void aConfirmationOfASelectedUploadDoesNotReviseItsRequest() {
+            start(100);
+            String id = notSampled(0);
+            predictions.pipeInput(id, prediction(id, 0.55));
+            feedback.pipeInput(id, confirmation(id));
+
+            assertThat(requests.readValuesToList()).singleElement()
+                    .satisfies(r -> assertThat(r.reasons()).extracting(ReasonInclusion::reason)
+                            .containsExactly(ReviewReason.LOW_CONFIDENCE));
+        }
     }
 
     @Nested
@@ -430,6 +455,10 @@ class LabelingRequestTopologyTest {
 
     private static Feedback flag(String id) {
         return TestEvents.flag(id).at(T0).build();
+    }
+
+    private static Feedback confirmation(String id) {
+        return TestEvents.confirmation(id).at(T0).build();
     }
 
     private static Feedback correction(String id, String label) {
