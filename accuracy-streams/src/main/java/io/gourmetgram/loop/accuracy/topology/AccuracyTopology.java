@@ -49,20 +49,20 @@ public final class AccuracyTopology {
 
         KStream<String, Object> predictions = builder.stream(Topics.PREDICTIONS.name(),
                         Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.PREDICTIONS, Prediction::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.PREDICTIONS, Prediction::uploadId))
                 .mapValues(p -> (Object) p);
         KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
                         Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
                 .mapValues(r -> (Object) r);
         KStream<String, Object> annotations = builder.stream(Topics.ANNOTATIONS.name(),
                         Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.ANNOTATIONS, Annotation::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.ANNOTATIONS, Annotation::uploadId))
                 .mapValues(a -> (Object) a);
 
         KStream<String, Object> confirmations = builder.stream(Topics.FEEDBACK.name(),
                         Consumed.with(Serdes.String(), Topics.FEEDBACK.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.FEEDBACK, Feedback::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.FEEDBACK, Feedback::uploadId))
                 .filter((id, f) -> f.kind() == FeedbackKind.CONFIRMATION)
                 .mapValues(f -> (Object) f);
 
