@@ -15,7 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * Settings of labeling-sink ({@code gourmetgram.labeling.*}; environment variables in README.md).
  *
  * @param labelStudioUrl     empty = no Label Studio yet: requests wait in Kafka
- * @param publicUrl          where Label Studio reaches this service (webhook, image links)
+ * @param publicUrl          where annotators' browsers reach this service (image links); also the webhook's base
+ *                           unless {@code webhookUrl} is set
+ * @param webhookUrl         where Label Studio delivers webhooks, when it reaches this service by another name than
+ *                           browsers do (e.g. a docker-compose network alias); empty = {@code publicUrl}
  * @param imageLinkSecret    HMAC key of the image links handed to Label Studio
  */
 @Validated
@@ -24,8 +27,9 @@ public record LabelingProperties(
         String labelStudioUrl,
         String labelStudioApiKey,
         String webhookSecret,
-        @NotBlank(message = "LABELING_PUBLIC_URL must say where Label Studio reaches this service, e.g. http://localhost:8083")
+        @NotBlank(message = "LABELING_PUBLIC_URL must say where annotators' browsers (and, without LABELING_WEBHOOK_URL, Label Studio) reach this service, e.g. http://localhost:8083")
         String publicUrl,
+        String webhookUrl,
         @NotBlank(message = "LABELING_IMAGE_LINK_SECRET is missing: set a long random string (it signs image links)")
         String imageLinkSecret,
         @NotBlank(message = "LABEL_STUDIO_PROJECT_TITLE must not be empty")
@@ -43,6 +47,11 @@ public record LabelingProperties(
         @Min(value = 1024, message = "webhook-max-bytes (LABELING_WEBHOOK_MAX_BYTES) must be at least 1024") int webhookMaxBytes,
         Path labelsFile,
         @Valid @NotNull S3Settings s3) {
+
+    /** The base URL Label Studio calls back (webhooks). */
+    public String webhookBaseUrl() {
+        return webhookUrl == null || webhookUrl.isBlank() ? publicUrl : webhookUrl;
+    }
 
     public boolean labelStudioConfigured() {
         return labelStudioUrl != null && !labelStudioUrl.isBlank();

@@ -32,11 +32,11 @@ public final class ReviewProject {
     private final String webhookSecret;
     private volatile Long id;
 
-    public ReviewProject(LabelStudioClient client, String title, List<String> labels, String publicUrl, String webhookSecret) {
+    public ReviewProject(LabelStudioClient client, String title, List<String> labels, String webhookBaseUrl, String webhookSecret) {
         this.client = client;
         this.title = title;
         this.labels = List.copyOf(labels);
-        this.hookUrl = publicUrl.replaceAll("/+$", "") + WebhookController.PATH;
+        this.hookUrl = webhookBaseUrl.replaceAll("/+$", "") + WebhookController.PATH;
         this.webhookSecret = webhookSecret;
     }
 

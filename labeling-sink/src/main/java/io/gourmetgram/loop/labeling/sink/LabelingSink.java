@@ -104,7 +104,7 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         properties.requireLabelStudioSettings();
         client = new LabelStudioClient(properties.labelStudioUrl(), properties.labelStudioApiKey(), properties.timeout(), clock,
                 meters);
-        project = new ReviewProject(client, properties.projectTitle(), labels.labels(), properties.publicUrl(),
+        project = new ReviewProject(client, properties.projectTitle(), labels.labels(), properties.webhookBaseUrl(),
                 properties.webhookSecret());
         reconciler = new AnnotationReconciler(client, ledger, receipts, properties.sweepInterval(), clock);
         worker = Thread.ofPlatform().name("labeling-sink").unstarted(this::connectThenPush);

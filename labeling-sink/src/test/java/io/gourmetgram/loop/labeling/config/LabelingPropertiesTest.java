@@ -22,7 +22,8 @@ class LabelingPropertiesTest {
 
     private static LabelingProperties properties(String title) {
         Duration s = Duration.ofSeconds(1);
-        return new LabelingProperties("http://ls", "key", "secret", "http://localhost:8083", "link-secret", title, 50, s, s, s,
-                s, s, s, s, s, 262_144, null, new S3Settings("http://s3", "a", "b", "production", Duration.ofSeconds(10)));
+        return new LabelingProperties("http://ls", "key", "secret", "http://localhost:8083", null, "link-secret", title, 50, s, s,
+                s, s, s, s, s, s, 262_144, null,
+                new S3Settings("http://s3", "access", "secret-key", "production", Duration.ofSeconds(10), "us-east-1"));
     }
 }

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bucket  the photo bucket (stages that only follow {@code ObjectRef}s ignore it)
  * @param timeout bound of one S3 call (connect, write, read); the MinIO client's own defaults are
  *                minutes, which would hold a request or a batch that long when the store hangs
+ * @param region  S3_REGION; known in advance, the client never asks the endpoint for it, so a stage can presign
+ *                URLs for an endpoint only browsers reach (labeling-sink in docker-compose)
  */
 public record S3Settings(
         @NotBlank(message = "is not set: give the S3 endpoint URL in S3_ENDPOINT, e.g. http://localhost:9000")
@@ -29,14 +31,15 @@ public record S3Settings(
         @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
                 message = "is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and hyphens); set S3_BUCKET")
         String bucket,
-        @DefaultValue("10s") @NotNull Duration timeout) {
+        @DefaultValue("10s") @NotNull Duration timeout,
+        @DefaultValue("us-east-1") @NotBlank(message = "is empty: set S3_REGION (us-east-1 for MinIO)") String region) {
 
     /** MinIO's own minimum length of a secret key. */
     public static final int MIN_SECRET_LENGTH = 8;
 
     /** A MinIO client for this store whose every call is bounded by {@link #timeout()}. */
     public MinioClient newClient() {
-        MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+        MinioClient client = MinioClient.builder().endpoint(endpoint).region(region).credentials(accessKey, secretKey).build();
         long millis = timeout.toMillis();
         client.setTimeout(millis, millis, millis);
         return client;
