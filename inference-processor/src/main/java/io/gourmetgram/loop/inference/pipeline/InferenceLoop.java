@@ -221,7 +221,7 @@ public final class InferenceLoop implements Runnable {
         }
         committedSinceProducerOpened = true;
         attempts.forget(batch.records());
-        metrics.predictions.increment(outcome.stream().filter(f -> f.failure() == null).count());
+        outcome.stream().filter(f -> f.failure() == null).forEach(f -> metrics.predicted(f.prediction()));
         progress.committed(clock.instant());
         return true;
     }

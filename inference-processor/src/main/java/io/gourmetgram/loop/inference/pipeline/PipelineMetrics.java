@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.inference.pipeline;
 
+import io.gourmetgram.loop.events.Prediction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,7 @@ import java.time.Duration;
 final class PipelineMetrics {
 
     private final MeterRegistry registry;
-    final Counter predictions;
+    private final DistributionSummary confidence;
     final Counter retries;
     final Counter producerReplacements;
     private final DistributionSummary batchSize;
@@ -19,8 +20,10 @@ final class PipelineMetrics {
 
     PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.predictions = Counter.builder("gourmetgram.inference.predictions")
-                .description("Predictions written").register(registry);
+        this.confidence = DistributionSummary.builder("gourmetgram.inference.confidence")
+                .description("Top-1 softmax confidence of each prediction written")
+                .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+                .register(registry);
         this.retries = Counter.builder("gourmetgram.inference.batch.retries")
                 .description("Batches aborted by a transient failure and retried").register(registry);
         this.producerReplacements = Counter.builder("gourmetgram.inference.producer.replacements")
@@ -32,6 +35,13 @@ final class PipelineMetrics {
                 .description("ONNX Runtime session run per batch").publishPercentileHistogram().register(registry);
         this.batchTotal = Timer.builder("gourmetgram.inference.batch.duration")
                 .description("From poll to scored (fetch + decode + preprocess + model run) per batch").register(registry);
+    }
+
+    /** A committed prediction: the class mix (by label) and the confidence distribution. */
+    void predicted(Prediction prediction) {
+        Counter.builder("gourmetgram.inference.predictions").tag("label", prediction.label())
+                .description("Predictions written, by predicted label").register(registry).increment();
+        confidence.record(prediction.confidence());
     }
 
     void batch(int size, long runNanos, long totalNanos) {

@@ -144,10 +144,15 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
             log.warn("Upload {} reached {} revisions of its labeling request; further feedback on it will not update it",
                     uploadId, settings.maxRevisions());
         }
-        Counter.builder("gourmetgram.sampling.requests")
-                .tag("state", requestState == RequestState.OPEN ? "open" : "skipped_budget")
-                .tag("revision", emitted.revision() == 1 ? "new" : "update")
-                .description("Labeling requests emitted").register(registry).increment();
+        // One count per reason: a request selected for two reasons counts under both.
+        for (ReviewReason reason : emitted.reasons()) {
+            Counter.builder("gourmetgram.sampling.requests")
+                    .tag("reason", reason.wireName())
+                    .tag("state", requestState == RequestState.OPEN ? "open" : "skipped_budget")
+                    .tag("revision", emitted.revision() == 1 ? "new" : "update")
+                    .description("Labeling requests emitted, per reason (a request with two reasons counts under both)")
+                    .register(registry).increment();
+        }
     }
 
     /**
