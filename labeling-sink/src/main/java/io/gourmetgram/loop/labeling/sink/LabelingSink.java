@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.labeling.sink;
 
+import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.events.ObjectRef;
@@ -171,11 +172,7 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         }
         if (worker != null) {
             worker.interrupt();
-            try {
-                worker.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            WorkerThreads.awaitStop(worker, Duration.ofSeconds(10));
         }
     }
 

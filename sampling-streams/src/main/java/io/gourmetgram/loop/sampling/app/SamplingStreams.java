@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.sampling.app;
 
+import java.time.Duration;
+import io.gourmetgram.loop.support.streams.StreamsStage;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.config.SamplingProperties;
 import io.gourmetgram.loop.sampling.topology.LabelingRequestTopology;
@@ -7,7 +9,6 @@ import io.gourmetgram.loop.support.streams.StreamsStageLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
@@ -31,9 +32,7 @@ public class SamplingStreams extends StreamsStageLifecycle {
 
     /** Labeling requests should reach annotators within a fraction of a second. */
     public static Properties tuning() {
-        Properties tuning = new Properties();
-        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        return tuning;
+        return StreamsStage.committingEvery(Duration.ofMillis(200));
     }
 
     @Override

@@ -81,6 +81,13 @@ public final class StreamsStage implements AutoCloseable {
         return new StreamsStage(streams, deadLetterProducer, progress);
     }
 
+    /** A stage's tuning that only sets how often it commits (and so how soon its output is visible). */
+    public static Properties committingEvery(Duration interval) {
+        Properties tuning = new Properties();
+        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.toIntExact(interval.toMillis()));
+        return tuning;
+    }
+
     /** An idempotent producer with the same connection and security settings as the Streams clients. */
     static Producer<byte[], byte[]> deadLetterProducer(Properties streamsConfig, String applicationId) {
         Map<String, Object> props = new HashMap<>();
