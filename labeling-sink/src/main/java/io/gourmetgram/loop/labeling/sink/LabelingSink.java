@@ -195,8 +195,9 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
                 .withDetail("labelStudio", problem == null ? "ok" : "backing off: " + problem).build();
     }
 
+    /** Spring's consumer settings (bootstrap servers, security), so every client of the stage connects alike. */
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
