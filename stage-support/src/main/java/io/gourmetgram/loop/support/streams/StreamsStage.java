@@ -112,15 +112,6 @@ public final class StreamsStage implements AutoCloseable {
         return progress.health();
     }
 
-    /** Running or rebalancing, and no thread dead or stalled. */
-    public boolean healthy() {
-        return progress.health().getStatus().equals(org.springframework.boot.health.contributor.Status.UP);
-    }
-
-    public String state() {
-        return streams.state().name();
-    }
-
     /** A local state store for interactive queries; fails with a sentence while the stage is not running. */
     public <T> T store(String name, QueryableStoreType<T> type) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
