@@ -69,16 +69,16 @@ public final class StreamsStage implements AutoCloseable {
         // One dead-letter producer for the application, shared by every task's handler and closed with it.
         Producer<byte[], byte[]> deadLetterProducer = deadLetterProducer(config, applicationId);
         config.put(StreamsErrorPolicy.DEAD_LETTER_PRODUCER, deadLetterProducer);
-        KafkaStreams streams = new KafkaStreams(topology, config);
-        StreamsProgress progress = new StreamsProgress(streams, stallTimeout, Clock.systemUTC());
-        StreamsErrorPolicy.install(streams, applicationId, progress::threadFailed);
         try {
+            KafkaStreams streams = new KafkaStreams(topology, config);
+            StreamsProgress progress = new StreamsProgress(streams, stallTimeout, Clock.systemUTC());
+            StreamsErrorPolicy.install(streams, applicationId, progress::threadFailed);
             streams.start();
+            return new StreamsStage(streams, deadLetterProducer, progress);
         } catch (RuntimeException e) {
             deadLetterProducer.close(Duration.ZERO);
             throw e;
         }
-        return new StreamsStage(streams, deadLetterProducer, progress);
     }
 
     /** A stage's tuning that only sets how often it commits (and so how soon its output is visible). */
