@@ -16,10 +16,21 @@ import java.util.Map;
  * @param byTrueClass                 labelled/correct per human label
  * @param confusion                   human label → predicted label → count
  * @param randomStratum               accuracy on the random sample alone, Wilson 95 % interval
- * @param weighted                    inverse-probability-weighted (Hájek) accuracy over all labels: the production estimate
+ * @param weighted                    inverse-probability-weighted (Hájek) accuracy over all labels, kept for comparison
  * @param rawLabelledAccuracyBiased   correct / labelled, ignoring how uploads were selected: biased, for comparison only
  * @param correctionAgreement         share of user corrections that match the annotator's label
  * @param flagPrecision               share of flagged predictions the annotator found wrong
+ * @param production                  the production accuracy estimate: stratified on the known number of predictions
+ *                                    per sampling stratum, with the model's confidence as auxiliary variable
+ *                                    (difference estimator); null in records written before it existed
+ * @param strata                      per sampling stratum ({@code feedback}, {@code low_confidence}, {@code other}):
+ *                                    predictions, confidence sum, requests, labels and the stratum's estimate
+ * @param byConfidenceBand            per band of top-1 confidence (e.g. {@code 0.90-0.95}): predictions, confidence
+ *                                    sum, and the random sample's labels in the band (a calibration check)
+ * @param predictions                 predictions the model made in the window (all of them, labelled or not)
+ * @param byReasonEstimate            accuracy per review reason with a Wilson 95 % interval (or insufficient)
+ * @param byPredictedClassEstimate    precision per predicted label, estimated like {@code production}, 95 % interval (or insufficient)
+ * @param byTrueClassEstimate         weighted accuracy (recall) per human label, 95 % interval (or insufficient)
  */
 public record AccuracyWindow(
         int schemaVersion,
@@ -38,9 +49,27 @@ public record AccuracyWindow(
         Double rawLabelledAccuracyBiased,
         Rate correctionAgreement,
         Rate flagPrecision,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Estimate production,
+        Map<String, Stratum> strata,
+        Map<String, ConfidenceBand> byConfidenceBand,
+        Long predictions,
+        Map<String, Estimate> byReasonEstimate,
+        Map<String, Estimate> byPredictedClassEstimate,
+        Map<String, Estimate> byTrueClassEstimate) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A record as written before the production estimate, strata and per-figure intervals existed. */
+    public AccuracyWindow(int schemaVersion, WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
+                          long labelled, long correct, Map<String, Tally> byReason, Map<String, Tally> byPredictedClass,
+                          Map<String, Tally> byTrueClass, Map<String, Map<String, Long>> confusion, Estimate randomStratum,
+                          Estimate weighted, Double rawLabelledAccuracyBiased, Rate correctionAgreement, Rate flagPrecision,
+                          Instant updatedAt) {
+        this(schemaVersion, windowType, windowStart, windowEnd, model, labelled, correct, byReason, byPredictedClass,
+                byTrueClass, confusion, randomStratum, weighted, rawLabelledAccuracyBiased, correctionAgreement,
+                flagPrecision, updatedAt, null, null, null, null, null, null, null);
+    }
 
     /** How the catalog ({@code Topics}) describes the key of the accuracy topics; {@link #key} builds it. */
     public static final String KEY_FORMAT = "<windowType>|<windowStart>|<model id:version>";
@@ -64,11 +93,45 @@ public record AccuracyWindow(
     }
 
     /**
-     * @param accuracy   point estimate (null without data)
-     * @param lower      95 % interval bounds
-     * @param sampleSize labels used (for the weighted estimate: Kish's effective sample size)
+     * @param accuracy     point estimate (null without data, or when insufficient)
+     * @param lower        95 % interval bounds
+     * @param sampleSize   labels used (for the weighted estimate: Kish's effective sample size)
+     * @param insufficient true when there are too few labels for an honest figure: the numbers are then null and
+     *                     {@code sampleSize} says how many labels there were; null in records written before it existed
      */
-    public record Estimate(Double accuracy, Double lower, Double upper, double sampleSize) {
+    public record Estimate(Double accuracy, Double lower, Double upper, double sampleSize, Boolean insufficient) {
+
+        public Estimate(Double accuracy, Double lower, Double upper, double sampleSize) {
+            this(accuracy, lower, upper, sampleSize, null);
+        }
+
+        /** Too few labels: no figure, only how many there were. */
+        public static Estimate insufficient(double labels) {
+            return new Estimate(null, null, null, labels, true);
+        }
+    }
+
+    /**
+     * One sampling stratum of the window's predictions. {@code feedback}: the uploader flagged or corrected the
+     * prediction; {@code low_confidence}: the low-confidence rule fired (and no feedback); {@code other}: the rest,
+     * labelled only through the random sample.
+     *
+     * @param predictions   predictions in the stratum (known for every prediction, labelled or not)
+     * @param confidenceSum sum of their top-1 confidences
+     * @param requests      of them, uploads sent for review (open or skipped by the budget)
+     * @param labelled      of them, uploads with a standing human label
+     * @param correct       of the labelled, those the model got right
+     * @param estimate      the stratum's accuracy (difference estimator, 95 % interval; exact when all are labelled)
+     */
+    public record Stratum(long predictions, double confidenceSum, long requests, long labelled, long correct,
+                          Estimate estimate) {
+    }
+
+    /**
+     * Predictions whose top-1 confidence falls in one band, and the random sample's labels among them (mean
+     * confidence against the random sample's accuracy shows whether the model is calibrated).
+     */
+    public record ConfidenceBand(long predictions, double confidenceSum, long randomLabelled, long randomCorrect) {
     }
 
     /** {@code matching} of {@code total}, and their ratio (null when total is 0). */

@@ -8,6 +8,7 @@ import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,6 +34,7 @@ class EventSchemaTest {
                 Arguments.of(Topics.LABELING_RECEIPTS, TestEvents.receipt(ID).build()),
                 Arguments.of(Topics.INFERENCE_DEAD_LETTER, TestEvents.deadLetter(ID).build()),
                 Arguments.of(Topics.ACCURACY_TUMBLING, TestEvents.accuracyWindow().build()),
+                Arguments.of(Topics.ACCURACY_TUMBLING, accuracyWindowWithProductionEstimate()),
                 Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().build()),
                 Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().labelsAccumulated(500).build()));
     }
@@ -78,6 +80,36 @@ class EventSchemaTest {
 
         assertThat(JsonSerde.of(Upload.class).deserialize("uploads", json.getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(TestEvents.upload(ID).build());
+    }
+
+    /** A window as accuracy-streams writes it now: with the production estimate, strata, bands and per-figure intervals. */
+    private static AccuracyWindow accuracyWindowWithProductionEstimate() {
+        AccuracyWindow w = TestEvents.accuracyWindow().counts(3, 2).build();
+        AccuracyWindow.Estimate exact = new AccuracyWindow.Estimate(0.5, 0.5, 0.5, 2, false);
+        return new AccuracyWindow(w.schemaVersion(), w.windowType(), w.windowStart(), w.windowEnd(), w.model(), w.labelled(),
+                w.correct(), w.byReason(), w.byPredictedClass(), w.byTrueClass(), w.confusion(), w.randomStratum(),
+                w.weighted(), w.rawLabelledAccuracyBiased(), w.correctionAgreement(), w.flagPrecision(), w.updatedAt(),
+                new AccuracyWindow.Estimate(0.9, 0.7, 0.98, 3, false),
+                Map.of("low_confidence", new AccuracyWindow.Stratum(2, 1.1, 2, 2, 1, exact),
+                        "other", new AccuracyWindow.Stratum(48, 44.0, 1, 1, 1, AccuracyWindow.Estimate.insufficient(1))),
+                Map.of("0.50-0.70", new AccuracyWindow.ConfidenceBand(2, 1.1, 0, 0),
+                        "0.90-0.95", new AccuracyWindow.ConfidenceBand(48, 44.0, 1, 1)),
+                50L, Map.of("random", AccuracyWindow.Estimate.insufficient(1)),
+                Map.of("Soup", AccuracyWindow.Estimate.insufficient(3)), Map.of("Soup", AccuracyWindow.Estimate.insufficient(2)));
+    }
+
+    @Test
+    void anAccuracyWindowWrittenBeforeTheProductionEstimateStillReadsAndValidates() {
+        AccuracyWindow older = TestEvents.accuracyWindow().counts(3, 2).build();
+        // what the old writer produced: none of the new fields, not even as null
+        String json = new String(JsonSerde.of(AccuracyWindow.class).serialize("t", older), StandardCharsets.UTF_8)
+                .replaceAll(",\\s*\"(production|strata|byConfidenceBand|predictions|byReasonEstimate|"
+                        + "byPredictedClassEstimate|byTrueClassEstimate|insufficient)\":null", "");
+
+        assertThat(json).doesNotContain("production", "insufficient");
+        assertThat(EventSchemas.violationsOfJson(Topics.ACCURACY_TUMBLING.schemaResource(), json)).isEmpty();
+        assertThat(Topics.ACCURACY_TUMBLING.valueSerde().deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(older);
     }
 
     @Test

@@ -27,7 +27,7 @@ public class AccuracyStreams extends StreamsStageLifecycle {
 
     public AccuracyStreams(AccuracyProperties properties, KafkaProperties kafka, MeterRegistry registry) {
         super(new Definition(STAGE, properties.stateDir(), Topics.ACCURACY_DEAD_LETTER,
-                List.of(Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING, Topics.ACCURACY_ROLLING,
+                List.of(Topics.PREDICTIONS, Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING, Topics.ACCURACY_ROLLING,
                         Topics.RETRAIN_SIGNALS, Topics.ACCURACY_DEAD_LETTER),
                 tuning(), properties.stallTimeout()), kafka, registry);
         this.properties = properties;
@@ -48,5 +48,10 @@ public class AccuracyStreams extends StreamsStageLifecycle {
      */
     public ReadOnlyKeyValueStore<String, WindowTotals> windows() {
         return stage().store(AccuracyTopology.WINDOWS, QueryableStoreTypes.keyValueStore());
+    }
+
+    /** Per-reason and per-class figures with fewer labels are published as insufficient. */
+    public long minLabels() {
+        return properties.minLabels();
     }
 }

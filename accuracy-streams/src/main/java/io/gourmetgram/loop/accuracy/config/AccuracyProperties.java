@@ -11,6 +11,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of accuracy-streams ({@code gourmetgram.accuracy.*}; environment variables in README.md).
  *
+ * @param minLabels    per-reason and per-class figures with fewer labels are insufficient (ACCURACY_MIN_LABELS)
  * @param stallTimeout health is DOWN when a stream thread makes no progress this long (ACCURACY_STALL_TIMEOUT)
  */
 @Validated
@@ -25,10 +26,12 @@ public record AccuracyProperties(
         double retrainBelow,
         @jakarta.validation.constraints.Min(value = 1, message = "retrain-every (ACCURACY_RETRAIN_EVERY) must be at least 1 label")
         long retrainEvery,
+        @jakarta.validation.constraints.Min(value = 1, message = "min-labels (ACCURACY_MIN_LABELS) must be at least 1")
+        long minLabels,
         @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory") String stateDir,
         @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
     public AccuracySettings settings() {
-        return new AccuracySettings(tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery);
+        return new AccuracySettings(tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery, minLabels);
     }
 }

@@ -17,8 +17,18 @@ public final class WilsonInterval {
         if (labelled == 0) {
             return new Estimate(null, null, null, 0);
         }
-        double n = labelled;
-        double p = correct / n;
+        return aroundWeighted((double) correct / labelled, labelled);
+    }
+
+    /**
+     * Wilson's interval around a weighted share p with an effective sample size n (Kish's): for
+     * weighted figures of few labels, where the linearized variance collapses to zero as soon as
+     * every label agrees.
+     */
+    public static Estimate aroundWeighted(double p, double n) {
+        if (n <= 0) {
+            return new Estimate(null, null, null, 0);
+        }
         double z2 = Z95 * Z95;
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
         double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);

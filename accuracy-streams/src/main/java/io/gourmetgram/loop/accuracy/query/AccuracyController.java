@@ -63,7 +63,7 @@ public class AccuracyController {
                 if (w.windowType() == windowType && !w.windowStart().isBefore(since) && !w.windowEnd().isAfter(until)
                         && (model == null || model.equals(w.model().id()) || model.equals(w.model().qualifiedName()))
                         && (reason == null || w.byReason().containsKey(reason) && w.byReason().get(reason).labelled() > 0)) {
-                    found.add(w.toAccuracyWindow(clock.instant()));
+                    found.add(w.toAccuracyWindow(clock.instant(), streams.minLabels()));
                 }
             }
         } catch (IllegalStateException e) {

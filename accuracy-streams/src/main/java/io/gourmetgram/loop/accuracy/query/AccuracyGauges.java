@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Prometheus gauges for the latest complete tumbling window (the one that ended most recently),
- * read from the state store at scrape time: the weighted estimate and its bounds, the random
- * stratum's estimate, and the labelled count. NaN while there is none.
+ * read from the state store at scrape time: the production estimate and its bounds, the weighted
+ * (Hájek) estimate and its bounds, the random stratum's estimate, the labelled count and the number
+ * of predictions. NaN while there is none (or while the production estimate is insufficient).
  */
 @Component
 public class AccuracyGauges {
@@ -25,6 +26,14 @@ public class AccuracyGauges {
 
     public AccuracyGauges(AccuracyStreams streams, MeterRegistry registry) {
         this.streams = streams;
+        gauge(registry, "gourmetgram.accuracy.latest.production", "Production accuracy estimate (stratified difference)",
+                w -> w.production() == null ? Double.NaN : value(w.production().accuracy()));
+        gauge(registry, "gourmetgram.accuracy.latest.production.lower", "Production estimate, lower 95% bound",
+                w -> w.production() == null ? Double.NaN : value(w.production().lower()));
+        gauge(registry, "gourmetgram.accuracy.latest.production.upper", "Production estimate, upper 95% bound",
+                w -> w.production() == null ? Double.NaN : value(w.production().upper()));
+        gauge(registry, "gourmetgram.accuracy.latest.predictions", "Predictions in the window",
+                w -> w.predictions() == null ? Double.NaN : w.predictions());
         gauge(registry, "gourmetgram.accuracy.latest.weighted", "Weighted (Hájek) accuracy estimate", w -> value(w.weighted().accuracy()));
         gauge(registry, "gourmetgram.accuracy.latest.weighted.lower", "Lower 95% bound", w -> value(w.weighted().lower()));
         gauge(registry, "gourmetgram.accuracy.latest.weighted.upper", "Upper 95% bound", w -> value(w.weighted().upper()));
@@ -50,7 +59,7 @@ public class AccuracyGauges {
         } catch (IllegalStateException e) {
             return Optional.empty();
         }
-        return Optional.ofNullable(latest).map(w -> w.toAccuracyWindow(clock.instant()));
+        return Optional.ofNullable(latest).map(w -> w.toAccuracyWindow(clock.instant(), streams.minLabels()));
     }
 
     private static double value(Double d) {

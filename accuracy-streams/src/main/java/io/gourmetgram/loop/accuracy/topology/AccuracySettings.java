@@ -12,9 +12,17 @@ import java.time.Duration;
  * @param persistent   RocksDB state (production) or in-memory (tests)
  * @param retrainBelow a retrain signal when a tumbling window's weighted upper bound falls below this
  * @param retrainEvery a retrain signal each time this many new human labels have accumulated for a model
+ * @param minLabels    per-reason and per-class figures with fewer labels are published as insufficient
  */
 public record AccuracySettings(Duration tumbling, Duration rollingSize, Duration rollingStep, Duration grace,
-                               boolean persistent, double retrainBelow, long retrainEvery) {
+                               boolean persistent, double retrainBelow, long retrainEvery, long minLabels) {
+
+    public static final long DEFAULT_MIN_LABELS = 20;
+
+    public AccuracySettings(Duration tumbling, Duration rollingSize, Duration rollingStep, Duration grace,
+                            boolean persistent, double retrainBelow, long retrainEvery) {
+        this(tumbling, rollingSize, rollingStep, grace, persistent, retrainBelow, retrainEvery, DEFAULT_MIN_LABELS);
+    }
 
     public AccuracySettings {
         if (rollingSize.toMillis() % rollingStep.toMillis() != 0) {

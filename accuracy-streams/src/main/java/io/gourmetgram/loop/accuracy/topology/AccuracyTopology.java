@@ -4,6 +4,7 @@ import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.streams.UploadKeyCheck;
@@ -23,8 +24,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * labeling-requests + annotations → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one (keyed by upload
- * id) keeps each upload's contribution and emits add/retract deltas per window; they are
+ * predictions + labeling-requests + annotations → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one
+ * (keyed by upload id) counts every prediction in its windows, keeps each requested upload's contribution (stratum
+ * and label) and emits add/retract deltas per window; they are
  * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
  * queries. Each change re-emits the window's record with fresh estimates.
  */
@@ -41,6 +43,10 @@ public final class AccuracyTopology {
         builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
         builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
 
+        KStream<String, Object> predictions = builder.stream(Topics.PREDICTIONS.name(),
+                        Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
+                .peek(UploadKeyCheck.peek(Topics.PREDICTIONS, Prediction::uploadId))
+                .mapValues(p -> (Object) p);
         KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
                         Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
                 .peek(UploadKeyCheck.peek(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
@@ -50,7 +56,7 @@ public final class AccuracyTopology {
                 .peek(UploadKeyCheck.peek(Topics.ANNOTATIONS, Annotation::uploadId))
                 .mapValues(a -> (Object) a);
 
-        KStream<String, AccuracyWindow> windows = requests.merge(annotations)
+        KStream<String, AccuracyWindow> windows = predictions.merge(requests).merge(annotations)
                 .process(() -> new ContributionTracker(settings), ContributionTracker.REQUESTS, ContributionTracker.ANNOTATIONS,
                         ContributionTracker.CONTRIBUTIONS)
                 .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
@@ -58,7 +64,7 @@ public final class AccuracyTopology {
                         Materialized.<String, WindowTotals>as(windowStore(settings))
                                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(WindowTotals.class)))
                 .toStream()
-                .mapValues(totals -> totals.toAccuracyWindow(clock.instant()));
+                .mapValues(totals -> totals.toAccuracyWindow(clock.instant(), settings.minLabels()));
         KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
         tumbling.to(Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
         builder.addStateStore(store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));

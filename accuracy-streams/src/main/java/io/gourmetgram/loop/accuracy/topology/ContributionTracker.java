@@ -2,6 +2,7 @@ package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.WindowType;
@@ -19,7 +20,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Per upload, joins the latest labeling request with its standing annotations into at most one
  * {@link Contribution}, and emits window deltas whenever it changes: −old to the windows it was
  * in, +new to the windows it now belongs to. An updated annotation therefore replaces its earlier
- * contribution, a deleted one retracts it, and nothing is counted twice.
+ * contribution, a deleted one retracts it, and nothing is counted twice. Every prediction is
+ * counted once in its windows too (inference-processor writes each exactly once), so that the
+ * estimate knows how many predictions each stratum had.
  */
 final class ContributionTracker implements Processor<String, Object, String, WindowDelta> {
 
@@ -54,6 +57,12 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         }
         streamTime = Math.max(streamTime, record.timestamp());
         switch (record.value()) {
+            case Prediction prediction -> {
+                WindowDelta.PredictionSeen seen = new WindowDelta.PredictionSeen(prediction.model(), prediction.confidence(),
+                        prediction.label());
+                forward(windows(prediction.scoredAt(), 1, null, seen), record.timestamp());
+                return;
+            }
             case LabelingRequest request -> {
                 LabelingRequest known = requests.get(uploadId);
                 if (known != null && known.revision() >= request.revision()) {
@@ -88,36 +97,41 @@ final class ContributionTracker implements Processor<String, Object, String, Win
     private Contribution contribution(String uploadId) {
         LabelingRequest request = requests.get(uploadId);
         UploadAnnotations standing = annotations.get(uploadId);
-        if (request == null || standing == null) {
-            return null; // a label waits for its request (and a request for its label) in the stores
+        if (request == null) {
+            return null; // a label waits for its request in the store
         }
-        return standing.label().map(truth -> new Contribution(uploadId, request.prediction().model(),
-                request.prediction().scoredAt(), request.prediction().label(), truth,
+        String truth = standing == null ? null : standing.label().orElse(null);
+        return new Contribution(uploadId, request.prediction().model(), request.prediction().scoredAt(),
+                request.prediction().label(), truth,
                 request.reasons().stream().map(ReasonInclusion::reason).map(ReviewReason::wireName).toList(),
-                request.inclusionProbability(), request.userCorrection(), request.hasReason(ReviewReason.FLAGGED)))
-                .orElse(null);
+                request.inclusionProbability(), request.userCorrection(), request.hasReason(ReviewReason.FLAGGED),
+                request.prediction().confidence());
     }
 
     /** One delta per window the prediction falls in, unless that window closed (end + grace) before stream time. */
     private void emit(Contribution c, int sign, long timestamp) {
-        for (WindowDelta delta : windows(c, sign)) {
+        forward(windows(c.scoredAt(), sign, c, null), timestamp);
+    }
+
+    private void forward(List<WindowDelta> deltas, long timestamp) {
+        for (WindowDelta delta : deltas) {
             if (delta.windowEnd().plus(settings.grace()).toEpochMilli() >= streamTime) {
                 context.forward(new Record<>(delta.key(), delta, timestamp));
             }
         }
     }
 
-    List<WindowDelta> windows(Contribution c, int sign) {
+    List<WindowDelta> windows(Instant scoredAt, int sign, Contribution c, WindowDelta.PredictionSeen p) {
         List<WindowDelta> deltas = new ArrayList<>();
-        long t = c.scoredAt().toEpochMilli();
+        long t = scoredAt.toEpochMilli();
         long size = settings.tumbling().toMillis();
         long start = Math.floorDiv(t, size) * size;
-        deltas.add(new WindowDelta(WindowType.TUMBLING, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c));
+        deltas.add(new WindowDelta(WindowType.TUMBLING, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c, p));
         long step = settings.rollingStep().toMillis();
         long rolling = settings.rollingSize().toMillis();
         long last = Math.floorDiv(t, step) * step;
         for (long s = last; s > t - rolling; s -= step) {
-            deltas.add(new WindowDelta(WindowType.ROLLING, Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c));
+            deltas.add(new WindowDelta(WindowType.ROLLING, Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c, p));
         }
         return deltas;
     }

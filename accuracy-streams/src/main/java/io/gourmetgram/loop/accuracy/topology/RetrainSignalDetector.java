@@ -10,7 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Watches a model's tumbling windows (all in one task: the stream is keyed by model) and signals
- * retraining once per crossing: when a window's weighted upper bound drops below the threshold,
+ * retraining once per crossing: when a window's upper bound (the production estimate's, or the
+ * weighted one's while the production estimate is insufficient) drops below the threshold,
  * and each time {@code retrainEvery} new human labels have accumulated since the last such signal.
  */
 final class RetrainSignalDetector implements Processor<String, AccuracyWindow, String, RetrainSignal> {
@@ -25,6 +26,12 @@ final class RetrainSignalDetector implements Processor<String, AccuracyWindow, S
 
     /** What we last saw of a window: its labelled count, and whether it is below the threshold. */
     public record WindowState(long labelled, boolean below) {
+    }
+
+    /** The production estimate's upper bound; the weighted (Hájek) one while the production estimate is insufficient. */
+    static Double upperBound(AccuracyWindow w) {
+        AccuracyWindow.Estimate production = w.production();
+        return production != null && Boolean.FALSE.equals(production.insufficient()) ? production.upper() : w.weighted().upper();
     }
 
     RetrainSignalDetector(AccuracySettings settings) {
@@ -44,7 +51,7 @@ final class RetrainSignalDetector implements Processor<String, AccuracyWindow, S
         String model = record.key();
         String windowKey = w.windowStart() + "|" + model;
         WindowState before = windows.get(windowKey);
-        Double upper = w.weighted().upper();
+        Double upper = upperBound(w);
         boolean below = upper != null && upper < settings.retrainBelow();
         windows.put(windowKey, new WindowState(w.labelled(), below));
         Instant at = Instant.ofEpochMilli(record.timestamp());

@@ -1,13 +1,30 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.ModelRef;
 import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 
-/** Add (+1) or retract (−1) a contribution to one window; keyed by {@link #key()}. */
-public record WindowDelta(WindowType windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution) {
+/**
+ * Add (+1) or retract (−1) something to one window; keyed by {@link #key()}. Either an upload's
+ * {@code contribution} (stratum membership and label) or a {@code prediction} the model made.
+ */
+public record WindowDelta(WindowType windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution,
+                          PredictionSeen prediction) {
+
+    /**
+     * A prediction the model made: counted in its window whether or not anyone labels it.
+     *
+     * @param label the predicted label (null in deltas written before it was carried)
+     */
+    public record PredictionSeen(ModelRef model, double confidence, String label) {
+    }
+
+    public ModelRef model() {
+        return contribution != null ? contribution.model() : prediction.model();
+    }
 
     public String key() {
-        return AccuracyWindow.key(windowType, windowStart, contribution.model());
+        return AccuracyWindow.key(windowType, windowStart, model());
     }
 }

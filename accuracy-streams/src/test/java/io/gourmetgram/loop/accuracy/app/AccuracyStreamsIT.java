@@ -67,6 +67,8 @@ class AccuracyStreamsIT {
     @Test
     void labelsBecomeAWindowedAccuracyThatUpdatesAndDeletesChange() throws Exception {
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+        send(Topics.PREDICTIONS, "a", request("a", hour, ReviewReason.LOW_CONFIDENCE).prediction());
+        send(Topics.PREDICTIONS, "b", request("b", hour, ReviewReason.LOW_CONFIDENCE).prediction());
         send(Topics.LABELING_REQUESTS, "a", request("a", hour, ReviewReason.LOW_CONFIDENCE));
         send(Topics.LABELING_REQUESTS, "b", request("b", hour, ReviewReason.LOW_CONFIDENCE));
         send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, "Rice", AnnotationAction.CREATED, hour));
@@ -80,14 +82,24 @@ class AccuracyStreamsIT {
         });
 
         send(Topics.ANNOTATIONS, "b", annotation("b", 2, 12, "Rice", AnnotationAction.UPDATED, hour.plusSeconds(60)));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(onlyWindow(query).path("correct").asLong()).isEqualTo(2));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode w = onlyWindow(query);
+            assertThat(w.path("correct").asLong()).isEqualTo(2);
+            // both predictions of the window were low-confidence and both are labelled: the production figure is exact
+            assertThat(w.path("predictions").asLong()).isEqualTo(2);
+            assertThat(w.path("strata").path("low_confidence").path("predictions").asLong()).isEqualTo(2);
+            assertThat(w.path("production").path("accuracy").asDouble()).isEqualTo(1.0);
+            assertThat(w.path("production").path("lower").asDouble()).isEqualTo(1.0);
+        });
 
         send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, null, AnnotationAction.DELETED, hour.plusSeconds(90)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode w = onlyWindow(query);
             assertThat(w.path("labelled").asLong()).isEqualTo(1);
             assertThat(w.path("weighted").path("accuracy").asDouble()).isEqualTo(1.0);
+            // one label left for two predictions: too few to say more than that
+            assertThat(w.path("production").path("insufficient").asBoolean()).isTrue();
+            assertThat(w.path("production").path("sampleSize").asDouble()).isEqualTo(1.0);
         });
 
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
@@ -96,7 +108,8 @@ class AccuracyStreamsIT {
         assertThat(bad.body()).contains("tumbling");
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body()).contains("gourmetgram_accuracy_latest_weighted 1.0");
+        assertThat(metrics.body()).contains("gourmetgram_accuracy_latest_weighted 1.0", "gourmetgram_accuracy_latest_predictions 2.0",
+                "gourmetgram_accuracy_latest_production NaN");
     }
 
     private JsonNode onlyWindow(String query) throws Exception {

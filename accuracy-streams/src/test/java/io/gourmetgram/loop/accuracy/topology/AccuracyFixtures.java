@@ -4,6 +4,7 @@ import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.TestEvents;
@@ -19,12 +20,21 @@ final class AccuracyFixtures {
 
     static LabelingRequest request(String id, Instant scoredAt, String predicted, double inclusion, String correction,
                                    ReviewReason... reasons) {
-        return TestEvents.labelingRequest(id)
-                .prediction(TestEvents.prediction(id).model(MODEL).label(predicted).confidence(0.6).scoredAt(scoredAt).build())
+        return request(prediction(id, scoredAt, predicted, 0.6), inclusion, correction, reasons);
+    }
+
+    /** The request for a prediction, as sampling-streams writes it: every reason but the random one is certain. */
+    static LabelingRequest request(Prediction prediction, double inclusion, String correction, ReviewReason... reasons) {
+        return TestEvents.labelingRequest(prediction.uploadId())
+                .prediction(prediction)
                 .inclusions(java.util.Arrays.stream(reasons)
                         .map(r -> new ReasonInclusion(r, r == ReviewReason.RANDOM ? inclusion : 1.0))
                         .toArray(ReasonInclusion[]::new))
-                .inclusionProbability(inclusion).userCorrection(correction).at(scoredAt).build();
+                .inclusionProbability(inclusion).userCorrection(correction).at(prediction.scoredAt()).build();
+    }
+
+    static Prediction prediction(String id, Instant scoredAt, String predicted, double confidence) {
+        return TestEvents.prediction(id).model(MODEL).label(predicted).confidence(confidence).scoredAt(scoredAt).build();
     }
 
     static Annotation annotation(String id, long annotationId, String label, AnnotationAction action, Instant updatedAt) {

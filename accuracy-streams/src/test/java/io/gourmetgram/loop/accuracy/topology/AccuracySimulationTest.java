@@ -1,22 +1,29 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.gourmetgram.loop.accuracy.estimate.SimulatedWindow;
+import io.gourmetgram.loop.accuracy.estimate.StratifiedDifferenceEstimate;
+import io.gourmetgram.loop.accuracy.estimate.SyntheticTraffic;
 import io.gourmetgram.loop.events.AccuracyWindow;
-import io.gourmetgram.loop.events.WindowType;
-import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.LabelingRequest;
-import io.gourmetgram.loop.events.ModelRef;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.WindowType;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,81 +34,115 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 
 /**
- * A synthetic day of production with known truth, through the real topology: confidence is
- * correlated with correctness; the random sample takes 2 %; every low-confidence (< 0.7) and every
- * flagged prediction is labelled too. The weighted estimate must land near the true accuracy while
- * the raw labelled share, dominated by the hard cases, must not.
- * Population: 30,000 by default; {@code -Dsimulation.population=200000} for a larger run.
+ * Synthetic hours of production with known truth, through the real topology, as sampling-streams and
+ * labeling-sink would write them: every prediction; a request for each random (2 %), low-confidence
+ * (&lt; 0.7) or flagged upload — a flag arriving after the first request as its next revision; human
+ * labels in any order after the hour, some corrected later, a tenth never arriving. Each hourly
+ * window's production estimate must be the estimator's answer for the hour's known strata and labels,
+ * cover the truth, and the raw labelled share must be visibly biased. The estimator's statistical
+ * promises over hundreds of windows are checked by {@code ProductionEstimateSimulationTest}.
+ * Hours: 3 by default; {@code -Dsimulation.hours=24} for a larger run.
  */
 class AccuracySimulationTest {
 
-    private static final double SAMPLE_RATE = 0.02;
-    private static final Instant DAY = Instant.parse("2026-11-24T00:00:00Z");
-    private static final ModelRef MODEL = new ModelRef("food11-demo", "1");
+    private static final int HOURS = Integer.getInteger("simulation.hours", 3);
+    private static final int PER_HOUR = 2_000;
+    private static final double RANDOM_RATE = 0.02;
+    private static final Instant START = Instant.parse("2026-11-24T00:00:00Z");
 
     @Test
-    void weightedEstimateFindsTheTrueAccuracyWhileTheRawLabelledShareIsBiased() {
-        int population = Integer.getInteger("simulation.population", 30_000);
+    void everyHourlyWindowCarriesTheProductionEstimateOfItsKnownStrataAndItCoversTheTruth() {
         Random random = new Random(2026);
-        List<LabelingRequest> requests = new ArrayList<>();
-        List<Annotation> labels = new ArrayList<>();
-        long right = 0;
-        for (int i = 0; i < population; i++) {
-            String id = "sim-" + i;
-            double confidence = 0.4 + 0.6 * random.nextDouble();
-            boolean correct = random.nextDouble() < confidence; // calibrated model: confidence = P(correct)
-            right += correct ? 1 : 0;
-            boolean flagged = !correct && random.nextDouble() < 0.2;
-            boolean sampled = random.nextDouble() < SAMPLE_RATE;
-            List<ReasonInclusion> reasons = new ArrayList<>();
-            if (sampled) {
-                reasons.add(new ReasonInclusion(ReviewReason.RANDOM, SAMPLE_RATE));
+        Map<Instant, SimulatedWindow> hours = new LinkedHashMap<>();
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, Prediction> predictions = input(driver, Topics.PREDICTIONS.name(), Prediction.class);
+            TestInputTopic<String, LabelingRequest> requests = input(driver, Topics.LABELING_REQUESTS.name(), LabelingRequest.class);
+            TestInputTopic<String, Annotation> annotations = input(driver, Topics.ANNOTATIONS.name(), Annotation.class);
+            for (int h = 0; h < HOURS; h++) {
+                Instant hourStart = START.plus(Duration.ofHours(h));
+                SimulatedWindow hour = new SimulatedWindow(SyntheticTraffic.CALIBRATED, RANDOM_RATE);
+                hours.put(hourStart, hour);
+                List<Annotation> labels = new ArrayList<>();
+                for (int i = 0; i < PER_HOUR; i++) {
+                    String id = "h" + h + "-" + i;
+                    Instant at = hourStart.plusMillis(i * 1_800L);
+                    SyntheticTraffic.Draw d = SyntheticTraffic.CALIBRATED.draw(random);
+                    boolean sampled = random.nextDouble() < RANDOM_RATE;
+                    boolean unsure = d.confidence() < 0.7;
+                    Prediction p = TestEvents.prediction(id).label("Rice").confidence(d.confidence()).scoredAt(at).build();
+                    predictions.pipeInput(id, p, at);
+                    boolean labelArrives = random.nextDouble() >= 0.1;
+                    hour.add(d, sampled, labelArrives);
+                    List<ReasonInclusion> reasons = new ArrayList<>();
+                    if (sampled) {
+                        reasons.add(new ReasonInclusion(ReviewReason.RANDOM, RANDOM_RATE));
+                    }
+                    if (unsure) {
+                        reasons.add(new ReasonInclusion(ReviewReason.LOW_CONFIDENCE, 1.0));
+                    }
+                    int revision = 0;
+                    if (!reasons.isEmpty()) {
+                        requests.pipeInput(id, TestEvents.labelingRequest(id).revision(++revision).prediction(p)
+                                .inclusions(reasons.toArray(ReasonInclusion[]::new)).inclusionProbability(unsure ? 1.0 : RANDOM_RATE)
+                                .at(at).build(), at);
+                    }
+                    if (d.flagged()) { // the uploader's flag comes a little later
+                        reasons.add(new ReasonInclusion(ReviewReason.FLAGGED, 1.0));
+                        requests.pipeInput(id, TestEvents.labelingRequest(id).revision(++revision).prediction(p)
+                                .inclusions(reasons.toArray(ReasonInclusion[]::new)).inclusionProbability(1.0).at(at)
+                                .updatedAt(at.plusSeconds(1)).build(), at.plusSeconds(1));
+                    }
+                    if (!reasons.isEmpty() && labelArrives) {
+                        Instant labelled = hourStart.plus(Duration.ofHours(1)).plusSeconds(i);
+                        String truth = d.right() ? "Rice" : "Soup";
+                        if (random.nextDouble() < 0.05) { // a slip the annotator corrects an hour later
+                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(d.right() ? "Soup" : "Rice")
+                                    .updatedAt(labelled).build());
+                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(truth)
+                                    .action(AnnotationAction.UPDATED).updatedAt(labelled.plusSeconds(3600)).build());
+                        } else {
+                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(truth).updatedAt(labelled).build());
+                        }
+                    }
+                }
+                Collections.shuffle(labels, random); // any order: the latest update wins whenever it arrives
+                labels.forEach(a -> annotations.pipeInput(a.uploadId(), a, hourStart.plus(Duration.ofHours(2))));
             }
-            if (confidence < 0.7) {
-                reasons.add(new ReasonInclusion(ReviewReason.LOW_CONFIDENCE, 1.0));
+            Map<String, AccuracyWindow> windows = driver.createOutputTopic(Topics.ACCURACY_TUMBLING.name(),
+                    Serdes.String().deserializer(), Topics.ACCURACY_TUMBLING.valueSerde().deserializer()).readKeyValuesToMap();
+
+            int covered = 0;
+            double rawError = 0;
+            for (Map.Entry<Instant, SimulatedWindow> entry : hours.entrySet()) {
+                AccuracyWindow w = windows.get(AccuracyWindow.key(WindowType.TUMBLING, entry.getKey(), TestEvents.MODEL));
+                SimulatedWindow hour = entry.getValue();
+                AccuracyWindow.Estimate expected = StratifiedDifferenceEstimate.of(hour.strata()).overall();
+                assertThat(w.predictions()).isEqualTo(PER_HOUR);
+                assertThat(w.production().accuracy()).isCloseTo(expected.accuracy(), within(1e-9));
+                assertThat(w.production().lower()).isCloseTo(expected.lower(), within(1e-9));
+                assertThat(w.production().upper()).isCloseTo(expected.upper(), within(1e-9));
+                assertThat(w.strata().get("other").predictions()).isEqualTo(hour.strata().get("other").predictions());
+                assertThat(w.byConfidenceBand().values().stream().mapToLong(AccuracyWindow.ConfidenceBand::predictions).sum())
+                        .isEqualTo(PER_HOUR);
+                double truth = hour.truth();
+                covered += w.production().lower() <= truth && truth <= w.production().upper() ? 1 : 0;
+                rawError += Math.abs(w.rawLabelledAccuracyBiased() - truth) / HOURS;
             }
-            if (flagged) {
-                reasons.add(new ReasonInclusion(ReviewReason.FLAGGED, 1.0));
-            }
-            if (reasons.isEmpty()) {
-                continue;
-            }
-            double inclusion = confidence < 0.7 || flagged ? 1.0 : SAMPLE_RATE;
-            Instant at = DAY.plusSeconds(i % 3600); // one hour of traffic
-            Prediction p = TestEvents.prediction(id).model(MODEL).label("Rice").confidence(confidence).scoredAt(at).build();
-            requests.add(TestEvents.labelingRequest(id).prediction(p).inclusions(reasons.toArray(ReasonInclusion[]::new))
-                    .inclusionProbability(inclusion).at(at).build());
-            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(correct ? "Rice" : "Soup").updatedAt(at).build());
+            assertThat(covered).isGreaterThanOrEqualTo(HOURS - Math.max(1, HOURS / 10));
+            assertThat(rawError).as("the raw labelled share is dominated by the hard cases").isGreaterThan(0.1);
         }
-        double truth = (double) right / population;
-
-        AccuracyWindow window = run(requests, labels);
-
-        assertThat(window.labelled()).isEqualTo(requests.size());
-        double tolerance = 0.03;
-        assertThat(window.weighted().accuracy()).isBetween(truth - tolerance, truth + tolerance);
-        assertThat(window.weighted().lower()).isLessThanOrEqualTo(truth);
-        assertThat(window.weighted().upper()).isGreaterThanOrEqualTo(truth);
-        assertThat(window.randomStratum().accuracy()).isBetween(truth - 0.06, truth + 0.06);
-        assertThat(Math.abs(window.rawLabelledAccuracyBiased() - truth)).isGreaterThan(0.1);
     }
 
-    private static AccuracyWindow run(List<LabelingRequest> requests, List<Annotation> labels) {
+    private static TopologyTestDriver driver() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "accuracy-simulation");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(24),
                 Duration.ofDays(1), false, 0.0, 1_000_000);
-        try (TopologyTestDriver driver = new TopologyTestDriver(AccuracyTopology.build(settings, Clock.systemUTC()), props)) {
-            TestInputTopic<String, LabelingRequest> in = driver.createInputTopic(Topics.LABELING_REQUESTS.name(),
-                    new StringSerializer(), Topics.LABELING_REQUESTS.valueSerde().serializer());
-            TestInputTopic<String, Annotation> out = driver.createInputTopic(Topics.ANNOTATIONS.name(),
-                    new StringSerializer(), Topics.ANNOTATIONS.valueSerde().serializer());
-            requests.forEach(r -> in.pipeInput(r.uploadId(), r, r.requestedAt()));
-            labels.forEach(a -> out.pipeInput(a.uploadId(), a, a.at()));
-            return driver.createOutputTopic(Topics.ACCURACY_TUMBLING.name(), Serdes.String().deserializer(),
-                    Topics.ACCURACY_TUMBLING.valueSerde().deserializer()).readKeyValuesToMap()
-                    .get(AccuracyWindow.key(WindowType.TUMBLING, DAY, MODEL));
-        }
+        return new TopologyTestDriver(AccuracyTopology.build(settings, Clock.systemUTC()), props);
+    }
+
+    private static <V> TestInputTopic<String, V> input(TopologyTestDriver driver, String topic, Class<V> type) {
+        return driver.createInputTopic(topic, new StringSerializer(), io.gourmetgram.loop.events.JsonSerde.of(type).serializer());
     }
 }

@@ -1,14 +1,20 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import static io.gourmetgram.loop.accuracy.topology.AccuracyFixtures.annotation;
+import static io.gourmetgram.loop.accuracy.topology.AccuracyFixtures.prediction;
 import static io.gourmetgram.loop.accuracy.topology.AccuracyFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.LabelingRequest;
+import io.gourmetgram.loop.events.Prediction;
+import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.RetrainSignal;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.EventSchemas;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.support.testing.TopologyHarness;
@@ -33,6 +39,7 @@ class AccuracyTopologyTest {
 
     private TopologyHarness harness;
     private TopologyTestDriver driver;
+    private TestInputTopic<String, io.gourmetgram.loop.events.Prediction> predictions;
     private TestInputTopic<String, io.gourmetgram.loop.events.LabelingRequest> requests;
     private TestInputTopic<String, io.gourmetgram.loop.events.Annotation> annotations;
     private TestInputTopic<String, byte[]> rawAnnotations;
@@ -42,10 +49,11 @@ class AccuracyTopologyTest {
     @BeforeEach
     void start() {
         AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1),
-                Duration.ofDays(2), false, 0.6, 3);
+                Duration.ofDays(2), false, 0.6, 3, 2);
         harness = TopologyHarness.start(AccuracyTopology.build(settings, Clock.systemUTC()), "accuracy-streams",
                 Topics.ACCURACY_DEAD_LETTER, AccuracyStreams.tuning(), HOUR);
         driver = harness.driver();
+        predictions = harness.input(Topics.PREDICTIONS);
         requests = harness.input(Topics.LABELING_REQUESTS);
         annotations = harness.input(Topics.ANNOTATIONS);
         rawAnnotations = harness.rawInput(Topics.ANNOTATIONS);
@@ -129,7 +137,7 @@ class AccuracyTopologyTest {
             annotations.pipeInput("late", annotation("late", 1, "Rice", AnnotationAction.CREATED, HOUR.plus(Duration.ofDays(5))),
                     HOUR.plus(Duration.ofDays(5)));
 
-            assertThat(tumbling.readKeyValuesToMap()).doesNotContainKey(KEY);
+            assertThat(tumbling.readKeyValuesToMap().get(KEY).labelled()).isZero(); // the request counts, the late label not
         }
     }
 
@@ -163,6 +171,82 @@ class AccuracyTopologyTest {
     }
 
     /** When the model should be retrained. */
+    /** What a window knows of all its predictions, and the production estimate and figures built on it. */
+    @Nested
+    class ProductionEstimate {
+
+        @Test
+        void everyPredictionCountsInItsStratumAndConfidenceBandLabelledOrNot() {
+            predictions.pipeInput("a", prediction("a", HOUR, "Rice", 0.95));
+            predictions.pipeInput("b", prediction("b", HOUR, "Rice", 0.6));
+            predictions.pipeInput("c", prediction("c", HOUR, "Rice", 0.92));
+            requests.pipeInput("b", request(prediction("b", HOUR, "Rice", 0.6), 1.0, null, ReviewReason.LOW_CONFIDENCE));
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.predictions()).isEqualTo(3);
+            assertThat(w.strata().get("low_confidence").predictions()).isEqualTo(1);
+            assertThat(w.strata().get("low_confidence").requests()).isEqualTo(1);
+            assertThat(w.strata().get("other").predictions()).isEqualTo(2);
+            assertThat(w.strata().get("other").confidenceSum()).isCloseTo(1.87, within(1e-9));
+            assertThat(w.byConfidenceBand()).containsOnlyKeys("0.50-0.70", "0.90-0.95", "0.95-1.00");
+            assertThat(w.production().insufficient()).isTrue(); // nothing labelled yet
+            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
+        }
+
+        @Test
+        void aFlagArrivingAsALaterRevisionMovesTheUploadIntoTheFeedbackStratum() {
+            predictions.pipeInput("a", prediction("a", HOUR, "Rice", 0.97));
+            predictions.pipeInput("b", prediction("b", HOUR, "Rice", 0.93));
+            LabelingRequest sampled = request(prediction("a", HOUR, "Rice", 0.97), 0.02, null, ReviewReason.RANDOM);
+            requests.pipeInput("a", sampled);
+            assertThat(tumbling.readKeyValuesToMap().get(KEY).strata().get("other").requests()).isEqualTo(1);
+
+            requests.pipeInput("a", TestEvents.labelingRequest("a").revision(2).prediction(sampled.prediction())
+                    .inclusions(new ReasonInclusion(ReviewReason.RANDOM, 0.02), new ReasonInclusion(ReviewReason.FLAGGED, 1.0))
+                    .at(HOUR).build());
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.strata().get("feedback").predictions()).isEqualTo(1);
+            assertThat(w.strata().get("other").requests()).isZero();
+            assertThat(w.strata().get("other").predictions()).isEqualTo(1);
+        }
+
+        @Test
+        void whenEveryPredictionOfTheWindowIsLabelledTheProductionEstimateIsExact() {
+            for (String id : List.of("a", "b")) {
+                predictions.pipeInput(id, prediction(id, HOUR, "Rice", 0.6));
+                requests.pipeInput(id, request(prediction(id, HOUR, "Rice", 0.6), 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            }
+            annotations.pipeInput("a", annotation("a", 1, "Rice", AnnotationAction.CREATED, HOUR));
+            annotations.pipeInput("b", annotation("b", 2, "Soup", AnnotationAction.CREATED, HOUR));
+
+            assertThat(tumbling.readKeyValuesToMap().get(KEY).production())
+                    .isEqualTo(new AccuracyWindow.Estimate(0.5, 0.5, 0.5, 2, false));
+        }
+
+        @Test
+        void perReasonAndPerClassFiguresCarryIntervalsAndSayWhenTheyHaveTooFewLabels() {
+            for (String id : List.of("a", "b", "c")) { // this topology wants at least 2 labels per figure
+                Prediction p = prediction(id, HOUR, id.equals("b") ? "Egg" : "Rice", 0.6);
+                predictions.pipeInput(id, p);
+                requests.pipeInput(id, request(p, 1.0, null, ReviewReason.LOW_CONFIDENCE));
+                annotations.pipeInput(id, annotation(id, id.hashCode(), id.equals("b") ? "Soup" : "Rice",
+                        AnnotationAction.CREATED, HOUR));
+            }
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.byReasonEstimate().get("low_confidence").accuracy()).isCloseTo(2.0 / 3, within(1e-9));
+            assertThat(w.byReasonEstimate().get("low_confidence").lower()).isLessThan(0.5);
+            // every Rice prediction of the window was labelled: its precision is known exactly
+            assertThat(w.byPredictedClassEstimate().get("Rice")).isEqualTo(new AccuracyWindow.Estimate(1.0, 1.0, 1.0, 2, false));
+            assertThat(w.byPredictedClassEstimate().get("Egg")).isEqualTo(AccuracyWindow.Estimate.insufficient(1));
+            // two Rice photos, both recognised: right so far, but no certainty about Rice photos in general
+            assertThat(w.byTrueClassEstimate().get("Rice").accuracy()).isEqualTo(1.0);
+            assertThat(w.byTrueClassEstimate().get("Rice").lower()).isLessThan(0.5);
+            assertThat(w.byTrueClassEstimate().get("Soup")).isEqualTo(AccuracyWindow.Estimate.insufficient(1));
+        }
+    }
+
     @Nested
     class Retraining {
 
@@ -206,7 +290,7 @@ class AccuracyTopologyTest {
             requests.pipeInput("u1", request("u1", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
             annotations.pipeInput("u1", annotation("u2", 1, "Rice", AnnotationAction.CREATED, HOUR));
 
-            assertThat(tumbling.readKeyValuesToMap()).doesNotContainKey(KEY);
+            assertThat(tumbling.readKeyValuesToMap().get(KEY).labelled()).isZero(); // the request counts, the label not
             assertThat(harness.deadLetters()).singleElement().satisfies(letter -> {
                 assertThat(letter.sourceTopic()).isEqualTo(Topics.ANNOTATIONS.name());
                 assertThat(letter.errorMessage()).contains("keyed 'u1'").contains("'u2'");

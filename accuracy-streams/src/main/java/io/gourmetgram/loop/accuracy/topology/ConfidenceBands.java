@@ -1,0 +1,26 @@
+package io.gourmetgram.loop.accuracy.topology;
+
+import java.util.Locale;
+
+/** Fixed bands of top-1 confidence, finer where real classifiers put most of their predictions. */
+final class ConfidenceBands {
+
+    private static final double[] EDGES = {0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0};
+
+    private ConfidenceBands() {
+    }
+
+    /** The band's name, e.g. {@code 0.90-0.95}; the last band includes 1. */
+    static String of(double confidence) {
+        for (int i = 1; i < EDGES.length - 1; i++) {
+            if (confidence < EDGES[i]) {
+                return name(i);
+            }
+        }
+        return name(EDGES.length - 1);
+    }
+
+    private static String name(int upper) {
+        return String.format(Locale.ROOT, "%.2f-%.2f", EDGES[upper - 1], EDGES[upper]);
+    }
+}
