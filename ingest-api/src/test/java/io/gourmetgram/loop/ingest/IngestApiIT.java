@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
@@ -63,21 +64,21 @@ import tools.jackson.databind.JsonNode;
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
         "gourmetgram.ingest.upload.max-bytes=1MB",
         "gourmetgram.ingest.kafka.delivery-timeout=5s",
-        "gourmetgram.ingest.s3.timeout=2s"})
+        "gourmetgram.ingest.s3.timeout=2s",
+        "gourmetgram.ingest.management.token=" + IngestApiIT.MANAGEMENT_TOKEN})
 @EmbeddedKafka(partitions = 1, brokerProperties = {
         "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IngestApiIT {
 
+    static final String MANAGEMENT_TOKEN = "test-management-token-0123456789abcdef";
     private static final S3TestServer S3 = S3TestServer.start();
     private static final String BUCKET = "production";
 
     @DynamicPropertySource
     static void objectStore(DynamicPropertyRegistry registry) {
-        registry.add("gourmetgram.ingest.s3.endpoint", S3::endpoint);
-        registry.add("gourmetgram.ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("gourmetgram.ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        ObjectStoreSettings.register(registry, S3);
     }
 
     @AfterAll
@@ -87,6 +88,9 @@ class IngestApiIT {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Value("${spring.embedded.kafka.brokers}")
     String brokers;
@@ -379,6 +383,25 @@ class IngestApiIT {
     }
 
     @Test
+    void feedbackBeyondTheLimitPerUploadIsTooManyRequestsWithWhenToRetry() {
+        JsonNode receipt = upload();
+        String id = receipt.get("uploadId").asString();
+        Map<String, String> token = Map.of("X-Feedback-Token", receipt.get("feedbackToken").asString());
+        for (int i = 0; i < 10; i++) {
+            assertThat(api.postJson("/api/uploads/" + id + "/flag", token, "").statusCode()).isEqualTo(202);
+        }
+
+        HttpResponse<String> refused = api.postJson("/api/uploads/" + id + "/flag", token, "");
+
+        JsonNode problem = assertProblem(refused, 429);
+        assertThat(problem.get("type").asString()).endsWith("/feedback-rate-limited");
+        assertThat(problem.get("limit").asInt()).isEqualTo(10);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 60L));
+        assertThat(topics.values(Topics.FEEDBACK, id)).hasSize(10);
+    }
+
+    @Test
     void theLabelsForTheDropdownAreTheModels() {
         HttpResponse<String> response = api.get("/api/labels");
 
@@ -405,11 +428,35 @@ class IngestApiIT {
     }
 
     @Test
-    void healthAndMetricsAreExposed() {
+    void healthAndMetricsAreOnTheManagementPortOnly() {
         upload();
-        assertThat(api.get("/actuator/health").body()).contains("\"UP\"");
-        assertThat(api.get("/actuator/prometheus").body())
-                .contains("gourmetgram_ingest_uploads_accepted_total", "gourmetgram_ingest_view_entries", "gourmetgram_ingest_uploads_store_seconds");
+        ApiClient management = new ApiClient(managementPort);
+
+        HttpResponse<String> anonymous = management.get("/actuator/health");
+        HttpResponse<String> operator = management.send(HttpRequest.newBuilder(management.uri("/actuator/health"))
+                .header("Authorization", "Bearer " + MANAGEMENT_TOKEN));
+
+        assertThat(anonymous.body()).contains("\"UP\"").doesNotContain("uploadViewFeed", "components");
+        assertThat(operator.body()).contains("\"UP\"", "uploadViewFeed", "entries");
+        assertThat(management.get("/actuator/health/liveness").body()).contains("\"UP\"");
+        assertThat(management.get("/actuator/prometheus").body())
+                .contains("gourmetgram_ingest_uploads_accepted_total", "gourmetgram_ingest_view_entries",
+                        "gourmetgram_ingest_uploads_store_seconds",
+                        "gourmetgram_ingest_uploads_in_flight_bytes");
+        assertProblem(api.get("/actuator/health"), 404);
+        assertProblem(api.get("/actuator/prometheus"), 404);
+    }
+
+    @Test
+    void thePageAndTheApiCarryBrowserProtections() {
+        for (HttpResponse<String> response : List.of(api.get("/"), api.get("/app.js"), api.get("/api/labels"),
+                api.get("/no/such/page"))) {
+            assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
+                            .doesNotContain("unsafe-inline", "unsafe-eval"));
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+            assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
+        }
     }
 
     @Test

@@ -47,9 +47,7 @@ class KafkaUnavailableIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("gourmetgram.ingest.s3.endpoint", S3::endpoint);
-        registry.add("gourmetgram.ingest.s3.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("gourmetgram.ingest.s3.secret-key", () -> S3TestServer.SECRET_KEY);
+        ObjectStoreSettings.register(registry, S3);
         registry.add("spring.kafka.producer.bootstrap-servers", () -> "127.0.0.1:" + closedPort());
     }
 

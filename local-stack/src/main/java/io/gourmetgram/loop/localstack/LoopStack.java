@@ -57,7 +57,8 @@ public final class LoopStack implements AutoCloseable {
             }
             for (StageProcess stage : started) {
                 stage.awaitHealthy(STAGE_START_TIMEOUT);
-                log.info("{} is up on port {} (log: {})", stage.stage().module(), stage.stage().port(), stage.log());
+                log.info("{} is up on port {}, management port {} (log: {})", stage.stage().module(), stage.stage().port(),
+                        stage.stage().managementPort(), stage.log());
             }
             return new LoopStack(kafka, s3, started);
         } catch (Exception | Error e) {

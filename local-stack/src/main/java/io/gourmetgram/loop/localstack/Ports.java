@@ -17,7 +17,10 @@ final class Ports {
         check(config.kafkaPort(), "Kafka", taken);
         check(config.controllerPort(), "the Kafka controller", taken);
         check(config.s3Port(), "S3", taken);
-        config.stages().forEach(s -> check(s.port(), s.module(), taken));
+        config.stages().forEach(s -> {
+            check(s.port(), s.module(), taken);
+            check(s.managementPort(), s.module() + "'s management port", taken);
+        });
         if (!taken.isEmpty()) {
             throw new IllegalStateException("Cannot start the local stack: " + String.join(", ", taken)
                     + ". Is another local stack running? Stop it, or choose other ports (--help).");

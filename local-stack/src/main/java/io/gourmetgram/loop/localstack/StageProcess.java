@@ -43,6 +43,10 @@ public final class StageProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", Integer.toString(stage.port()));
+        // Actuator on its own port (Spring Boot binds MANAGEMENT_SERVER_PORT for every stage); both on loopback only.
+        builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(stage.managementPort()));
+        builder.environment().put("SERVER_ADDRESS", "127.0.0.1");
+        builder.environment().put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
         builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
         return new StageProcess(stage, builder.start(), log);
     }
@@ -58,7 +62,7 @@ public final class StageProcess implements AutoCloseable {
     /** Waits for {@code /actuator/health} to answer UP; fails naming the stage and its log. */
     public void awaitHealthy(Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI health = URI.create("http://127.0.0.1:" + stage.port() + "/actuator/health");
+        URI health = URI.create("http://127.0.0.1:" + stage.managementPort() + "/actuator/health");
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -53,9 +53,9 @@ class LoopEndToEndIT {
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("gourmetgram.repo.dir", "..")).toAbsolutePath();
         ingestPort = Ports.free();
-        List<Stage> stages = new ArrayList<>(List.of(new Stage("ingest-api", ingestPort),
-                new Stage("inference-processor", Ports.free())));
-        Stage sampling = new Stage("sampling-streams", Ports.free());
+        List<Stage> stages = new ArrayList<>(List.of(new Stage("ingest-api", ingestPort, Ports.free()),
+                new Stage("inference-processor", Ports.free(), Ports.free())));
+        Stage sampling = new Stage("sampling-streams", Ports.free(), Ports.free());
         if (Files.isRegularFile(sampling.jar(repo))) {
             stages.add(sampling);
         }

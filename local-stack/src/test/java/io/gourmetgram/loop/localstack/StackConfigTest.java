@@ -19,6 +19,14 @@ class StackConfigTest {
     }
 
     @Test
+    void everyStagesActuatorIsOnItsHttpPortPlusAThousand() {
+        StackConfig config = StackConfig.parse(new String[0], Map.of());
+
+        assertThat(config.stages()).allSatisfy(stage -> assertThat(stage.managementPort()).isEqualTo(stage.port() + 1000));
+        assertThat(config.stages().getFirst().managementPort()).isEqualTo(9080);
+    }
+
+    @Test
     void labelStudioSettingsArePassedThroughOnlyWhenSet() {
         StackConfig config = StackConfig.parse(new String[0],
                 Map.of("LABEL_STUDIO_URL", "http://localhost:8085", "LABEL_STUDIO_API_KEY", "", "PATH", "/bin"));

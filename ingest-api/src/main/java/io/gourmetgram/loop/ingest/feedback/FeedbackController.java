@@ -48,9 +48,11 @@ class FeedbackController {
     private final FeedbackProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final FeedbackQuota quota;
 
     FeedbackController(UploadView view, ModelLabels labels, EventPublisher publisher, JsonMapper json,
                        FeedbackProperties properties, Clock clock, MeterRegistry meters) {
+        this.quota = new FeedbackQuota(properties.perClientLimit(), properties.perUploadLimit(), properties.rateWindow(), clock);
         this.view = view;
         this.labels = labels;
         this.publisher = publisher;
@@ -77,7 +79,9 @@ class FeedbackController {
     private ResponseEntity<FeedbackReceipt> record(FeedbackKind kind, String id, String token, HttpServletRequest request)
             throws IOException {
         try {
+            quota.chargeClient(request.getRemoteAddr());
             authorize(id, token);
+            quota.chargeUpload(id);
             String label = readLabel(kind, request);
             Feedback feedback = new Feedback(id, kind, label, clock.instant(), clientOf(request));
             publish(feedback);

@@ -16,6 +16,9 @@ public enum ImageFormat {
     private static final byte[] RIFF = "RIFF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] WEBP_FOURCC = "WEBP".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] VP8X = "VP8X".getBytes(StandardCharsets.US_ASCII);
+    private static final int ANIMATION_FLAG = 0x02;
+
     private final String mediaType;
     private final String extension;
 
@@ -46,6 +49,11 @@ public enum ImageFormat {
             return Optional.of(WEBP);
         }
         return Optional.empty();
+    }
+
+    /** A WebP with an extended header (VP8X) whose animation flag is set. */
+    static boolean isAnimatedWebp(byte[] bytes) {
+        return startsWith(bytes, 12, VP8X) && bytes.length > 20 && (bytes[20] & ANIMATION_FLAG) != 0;
     }
 
     private static boolean startsWith(byte[] bytes, int offset, byte[] signature) {

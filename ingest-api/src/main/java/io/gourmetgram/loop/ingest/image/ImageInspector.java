@@ -19,10 +19,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageInspector {
 
-    private final long maxPixels;
+    private final ImageBounds bounds;
 
-    public ImageInspector(long maxPixels) {
-        this.maxPixels = maxPixels;
+    public ImageInspector(ImageBounds bounds) {
+        this.bounds = bounds;
         // Servlet containers may initialise ImageIO before our jars are visible; twelvemonkeys asks for a rescan.
         ImageIO.scanForPlugins();
         for (ImageFormat format : ImageFormat.values()) {
@@ -38,12 +38,30 @@ public final class ImageInspector {
                 "This is not a JPEG, PNG or WebP image (its first bytes are " + leadingBytes(bytes)
                         + "). The file name and the declared content type are not trusted; only the content counts.")
                 .with("supportedTypes", Arrays.stream(ImageFormat.values()).map(ImageFormat::mediaType).toList()));
+        if (format == ImageFormat.WEBP && ImageFormat.isAnimatedWebp(bytes)) {
+            throw new ApiProblem(ProblemType.UNSUPPORTED_IMAGE_TYPE, "This is an animated WebP. Only still photos are"
+                    + " accepted: send a single frame as JPEG, PNG or WebP.")
+                    .with("supportedTypes", Arrays.stream(ImageFormat.values()).map(ImageFormat::mediaType).toList());
+        }
         InspectedImage image = readHeader(format, bytes);
-        if (image.pixels() > maxPixels) {
+        if (image.pixels() > bounds.maxPixels()) {
             throw new ApiProblem(ProblemType.TOO_MANY_PIXELS, String.format(Locale.ROOT,
                     "The photo is %d x %d = %.1f megapixels; at most %.1f megapixels are accepted. Scale it down and try again.",
-                    image.width(), image.height(), image.pixels() / 1e6, maxPixels / 1e6))
-                    .with("width", image.width()).with("height", image.height()).with("maxPixels", maxPixels);
+                    image.width(), image.height(), image.pixels() / 1e6, bounds.maxPixels() / 1e6))
+                    .with("width", image.width()).with("height", image.height()).with("maxPixels", bounds.maxPixels());
+        }
+        if (!bounds.sidesFit(image.width(), image.height())) {
+            throw new ApiProblem(ProblemType.UNSUPPORTED_DIMENSIONS, String.format(Locale.ROOT,
+                    "The photo is %d x %d pixels. Each side must be between %d and %d pixels and the aspect ratio"
+                            + " (longer side / shorter side) at most %d:1. Crop or scale it and try again.",
+                    image.width(), image.height(), bounds.minSide(), bounds.maxSide(), bounds.maxAspectRatio()))
+                    .with("width", image.width()).with("height", image.height())
+                    .with("minSide", bounds.minSide()).with("maxSide", bounds.maxSide())
+                    .with("maxAspectRatio", bounds.maxAspectRatio());
+        }
+        if (format == ImageFormat.JPEG && !JpegEnd.isPresent(bytes)) {
+            throw new ApiProblem(ProblemType.TRUNCATED_IMAGE, "The JPEG has no end-of-image marker after its image"
+                    + " data: the file is truncated (an interrupted upload or copy?). Send the whole file.");
         }
         return image;
     }

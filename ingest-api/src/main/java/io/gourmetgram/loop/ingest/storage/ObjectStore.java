@@ -2,6 +2,12 @@ package io.gourmetgram.loop.ingest.storage;
 
 import io.gourmetgram.loop.events.ObjectRef;
 import io.minio.BucketExistsArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.Result;
+import io.minio.messages.Item;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -51,6 +57,27 @@ public class ObjectStore {
             return new ObjectRef(bucket, key);
         } catch (Exception e) {
             throw new ObjectStoreException("Could not write " + bucket + "/" + key + " to " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An object in the bucket and when it was last written. */
+    public record StoredObject(ObjectRef ref, Instant lastModified) {
+    }
+
+    /** Every object whose key starts with {@code prefix}. */
+    public List<StoredObject> list(String prefix) {
+        try {
+            List<StoredObject> objects = new ArrayList<>();
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                    .recursive(true).build())) {
+                Item item = result.get();
+                if (!item.isDir()) {
+                    objects.add(new StoredObject(new ObjectRef(bucket, item.objectName()), item.lastModified().toInstant()));
+                }
+            }
+            return objects;
+        } catch (Exception e) {
+            throw new ObjectStoreException("Could not list " + bucket + "/" + prefix + " at " + endpoint + ": " + e.getMessage(), e);
         }
     }
 

@@ -15,8 +15,10 @@ import io.gourmetgram.loop.ingest.storage.ObjectStoreException;
 import io.gourmetgram.loop.ingest.view.UploadView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -43,6 +45,8 @@ public class UploadIntake {
     private static final Logger log = LoggerFactory.getLogger(UploadIntake.class);
     private static final DateTimeFormatter KEY_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
     private static final long RETRY_AFTER_SECONDS = 5;
+    private static final long BUSY_RETRY_AFTER_SECONDS = 2;
+    private static final int READ_CHUNK = 64 * 1024;
 
     private final UploadLimits limits;
     private final ImageInspector inspector;
@@ -55,11 +59,15 @@ public class UploadIntake {
     private final DistributionSummary acceptedBytes;
     private final Timer storeLatency;
     private final Timer publishLatency;
+    private final InFlightBytes inFlight;
 
     public UploadIntake(UploadLimits limits, ObjectStore store, EventPublisher publisher, UploadView view,
                         Clock clock, MeterRegistry meters) {
         this.limits = limits;
-        this.inspector = new ImageInspector(limits.maxPixels());
+        this.inspector = new ImageInspector(limits.imageBounds());
+        this.inFlight = new InFlightBytes(limits.maxInFlightBytes().toBytes());
+        Gauge.builder("gourmetgram.ingest.uploads.in.flight.bytes", inFlight, InFlightBytes::reserved).baseUnit("bytes")
+                .description("Photo bytes reserved by uploads being read, checked or stored").register(meters);
         this.store = store;
         this.publisher = publisher;
         this.view = view;
@@ -85,20 +93,59 @@ public class UploadIntake {
             if (declaredLength > max) {
                 throw tooLarge(declaredLength);
             }
-            byte[] bytes = body.readNBytes(Math.toIntExact(max + 1));
-            if (bytes.length > max) {
-                throw tooLarge(-1);
+            // An unannounced length may be anything up to the limit (one more byte tells us it is over).
+            try (InFlightBytes.Reservation reservation = reserve(declaredLength >= 0 ? declaredLength : max + 1)) {
+                byte[] bytes = readBody(body, max + 1);
+                if (bytes.length > max) {
+                    throw tooLarge(-1);
+                }
+                if (bytes.length == 0) {
+                    throw new ApiProblem(ProblemType.NO_PHOTO, "The request body is empty. Send the photo as the multipart"
+                            + " form field 'file' (curl -F file=@photo.jpg) or as the raw body (curl --data-binary @photo.jpg"
+                            + " -H 'Content-Type: image/jpeg').");
+                }
+                return accept(bytes);
             }
-            if (bytes.length == 0) {
-                throw new ApiProblem(ProblemType.NO_PHOTO, "The request body is empty. Send the photo as the multipart"
-                        + " form field 'file' (curl -F file=@photo.jpg) or as the raw body (curl --data-binary @photo.jpg"
-                        + " -H 'Content-Type: image/jpeg').");
-            }
-            return accept(bytes);
         } catch (ApiProblem problem) {
             meters.counter("gourmetgram.ingest.uploads.rejected", "reason", problem.problemType().name().toLowerCase(Locale.ROOT)).increment();
             throw problem;
         }
+    }
+
+    private InFlightBytes.Reservation reserve(long bytes) {
+        InFlightBytes.Reservation reservation = inFlight.tryReserve(bytes);
+        if (reservation == null) {
+            throw new ApiProblem(ProblemType.UPLOADS_BUSY, "Too many photos are being uploaded right now. Nothing was"
+                    + " kept; please try again in a moment.").retryAfterSeconds(BUSY_RETRY_AFTER_SECONDS);
+        }
+        return reservation;
+    }
+
+    /**
+     * Reads at most {@code limit} bytes within the body timeout. The container's connection timeout
+     * ends a read that waits too long for the next packet; this deadline ends a sender that trickles.
+     */
+    private byte[] readBody(InputStream body, long limit) {
+        long deadline = clock.millis() + limits.bodyTimeout().toMillis();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] chunk = new byte[READ_CHUNK];
+        try {
+            int n;
+            while (bytes.size() < limit && (n = body.read(chunk, 0, (int) Math.min(chunk.length, limit - bytes.size()))) >= 0) {
+                bytes.write(chunk, 0, n);
+                if (clock.millis() > deadline) {
+                    throw tooSlow("it was still arriving after " + limits.bodyTimeout().toSeconds() + " s");
+                }
+            }
+        } catch (IOException e) {
+            throw tooSlow("the connection stalled or broke while it was being sent (" + e.getMessage() + ")");
+        }
+        return bytes.toByteArray();
+    }
+
+    private static ApiProblem tooSlow(String why) {
+        return new ApiProblem(ProblemType.UPLOAD_TOO_SLOW, "The photo did not arrive in time: " + why
+                + ". Nothing was kept; please try again on a better connection.");
     }
 
     private UploadReceipt accept(byte[] bytes) {

@@ -42,8 +42,13 @@ public class UploadView {
         };
     }
 
+    /**
+     * Records an upload. The first record for an id wins: a later one (a replay, or a forged record from
+     * someone who can write to {@code uploads}) cannot replace its feedback-token hash or its object.
+     */
     public synchronized void recordUpload(Upload upload) {
-        entries.merge(upload.uploadId(), new KnownUpload(upload, null), (old, fresh) -> old.withUpload(upload));
+        entries.merge(upload.uploadId(), new KnownUpload(upload, null),
+                (old, fresh) -> old.upload() == null ? old.withUpload(upload) : old);
     }
 
     public void recordPrediction(Prediction prediction) {

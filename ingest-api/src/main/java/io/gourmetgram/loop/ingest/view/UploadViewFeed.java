@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +53,7 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
 
     private final Map<String, Object> consumerConfig;
     private final UploadView view;
+    private final AnnouncedUploads announced;
     private final DeadLetterPublisher deadLetters;
     private final Duration horizon;
     private final Clock clock;
@@ -61,8 +63,8 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    public UploadViewFeed(Map<String, Object> kafkaConsumerConfig, UploadView view, DeadLetterPublisher deadLetters,
-                          Duration horizon, Clock clock, MeterRegistry meters) {
+    public UploadViewFeed(Map<String, Object> kafkaConsumerConfig, UploadView view, AnnouncedUploads announced,
+                          DeadLetterPublisher deadLetters, Duration horizon, Clock clock, MeterRegistry meters) {
         Map<String, Object> config = new HashMap<>(kafkaConsumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -71,6 +73,7 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-api-view");
         this.consumerConfig = config;
         this.view = view;
+        this.announced = announced;
         this.deadLetters = deadLetters;
         this.horizon = horizon;
         this.clock = clock;
@@ -117,6 +120,7 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
             seekToHorizon();
             while (running) {
                 apply(consumer.poll(POLL));
+                noteWhetherCaughtUp();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -174,12 +178,31 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
         }
     }
 
+    /**
+     * When the orphan sweeper asks, compares this consumer's positions on {@code uploads} with the end
+     * offsets (one ListOffsets request; the consumer's own lag figures go stale on idle partitions).
+     */
+    private void noteWhetherCaughtUp() {
+        if (!announced.takeCatchUpRequest()) {
+            return;
+        }
+        Instant asked = clock.instant();
+        List<TopicPartition> uploads = consumer.assignment().stream()
+                .filter(partition -> partition.topic().equals(Topics.UPLOADS.name())).toList();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(uploads);
+        if (uploads.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition))) {
+            announced.markCaughtUp(asked);
+        }
+    }
+
     private void applyOne(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
             return;
         }
         if (record.topic().equals(Topics.UPLOADS.name())) {
-            view.recordUpload(UPLOADS.deserialize(record.topic(), record.value()));
+            Upload upload = UPLOADS.deserialize(record.topic(), record.value());
+            view.recordUpload(upload);
+            announced.record(upload.uploadId(), record.timestamp());
         } else {
             view.recordPrediction(PREDICTIONS.deserialize(record.topic(), record.value()));
         }

@@ -22,8 +22,9 @@ class ViewConfiguration {
     }
 
     @Bean
-    UploadViewFeed uploadViewFeed(KafkaProperties kafka, UploadView view,
+    UploadViewFeed uploadViewFeed(KafkaProperties kafka, UploadView view, AnnouncedUploads announced,
                                   DeadLetterPublisher deadLetters, ViewProperties properties, Clock clock, MeterRegistry meters) {
-        return new UploadViewFeed(kafka.buildConsumerProperties(), view, deadLetters, properties.horizon(), clock, meters);
+        return new UploadViewFeed(kafka.buildConsumerProperties(), view, announced, deadLetters, properties.horizon(),
+                clock, meters);
     }
 }

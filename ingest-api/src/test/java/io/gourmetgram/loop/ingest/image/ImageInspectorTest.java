@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ImageInspectorTest {
 
     private static final long FORTY_MEGAPIXELS = 40_000_000;
-    private final ImageInspector inspector = new ImageInspector(FORTY_MEGAPIXELS);
+    private static final ImageBounds BOUNDS = new ImageBounds(FORTY_MEGAPIXELS, 16, 20_000, 10);
+    private final ImageInspector inspector = new ImageInspector(BOUNDS);
 
     @Test
     void readsTheSizeOfARealPhotoFromItsHeader() throws Exception {
@@ -47,7 +48,7 @@ class ImageInspectorTest {
 
     @Test
     void acceptsExactlyTheLimit() {
-        assertThat(new ImageInspector(640 * 480).inspect(SamplePhotos.png(640, 480)).pixels()).isEqualTo(640 * 480);
+        assertThat(new ImageInspector(new ImageBounds(640 * 480, 16, 20_000, 10)).inspect(SamplePhotos.png(640, 480)).pixels()).isEqualTo(640 * 480);
     }
 
     @Test
@@ -58,6 +59,49 @@ class ImageInspectorTest {
                 .isInstanceOfSatisfying(ApiProblem.class, problem -> {
                     assertThat(problem.problemType()).isEqualTo(ProblemType.UNREADABLE_IMAGE);
                     assertThat(problem.getBody().getDetail()).contains("image/png", "truncated or corrupt");
+                });
+    }
+
+    @Test
+    void aValidSliverOfOnePixelByFortyMillionIsRefusedStatingTheLimits() {
+        // Within the pixel limit, but resizing it overflowed an int in inference and stalled it (issue 9, point 1).
+        assertThatThrownBy(() -> inspector.inspect(BadInputCorpus.bytes("sliver-1x40000000.png")))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> {
+                    assertThat(problem.getStatusCode().value()).isEqualTo(422);
+                    assertThat(problem.getBody().getDetail()).contains("1 x 40000000", "aspect ratio");
+                    assertThat(problem.problemType()).isEqualTo(ProblemType.UNSUPPORTED_DIMENSIONS);
+                    assertThat(problem.getBody().getProperties()).containsEntry("minSide", 16)
+                            .containsEntry("maxSide", 20_000).containsEntry("maxAspectRatio", 10);
+                });
+    }
+
+    @Test
+    void sidesAndAspectRatioAreComparedWithoutOverflow() {
+        assertThat(BOUNDS.sidesFit(20_000, 2_000)).isTrue();
+        assertThat(BOUNDS.sidesFit(20_001, 2_001)).as("longer than max side").isFalse();
+        assertThat(BOUNDS.sidesFit(2_001, 200)).as("just over 10:1").isFalse();
+        assertThat(BOUNDS.sidesFit(15, 15)).as("under min side").isFalse();
+        // As ints, 1 x 2^31-1 times a ratio of 10 would wrap around and pass.
+        assertThat(new ImageBounds(Long.MAX_VALUE, 1, Integer.MAX_VALUE, 10).sidesFit(Integer.MAX_VALUE, 1)).isFalse();
+    }
+
+    @Test
+    void aJpegCutOffBeforeItsEndMarkerIsRefusedAsTruncated() {
+        assertThatThrownBy(() -> inspector.inspect(BadInputCorpus.bytes("truncated.jpg")))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> {
+                    assertThat(problem.problemType()).isEqualTo(ProblemType.TRUNCATED_IMAGE);
+                    assertThat(problem.getBody().getDetail()).contains("truncated");
+                });
+        assertThat(inspector.inspect(BadInputCorpus.bytes("ordinary.jpg")).width()).isEqualTo(64);
+        assertThat(inspector.inspect(BadInputCorpus.bytes("progressive.jpg")).width()).isEqualTo(64);
+    }
+
+    @Test
+    void anAnimatedWebpIsRefusedAsUnsupported() {
+        assertThatThrownBy(() -> inspector.inspect(BadInputCorpus.bytes("animated.webp")))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> {
+                    assertThat(problem.problemType()).isEqualTo(ProblemType.UNSUPPORTED_IMAGE_TYPE);
+                    assertThat(problem.getBody().getDetail()).contains("animated");
                 });
     }
 

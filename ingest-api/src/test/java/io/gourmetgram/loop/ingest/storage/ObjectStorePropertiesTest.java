@@ -38,8 +38,15 @@ class ObjectStorePropertiesTest {
     }
 
     @Test
+    void aSecretKeyShorterThanMinioAcceptsStopsStartup() {
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=short").run(started ->
+                assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("S3_SECRET_KEY")
+                        .hasMessageContaining("at least 8 characters"));
+    }
+
+    @Test
     void completeSettingsBind() {
-        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=b").run(started ->
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=long-enough").run(started ->
                 assertThat(started.getBean(ObjectStoreProperties.class).s3().timeout()).hasSeconds(10));
     }
 }

@@ -36,6 +36,19 @@ class UploadViewTest {
     }
 
     @Test
+    void aLaterUploadRecordForTheSameIdCannotReplaceTheTokenOfTheFirst() {
+        Upload original = upload("a");
+        Upload forged = new Upload("a", original.object(), original.contentType(), original.byteSize(), original.sha256(),
+                original.width(), original.height(), "f".repeat(64), original.uploadedAt());
+        view.recordUpload(original);
+
+        view.recordUpload(forged);
+
+        assertThat(view.find("a")).hasValueSatisfying(known ->
+                assertThat(known.upload().feedbackTokenSha256()).isEqualTo(original.feedbackTokenSha256()));
+    }
+
+    @Test
     void evictsTheLeastRecentlyUsedUploadBeyondItsSize() {
         view.recordUpload(upload("a"));
         view.recordUpload(upload("b"));

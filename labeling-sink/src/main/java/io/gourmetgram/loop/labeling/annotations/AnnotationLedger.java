@@ -2,113 +2,172 @@ package io.gourmetgram.loop.labeling.annotations;
 
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.EventJson;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.support.kafka.EventPublisher;
+import io.gourmetgram.loop.labeling.errors.DeadLetterReason;
+import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
+import io.gourmetgram.loop.labeling.labelstudio.LabelStudioAnnotation;
+import io.gourmetgram.loop.labeling.labelstudio.LabelStudioTask;
+import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import tools.jackson.databind.JsonNode;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns Label Studio annotations into {@code annotations} events, each annotation version
- * (annotation id + updated-at) once, whether it came by webhook or by reconciliation.
+ * Turns Label Studio annotations into {@code annotations} events: each version (annotation id +
+ * updated-at, or its deletion) once, whether it came by webhook or by reconciliation, and again
+ * when an annotation reappears after a retraction. Holds the last event per annotation (bounded by
+ * the number of annotations, not versions), kept current from the topic on every replica. Sends
+ * do not wait: the entry is recorded at once and undone if Kafka refuses it, so the next
+ * reconciliation publishes it again.
  */
 public final class AnnotationLedger {
 
-    private final EventPublisher publisher;
-    private final Clock clock;
-    private final Set<String> published = ConcurrentHashMap.newKeySet();
-    /** annotation id → (upload id, task id): a deletion payload names only the annotation. */
-    private final Map<Long, Annotation> latest = new ConcurrentHashMap<>();
+    /** What became of an annotation handed to the ledger. */
+    public enum Outcome { PUBLISHED, ALREADY_PUBLISHED, NOT_OURS, NO_LABEL, DEAD_LETTERED }
 
-    public AnnotationLedger(EventPublisher publisher, Clock clock) {
-        this.publisher = publisher;
+    private static final Logger log = LoggerFactory.getLogger(AnnotationLedger.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final ReceiptBook receipts;
+    private final Set<String> labels;
+    private final LabelingDeadLetters deadLetters;
+    private final Clock clock;
+    /** annotation id → the last event published for it (a deletion payload names only the annotation). */
+    private final Map<Long, Annotation> latest = new ConcurrentHashMap<>();
+    /** Versions already dead-lettered in this process, so a reconciliation pass does not repeat them. */
+    private final Set<String> deadLettered = ConcurrentHashMap.newKeySet();
+
+    public AnnotationLedger(Producer<byte[], byte[]> producer, ReceiptBook receipts, ModelLabels labels,
+                            LabelingDeadLetters deadLetters, Clock clock) {
+        this.producer = producer;
+        this.receipts = receipts;
+        this.labels = Set.copyOf(labels.labels());
+        this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
-    /** Remembers what was published before a restart (read from the annotations topic). */
+    /** An event read from the annotations topic (ours or another replica's). */
     public void remember(Annotation annotation) {
-        published.add(version(annotation.annotationId(), annotation.updatedAt(), annotation.action()));
-        latest.put(annotation.annotationId(), annotation);
+        latest.merge(annotation.annotationId(), annotation, (old, now) -> now.at().isBefore(old.at()) ? old : now);
     }
 
-    /** A created or updated annotation of a task; false if this version was already published. */
-    public boolean publish(JsonNode task, JsonNode annotation, boolean created) {
-        String uploadId = task.path("data").path("uploadId").asString("");
-        if (uploadId.isBlank()) {
-            return false; // not one of our tasks
-        }
-        long annotationId = annotation.path("id").asLong();
-        Instant updatedAt = instant(annotation.path("updated_at"), annotation.path("created_at"));
-        String label = chosenLabel(annotation);
-        if (annotation.path("was_cancelled").asBoolean(false) || label == null) {
-            return false; // skipped by the annotator: no label to report
-        }
-        AnnotationAction action = created && !latest.containsKey(annotationId) ? AnnotationAction.CREATED : AnnotationAction.UPDATED;
-        JsonNode by = annotation.path("completed_by");
-        String annotator = by.isObject() ? by.path("id").asString() : by.asString(null);
-        JsonNode lead = annotation.path("lead_time");
-        return send(new Annotation(uploadId, task.path("id").asLong(), annotationId, label, annotator,
-                lead.isNumber() ? lead.asDouble() : null, action, updatedAt, clock.instant()));
+    /** A created or updated annotation delivered by webhook (current as Label Studio sends it). */
+    public Outcome publish(LabelStudioTask task, LabelStudioAnnotation annotation) {
+        return publish(task, annotation, null);
     }
 
-    /** A deleted annotation, known only by id; false if we never saw it (nothing to retract). */
-    public boolean publishDeletion(long annotationId) {
+    /**
+     * A created or updated annotation of a task, as read in a listing taken after {@code readAfter}
+     * (null: current). A listing may be stale by the time it is handled, so it never replaces a
+     * newer version, and it re-publishes a retracted annotation (it reappeared) only when the
+     * retraction is older than the listing.
+     */
+    public synchronized Outcome publish(LabelStudioTask task, LabelStudioAnnotation annotation, Instant readAfter) {
+        if (!task.ours()) {
+            return Outcome.NOT_OURS;
+        }
+        if (!annotation.hasLabel()) {
+            return Outcome.NO_LABEL; // skipped by the annotator: no label to report
+        }
+        Annotation previous = latest.get(annotation.id());
+        if (previous != null && previous.action() != AnnotationAction.DELETED
+                && !annotation.updatedAt().isAfter(previous.updatedAt())) {
+            return Outcome.ALREADY_PUBLISHED; // this version, or a newer one, is out already
+        }
+        if (previous != null && previous.action() == AnnotationAction.DELETED && readAfter != null
+                && !previous.at().isBefore(readAfter)) {
+            return Outcome.ALREADY_PUBLISHED; // retracted after the listing was read: the listing is stale
+        }
+        String version = annotation.id() + "@" + annotation.updatedAt();
+        if (!labels.contains(annotation.label())) {
+            return deadLetter(task, annotation, version, DeadLetterReason.UNKNOWN_LABEL,
+                    "label '" + annotation.label() + "' is not one of the model's labels " + labels);
+        }
+        if (receipts.findCurrent(task.uploadId()).isEmpty()) {
+            return deadLetter(task, annotation, version, DeadLetterReason.NO_RECEIPT,
+                    "upload " + task.uploadId() + " of task " + task.id() + " has no receipt: not a task labeling-sink made");
+        }
+        AnnotationAction action = previous == null || previous.action() == AnnotationAction.DELETED
+                ? AnnotationAction.CREATED : AnnotationAction.UPDATED;
+        send(new Annotation(task.uploadId(), task.id(), annotation.id(), annotation.label(), annotation.annotatorId(),
+                annotation.leadTimeSeconds(), action, annotation.updatedAt(), clock.instant()), previous);
+        return Outcome.PUBLISHED;
+    }
+
+    /** Retracts a standing annotation; false if none stands (never seen, or already retracted). */
+    public synchronized boolean retract(long annotationId) {
         Annotation known = latest.get(annotationId);
         if (known == null || known.action() == AnnotationAction.DELETED) {
             return false;
         }
         Instant now = clock.instant();
-        return send(new Annotation(known.uploadId(), known.taskId(), annotationId, null, known.annotatorId(), null,
-                AnnotationAction.DELETED, now, now));
+        send(new Annotation(known.uploadId(), known.taskId(), annotationId, null, known.annotatorId(), null,
+                AnnotationAction.DELETED, now, now), known);
+        return true;
     }
 
-    /** Retracts annotations of the upload we published but Label Studio no longer has (a missed deletion). */
-    public int retractMissing(String uploadId, Set<Long> present) {
+    /** Retracts every standing annotation of a deleted task. */
+    public int retractTask(long taskId) {
         int retracted = 0;
-        for (Annotation known : List.copyOf(latest.values())) {
-            if (known.uploadId().equals(uploadId) && !present.contains(known.annotationId())
-                    && publishDeletion(known.annotationId())) {
+        for (Annotation a : standing()) {
+            if (a.taskId() == taskId && retract(a.annotationId())) {
                 retracted++;
             }
         }
         return retracted;
     }
 
-    private boolean send(Annotation annotation) {
-        String version = version(annotation.annotationId(), annotation.updatedAt(), annotation.action());
-        if (published.contains(version)) {
-            return false;
-        }
-        publisher.publish(Topics.ANNOTATIONS, annotation.uploadId(), annotation);
-        remember(annotation);
-        return true;
+    /** The annotations whose label currently counts. */
+    public List<Annotation> standing() {
+        return latest.values().stream().filter(a -> a.action() != AnnotationAction.DELETED).toList();
     }
 
-    private static String version(long annotationId, Instant updatedAt, AnnotationAction action) {
-        return annotationId + "@" + (action == AnnotationAction.DELETED ? "deleted" : updatedAt);
+    /** The standing annotation with this id, if any. */
+    public Annotation standing(long annotationId) {
+        Annotation a = latest.get(annotationId);
+        return a == null || a.action() == AnnotationAction.DELETED ? null : a;
     }
 
-    /** The single choice of the {@code label} control, if the annotation has one. */
-    static String chosenLabel(JsonNode annotation) {
-        for (JsonNode result : annotation.path("result")) {
-            JsonNode choices = result.path("value").path("choices");
-            if (choices.isArray() && !choices.isEmpty()) {
-                return choices.get(0).asString();
-            }
+    private Outcome deadLetter(LabelStudioTask task, LabelStudioAnnotation annotation, String version, DeadLetterReason reason,
+                               String why) {
+        if (deadLettered.add(version)) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("taskId", task.id());
+            body.put("uploadId", task.uploadId());
+            body.put("annotation", annotation);
+            deadLetters.annotation(task.uploadId(), annotation.id(), EventJson.mapper().writeValueAsBytes(body), reason, why);
         }
-        return null;
+        return Outcome.DEAD_LETTERED;
     }
 
-    private static Instant instant(JsonNode... candidates) {
-        for (JsonNode c : candidates) {
-            if (c.isString() && !c.asString().isBlank()) {
-                return java.time.OffsetDateTime.parse(c.asString()).toInstant();
-            }
+    private void send(Annotation annotation, Annotation previous) {
+        latest.put(annotation.annotationId(), annotation);
+        producer.send(new ProducerRecord<>(Topics.ANNOTATIONS.name(), annotation.uploadId().getBytes(StandardCharsets.UTF_8),
+                Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), annotation)), (metadata, error) -> {
+                    if (error != null) {
+                        log.warn("Could not publish annotation {} ({}); reconciliation will publish it again: {}",
+                                annotation.annotationId(), annotation.action(), error.toString());
+                        undo(annotation, previous);
+                    }
+                });
+    }
+
+    private void undo(Annotation failed, Annotation previous) {
+        if (previous == null) {
+            latest.remove(failed.annotationId(), failed);
+        } else {
+            latest.replace(failed.annotationId(), failed, previous);
         }
-        return Instant.EPOCH;
     }
 }

@@ -5,6 +5,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -27,12 +28,19 @@ public record LabelingProperties(
         String publicUrl,
         @NotBlank(message = "LABELING_IMAGE_LINK_SECRET is missing: set a long random string (it signs image links)")
         String imageLinkSecret,
-        @NotBlank String projectTitle,
+        @NotBlank(message = "LABEL_STUDIO_PROJECT_TITLE must not be empty")
+        @Size(min = 3, max = 50, message = "LABEL_STUDIO_PROJECT_TITLE must be 3 to 50 characters long (Label Studio refuses other titles)")
+        String projectTitle,
         @Min(value = 1, message = "batch-size (LABELING_BATCH_SIZE) must be at least 1") int batchSize,
         @NotNull Duration backoffMin,
         @NotNull Duration backoffMax,
         @NotNull Duration reconcileInterval,
         @NotNull Duration timeout,
+        @NotNull Duration importSettle,
+        @NotNull Duration sweepInterval,
+        @NotNull Duration stallTimeout,
+        @NotNull Duration catchUpTimeout,
+        @Min(value = 1024, message = "webhook-max-bytes (LABELING_WEBHOOK_MAX_BYTES) must be at least 1024") int webhookMaxBytes,
         Path labelsFile,
         @Valid @NotNull S3Settings s3) {
 

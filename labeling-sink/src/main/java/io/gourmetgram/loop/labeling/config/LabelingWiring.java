@@ -1,14 +1,17 @@
 package io.gourmetgram.loop.labeling.config;
 
-import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
+import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.minio.MinioClient;
-import io.gourmetgram.loop.support.kafka.EventPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,15 +29,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class LabelingWiring {
 
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
-
     @Bean
     Clock clock() {
         return Clock.systemUTC();
     }
 
     @Bean(destroyMethod = "close")
-    Producer<byte[], byte[]> producer(KafkaProperties kafka) {
+    Producer<byte[], byte[]> producer(KafkaProperties kafka, MeterRegistry meters) {
         TopicProvisioner.ensure(kafka.buildAdminProperties(), List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS,
                 Topics.ANNOTATIONS, Topics.LABELING_DEAD_LETTER));
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
@@ -42,13 +43,17 @@ public class LabelingWiring {
         config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        // Webhook events are handed to Kafka without waiting; this bounds how long a send may block on metadata.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        new KafkaClientMetrics(producer).bindTo(meters);
+        return producer;
     }
 
-    /** Receipts and annotations are written one at a time and acknowledged before anything moves on. */
+    /** Receipts are written one at a time and acknowledged before the request's offset is committed. */
     @Bean
     EventPublisher eventPublisher(Producer<byte[], byte[]> producer) {
-        return new EventPublisher(producer, PUBLISH_TIMEOUT);
+        return new EventPublisher(producer, Duration.ofSeconds(30));
     }
 
     @Bean
@@ -57,13 +62,15 @@ public class LabelingWiring {
     }
 
     @Bean
-    AnnotationLedger annotationLedger(EventPublisher publisher, Clock clock) {
-        return new AnnotationLedger(publisher, clock);
+    AnnotationLedger annotationLedger(Producer<byte[], byte[]> producer, ReceiptBook receipts, ModelLabels labels,
+                                      LabelingDeadLetters deadLetters, Clock clock) {
+        return new AnnotationLedger(producer, receipts, labels, deadLetters, clock);
     }
 
     @Bean
-    DeadLetterPublisher deadLetterPublisher(Producer<byte[], byte[]> producer, Clock clock) {
-        return new DeadLetterPublisher("labeling-sink", Topics.LABELING_DEAD_LETTER, producer, clock);
+    LabelingDeadLetters deadLetters(Producer<byte[], byte[]> producer, Clock clock, MeterRegistry meters) {
+        return new LabelingDeadLetters(new DeadLetterPublisher("labeling-sink", Topics.LABELING_DEAD_LETTER, producer, clock),
+                meters);
     }
 
     @Bean

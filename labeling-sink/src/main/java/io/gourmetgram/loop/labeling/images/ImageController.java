@@ -34,7 +34,7 @@ public class ImageController {
         if (!links.valid(uploadId, sig)) {
             return ProblemType.INVALID_IMAGE_LINK.response("This image link is not signed by GourmetGram.");
         }
-        LabelingReceipt receipt = receipts.find(uploadId).orElse(null);
+        LabelingReceipt receipt = receipts.findCurrent(uploadId).orElse(null);
         if (receipt == null) {
             return ProblemType.UNKNOWN_IMAGE.response("No review task exists for upload " + uploadId + ".");
         }

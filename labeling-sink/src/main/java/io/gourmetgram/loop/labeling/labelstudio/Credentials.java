@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class Credentials {
 
-    /** Refresh this long before the access token expires, so no call races the expiry. */
+    /** Refresh this long before the access token expires (at most), so no call races the expiry. */
     private static final Duration EARLY = Duration.ofSeconds(30);
 
     private final String apiKey;
@@ -23,6 +23,7 @@ final class Credentials {
     private final Clock clock;
     private String accessToken;
     private Instant accessExpires = Instant.MIN;
+    private Instant refreshAt = Instant.MIN;
 
     Credentials(String apiKey, Clock clock) {
         this.apiKey = apiKey;
@@ -43,7 +44,7 @@ final class Credentials {
         if (!personalAccessToken) {
             return "Token " + apiKey;
         }
-        if (accessToken == null || clock.instant().isAfter(accessExpires.minus(EARLY))) {
+        if (accessToken == null || clock.instant().isAfter(refreshAt)) {
             return null;
         }
         return "Bearer " + accessToken;
@@ -51,11 +52,19 @@ final class Credentials {
 
     synchronized void accessToken(String token) {
         this.accessToken = token;
-        this.accessExpires = expiry(token).orElse(clock.instant().plus(Duration.ofMinutes(4)));
+        Instant now = clock.instant();
+        this.accessExpires = expiry(token).orElse(now.plus(Duration.ofMinutes(4)));
+        // A tenth of the lifetime early, capped: short-lived tokens (tests, strict servers) stay usable.
+        Duration life = Duration.between(now, accessExpires);
+        Duration early = life.dividedBy(10).compareTo(EARLY) < 0 ? life.dividedBy(10) : EARLY;
+        this.refreshAt = accessExpires.minus(early);
     }
 
-    synchronized void forgetAccessToken() {
-        this.accessToken = null;
+    /** Forgets the access token that was just refused, unless another thread already replaced it. */
+    synchronized void forgetAccessToken(String refusedAuthorization) {
+        if (accessToken != null && refusedAuthorization.equals("Bearer " + accessToken)) {
+            this.accessToken = null;
+        }
     }
 
     static boolean looksLikeJwt(String key) {

@@ -1,21 +1,24 @@
 package io.gourmetgram.loop.labeling.sink;
 
 import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
+import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.support.labels.ModelLabels;
-import io.gourmetgram.loop.events.ObjectRef;
-import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
+import io.gourmetgram.loop.labeling.annotations.AnnotationReconciler;
 import io.gourmetgram.loop.labeling.config.LabelingProperties;
+import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
-import io.gourmetgram.loop.labeling.kafka.TopicReplay;
+import io.gourmetgram.loop.labeling.kafka.TopicFollower;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioClient;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
 import io.gourmetgram.loop.labeling.project.ReviewProject;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.labeling.tasks.TaskPusher;
 import io.gourmetgram.loop.support.retry.Backoff;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,13 +35,14 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /**
- * The stage's life: rebuild memory from Kafka (receipts, annotations), connect to Label Studio
- * (retrying with back-off until it answers), adopt tasks imported before a crash, then push tasks
- * and reconcile annotations. Without LABEL_STUDIO_URL it only says, now and then, that requests
- * are waiting in Kafka.
+ * The stage's life: follow {@code labeling-receipts} and {@code annotations} (so every replica
+ * knows what any replica wrote), connect to Label Studio (retrying with back-off until it
+ * answers), then push tasks and reconcile annotations. Without LABEL_STUDIO_URL it only says, now
+ * and then, that requests are waiting in Kafka. Health is DOWN, with the reason, when the worker
+ * thread died, when it holds requests and has not moved for {@code stall-timeout}, or when a
+ * follower stopped.
  */
 @Component
 public class LabelingSink implements SmartLifecycle, HealthIndicator {
@@ -51,17 +55,24 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
     private final ReceiptBook receipts;
     private final AnnotationLedger ledger;
     private final ImageLinks images;
-    private final DeadLetterPublisher deadLetters;
+    private final LabelingDeadLetters deadLetters;
     private final ModelLabels labels;
+    private final MeterRegistry meters;
     private final Clock clock;
+    private TopicFollower<LabelingReceipt> receiptFollower;
+    private TopicFollower<Annotation> annotationFollower;
     private volatile LabelStudioClient client;
-    private volatile Long projectId;
+    private volatile ReviewProject project;
+    private volatile AnnotationReconciler reconciler;
     private volatile TaskPusher pusher;
+    private volatile String connectProblem;
+    private volatile Throwable workerDied;
     private volatile boolean running;
     private Thread worker;
 
     public LabelingSink(LabelingProperties properties, KafkaProperties kafka, ReceiptBook receipts, AnnotationLedger ledger,
-                        ImageLinks images, DeadLetterPublisher deadLetters, ModelLabels labels, Clock clock) {
+                        ImageLinks images, LabelingDeadLetters deadLetters, ModelLabels labels, MeterRegistry meters,
+                        Clock clock) {
         this.properties = properties;
         this.kafka = kafka;
         this.receipts = receipts;
@@ -69,35 +80,52 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         this.images = images;
         this.deadLetters = deadLetters;
         this.labels = labels;
+        this.meters = meters;
         this.clock = clock;
     }
 
     @Override
     public void start() {
         running = true;
-        receipts.load(consumerConfig());
-        TopicReplay.readAll(consumerConfig(), Topics.ANNOTATIONS, ledger::remember);
+        receiptFollower = new TopicFollower<>(consumerConfig(), Topics.LABELING_RECEIPTS, receipts::remember, meters).start();
+        annotationFollower = new TopicFollower<>(consumerConfig(), Topics.ANNOTATIONS, ledger::remember, meters).start();
+        receipts.catchUpWith(() -> receiptFollower.awaitCaughtUp(properties.catchUpTimeout()));
+        try {
+            receiptFollower.awaitCaughtUp(properties.catchUpTimeout());
+            annotationFollower.awaitCaughtUp(properties.catchUpTimeout());
+        } catch (RuntimeException e) {
+            log.warn("Not caught up with receipts and annotations at start ({}); carrying on, the worker catches up before "
+                    + "it pushes anything", e.getMessage());
+        }
         if (!properties.labelStudioConfigured()) {
             log.warn("LABEL_STUDIO_URL is not set: labeling requests wait in Kafka (consumer group '{}' lag shows how many) "
                     + "until Label Studio is configured", GROUP_ID);
             return;
         }
         properties.requireLabelStudioSettings();
-        client = new LabelStudioClient(properties.labelStudioUrl(), properties.labelStudioApiKey(), properties.timeout(), clock);
-        worker = Thread.ofPlatform().name("labeling-sink").start(this::connectThenPush);
+        client = new LabelStudioClient(properties.labelStudioUrl(), properties.labelStudioApiKey(), properties.timeout(), clock,
+                meters);
+        project = new ReviewProject(client, properties.projectTitle(), labels.labels(), properties.publicUrl(),
+                properties.webhookSecret());
+        reconciler = new AnnotationReconciler(client, ledger, receipts, properties.sweepInterval(), clock);
+        worker = Thread.ofPlatform().name("labeling-sink").unstarted(this::connectThenPush);
+        worker.setUncaughtExceptionHandler((thread, e) -> {
+            workerDied = e;
+            log.error("The labeling-sink worker stopped: {}", e.toString(), e);
+        });
+        worker.start();
     }
 
     private void connectThenPush() {
         Backoff backoff = new Backoff(properties.backoffMin(), properties.backoffMax());
-        while (running && projectId == null) {
+        while (running && project.knownId() == null) {
             try {
-                long id = ReviewProject.bootstrap(client, properties.projectTitle(), labels.labels(), properties.publicUrl(),
-                        properties.webhookSecret());
-                adoptImportedTasks(id);
-                projectId = id;
-            } catch (LabelStudioException e) {
+                project.id();
+                connectProblem = null;
+            } catch (RuntimeException e) {
+                connectProblem = e.getMessage();
                 Duration wait = backoff.next();
-                log.warn("Cannot reach Label Studio yet ({}); requests wait in Kafka; retrying in {}", e.getMessage(), wait);
+                log.warn("Cannot use Label Studio yet ({}); requests wait in Kafka; retrying in {}", e.getMessage(), wait);
                 sleep(wait);
             }
         }
@@ -107,60 +135,43 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         Map<String, Object> config = consumerConfig();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.batchSize() * 4);
-        pusher = new TaskPusher(new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()), client,
-                projectId, receipts, images, deadLetters, properties.batchSize(),
-                new Backoff(properties.backoffMin(), properties.backoffMax()), clock);
-        pusher.run();
-    }
-
-    /** Tasks in Label Studio without a receipt were imported just before a crash: adopt them, never re-import. */
-    private void adoptImportedTasks(long id) {
-        int adopted = 0;
-        for (JsonNode task : client.tasks(id)) {
-            String uploadId = task.path("data").path("uploadId").asString("");
-            if (!uploadId.isBlank() && receipts.find(uploadId).isEmpty()) {
-                JsonNode meta = task.path("meta");
-                receipts.record(new LabelingReceipt(uploadId, id, task.path("id").asLong(),
-                        task.path("data").path("revision").asInt(1),
-                        new ObjectRef(meta.path("bucket").asString(), meta.path("key").asString()), clock.instant()));
-                adopted++;
-            }
-        }
-        if (adopted > 0) {
-            log.info("Adopted {} Label Studio tasks that had no receipt (imported just before a restart)", adopted);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        try (KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer)) {
+            consumerMetrics.bindTo(meters);
+            pusher = new TaskPusher(consumer, client, project, receipts, receipts::catchUp, images, deadLetters,
+                    new TaskPusher.Settings(properties.batchSize(), properties.importSettle()),
+                    new Backoff(properties.backoffMin(), properties.backoffMax()), clock, meters);
+            pusher.run();
         }
     }
 
     /**
-     * Label Studio does not retry webhooks: every interval, read the project's tasks and publish any
-     * annotation version (or deletion) we have not published yet.
+     * Label Studio does not retry webhooks: every interval, publish what webhooks missed, and make
+     * sure the webhook is still registered as it should be. One replica does it: the one that owns
+     * partition 0 of labeling-requests.
      */
     @Scheduled(fixedDelayString = "${gourmetgram.labeling.reconcile-interval}")
     public void reconcileAnnotations() {
-        Long id = projectId;
-        if (id == null) {
-            if (!properties.labelStudioConfigured()) {
-                log.info("Label Studio is not configured; labeling requests keep waiting in Kafka");
-            }
+        if (!properties.labelStudioConfigured()) {
+            log.info("Label Studio is not configured; labeling requests keep waiting in Kafka");
             return;
         }
+        ReviewProject p = project;
+        TaskPusher tasks = pusher;
+        if (p == null || p.knownId() == null || tasks == null || !tasks.owns(0)) {
+            return;
+        }
+        long id = p.knownId();
         try {
-            int published = 0;
-            for (JsonNode task : client.tasks(id)) {
-                java.util.Set<Long> present = new java.util.HashSet<>();
-                for (JsonNode annotation : task.path("annotations")) {
-                    present.add(annotation.path("id").asLong());
-                    if (ledger.publish(task, annotation, true)) {
-                        published++;
-                    }
-                }
-                published += ledger.retractMissing(task.path("data").path("uploadId").asString(""), present);
-            }
-            if (published > 0) {
-                log.info("Reconciliation published {} annotation changes that no webhook had delivered", published);
-            }
+            p.ensureWebhook();
+            reconciler.reconcile(id);
         } catch (LabelStudioException e) {
+            if (e.notFound()) {
+                p.lost(id);
+            }
             log.warn("Annotation reconciliation skipped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("Annotation reconciliation failed; next interval tries again", e);
         }
     }
 
@@ -174,6 +185,10 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
             worker.interrupt();
             WorkerThreads.awaitStop(worker, Duration.ofSeconds(10));
         }
+        if (receiptFollower != null) {
+            receiptFollower.close();
+            annotationFollower.close();
+        }
     }
 
     @Override
@@ -183,22 +198,36 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
 
     @Override
     public Health health() {
-        if (!properties.labelStudioConfigured()) {
-            return Health.up().withDetail("labelStudio", "not configured: requests wait in Kafka").build();
+        Map<String, Object> details = new HashMap<>();
+        details.put("receipts", receipts.size());
+        String followerProblem = receiptFollower == null ? null
+                : receiptFollower.problem() != null ? receiptFollower.problem() : annotationFollower.problem();
+        if (followerProblem != null) {
+            return Health.down().withDetails(details).withDetail("reason", followerProblem).build();
         }
-        if (projectId == null) {
-            return Health.up().withDetail("labelStudio", "connecting").build();
+        if (!properties.labelStudioConfigured()) {
+            return Health.up().withDetails(details).withDetail("labelStudio", "not configured: requests wait in Kafka").build();
+        }
+        String stalled = WorkerWatch.problem(worker, workerDied, pusher == null ? null : pusher.heartbeat(),
+                pusher == null ? 0 : pusher.inHand(), properties.stallTimeout(), clock.instant());
+        if (running && stalled != null) {
+            return Health.down().withDetails(details).withDetail("reason", stalled).build();
+        }
+        Long id = project == null ? null : project.knownId();
+        if (id == null) {
+            return Health.up().withDetails(details).withDetail("labelStudio",
+                    "connecting" + (connectProblem == null ? "" : ": " + connectProblem)).build();
         }
         TaskPusher p = pusher;
         String problem = p == null ? null : p.lastProblem();
-        return Health.up().withDetail("project", projectId).withDetail("receipts", receipts.size())
+        return Health.up().withDetails(details).withDetail("project", id)
                 .withDetail("labelStudio", problem == null ? "ok" : "backing off: " + problem).build();
     }
 
-    /** Spring's consumer settings (bootstrap servers, security), so every client of the stage connects alike. */
+    /** Spring's {@code spring.kafka.*} client settings (TLS, SASL, …) plus what this stage needs. */
     private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", kafka.getBootstrapServers()));
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -212,4 +241,5 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
             Thread.currentThread().interrupt();
         }
     }
+
 }

@@ -3,25 +3,37 @@ package io.gourmetgram.loop.labeling.tasks;
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.RequestState;
-import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.labeling.errors.DeadLetterReason;
+import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
+import io.gourmetgram.loop.labeling.labelstudio.ImportOutcomeUnknownException;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioClient;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
+import io.gourmetgram.loop.labeling.labelstudio.LabelStudioTask;
+import io.gourmetgram.loop.labeling.project.ReviewProject;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.support.kafka.PolledBatch;
 import io.gourmetgram.loop.support.kafka.UploadKeys;
 import io.gourmetgram.loop.support.retry.Backoff;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -30,60 +42,94 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes {@code labeling-requests} and makes Label Studio match: one task per upload, imported in
  * batches, its data updated when a later revision arrives; {@code skipped_budget} requests are not
- * imported. A receipt is written for every import before the offsets are committed. When Label
- * Studio is down, slow or refuses our credentials, the consumer rewinds, pauses and backs off
- * (exponentially, capped): the requests stay in Kafka and consumer lag shows the backlog. A task
- * Label Studio rejects as invalid is dead-lettered with its reason, alone: the rest of its batch
- * is imported one by one.
+ * imported. A receipt is written for every task before the offsets are committed.
+ *
+ * <p>What a failure means decides what happens: a record that can never succeed (unreadable,
+ * incomplete, refused by Label Studio) is dead-lettered alone; a task Label Studio deleted is
+ * imported again; a deleted project is found or re-created; an import whose outcome is unknown is
+ * resolved by adopting the tasks Label Studio made; everything else (Label Studio unavailable,
+ * Kafka timeouts, a bug) rewinds the poll and backs off, pausing the assignment but still polling
+ * so the group keeps us — records a rebalance hands us meanwhile are rewound too, never skipped.
  */
 public final class TaskPusher implements Runnable {
+
+    /** Settings of the push loop. */
+    public record Settings(int batchSize, Duration importSettle) {
+    }
 
     private static final Logger log = LoggerFactory.getLogger(TaskPusher.class);
 
     private final Consumer<String, byte[]> consumer;
     private final LabelStudioClient client;
-    private final long projectId;
+    private final ReviewProject project;
     private final ReceiptBook receipts;
+    private final Runnable catchUpWithReceipts;
     private final ImageLinks images;
-    private final DeadLetterPublisher deadLetters;
-    private final int batchSize;
+    private final LabelingDeadLetters deadLetters;
+    private final Settings settings;
     private final Backoff backoff;
     private final Clock clock;
+    private final Counter pushed;
+    private final Counter updated;
     private volatile boolean running = true;
     private volatile String lastProblem;
+    private volatile Instant heartbeat;
+    private volatile int inHand;
+    private volatile Set<TopicPartition> owned = Set.of();
+    private boolean backingOff;
+    private boolean catchUpNeeded = true;
 
-    public TaskPusher(Consumer<String, byte[]> consumer, LabelStudioClient client, long projectId, ReceiptBook receipts,
-                      ImageLinks images, DeadLetterPublisher deadLetters, int batchSize, Backoff backoff,
-                      Clock clock) {
+    public TaskPusher(Consumer<String, byte[]> consumer, LabelStudioClient client, ReviewProject project, ReceiptBook receipts,
+                      Runnable catchUpWithReceipts, ImageLinks images, LabelingDeadLetters deadLetters, Settings settings,
+                      Backoff backoff, Clock clock, MeterRegistry meters) {
         this.consumer = consumer;
         this.client = client;
-        this.projectId = projectId;
+        this.project = project;
         this.receipts = receipts;
+        this.catchUpWithReceipts = catchUpWithReceipts;
         this.images = images;
         this.deadLetters = deadLetters;
-        this.batchSize = batchSize;
-        this.backoff = backoff;
+        this.settings = settings;
         this.clock = clock;
+        this.backoff = backoff;
+        this.heartbeat = clock.instant();
+        this.pushed = pushedCounter(meters, "imported");
+        this.updated = pushedCounter(meters, "updated");
+    }
+
+    private static Counter pushedCounter(MeterRegistry meters, String kind) {
+        return Counter.builder("gourmetgram.labeling.tasks.pushed").tag("kind", kind)
+                .description("Review tasks imported (or adopted after an import with unknown outcome) or updated in Label Studio")
+                .register(meters);
     }
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
+            consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()), new Rebalance());
             while (running) {
+                heartbeat = clock.instant();
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (records.isEmpty()) {
                     continue;
                 }
+                inHand = records.count();
                 try {
+                    if (catchUpNeeded) {
+                        catchUpWithReceipts.run(); // partitions were just handed to us: see the receipts their last owner wrote
+                        catchUpNeeded = false;
+                    }
                     push(records);
                     consumer.commitSync(PolledBatch.nextOffsets(records));
                     if (lastProblem != null) {
-                        log.info("Label Studio is reachable again; draining the backlog");
+                        log.info("Tasks flow again; draining the backlog");
                     }
                     lastProblem = null;
                     backoff.reset();
-                } catch (LabelStudioException e) {
+                    inHand = 0;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
                     waitOut(records, e);
                 }
             }
@@ -104,61 +150,122 @@ public final class TaskPusher implements Runnable {
         return lastProblem;
     }
 
+    /** When the loop last went round. */
+    public Instant heartbeat() {
+        return heartbeat;
+    }
+
+    /** Requests polled and not yet committed. */
+    public int inHand() {
+        return inHand;
+    }
+
+    /** Whether this replica owns partition {@code partition} of labeling-requests now. */
+    public boolean owns(int partition) {
+        return owned.contains(new TopicPartition(Topics.LABELING_REQUESTS.name(), partition));
+    }
+
     private void push(ConsumerRecords<String, byte[]> records) {
         Map<String, LabelingRequest> latest = new LinkedHashMap<>();
         Map<String, ConsumerRecord<String, byte[]>> sources = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
+            LabelingRequest request;
             try {
-                LabelingRequest request = Topics.LABELING_REQUESTS.valueSerde().deserialize(record.topic(), record.value());
-                if (request != null) {
-                    UploadKeys.requireMatch(record.topic(), record.key(), request.uploadId());
-                }
-                if (request != null && (!latest.containsKey(request.uploadId())
-                        || request.revision() >= latest.get(request.uploadId()).revision())) {
-                    latest.put(request.uploadId(), request);
-                    sources.put(request.uploadId(), record);
-                }
+                request = Topics.LABELING_REQUESTS.valueSerde().deserialize(record.topic(), record.value());
             } catch (SerializationException e) {
-                deadLetter(record, e);
+                deadLetters.request(record, DeadLetterReason.CORRUPT, e);
+                continue;
+            }
+            if (request == null) {
+                continue; // a tombstone: nothing to label
+            }
+            String missing = missingField(request);
+            if (missing != null) {
+                deadLetters.request(record, DeadLetterReason.INCOMPLETE,
+                        new IllegalArgumentException("labeling request without " + missing));
+                continue;
+            }
+            try {
+                UploadKeys.requireMatch(record.topic(), record.key(), request.uploadId());
+            } catch (UploadKeys.KeyMismatchException e) {
+                deadLetters.request(record, DeadLetterReason.KEY_MISMATCH, e);
+                continue;
+            }
+            LabelingRequest before = latest.get(request.uploadId());
+            if (before == null || request.revision() >= before.revision()) {
+                latest.put(request.uploadId(), request);
+                sources.put(request.uploadId(), record);
             }
         }
+        long projectId = project.id();
         List<LabelingRequest> toImport = new ArrayList<>();
         for (LabelingRequest request : latest.values()) {
-            LabelingReceipt receipt = receipts.find(request.uploadId()).orElse(null);
+            LabelingReceipt receipt = receipts.find(request.uploadId(), projectId).orElse(null);
             if (receipt == null) {
                 if (request.state() == RequestState.OPEN) {
                     toImport.add(request);
                 }
             } else if (request.revision() > receipt.revision()) {
-                client.updateTaskData(receipt.taskId(), TaskData.data(request, images.linkFor(request.uploadId())));
-                receipts.record(new LabelingReceipt(request.uploadId(), projectId, receipt.taskId(), request.revision(),
-                        request.object(), clock.instant()));
+                update(request, receipt, sources.get(request.uploadId()), toImport);
             }
         }
-        for (int from = 0; from < toImport.size(); from += batchSize) {
-            List<LabelingRequest> batch = toImport.subList(from, Math.min(toImport.size(), from + batchSize));
-            try {
-                importTasks(batch);
-            } catch (LabelStudioException e) {
-                if (!e.rejectsTheData()) {
-                    throw e;
-                }
-                // Find the task Label Studio will not take; import the others.
-                for (LabelingRequest single : batch) {
-                    try {
-                        importTasks(List.of(single));
-                    } catch (LabelStudioException rejected) {
-                        if (!rejected.rejectsTheData()) {
-                            throw rejected;
-                        }
-                        deadLetter(sources.get(single.uploadId()), rejected);
-                    }
-                }
+        for (int from = 0; from < toImport.size(); from += settings.batchSize()) {
+            importBatch(toImport.subList(from, Math.min(toImport.size(), from + settings.batchSize())), sources);
+        }
+    }
+
+    private void update(LabelingRequest request, LabelingReceipt receipt, ConsumerRecord<String, byte[]> source,
+                        List<LabelingRequest> toImport) {
+        try {
+            client.updateTaskData(receipt.taskId(), TaskData.data(request, images.linkFor(request.uploadId())));
+            receipts.record(new LabelingReceipt(request.uploadId(), receipt.projectId(), receipt.taskId(), request.revision(),
+                    request.object(), clock.instant()));
+            updated.increment();
+        } catch (LabelStudioException e) {
+            if (e.notFound()) {
+                log.warn("Task {} of upload {} is gone from Label Studio (deleted?); importing revision {} as a new task",
+                        receipt.taskId(), request.uploadId(), request.revision());
+                toImport.add(request);
+            } else if (e.refusedForThisObject() || e.rejectsTheData()) {
+                deadLetters.request(source, e.rejectsTheData() ? DeadLetterReason.REJECTED_BY_LABEL_STUDIO
+                        : DeadLetterReason.REFUSED_BY_LABEL_STUDIO, e);
+            } else {
+                throw e;
             }
         }
     }
 
-    private void importTasks(List<LabelingRequest> batch) {
+    private void importBatch(List<LabelingRequest> batch, Map<String, ConsumerRecord<String, byte[]>> sources) {
+        long projectId = project.id();
+        try {
+            importTasks(projectId, batch);
+        } catch (ImportOutcomeUnknownException e) {
+            log.warn("{}; adopting what Label Studio made before importing anything again", e.getMessage());
+            List<LabelingRequest> notFound = adopt(projectId, batch, clock.instant().minus(Duration.ofMinutes(10)));
+            if (!notFound.isEmpty()) {
+                // Known now not to exist: the retry (after back-off) imports just these, as they have no receipt.
+                throw new LabelStudioException("import tasks", 0, notFound.size()
+                        + " tasks of an import with unknown outcome were never created; importing them again");
+            }
+        } catch (LabelStudioException e) {
+            if (e.notFound()) {
+                project.lost(projectId); // the project is gone: the retry finds or re-creates it
+                throw e;
+            }
+            if (!e.rejectsTheData()) {
+                throw e;
+            }
+            if (batch.size() == 1) {
+                deadLetters.request(sources.get(batch.getFirst().uploadId()), DeadLetterReason.REJECTED_BY_LABEL_STUDIO, e);
+                return;
+            }
+            for (LabelingRequest single : batch) { // find the task Label Studio will not take; import the others
+                importBatch(List.of(single), sources);
+            }
+        }
+    }
+
+    private void importTasks(long projectId, List<LabelingRequest> batch) {
         List<Long> taskIds = client.importTasks(projectId,
                 batch.stream().map(r -> TaskData.task(r, images.linkFor(r.uploadId()))).toList());
         for (int i = 0; i < batch.size(); i++) {
@@ -166,26 +273,128 @@ public final class TaskPusher implements Runnable {
             receipts.record(new LabelingReceipt(r.uploadId(), projectId, taskIds.get(i), r.revision(), r.object(),
                     clock.instant()));
         }
+        pushed.increment(batch.size());
         log.info("Imported {} review tasks into Label Studio project {}", batch.size(), projectId);
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
-        deadLetters.publish(record.topic(), record.partition(), record.offset(),
-                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                record.value(), record, reason);
+    /**
+     * Finds the batch's tasks among those Label Studio changed since {@code since} and writes their
+     * receipts. An asynchronous import may show its tasks late, so this looks again until
+     * {@code importSettle} has passed; what is still missing then was never created.
+     */
+    private List<LabelingRequest> adopt(long projectId, List<LabelingRequest> batch, Instant since) {
+        Instant giveUp = clock.instant().plus(settings.importSettle());
+        Map<String, LabelingRequest> missing = new LinkedHashMap<>();
+        batch.forEach(r -> missing.put(r.uploadId(), r));
+        while (true) {
+            for (LabelStudioTask task : client.tasksUpdatedAfter(projectId, since)) {
+                LabelingRequest r = missing.get(task.uploadId());
+                if (r != null && task.revision() == r.revision()) {
+                    receipts.record(new LabelingReceipt(r.uploadId(), projectId, task.id(), r.revision(), r.object(),
+                            clock.instant()));
+                    missing.remove(r.uploadId());
+                }
+            }
+            int adopted = batch.size() - missing.size();
+            if (missing.isEmpty() || clock.instant().isAfter(giveUp)) {
+                log.info("Adopted {} of {} tasks of an import with unknown outcome; {} to import again", adopted, batch.size(),
+                        missing.size());
+                pushed.increment(adopted);
+                return List.copyOf(missing.values());
+            }
+            pause(Duration.ofMillis(Math.min(1000, settings.importSettle().toMillis() / 4 + 1)));
+        }
+    }
+
+    private static String missingField(LabelingRequest r) {
+        if (r.uploadId() == null || r.uploadId().isBlank()) {
+            return "uploadId";
+        }
+        if (r.state() == null) {
+            return "state";
+        }
+        if (r.prediction() == null || r.prediction().model() == null || r.prediction().label() == null) {
+            return "prediction (with model and label)";
+        }
+        if (r.prediction().object() == null || r.prediction().object().bucket() == null || r.prediction().object().key() == null) {
+            return "prediction.object (bucket and key)";
+        }
+        return null;
     }
 
     /** Rewind, pause and back off; keep polling (paused) so the group does not evict us. */
-    private void waitOut(ConsumerRecords<String, byte[]> records, LabelStudioException e) {
-        lastProblem = e.getMessage();
+    private void waitOut(ConsumerRecords<String, byte[]> records, RuntimeException e) {
+        lastProblem = e.getMessage() == null ? e.toString() : e.getMessage();
         Duration wait = backoff.next();
-        log.warn("{}; requests stay in Kafka, retrying in {}", e.getMessage(), wait);
-        PolledBatch.rewind(consumer, records);
-        consumer.pause(consumer.assignment());
-        long until = System.nanoTime() + wait.toNanos();
-        while (running && System.nanoTime() < until) {
-            consumer.poll(Duration.ofMillis(200));
+        if (e instanceof LabelStudioException ls && ls.unavailable() || e instanceof org.apache.kafka.common.KafkaException) {
+            log.warn("{}; requests stay in Kafka, retrying in {}", lastProblem, wait);
+        } else {
+            log.error("Unexpected failure while pushing tasks; requests stay in Kafka, retrying in {}", wait, e);
         }
-        consumer.resume(consumer.paused());
+        backingOff = true;
+        try {
+            rewind(records);
+            consumer.pause(consumer.assignment());
+            long until = System.nanoTime() + wait.toNanos();
+            while (running && System.nanoTime() < until) {
+                heartbeat = clock.instant();
+                ConsumerRecords<String, byte[]> arrived = consumer.poll(Duration.ofMillis(100));
+                if (!arrived.isEmpty()) {
+                    // A rebalance handed us partitions that are not paused: read them again later, never skip them.
+                    rewind(arrived);
+                    consumer.pause(arrived.partitions());
+                }
+            }
+            consumer.resume(consumer.paused());
+        } finally {
+            backingOff = false;
+        }
+    }
+
+    /** Seeks back to the first record of every partition we still own. */
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        for (TopicPartition partition : records.partitions()) {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, records.records(partition).getFirst().offset());
+            }
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis()); // waiting for an asynchronous import to show its tasks
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    /** Keeps track of what we own; partitions handed to us while backing off stay paused. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> now = new HashSet<>(owned);
+            now.removeAll(partitions);
+            owned = Set.copyOf(now);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> now = new HashSet<>(owned);
+            now.addAll(partitions);
+            owned = Set.copyOf(now);
+            if (!partitions.isEmpty()) {
+                catchUpNeeded = true;
+                if (backingOff) {
+                    consumer.pause(partitions);
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
     }
 }

@@ -22,17 +22,52 @@ class CredentialsTest {
     @Test
     void anAccessTokenIsUsedAsBearerUntilShortlyBeforeItExpires() {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        Credentials pat = new Credentials(FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Clock.fixed(now, ZoneOffset.UTC));
+        MovingClock clock = new MovingClock(now);
+        Credentials pat = new Credentials(FakeLabelStudio.PERSONAL_ACCESS_TOKEN, clock);
         assertThat(pat.authorization()).isNull(); // must refresh first
 
         String access = jwtExpiring(now.plus(Duration.ofMinutes(5)));
         pat.accessToken(access);
         assertThat(pat.authorization()).isEqualTo("Bearer " + access);
 
-        Credentials later = new Credentials(FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
-                Clock.fixed(now.plus(Duration.ofSeconds(290)), ZoneOffset.UTC));
-        later.accessToken(access);
-        assertThat(later.authorization()).isNull(); // within 30 s of expiry: refresh again
+        clock.now = now.plus(Duration.ofSeconds(290));
+        assertThat(pat.authorization()).isNull(); // within 30 s of expiry: refresh again
+    }
+
+    @Test
+    void aRefusedAccessTokenIsForgottenUnlessAnotherThreadAlreadyReplacedIt() {
+        Credentials pat = new Credentials(FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Clock.systemUTC());
+        String first = jwtExpiring(Instant.now().plus(Duration.ofMinutes(5)));
+        String second = jwtExpiring(Instant.now().plus(Duration.ofMinutes(6)));
+        pat.accessToken(second);
+
+        pat.forgetAccessToken("Bearer " + first);
+        assertThat(pat.authorization()).isEqualTo("Bearer " + second);
+        pat.forgetAccessToken("Bearer " + second);
+        assertThat(pat.authorization()).isNull();
+    }
+
+    private static final class MovingClock extends Clock {
+        private Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private static String jwtExpiring(Instant exp) {

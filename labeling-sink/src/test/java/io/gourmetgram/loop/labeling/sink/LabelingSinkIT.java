@@ -5,6 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.DeadLetter;
+import io.gourmetgram.loop.events.LabelingReceipt;
+import io.gourmetgram.loop.events.topics.TopicSpec;
+import io.gourmetgram.loop.labeling.LabelingSinkApplication;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
@@ -32,8 +42,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -73,7 +83,6 @@ class LabelingSinkIT {
     private static S3TestServer s3;
     private static int port;
 
-    private final List<Annotation> annotations = new CopyOnWriteArrayList<>();
     @Autowired
     private EmbeddedKafkaBroker broker;
 
@@ -85,10 +94,10 @@ class LabelingSinkIT {
             port = socket.getLocalPort();
         }
         // A task imported just before a crash, before its receipt was written.
-        LabelStudioClient legacy = new LabelStudioClient(labelStudio.url(), FakeLabelStudio.LEGACY_KEY,
+        LabelStudioClient admin = new LabelStudioClient(labelStudio.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
                 Duration.ofSeconds(5), Clock.systemUTC());
-        long project = legacy.createProject(TITLE, LabelingConfig.forLabels(List.of("Rice", "Soup"))).path("id").asLong();
-        legacy.importTasks(project, List.of(Map.of("data", Map.of("uploadId", CRASHED, "revision", 1),
+        long project = admin.createProject(TITLE, LabelingConfig.forLabels(List.of("Rice", "Soup"))).id();
+        admin.importTasks(project, List.of(Map.of("data", Map.of("uploadId", CRASHED, "revision", 1, "image", "http://x/i"),
                 "meta", Map.of("bucket", "production", "key", CRASHED + ".jpg"))));
     }
 
@@ -110,6 +119,10 @@ class LabelingSinkIT {
         registry.add("gourmetgram.labeling.reconcile-interval", () -> "1s");
         registry.add("gourmetgram.labeling.backoff-min", () -> "200ms");
         registry.add("gourmetgram.labeling.backoff-max", () -> "1s");
+        registry.add("gourmetgram.labeling.timeout", () -> "1s");
+        registry.add("gourmetgram.labeling.import-settle", () -> "3s");
+        registry.add("gourmetgram.labeling.sweep-interval", () -> "2s");
+        registry.add("gourmetgram.labeling.webhook-max-bytes", () -> "65536");
         registry.add("gourmetgram.labeling.s3.endpoint", () -> s3.endpoint());
         registry.add("gourmetgram.labeling.s3.access-key", () -> S3TestServer.ACCESS_KEY);
         registry.add("gourmetgram.labeling.s3.secret-key", () -> S3TestServer.SECRET_KEY);
@@ -127,7 +140,7 @@ class LabelingSinkIT {
 
         LabelStudioClient client = new LabelStudioClient(labelStudio.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
                 Duration.ofSeconds(5), Clock.systemUTC());
-        long again = ReviewProject.bootstrap(client, TITLE, List.of("Rice"), "http://127.0.0.1:" + port, SECRET);
+        long again = new ReviewProject(client, TITLE, List.of("Rice"), "http://127.0.0.1:" + port, SECRET).id();
 
         assertThat(again).isEqualTo(projectId);
         assertThat(labelStudio.projects()).hasSize(1);
@@ -146,11 +159,7 @@ class LabelingSinkIT {
         publish(request(skipped, 1, RequestState.SKIPPED_BUDGET, null));
         publish(request(CRASHED, 1, RequestState.OPEN, null));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : open) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
-            }
-        });
+        awaitOneTaskEach(open);
         assertThat(labelStudio.tasksOf(skipped)).isEmpty();
         assertThat(labelStudio.tasksOf(CRASHED)).hasSize(1);
         ObjectNode task = labelStudio.tasksOf(open.getFirst()).getFirst();
@@ -163,8 +172,7 @@ class LabelingSinkIT {
     @Order(3)
     void aNewRevisionUpdatesTheTaskInsteadOfCreatingASecondOne() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        importedTask(upload);
 
         publish(request(upload, 2, RequestState.OPEN, "Rice"));
 
@@ -188,8 +196,7 @@ class LabelingSinkIT {
         byte[] photo = "jpeg bytes".getBytes();
         minio.putObject(PutObjectArgs.builder().bucket("production").object(upload + ".jpg")
                 .stream(new ByteArrayInputStream(photo), photo.length, -1).build());
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        importedTask(upload);
         String link = labelStudio.tasksOf(upload).getFirst().path("data").path("image").asString();
 
         HttpResponse<Void> redirect = http.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.discarding());
@@ -207,9 +214,7 @@ class LabelingSinkIT {
     @Order(5)
     void annotationsArriveByWebhookAsCreatedUpdatedAndDeletedEvents() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
-        long taskId = labelStudio.tasksOf(upload).getFirst().path("id").asLong();
+        long taskId = importedTask(upload);
 
         long annotationId = labelStudio.annotate(taskId, "Rice");
         labelStudio.updateAnnotation(taskId, annotationId, "Soup");
@@ -245,11 +250,10 @@ class LabelingSinkIT {
     @Order(7)
     void anAnnotationWhoseWebhookWasLostIsRecoveredByReconciliation() throws Exception {
         String upload = id();
-        publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        long taskId = importedTask(upload);
         labelStudio.dropWebhooks(true);
         try {
-            labelStudio.annotate(labelStudio.tasksOf(upload).getFirst().path("id").asLong(), "Egg");
+            labelStudio.annotate(taskId, "Egg");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(annotationsOf(upload)).singleElement().satisfies(a -> {
                         assertThat(a.action()).isEqualTo(AnnotationAction.CREATED);
@@ -270,39 +274,23 @@ class LabelingSinkIT {
                 publish(request(upload, 1, RequestState.OPEN, null));
             }
             // The sink keeps retrying with back-off; nothing can be imported meanwhile.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                    .until(() -> waiting.stream().allMatch(u -> labelStudio.tasksOf(u).isEmpty()));
+            assertNothingImportedFor(waiting);
         } finally {
             labelStudio.down(false);
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : waiting) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
-            }
-        });
+        awaitOneTaskEach(waiting);
     }
 
     @Test
     @Order(9)
     void aCorruptRequestIsDeadLetteredWithItsReasonAndLaterRequestsStillFlow() throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.LABELING_REQUESTS.name(), "corrupt", new byte[] {'{', 0x01})).get();
-        }
+        publishRaw(Topics.LABELING_REQUESTS.name(), "corrupt", new byte[] {'{', 0x01});
         String after = id();
         publish(request(after, 1, RequestState.OPEN, null));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(after).size() == 1);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-dlt", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.LABELING_DEAD_LETTER.name()));
-            var letters = consumer.poll(Duration.ofSeconds(3));
-            assertThat(letters).singleElement().satisfies(r -> assertThat(
-                    Topics.LABELING_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value()).errorMessage())
-                    .contains("not a valid LabelingRequest event"));
-        }
+        assertThat(deadLetters()).singleElement()
+                .satisfies(d -> assertThat(d.errorMessage()).contains("not a valid LabelingRequest event"));
     }
 
     @Test
@@ -314,45 +302,477 @@ class LabelingSinkIT {
         publish(request(rejected, 1, RequestState.OPEN, null));
         publish(request(fine.get(1), 1, RequestState.OPEN, null));
 
+        awaitOneTaskEach(fine);
+        assertThat(labelStudio.tasksOf(rejected)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
+            assertThat(d.key()).isEqualTo(rejected);
+            assertThat(d.errorMessage()).contains("HTTP 400").contains("labeling config");
+        }));
+    }
+
+    // ---- issue 10: faults ------------------------------------------------------------------------
+
+    @Test
+    @Order(11)
+    void aDeletedTaskIsImportedAgainOnItsNextRevisionAndLaterRequestsStillFlow() throws Exception {
+        String upload = id();
+        labelStudio.deleteTask(importedTask(upload));
+
+        String after = id();
+        publish(request(upload, 2, RequestState.OPEN, "Rice"));
+        publish(request(after, 1, RequestState.OPEN, null));
+
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String upload : fine) {
+            assertThat(labelStudio.tasksOf(upload)).singleElement()
+                    .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(2));
+            assertThat(labelStudio.tasksOf(after)).hasSize(1);
+        });
+    }
+
+    @Test
+    @Order(11)
+    void anUpdateLabelStudioRefusesForOneTaskIsDeadLetteredAndLaterRequestsStillFlow() throws Exception {
+        String upload = id();
+        labelStudio.lockTask(importedTask(upload));
+
+        publish(request(upload, 2, RequestState.OPEN, "Rice"));
+        String after = id();
+        importedTask(after);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
+            assertThat(d.key()).isEqualTo(upload);
+            assertThat(d.errorMessage()).contains("HTTP 403");
+        }));
+    }
+
+    @Test
+    @Order(12)
+    void anImportAnsweredTooLateIsAdoptedNotImportedTwice() throws Exception {
+        String upload = id();
+        labelStudio.slowImportAfterWork(Duration.ofMillis(2500)); // past the client's 1 s timeout (2 s per call)
+        try {
+            importedTask(upload);
+        } finally {
+            labelStudio.slowImportAfterWork(Duration.ZERO);
+        }
+        publish(request(upload, 2, RequestState.OPEN, "Egg")); // a receipt was written: this updates, not imports
+
+        awaitOneTaskAtRevision(List.of(upload), 2);
+    }
+
+    @Test
+    @Order(13)
+    void anAsynchronousImportWithoutTaskIdsIsAdoptedNotImportedTwice() throws Exception {
+        List<String> uploads = List.of(id(), id());
+        labelStudio.asynchronousImport(true);
+        try {
+            for (String upload : uploads) {
+                publish(request(upload, 1, RequestState.OPEN, null));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> uploads.stream().allMatch(u -> labelStudio.tasksOf(u).size() == 1)
+                    && uploads.stream().allMatch(u -> receiptOf(u) != null));
+        } finally {
+            labelStudio.asynchronousImport(false);
+        }
+        for (String upload : uploads) {
+            publish(request(upload, 2, RequestState.OPEN, "Egg"));
+        }
+        awaitOneTaskAtRevision(uploads, 2);
+    }
+
+    @Test
+    @Order(14)
+    void requestsOnPartitionsReassignedWhileLabelStudioIsDownAreNotSkipped() throws Exception {
+        List<String> waiting = List.of(id(), id(), id(), id(), id(), id());
+        Map<String, Integer> partitionOf = new java.util.HashMap<>();
+        labelStudio.down(true);
+        try {
+            for (String upload : waiting) {
+                partitionOf.put(upload, publish(request(upload, 1, RequestState.OPEN, null)));
+            }
+            // A second member joins the group while the sink backs off: a rebalance hands the sink its partitions anew.
+            try (KafkaConsumer<String, byte[]> other = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                    ConsumerConfig.GROUP_ID_CONFIG, LabelingSink.GROUP_ID, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                    new StringDeserializer(), new ByteArrayDeserializer())) {
+                other.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    other.poll(Duration.ofMillis(100));
+                    return !other.assignment().isEmpty();
+                });
+                Set<Integer> othersPartitions = other.assignment().stream().map(TopicPartition::partition)
+                        .collect(java.util.stream.Collectors.toSet());
+                assertNothingImportedFor(waiting);
+                labelStudio.down(false);
+
+                // The other member never processes its partitions; the sink's own must all arrive.
+                List<String> sinks = waiting.stream().filter(u -> !othersPartitions.contains(partitionOf.get(u))).toList();
+                assertThat(sinks).isNotEmpty();
+                awaitOneTaskEach(sinks);
+            }
+        } finally {
+            labelStudio.down(false);
+        }
+        awaitOneTaskEach(waiting);
+    }
+
+    @Test
+    @Order(15)
+    void anAnswerThatIsNotJsonBacksOffAndRetriesInsteadOfStoppingTheWorker() throws Exception {
+        String upload = id();
+        importedTask(upload);
+        labelStudio.garbleAnswers("PATCH", "/api/tasks/\\d+/?", 2);
+
+        publish(request(upload, 2, RequestState.OPEN, "Rice"));
+
+        awaitOneTaskAtRevision(List.of(upload), 2);
+        assertThat(health()).contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    @Order(16)
+    void aRequestWithMissingFieldsIsDeadLetteredAndLaterRequestsStillFlow() throws Exception {
+        String incomplete = id();
+        ObjectNode json = (ObjectNode) tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Topics.LABELING_REQUESTS.valueSerde().serialize("t", request(incomplete, 1, RequestState.OPEN, null)));
+        json.remove("prediction");
+        publishRaw(Topics.LABELING_REQUESTS.name(), incomplete, json.toString().getBytes());
+        String after = id();
+        publish(request(after, 1, RequestState.OPEN, null));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(after).size() == 1);
+        assertThat(deadLetters()).anySatisfy(d -> {
+            assertThat(d.key()).isEqualTo(incomplete);
+            assertThat(d.errorMessage()).contains("without prediction");
+        });
+        assertThat(labelStudio.tasksOf(incomplete)).isEmpty();
+    }
+
+    @Test
+    @Order(17)
+    void aLabelSavedWhileReconciliationReadsTheTaskListIsNotRetracted() throws Exception {
+        String upload = id();
+        long taskId = importedTask(upload);
+        labelStudio.slowTaskListing(Duration.ofMillis(700)); // under the 1 s client timeout
+        try {
+            int listings = labelStudio.taskListings();
+            await().atMost(Duration.ofSeconds(10)).until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
+            labelStudio.annotate(taskId, "Rice"); // delivered by webhook while the listing is on its way
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !annotationsOf(upload).isEmpty());
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() -> annotationsOf(upload).stream()
+                    .noneMatch(a -> a.action() == AnnotationAction.DELETED));
+        } finally {
+            labelStudio.slowTaskListing(Duration.ZERO);
+        }
+        assertThat(annotationsOf(upload)).extracting(Annotation::action).containsExactly(AnnotationAction.CREATED);
+    }
+
+    @Test
+    @Order(18)
+    void reconciliationReadsOnlyTasksChangedSinceItsLastPass() {
+        int tasksInProject = labelStudio.tasks().size();
+        assertThat(tasksInProject).isGreaterThan(10);
+        int listings = labelStudio.taskListings();
+        await().atMost(Duration.ofSeconds(10)).until(() -> labelStudio.taskListings() >= listings + 2);
+
+        assertThat(labelStudio.lastListedTasks()).isLessThan(tasksInProject / 2);
+    }
+
+    @Test
+    @Order(19)
+    void deletingATaskRetractsItsLabelsByWebhookOrElseByTheSweep() throws Exception {
+        String byWebhook = id();
+        String bySweep = id();
+        publish(request(byWebhook, 1, RequestState.OPEN, null));
+        publish(request(bySweep, 1, RequestState.OPEN, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(byWebhook).size() == 1
+                && labelStudio.tasksOf(bySweep).size() == 1);
+        long first = labelStudio.tasksOf(byWebhook).getFirst().path("id").asLong();
+        long second = labelStudio.tasksOf(bySweep).getFirst().path("id").asLong();
+        labelStudio.annotate(first, "Rice");
+        labelStudio.annotate(second, "Soup");
+        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(byWebhook).size() == 1 && annotationsOf(bySweep).size() == 1);
+
+        labelStudio.deleteTask(first); // TASKS_DELETED, no ANNOTATIONS_DELETED
+        labelStudio.dropWebhooks(true);
+        try {
+            labelStudio.deleteTask(second); // the webhook is lost
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(annotationsOf(byWebhook)).extracting(Annotation::action)
+                        .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
+                assertThat(annotationsOf(bySweep)).extracting(Annotation::action)
+                        .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
+            });
+        } finally {
+            labelStudio.dropWebhooks(false);
+        }
+    }
+
+    @Test
+    @Order(20)
+    void aWebhookThatDriftedIsPutBackWithTheCurrentSecretTheActionsWeHandleAndActive() throws Exception {
+        ObjectNode hook = labelStudio.webhooks().getFirst();
+        labelStudio.alterWebhook(hook.path("id").asLong(), w -> {
+            w.putObject("headers").put(WebhookController.SECRET_HEADER, "the-secret-before-rotation");
+            w.put("is_active", false); // as newer Label Studio versions do after 50 failed deliveries
+            w.putArray("actions").add("ANNOTATION_CREATED");
+        });
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(labelStudio.webhooks()).singleElement()
+                .satisfies(w -> {
+                    assertThat(w.path("is_active").asBoolean()).isTrue();
+                    assertThat(w.path("headers").path(WebhookController.SECRET_HEADER).asString()).isEqualTo(SECRET);
+                    assertThat(w.path("actions")).extracting(JsonNode::asString).containsExactlyInAnyOrderElementsOf(
+                            ReviewProject.ACTIONS);
+                }));
+        String upload = id();
+        labelStudio.annotate(importedTask(upload), "Egg");
+        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(upload).size() == 1);
+    }
+
+    @Test
+    @Order(21)
+    void aWebhookIsCheckedForItsSecretBeforeItsBodyIsReadAndItsSizeIsBounded() throws Exception {
+        assertThat(postWebhook("wrong", "not json at all").statusCode()).isEqualTo(401);
+        assertThat(postWebhook(SECRET, "x".repeat(70_000)).statusCode()).isEqualTo(413);
+        HttpResponse<String> malformed = postWebhook(SECRET, "not json at all");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+    }
+
+    @Test
+    @Order(22)
+    void annotationsWithALabelOutsideTheModelsOrWithoutAReceiptAreDeadLetteredNotPublished() throws Exception {
+        String upload = id();
+        labelStudio.annotate(importedTask(upload), "Pizza"); // not a Food-11 class
+        String stranger = "stranger-" + id();
+        assertThat(postWebhook(SECRET, "{\"action\":\"ANNOTATION_CREATED\",\"project\":{\"id\":1},"
+                + "\"task\":{\"id\":987654,\"data\":{\"uploadId\":\"" + stranger + "\"}},"
+                + "\"annotation\":{\"id\":987655,\"result\":[{\"value\":{\"choices\":[\"Rice\"]}}]}}").statusCode())
+                .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters())
+                .anySatisfy(d -> {
+                    assertThat(d.key()).isEqualTo(upload);
+                    assertThat(d.errorMessage()).contains("Pizza");
+                })
+                .anySatisfy(d -> {
+                    assertThat(d.key()).isEqualTo(stranger);
+                    assertThat(d.errorMessage()).contains("no receipt");
+                }));
+        assertThat(annotationsOf(upload)).isEmpty();
+        assertThat(annotationsOf(stranger)).isEmpty();
+    }
+
+    @Test
+    @Order(23)
+    void aSecondReplicaStartsPastACorruptReceiptServesEveryImageAndNeitherImportsATaskTwice() throws Exception {
+        publishRaw(Topics.LABELING_RECEIPTS.name(), "corrupt-receipt", new byte[] {'{', 0x01});
+        int portB;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            portB = socket.getLocalPort();
+        }
+        List<String> uploads = List.of(id(), id(), id(), id(), id(), id());
+        try (ConfigurableApplicationContext replicaB = new SpringApplicationBuilder(LabelingSinkApplication.class)
+                .run(replicaProperties(portB).entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new))) {
+            assertThat(replicaB.getBean(MeterRegistry.class).get("gourmetgram.labeling.replay.skipped")
+                    .tag("topic", Topics.LABELING_RECEIPTS.name()).counter().count()).isEqualTo(1);
+            for (String upload : uploads) {
+                publish(request(upload, 1, RequestState.OPEN, null));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> uploads.stream().allMatch(u -> labelStudio.tasksOf(u).size() == 1));
+            for (String upload : uploads) {
+                String link = labelStudio.tasksOf(upload).getFirst().path("data").path("image").asString();
+                for (int replicaPort : new int[] {port, portB}) {
+                    String onReplica = link.replace(":" + port + "/", ":" + replicaPort + "/");
+                    assertThat(http.send(HttpRequest.newBuilder(URI.create(onReplica)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode()).as(onReplica).isEqualTo(302);
+                }
+            }
+        }
+        // Replica B is gone: its partitions come back to this one, which must know B's receipts.
+        for (String upload : uploads) {
+            publish(request(upload, 2, RequestState.OPEN, "Rice"));
+        }
+        awaitOneTaskAtRevision(uploads, 2);
+    }
+
+    @Test
+    @Order(24)
+    void theStageExposesItsKafkaClientAndLabelingMetrics() throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(metrics).contains("gourmetgram_labeling_tasks_pushed_total", "gourmetgram_labeling_labelstudio_calls_seconds_count",
+                "gourmetgram_labeling_labelstudio_errors_total", "gourmetgram_labeling_webhooks_received_total",
+                "gourmetgram_labeling_webhooks_rejected_total", "gourmetgram_labeling_dead_letters_total",
+                "kafka_consumer_fetch_manager_records_lag", "kafka_producer_record_send_total");
+    }
+
+    @Test
+    @Order(25)
+    void aListingReadBeforeAnUpdateOrADeletionNeitherRevertsTheLabelNorRevivesTheAnnotation() throws Exception {
+        String updated = id();
+        String deleted = id();
+        long updatedTask = importedTask(updated);
+        long deletedTask = importedTask(deleted);
+        long first = labelStudio.annotate(updatedTask, "Rice");
+        long second = labelStudio.annotate(deletedTask, "Soup");
+        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(updated).size() == 1 && annotationsOf(deleted).size() == 1);
+        labelStudio.slowTaskListing(Duration.ofMillis(700)); // under the 1 s client timeout
+        try {
+            int listings = labelStudio.taskListings();
+            await().atMost(Duration.ofSeconds(10)).until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
+            labelStudio.updateAnnotation(updatedTask, first, "Egg"); // both delivered while the listing is on its way
+            labelStudio.deleteAnnotation(deletedTask, second);
+
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() ->
+                    annotationsOf(updated).size() == 2 && annotationsOf(deleted).size() == 2);
+        } finally {
+            labelStudio.slowTaskListing(Duration.ZERO);
+        }
+        assertThat(annotationsOf(updated)).extracting(Annotation::label).containsExactly("Rice", "Egg");
+        assertThat(annotationsOf(deleted)).extracting(Annotation::action)
+                .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
+    }
+
+    @Test
+    @Order(30)
+    void aDeletedProjectIsFoundMissingAndReCreatedAndItsLabelsRetracted() throws Exception {
+        String labelled = id();
+        labelStudio.annotate(importedTask(labelled), "Rice");
+        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(labelled).size() == 1);
+        long old = labelStudio.projects().getFirst().path("id").asLong();
+
+        labelStudio.deleteProject(old);
+        String next = id();
+        publish(request(next, 1, RequestState.OPEN, null));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(labelStudio.projects()).singleElement().satisfies(p -> {
+                assertThat(p.path("title").asString()).isEqualTo(TITLE);
+                assertThat(p.path("id").asLong()).isNotEqualTo(old);
+            });
+            assertThat(labelStudio.tasksOf(next)).singleElement().satisfies(t ->
+                    assertThat(t.path("project").asLong()).isEqualTo(labelStudio.projects().getFirst().path("id").asLong()));
+            assertThat(labelStudio.webhooks()).hasSize(1);
+            assertThat(annotationsOf(labelled)).extracting(Annotation::action)
+                    .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
+        });
+    }
+
+    private long importedTask(String upload) throws Exception {
+        publish(request(upload, 1, RequestState.OPEN, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        return labelStudio.tasksOf(upload).getFirst().path("id").asLong();
+    }
+
+    private void awaitOneTaskEach(List<String> uploads) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String upload : uploads) {
                 assertThat(labelStudio.tasksOf(upload)).as(upload).hasSize(1);
             }
         });
-        assertThat(labelStudio.tasksOf(rejected)).isEmpty();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-dlt-2", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.LABELING_DEAD_LETTER.name()));
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(consumer.poll(Duration.ofMillis(500)))
-                    .anySatisfy(r -> {
-                        assertThat(r.key()).isEqualTo(rejected);
-                        assertThat(Topics.LABELING_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value()).errorMessage())
-                                .contains("HTTP 400").contains("labeling config");
-                    }));
-        }
+    }
+
+    private void awaitOneTaskAtRevision(List<String> uploads, int revision) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String upload : uploads) {
+                assertThat(labelStudio.tasksOf(upload)).as(upload).singleElement()
+                        .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(revision));
+            }
+        });
+    }
+
+    /** The sink keeps retrying with back-off; nothing can be imported meanwhile. */
+    private void assertNothingImportedFor(List<String> uploads) {
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> uploads.stream().allMatch(u -> labelStudio.tasksOf(u).isEmpty()));
+    }
+
+    private Map<String, Object> replicaProperties(int replicaPort) {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("server.port", replicaPort);
+        p.put("spring.kafka.bootstrap-servers", broker.getBrokersAsString());
+        p.put("gourmetgram.labeling.label-studio-url", labelStudio.url());
+        p.put("gourmetgram.labeling.label-studio-api-key", FakeLabelStudio.PERSONAL_ACCESS_TOKEN);
+        p.put("gourmetgram.labeling.webhook-secret", SECRET);
+        p.put("gourmetgram.labeling.public-url", "http://127.0.0.1:" + port); // one public URL in front of both replicas
+        p.put("gourmetgram.labeling.image-link-secret", "image-link-secret-for-tests");
+        p.put("gourmetgram.labeling.project-title", TITLE);
+        p.put("gourmetgram.labeling.reconcile-interval", "1s");
+        p.put("gourmetgram.labeling.backoff-min", "200ms");
+        p.put("gourmetgram.labeling.backoff-max", "1s");
+        p.put("gourmetgram.labeling.timeout", "1s");
+        p.put("gourmetgram.labeling.s3.endpoint", s3.endpoint());
+        p.put("gourmetgram.labeling.s3.access-key", S3TestServer.ACCESS_KEY);
+        p.put("gourmetgram.labeling.s3.secret-key", S3TestServer.SECRET_KEY);
+        return p;
+    }
+
+    private HttpResponse<String> postWebhook(String secret, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
+                .header("Content-Type", "application/json").header(WebhookController.SECRET_HEADER, secret)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String health() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private List<Annotation> annotationsOf(String upload) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.ANNOTATIONS.name()));
-            annotations.clear();
-            consumer.poll(Duration.ofSeconds(2)).forEach(r -> annotations.add(
-                    Topics.ANNOTATIONS.valueSerde().deserialize(r.topic(), r.value())));
-            return annotations.stream().filter(a -> a.uploadId().equals(upload)).toList();
+        return readAll(Topics.ANNOTATIONS).stream().filter(a -> a.uploadId().equals(upload)).toList();
+    }
+
+    private LabelingReceipt receiptOf(String upload) {
+        return readAll(Topics.LABELING_RECEIPTS).stream().filter(r -> r.uploadId().equals(upload)).findFirst().orElse(null);
+    }
+
+    private List<DeadLetter> deadLetters() {
+        return readAll(Topics.LABELING_DEAD_LETTER);
+    }
+
+    /** Every readable record of the topic, from its beginning to its current end. */
+    private <V> List<V> readAll(TopicSpec<V> topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<V> values = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    try {
+                        V v = topic.valueSerde().deserialize(r.topic(), r.value());
+                        if (v != null) {
+                            values.add(v);
+                        }
+                    } catch (RuntimeException e) {
+                        // a corrupt record written by a test
+                    }
+                });
+            }
+            return values;
         }
     }
 
-    private void publish(LabelingRequest request) throws Exception {
+    private int publishRaw(String topic, String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                 broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.LABELING_REQUESTS.name(), request.uploadId(),
-                    Topics.LABELING_REQUESTS.valueSerde().serialize("t", request))).get();
+            return producer.send(new ProducerRecord<>(topic, key, value)).get().partition();
         }
+    }
+
+    /** @return the partition the request went to */
+    private int publish(LabelingRequest request) throws Exception {
+        return publishRaw(Topics.LABELING_REQUESTS.name(), request.uploadId(),
+                Topics.LABELING_REQUESTS.valueSerde().serialize("t", request));
     }
 
     private static LabelingRequest request(String upload, int revision, RequestState state, String correction) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -47,11 +48,14 @@ public class EventPublisher {
      * @throws EventNotPublishedException when Kafka refused it or did not answer in time
      */
     public RecordMetadata send(ProducerRecord<byte[], byte[]> record, String what) {
+        AtomicReference<RecordMetadata> attempt = new AtomicReference<>();
         try {
-            return producer.send(record).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
+            // The callback runs before the future completes and tells whether the record got as far as a partition.
+            return producer.send(record, (metadata, error) -> attempt.set(metadata)).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new EventNotPublishedException("Kafka did not take " + what + ": " + e.getCause().getMessage(), false,
-                    e.getCause());
+            boolean mayBeWritten = mayHaveBeenWritten(e.getCause(), attempt.get());
+            throw new EventNotPublishedException((mayBeWritten ? "Kafka did not confirm " : "Kafka did not take ") + what
+                    + ": " + e.getCause().getMessage(), mayBeWritten, e.getCause());
         } catch (KafkaException e) {
             throw new EventNotPublishedException("Could not send " + what + ": " + e.getMessage(), false, e);
         } catch (TimeoutException e) {
@@ -61,5 +65,14 @@ public class EventPublisher {
             Thread.currentThread().interrupt();
             throw new EventNotPublishedException("Interrupted while publishing " + what, true, e);
         }
+    }
+
+    /**
+     * A producer timeout after the record was assigned a partition may come after it was sent and
+     * written, with only the acknowledgement lost: its outcome is unknown. A timeout waiting for
+     * metadata (no partition yet) and every other error mean it was not written.
+     */
+    private static boolean mayHaveBeenWritten(Throwable error, RecordMetadata attempt) {
+        return error instanceof org.apache.kafka.common.errors.TimeoutException && attempt != null && attempt.partition() >= 0;
     }
 }

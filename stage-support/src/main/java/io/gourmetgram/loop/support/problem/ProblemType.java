@@ -20,12 +20,17 @@ public enum ProblemType {
     PHOTO_TOO_LARGE("photo-too-large", HttpStatus.CONTENT_TOO_LARGE, "Photo too large"),
     UNSUPPORTED_IMAGE_TYPE("unsupported-image-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Not a supported image type"),
     TOO_MANY_PIXELS("too-many-pixels", HttpStatus.UNPROCESSABLE_CONTENT, "Photo has too many pixels"),
+    UNSUPPORTED_DIMENSIONS("unsupported-dimensions", HttpStatus.UNPROCESSABLE_CONTENT, "Photo sides or aspect ratio out of range"),
     UNREADABLE_IMAGE("unreadable-image", HttpStatus.UNPROCESSABLE_CONTENT, "Image header cannot be read"),
+    TRUNCATED_IMAGE("truncated-image", HttpStatus.UNPROCESSABLE_CONTENT, "Photo file is incomplete"),
+    UPLOAD_TOO_SLOW("upload-too-slow", HttpStatus.REQUEST_TIMEOUT, "Photo arrived too slowly"),
+    UPLOADS_BUSY("uploads-busy", HttpStatus.SERVICE_UNAVAILABLE, "Too many uploads in progress"),
     OBJECT_STORE_UNAVAILABLE("object-store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Photo storage unavailable"),
     EVENT_LOG_UNAVAILABLE("event-log-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Event log unavailable"),
     UPLOAD_NOT_FOUND("upload-not-found", HttpStatus.NOT_FOUND, "Upload not found"),
     INVALID_WAIT("invalid-wait", HttpStatus.BAD_REQUEST, "Invalid wait parameter"),
     FEEDBACK_FORBIDDEN("feedback-forbidden", HttpStatus.FORBIDDEN, "Feedback token missing or wrong"),
+    FEEDBACK_RATE_LIMITED("feedback-rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too much feedback"),
     MALFORMED_FEEDBACK("malformed-feedback", HttpStatus.BAD_REQUEST, "Malformed feedback"),
     UNKNOWN_LABEL("unknown-label", HttpStatus.UNPROCESSABLE_CONTENT, "Not one of the model's labels"),
 
@@ -35,6 +40,9 @@ public enum ProblemType {
 
     // labeling-sink
     WEBHOOK_UNAUTHORIZED("webhook-unauthorized", HttpStatus.UNAUTHORIZED, "Unauthorized webhook"),
+    WEBHOOK_TOO_LARGE("webhook-too-large", HttpStatus.CONTENT_TOO_LARGE, "Webhook too large"),
+    MALFORMED_WEBHOOK("malformed-webhook", HttpStatus.BAD_REQUEST, "Not a Label Studio webhook"),
+    WEBHOOK_BACKLOG_FULL("webhook-backlog-full", HttpStatus.SERVICE_UNAVAILABLE, "Webhook backlog full"),
     INVALID_IMAGE_LINK("invalid-image-link", HttpStatus.FORBIDDEN, "Invalid image link"),
     UNKNOWN_IMAGE("unknown-image", HttpStatus.NOT_FOUND, "Unknown image"),
 
