@@ -23,6 +23,6 @@ class LabelingPropertiesTest {
     private static LabelingProperties properties(String title) {
         Duration s = Duration.ofSeconds(1);
         return new LabelingProperties("http://ls", "key", "secret", "http://localhost:8083", "link-secret", title, 50, s, s, s,
-                s, s, s, s, s, 262_144, null, new S3Settings("http://s3", "a", "b", "production", Duration.ofSeconds(10)));
+                s, s, s, s, s, 262_144, null, new S3Settings("http://s3", "access-key", "secret-key", "production", Duration.ofSeconds(10)));
     }
 }
