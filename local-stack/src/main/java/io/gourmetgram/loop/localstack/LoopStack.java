@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.localstack;
 
+import io.gourmetgram.loop.support.topics.TopicLayout;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.file.Files;
@@ -36,7 +37,9 @@ public final class LoopStack implements AutoCloseable {
             log.info("Kafka (KRaft) ready at {}", kafka.bootstrapServers());
             s3 = S3Node.start(config.dataDir().resolve("s3"), config.s3Port());
             log.info("S3 ready at {}", s3.endpoint());
-            TopicProvisioner.ensure(kafka.bootstrapServers(), Topics.all());
+            // The layout the stages will see (KAFKA_TOPIC_PARTITIONS, … passed through), so every topic exists as they expect.
+            TopicProvisioner.ensure(kafka.bootstrapServers(), Topics.all(), TopicLayout.from(name ->
+                    config.passThroughEnv().getOrDefault(name, System.getenv(name))));
 
             Map<String, String> env = new HashMap<>(config.passThroughEnv());
             env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());

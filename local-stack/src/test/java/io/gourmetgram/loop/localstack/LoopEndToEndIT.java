@@ -12,7 +12,6 @@ import io.gourmetgram.loop.events.ScoredLabel;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,11 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,46 +128,15 @@ class LoopEndToEndIT {
     }
 
     private <V> List<V> readUntil(TopicSpec<V> topic, int count) {
-        List<V> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
-            Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-                return values.size() >= count;
-            });
-            consumer.poll(Duration.ofSeconds(2)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-        }
-        return values;
+        return new TopicReader(stack.kafkaBootstrap()).readUntil(topic, count);
     }
 
     private <V> List<V> readAll(TopicSpec<V> topic, Duration quiet) {
-        List<V> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
-            consumer.poll(quiet).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(topic.valueSerde().deserialize(r.topic(), r.value())));
-        }
-        return values;
-    }
-
-    private KafkaConsumer<String, byte[]> consumer(TopicSpec<?> topic) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic.name()));
-        return consumer;
+        return new TopicReader(stack.kafkaBootstrap()).readAll(topic, quiet);
     }
 
     private static HttpResponse<String> uploadMultipart(byte[] bytes, String name) throws Exception {
-        String boundary = "e2e" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(bytes);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + "/api/uploads"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        return PhotoUpload.send(http, URI.create("http://localhost:" + ingestPort + "/api/uploads"), bytes, name);
     }
 
     private static JsonNode get(String path) throws Exception {

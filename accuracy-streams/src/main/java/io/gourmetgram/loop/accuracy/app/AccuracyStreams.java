@@ -4,7 +4,10 @@ import java.time.Duration;
 import io.gourmetgram.loop.support.streams.StreamsStage;
 import io.gourmetgram.loop.accuracy.config.AccuracyProperties;
 import io.gourmetgram.loop.accuracy.topology.AccuracyTopology;
+import io.gourmetgram.loop.accuracy.topology.AllWindows;
 import io.gourmetgram.loop.accuracy.topology.WindowTotals;
+import io.gourmetgram.loop.events.AccuracyWindow;
+import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.streams.StreamsStageLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +51,11 @@ public class AccuracyStreams extends StreamsStageLifecycle {
      */
     public ReadOnlyKeyValueStore<String, WindowTotals> windows() {
         return stage().store(AccuracyTopology.WINDOWS, QueryableStoreTypes.keyValueStore());
+    }
+
+    /** Every published window of this type, whichever instance computed it (global store, {@link AllWindows}). */
+    public ReadOnlyKeyValueStore<String, AccuracyWindow> allWindows(WindowType type) {
+        return stage().store(AllWindows.storeOf(type), QueryableStoreTypes.keyValueStore());
     }
 
     /** Per-reason and per-class figures with fewer labels are published as insufficient. */

@@ -1,18 +1,15 @@
 package io.gourmetgram.loop.accuracy.query;
 
 import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
-import io.gourmetgram.loop.accuracy.topology.WindowTotals;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.support.problem.ProblemType;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,15 +17,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/accuracy?from=&to=&reason=&model=&window=tumbling|rolling}: windows from the local
- * state store (interactive query), oldest first. {@code model} matches an id or id:version;
+ * {@code GET /api/accuracy?from=&to=&reason=&model=&window=tumbling|rolling}: every published window
+ * (the global store every instance holds, so each instance gives the same complete answer), oldest first. {@code model} matches an id or id:version;
  * {@code reason} keeps windows with labels for that reason.
  */
 @RestController
 public class AccuracyController {
 
     private final AccuracyStreams streams;
-    private final Clock clock = Clock.systemUTC();
 
     public AccuracyController(AccuracyStreams streams) {
         this.streams = streams;
@@ -56,14 +52,14 @@ public class AccuracyController {
             return ProblemType.INVALID_ACCURACY_QUERY.response("from and to are ISO-8601 instants like 2026-11-24T10:00:00Z");
         }
         List<AccuracyWindow> found = new ArrayList<>();
-        try (KeyValueIterator<String, WindowTotals> all = streams.windows().all()) {
+        // Every instance holds every window (a global store), so any instance answers completely.
+        try (KeyValueIterator<String, AccuracyWindow> all = streams.allWindows(windowType).all()) {
             while (all.hasNext()) {
-                KeyValue<String, WindowTotals> entry = all.next();
-                WindowTotals w = entry.value;
-                if (w.windowType() == windowType && !w.windowStart().isBefore(since) && !w.windowEnd().isAfter(until)
+                AccuracyWindow w = all.next().value;
+                if (w != null && !w.windowStart().isBefore(since) && !w.windowEnd().isAfter(until)
                         && (model == null || model.equals(w.model().id()) || model.equals(w.model().qualifiedName()))
                         && (reason == null || w.byReason().containsKey(reason) && w.byReason().get(reason).labelled() > 0)) {
-                    found.add(w.toAccuracyWindow(clock.instant(), streams.minLabels()));
+                    found.add(w);
                 }
             }
         } catch (IllegalStateException e) {

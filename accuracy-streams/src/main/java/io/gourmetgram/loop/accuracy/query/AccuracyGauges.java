@@ -1,7 +1,6 @@
 package io.gourmetgram.loop.accuracy.query;
 
 import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
-import io.gourmetgram.loop.accuracy.topology.WindowTotals;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.WindowType;
 import io.micrometer.core.instrument.Gauge;
@@ -46,12 +45,13 @@ public class AccuracyGauges {
                 .description(description + ", latest complete tumbling window").register(registry);
     }
 
+    /** From the global store, so every instance reports the same window (not the latest of its own partitions). */
     Optional<AccuracyWindow> latestComplete() {
-        WindowTotals latest = null;
-        try (KeyValueIterator<String, WindowTotals> all = streams.windows().all()) {
+        AccuracyWindow latest = null;
+        try (KeyValueIterator<String, AccuracyWindow> all = streams.allWindows(WindowType.TUMBLING).all()) {
             while (all.hasNext()) {
-                WindowTotals w = all.next().value;
-                if (w.windowType() == WindowType.TUMBLING && !w.windowEnd().isAfter(clock.instant())
+                AccuracyWindow w = all.next().value;
+                if (w != null && !w.windowEnd().isAfter(clock.instant())
                         && (latest == null || w.windowEnd().isAfter(latest.windowEnd()))) {
                     latest = w;
                 }
@@ -59,7 +59,7 @@ public class AccuracyGauges {
         } catch (IllegalStateException e) {
             return Optional.empty();
         }
-        return Optional.ofNullable(latest).map(w -> w.toAccuracyWindow(clock.instant(), streams.minLabels()));
+        return Optional.ofNullable(latest);
     }
 
     private static double value(Double d) {

@@ -76,6 +76,7 @@ public final class AccuracyTopology {
                 .to(Topics.RETRAIN_SIGNALS.name(), Produced.with(Serdes.String(), Topics.RETRAIN_SIGNALS.valueSerde()));
         windows.filter((k, w) -> w.windowType() == WindowType.ROLLING)
                 .to(Topics.ACCURACY_ROLLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));
+        AllWindows.addTo(builder, settings);
         return builder.build();
     }
 

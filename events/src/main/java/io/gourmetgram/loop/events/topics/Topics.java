@@ -18,7 +18,12 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The topic catalog: every topic of the system, in one place. Modules refer to these constants,
- * never to topic names as strings, and create them with {@link TopicProvisioner}.
+ * never to topic names as strings, and create them with stage-support's {@code TopicProvisioner}.
+ *
+ * <p>The partition counts here are the local stack's; a deployment sets its own with {@code
+ * KAFKA_TOPIC_PARTITIONS} (and {@code KAFKA_REPLICATION_FACTOR}), applied to every topic declared with
+ * more than one partition. Compacted topics hold a state whose latest value per key is all that
+ * matters and that consumers rebuild by reading from the start (README: "Compacted topics, and why").
  */
 public final class Topics {
 
@@ -36,7 +41,7 @@ public final class Topics {
     public static final TopicSpec<Feedback> FEEDBACK = register(new TopicSpec<>(
             "feedback", UPLOAD_ID, Feedback.class, PARTITIONS, retention(Duration.ofDays(90))));
 
-    /** Compacted: a request's latest revision is its state. */
+    /** Compacted: a request's latest revision is its state; readers rebuild it from the start of the topic. */
     public static final TopicSpec<LabelingRequest> LABELING_REQUESTS = register(new TopicSpec<>(
             "labeling-requests", UPLOAD_ID, LabelingRequest.class, PARTITIONS, compacted()));
 

@@ -19,7 +19,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBatch        most uploads scored in one session run (= max.poll.records)
  * @param topK            how many labels each prediction lists
  * @param decodeThreads   threads fetching and decoding images in parallel
- * @param transactionalId stable per instance, so a restarted instance fences its former self
+ * @param transactionalId unique per process by default (host name + a random UUID; INSTANCE_ID pins it).
+ *                        Exactly-once v2 fences a zombie by its consumer group generation (offsets are
+ *                        committed with {@code consumer.groupMetadata()}), so instances need distinct ids,
+ *                        not stable ones; a stable INSTANCE_ID only lets a restart abort its predecessor's
+ *                        open transaction at once instead of after {@code transaction.timeout.ms}.
  * @param retryBackoff    wait after a transient failure (S3 or Kafka) before retrying the batch
  */
 @Validated
@@ -32,7 +36,7 @@ public record InferenceProperties(
         @Min(value = 1, message = "top-k must be at least 1") int topK,
         @Min(value = 1, message = "decode-threads must be at least 1") int decodeThreads,
         @Min(value = 0, message = "onnx-threads must be 0 (ONNX Runtime's default) or more") int onnxThreads,
-        @NotBlank(message = "transactional-id must be set (defaults to the host name)") String transactionalId,
+        @NotBlank(message = "transactional-id must be set (defaults to the host name and a random UUID; INSTANCE_ID pins it)") String transactionalId,
         @NotNull Duration pollTimeout,
         @NotNull Duration retryBackoff,
         @Valid @NotNull S3Settings s3) {

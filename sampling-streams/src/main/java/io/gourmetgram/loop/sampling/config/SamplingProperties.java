@@ -48,10 +48,11 @@ public record SamplingProperties(
     public record Budget(@Min(0) int random, @Min(0) int lowConfidence, @Min(0) int flagged, @Min(0) int corrected) {
     }
 
-    public SamplingSettings settings() {
+    /** @param inputPartitions the real partition count of {@code predictions}, which shares the hourly caps */
+    public SamplingSettings settings(int inputPartitions) {
         return new SamplingSettings(new RandomSampleRule(randomRate),
                 new LowConfidenceRule(lowConfidenceThreshold, marginThreshold),
-                new AnnotatorBudget(Map.of(ReviewReason.RANDOM, budgetPerHour.random(),
+                AnnotatorBudget.sharedBy(inputPartitions, Map.of(ReviewReason.RANDOM, budgetPerHour.random(),
                         ReviewReason.LOW_CONFIDENCE, budgetPerHour.lowConfidence(),
                         ReviewReason.FLAGGED, budgetPerHour.flagged(),
                         ReviewReason.CORRECTED, budgetPerHour.corrected())),

@@ -6,7 +6,6 @@ import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.budget.HourlyCount;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -178,8 +177,7 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
 
     /** Each task (partition) gets an even share of the hourly cap, so the total across instances holds. */
     private long taskCap(ReviewReason reason) {
-        int partitions = Topics.PREDICTIONS.partitions();
-        return (settings.budget().capFor(reason) + partitions - 1) / partitions;
+        return settings.budget().taskCapFor(reason);
     }
 
     private static String budgetKey(ReviewReason reason, long hour) {

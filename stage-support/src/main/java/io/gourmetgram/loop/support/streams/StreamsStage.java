@@ -3,6 +3,7 @@ package io.gourmetgram.loop.support.streams;
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.support.deadletter.StreamsErrorPolicy;
+import io.gourmetgram.loop.support.topics.TopicLayout;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * How every Kafka Streams stage runs, written once: exactly_once_v2, its state directory, the
+ * replication of its internal topics and {@code acks=all} ({@link TopicLayout}), the
  * dead-letter error policy with one dead-letter producer for the whole application, the
  * uncaught-exception policy, and what "healthy" means ({@link StreamsProgress}).
  */
@@ -48,6 +50,8 @@ public final class StreamsStage implements AutoCloseable {
                                     TopicSpec<DeadLetter> deadLetters, Properties tuning) {
         Properties config = new Properties();
         config.putAll(clientSettings);
+        // Internal topics replicated like the catalog's; producers wait for every in-sync replica.
+        config.putAll(TopicLayout.fromEnvironment().streamsSettings());
         config.putAll(tuning);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
