@@ -51,6 +51,11 @@ public final class StageProcess implements AutoCloseable {
         return new StageProcess(stage, builder.start(), log);
     }
 
+    /** The child JVM's process (benchmarks read its resident size and start time). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public Stage stage() {
         return stage;
     }

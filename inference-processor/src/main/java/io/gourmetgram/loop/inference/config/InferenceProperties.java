@@ -25,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *                        not stable ones; a stable INSTANCE_ID only lets a restart abort its predecessor's
  *                        open transaction at once instead of after {@code transaction.timeout.ms}.
  * @param retryBackoff    wait after a transient failure (S3 or Kafka) before retrying the batch
+ * @param maxRecordAttempts tries of one photo the object store fails to serve while it answers, before it is dead-lettered
+ * @param stallTimeout    health is DOWN when nothing was committed for this long while uploads waited
+ * @param commitGiveUp    a commit still timing out after this long closes the producer for a fresh one
  */
 @Validated
 @ConfigurationProperties("gourmetgram.inference")
@@ -39,5 +42,9 @@ public record InferenceProperties(
         @NotBlank(message = "transactional-id must be set (defaults to the host name and a random UUID; INSTANCE_ID pins it)") String transactionalId,
         @NotNull Duration pollTimeout,
         @NotNull Duration retryBackoff,
+        @Min(value = 1, message = "max-record-attempts (INFERENCE_MAX_RECORD_ATTEMPTS) must be at least 1")
+        int maxRecordAttempts,
+        @NotNull(message = "stall-timeout (INFERENCE_STALL_TIMEOUT) must be set, e.g. 2m") Duration stallTimeout,
+        @NotNull(message = "commit-give-up (INFERENCE_COMMIT_GIVE_UP) must be set, e.g. 2m") Duration commitGiveUp,
         @Valid @NotNull S3Settings s3) {
 }

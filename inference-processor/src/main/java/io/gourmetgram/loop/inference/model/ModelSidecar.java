@@ -38,9 +38,27 @@ public record ModelSidecar(String id, String version, List<String> labels, Input
      * @param cropSize   centre crop to cropSize × cropSize after resizing (no-op when equal to the resized size)
      * @param channelOrder {@code RGB} or {@code BGR}
      * @param scale      multiplier applied to 0–255 pixel values before normalization (1/255 for ToTensor)
+     * @param jpegReducedDecoding {@code true}: a JPEG at least 4× larger per side than the resized size may be decoded
+     *                   at 1/2, 1/4 or 1/8 scale in the DCT domain (keeping at least twice the resized size per side)
+     *                   before resizing — several times faster on phone photos, within one intensity level of the
+     *                   seed's tensors on average (see README); absent or {@code false}: always full-size decoding
      */
     public record Preprocessing(Resize resize, int resizeSize, int cropSize, ChannelOrder channelOrder, double scale,
-                                List<Double> mean, List<Double> std) {
+                                List<Double> mean, List<Double> std, Boolean jpegReducedDecoding) {
+
+        public Preprocessing(Resize resize, int resizeSize, int cropSize, ChannelOrder channelOrder, double scale,
+                             List<Double> mean, List<Double> std) {
+            this(resize, resizeSize, cropSize, channelOrder, scale, mean, std, false);
+        }
+
+        /** A copy that allows (or forbids) reduced-scale JPEG decoding. */
+        public Preprocessing withJpegReducedDecoding(boolean allowed) {
+            return new Preprocessing(resize, resizeSize, cropSize, channelOrder, scale, mean, std, allowed);
+        }
+
+        public boolean allowsJpegReducedDecoding() {
+            return Boolean.TRUE.equals(jpegReducedDecoding);
+        }
 
         public enum Resize {
             @JsonProperty("stretch") STRETCH,

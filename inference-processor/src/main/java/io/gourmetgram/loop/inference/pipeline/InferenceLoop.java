@@ -1,39 +1,37 @@
 package io.gourmetgram.loop.inference.pipeline;
 
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.Upload;
-import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
-import io.gourmetgram.loop.inference.preprocessing.ImageDecoder;
-import io.gourmetgram.loop.inference.preprocessing.ImagePreprocessor;
-import io.gourmetgram.loop.inference.preprocessing.UndecodableImageException;
+import io.gourmetgram.loop.inference.pipeline.ScoringBatch.Fetched;
+import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
-import io.gourmetgram.loop.inference.storage.ImageUnavailableException;
-import io.gourmetgram.loop.support.kafka.PolledBatch;
-import io.gourmetgram.loop.support.kafka.UploadKeys;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,73 +41,111 @@ import org.slf4j.LoggerFactory;
  * one Kafka transaction. A prediction is visible to read_committed consumers exactly when its
  * upload's offset is committed, so a crash anywhere yields neither a loss nor a duplicate.
  *
- * <p>A record that can never succeed (corrupt JSON, object missing, undecodable image) is
- * dead-lettered in the same transaction. Anything else (S3 or Kafka unavailable) aborts the
- * transaction, rewinds to the batch start, and retries after a pause.
+ * <p>While one batch is scored and committed, the next poll's photos are already being fetched and
+ * decoded (the two stages overlap; the next batch is dropped and re-polled if the first fails).
+ *
+ * <p>Failures: a record that can never succeed (corrupt JSON, object missing, undecodable or
+ * outsized image, any error that is not an I/O failure of the object store or Kafka) is
+ * dead-lettered in the same transaction. An object the store fails to serve while the store itself
+ * answers is retried {@code maxRecordAttempts} times, then dead-lettered. Outages of the store or the
+ * broker abort the transaction, rewind, and retry after a back-off, without limit and without a
+ * restart: a timed-out commit is retried (Kafka allows nothing else), and a producer that cannot
+ * even abort is replaced by a fresh one.
  */
 public final class InferenceLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceLoop.class);
 
     private final Consumer<String, byte[]> consumer;
-    private final Producer<byte[], byte[]> producer;
-    private final ImageStore images;
-    private final ImageClassifier classifier;
-    private final ImagePreprocessor preprocessor;
-    private final PredictionFactory predictions;
-    private final DeadLetterPublisher deadLetters;
-    private final ExecutorService decodePool;
-    private final Duration pollTimeout;
-    private final Duration retryBackoff;
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final ScoringBatch.Scorer scorer;
+    private final Settings settings;
     private final Clock clock;
-    private final Metrics metrics;
+    private final PipelineMetrics metrics;
+    private final Progress progress;
+    private final RecordAttempts attempts = new RecordAttempts();
+    private Producer<byte[], byte[]> producer;
+    private DeadLetterPublisher deadLetters;
+    private boolean committedSinceProducerOpened;
+    private volatile boolean revoked;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    public InferenceLoop(Consumer<String, byte[]> consumer, Producer<byte[], byte[]> producer, ImageStore images,
-                         ImageClassifier classifier, ExecutorService decodePool, int topK, Duration pollTimeout,
-                         Duration retryBackoff, Clock clock, MeterRegistry registry) {
+    /**
+     * @param maxRecordAttempts  tries of one object the store fails to serve while it answers, before it is dead-lettered
+     * @param stallTimeout       health turns DOWN when nothing was committed for this long while uploads waited
+     * @param commitGiveUp       after a commit has timed out for this long, the producer is replaced
+     */
+    public record Settings(int topK, Duration pollTimeout, Duration retryBackoff, int maxRecordAttempts,
+                           Duration stallTimeout, Duration commitGiveUp) {
+    }
+
+    public InferenceLoop(Consumer<String, byte[]> consumer, Supplier<Producer<byte[], byte[]>> producers, ImageStore images,
+                         ImageClassifier classifier, PhotoTensors tensors, ExecutorService decodePool, Settings settings, Clock clock,
+                         MeterRegistry registry) {
         this.consumer = consumer;
-        this.producer = producer;
-        this.images = images;
-        this.classifier = classifier;
-        this.preprocessor = new ImagePreprocessor(classifier.files().sidecar());
-        this.predictions = new PredictionFactory(classifier.files().modelRef(), classifier.files().labels(), topK);
-        this.deadLetters = new DeadLetterPublisher("inference-processor", Topics.INFERENCE_DEAD_LETTER, producer, clock);
-        this.decodePool = decodePool;
-        this.pollTimeout = pollTimeout;
-        this.retryBackoff = retryBackoff;
+        this.producers = producers;
+        this.settings = settings;
         this.clock = clock;
-        this.metrics = new Metrics(registry);
+        this.metrics = new PipelineMetrics(registry);
+        this.scorer = new ScoringBatch.Scorer(images, classifier, tensors, decodePool, settings.topK(), clock, metrics);
+        this.progress = new Progress(clock.instant());
     }
 
     @Override
     public void run() {
+        List<ScoringBatch> inFlight = new ArrayList<>();
         try {
-            producer.initTransactions();
-            consumer.subscribe(List.of(Topics.UPLOADS.name()));
-            log.info("Scoring uploads with model {} ({} labels)", classifier.files().modelRef().qualifiedName(),
-                    classifier.files().labels().size());
+            openProducer();
+            consumer.subscribe(List.of(Topics.UPLOADS.name()), new RebalanceWatch());
+            log.info("Scoring uploads with model {}", scorer.modelName());
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
-                if (!records.isEmpty()) {
-                    processInTransaction(records);
+                if (inFlight.isEmpty()) {
+                    ScoringBatch first = poll(settings.pollTimeout());
+                    if (first == null) {
+                        progress.idle(clock.instant());
+                        continue;
+                    }
+                    inFlight.add(first);
+                }
+                // Prefetch: the next poll's photos decode while this batch is scored and committed.
+                ScoringBatch next = poll(Duration.ZERO);
+                if (next != null) {
+                    inFlight.add(next);
+                }
+                if (revoked) {
+                    revoked = false;
+                    dropAndRewind(inFlight);
+                    progress.inHand(0); // what was ours may be another instance's now
+                    continue;
+                }
+                progress.inHand(waiting(inFlight));
+                if (complete(inFlight.getFirst())) {
+                    inFlight.removeFirst();
+                    progress.inHand(waiting(inFlight));
+                } else {
+                    dropAndRewind(inFlight); // the records still wait: progress keeps counting them
+                    pause();
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptException e) {
             if (running) {
                 failure = e;
             }
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
+                 | UnsupportedVersionException e) {
             failure = e;
-            log.error("Inference loop stopped: this producer can no longer write transactionally "
-                    + "(another instance with the same transactional id, or lost authorization)", e);
+            log.error("Inference loop stopped: this instance can no longer write transactionally (another instance "
+                    + "with the same transactional id, lost authorization, or a broker too old)", e);
         } catch (RuntimeException | Error e) {
             failure = e;
             log.error("Inference loop stopped by an unexpected error; health is DOWN until restart", e);
         } finally {
+            inFlight.forEach(ScoringBatch::cancel);
             consumer.close();
-            producer.close(Duration.ofSeconds(10));
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(10));
+            }
         }
     }
 
@@ -120,157 +156,204 @@ public final class InferenceLoop implements Runnable {
     }
 
     public boolean isHealthy() {
-        return failure == null;
+        return failure == null && progress.stalled(clock.instant(), settings.stallTimeout()) == null;
     }
 
-    public Throwable failure() {
-        return failure;
+    /** Why health is DOWN, or null. */
+    public String problem() {
+        if (failure != null) {
+            return "processing loop stopped: " + failure;
+        }
+        return progress.stalled(clock.instant(), settings.stallTimeout());
     }
 
-    private void processInTransaction(ConsumerRecords<String, byte[]> records) {
-        producer.beginTransaction();
+    private ScoringBatch poll(Duration timeout) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+        if (records.isEmpty()) {
+            return null;
+        }
+        return scorer.start(records);
+    }
+
+    private static int waiting(List<ScoringBatch> batches) {
+        return batches.stream().mapToInt(ScoringBatch::size).sum();
+    }
+
+    /** Scores the batch and commits its outcome; false when it must be retried. */
+    private boolean complete(ScoringBatch batch) {
+        List<Fetched> outcome;
         try {
-            score(records);
-            producer.sendOffsetsToTransaction(PolledBatch.nextOffsets(records), consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            throw e; // fatal for this producer: the loop ends
-        } catch (WakeupException e) {
-            producer.abortTransaction();
-            PolledBatch.rewind(consumer, records);
+            outcome = batch.score(attempts, settings.maxRecordAttempts());
+        } catch (ScoringBatch.StoreUnavailable e) {
+            retryLater(batch, "fetching photos from the object store failed", e);
+            return false;
+        }
+        try {
+            producer.beginTransaction();
+            for (Fetched f : outcome) {
+                if (f.failure() != null) {
+                    deadLetters.publish(f.record().topic(), f.record().partition(), f.record().offset(),
+                            ScoringBatch.keyBytes(f.record()), f.record().value(), f.record(), f.failure());
+                    metrics.deadLetter(f.failure());
+                } else {
+                    producer.send(predictionRecord(f));
+                }
+            }
+            producer.sendOffsetsToTransaction(batch.nextOffsets(), consumer.groupMetadata());
+            commit();
+        } catch (ProducerFencedException e) {
+            if (!committedSinceProducerOpened) {
+                throw e; // a fresh producer was fenced at once: another live instance owns this transactional id
+            }
+            // The coordinator may fence a producer whose transaction it timed out during an outage: start afresh once.
+            retryLater(batch, "the producer was fenced", e);
+            replaceProducer();
+            return false;
+        } catch (OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
             throw e;
-        } catch (RuntimeException e) {
-            log.warn("Batch of {} uploads failed transiently ({}); retrying in {}", records.count(), e.getMessage(),
-                    retryBackoff);
-            metrics.retries.increment();
+        } catch (ProducerReplaced e) {
+            retryLater(batch, "the commit kept timing out", e);
+            return false;
+        } catch (KafkaException e) {
+            retryLater(batch, "writing to Kafka failed", e);
+            abortOrReplace();
+            return false;
+        }
+        committedSinceProducerOpened = true;
+        attempts.forget(batch.records());
+        metrics.predictions.increment(outcome.stream().filter(f -> f.failure() == null).count());
+        progress.committed(clock.instant());
+        return true;
+    }
+
+    private static ProducerRecord<byte[], byte[]> predictionRecord(Fetched f) {
+        Prediction p = f.prediction();
+        return new ProducerRecord<>(Topics.PREDICTIONS.name(), ScoringBatch.keyBytes(f.record()),
+                Topics.PREDICTIONS.valueSerde().serialize(Topics.PREDICTIONS.name(), p));
+    }
+
+    /**
+     * Commits, retrying a commit that timed out (after a timeout Kafka allows only a retry or closing the
+     * producer). A commit that keeps timing out past {@code commitGiveUp} closes the producer.
+     */
+    private void commit() {
+        Instant started = clock.instant();
+        while (true) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                progress.failed("committing to Kafka timed out", e);
+                if (!running || Duration.between(started, clock.instant()).compareTo(settings.commitGiveUp()) > 0) {
+                    log.warn("Commit still timing out after {}; replacing the producer", settings.commitGiveUp());
+                    replaceProducer();
+                    throw new ProducerReplaced(e);
+                }
+                log.warn("Commit timed out ({}); retrying it", e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    private void abortOrReplace() {
+        try {
             producer.abortTransaction();
-            PolledBatch.rewind(consumer, records);
-            pause();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            replaceProducer();
+        } catch (KafkaException e) {
+            log.warn("Aborting the transaction failed ({}); replacing the producer", e.getMessage());
+            replaceProducer();
         }
     }
 
-    private void score(ConsumerRecords<String, byte[]> records) {
-        long started = System.nanoTime();
-        List<CompletableFuture<Decoded>> decoding = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            decoding.add(CompletableFuture.supplyAsync(() -> decode(record), decodePool));
+    private void replaceProducer() {
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("Closing the old producer failed", e);
         }
-        List<Decoded> ready = new ArrayList<>();
-        for (CompletableFuture<Decoded> future : decoding) {
-            Decoded decoded = join(future);
-            if (decoded.failure() != null) {
-                ConsumerRecord<String, byte[]> r = decoded.record();
-                deadLetters.publish(r.topic(), r.partition(), r.offset(), keyBytes(r), r.value(), r, decoded.failure());
-                metrics.deadLetter(decoded.failure());
-            } else {
-                ready.add(decoded);
+        producer = null;
+        metrics.producerReplacements.increment();
+        openProducer();
+    }
+
+    /** initTransactions fences any former producer with this id and aborts its open transaction; retried while the broker is away. */
+    private void openProducer() {
+        while (true) {
+            Producer<byte[], byte[]> fresh = producers.get();
+            try {
+                fresh.initTransactions();
+                producer = fresh;
+                deadLetters = new DeadLetterPublisher("inference-processor", Topics.INFERENCE_DEAD_LETTER, fresh, clock);
+                committedSinceProducerOpened = false;
+                return;
+            } catch (TimeoutException e) {
+                fresh.close(Duration.ZERO);
+                progress.failed("Kafka did not answer initTransactions", e);
+                log.warn("Kafka did not answer initTransactions ({}); retrying in {}", e.getMessage(), settings.retryBackoff());
+                if (!running) {
+                    throw e;
+                }
+                pause();
             }
         }
-        if (ready.isEmpty()) {
-            return;
-        }
-        float[][] probabilities;
-        long runStarted = System.nanoTime();
-        try {
-            probabilities = classifier.classify(ready.stream().map(Decoded::tensor).toList());
-        } catch (ai.onnxruntime.OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on a batch of " + ready.size() + ": " + e.getMessage(), e);
-        }
-        long runNanos = System.nanoTime() - runStarted;
-        metrics.batch(ready.size(), runNanos, System.nanoTime() - started);
-        for (int i = 0; i < ready.size(); i++) {
-            Decoded d = ready.get(i);
-            double millis = (d.decodeNanos() + runNanos / (double) ready.size()) / 1e6;
-            Prediction prediction = predictions.predict(d.upload(), probabilities[i], millis, clock.instant());
-            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), keyBytes(d.record()),
-                    Topics.PREDICTIONS.valueSerde().serialize(Topics.PREDICTIONS.name(), prediction)));
-        }
-        metrics.predictions.increment(ready.size());
     }
 
-    /** Fetch, decode and preprocess one upload; permanent failures are returned, transient ones thrown. */
-    private Decoded decode(ConsumerRecord<String, byte[]> record) {
-        long started = System.nanoTime();
-        try {
-            Upload upload = Topics.UPLOADS.valueSerde().deserialize(record.topic(), record.value());
-            if (upload == null || upload.object() == null) {
-                throw new SerializationException("Upload event has no object reference");
+    private void retryLater(ScoringBatch batch, String what, Exception e) {
+        log.warn("Batch of {} uploads not committed: {} ({}); retrying in {}", batch.size(), what, e.getMessage(),
+                settings.retryBackoff());
+        metrics.retries.increment();
+        progress.failed(what, e);
+    }
+
+    /** Gives back everything polled and not committed: the consumer will return it again. */
+    private void dropAndRewind(List<ScoringBatch> batches) {
+        Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+        for (ScoringBatch batch : batches) {
+            batch.cancel();
+            batch.firstOffsets().forEach((tp, offset) -> firstOffsets.merge(tp, offset, Math::min));
+        }
+        batches.clear();
+        var assigned = consumer.assignment();
+        firstOffsets.forEach((tp, offset) -> {
+            if (assigned.contains(tp)) {
+                consumer.seek(tp, offset);
             }
-            UploadKeys.requireMatch(record.topic(), record.key(), upload.uploadId());
-            byte[] bytes = images.read(upload.object());
-            float[] tensor = preprocessor.toTensor(ImageDecoder.decode(bytes));
-            return new Decoded(record, upload, tensor, System.nanoTime() - started, null);
-        } catch (SerializationException | ImageUnavailableException | UndecodableImageException e) {
-            return new Decoded(record, null, null, 0, e);
-        } catch (java.io.IOException e) {
-            throw new CompletionException(e);
-        }
-    }
-
-    private static Decoded join(CompletableFuture<Decoded> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            throw new TransientFailure(e.getCause());
-        }
+        });
     }
 
     private void pause() {
         try {
-            Thread.sleep(retryBackoff.toMillis()); // back-off between retries in the worker thread, not test synchronisation
+            Thread.sleep(settings.retryBackoff().toMillis()); // back-off between retries in the worker thread
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
         }
     }
 
-    private static byte[] keyBytes(ConsumerRecord<String, byte[]> record) {
-        return record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private record Decoded(ConsumerRecord<String, byte[]> record, Upload upload, float[] tensor, long decodeNanos,
-                           RuntimeException failure) {
-    }
-
-    /** S3 could not be reached: the whole batch is retried. */
-    static final class TransientFailure extends RuntimeException {
-        TransientFailure(Throwable cause) {
-            super(cause.getMessage(), cause);
+    /** The producer was replaced mid-transaction: nothing left to abort, the batch is scored again. */
+    private static final class ProducerReplaced extends RuntimeException {
+        ProducerReplaced(Exception cause) {
+            super("Commit timed out; the producer was replaced and the batch will be scored again", cause);
         }
     }
 
-    private static final class Metrics {
-        private final MeterRegistry registry;
-        private final Counter predictions;
-        private final Counter retries;
-        private final DistributionSummary batchSize;
-        private final Timer modelRun;
-        private final Timer batchTotal;
-
-        Metrics(MeterRegistry registry) {
-            this.registry = registry;
-            this.predictions = Counter.builder("gourmetgram.inference.predictions")
-                    .description("Predictions written").register(registry);
-            this.retries = Counter.builder("gourmetgram.inference.batch.retries")
-                    .description("Batches aborted by a transient failure and retried").register(registry);
-            this.batchSize = DistributionSummary.builder("gourmetgram.inference.batch.size")
-                    .description("Images scored per model run").publishPercentileHistogram().register(registry);
-            this.modelRun = Timer.builder("gourmetgram.inference.model.run")
-                    .description("ONNX Runtime session run per batch").publishPercentileHistogram().register(registry);
-            this.batchTotal = Timer.builder("gourmetgram.inference.batch.duration")
-                    .description("Fetch + decode + preprocess + model run per batch").register(registry);
+    /** Partitions taken away mid-batch: the batches in hand are dropped (their new owner scores them). */
+    private final class RebalanceWatch implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                revoked = true;
+            }
         }
 
-        void batch(int size, long runNanos, long totalNanos) {
-            batchSize.record(size);
-            modelRun.record(Duration.ofNanos(runNanos));
-            batchTotal.record(Duration.ofNanos(totalNanos));
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         }
 
-        void deadLetter(Throwable reason) {
-            Counter.builder("gourmetgram.inference.dead.letters").tag("reason", reason.getClass().getSimpleName())
-                    .description("Uploads that could not be scored, written to the dead-letter topic")
-                    .register(registry).increment();
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            revoked = true;
         }
     }
 }

@@ -7,6 +7,9 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.config.InferenceProperties;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.model.ModelFiles;
+import io.gourmetgram.loop.inference.preprocessing.ImagePreprocessor;
+import io.gourmetgram.loop.inference.preprocessing.OpenCvPhotoTensors;
+import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -16,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,6 +53,7 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
     private ExecutorService decodePool;
     private InferenceLoop loop;
     private Thread thread;
+    private KafkaClientMetrics producerMetrics;
 
     public InferencePipeline(InferenceProperties properties, KafkaProperties kafka, MeterRegistry registry) {
         this.properties = properties;
@@ -65,13 +71,22 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
 
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap), new StringDeserializer(),
                 new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap), new ByteArraySerializer(),
-                new ByteArraySerializer());
         new KafkaClientMetrics(consumer).bindTo(registry);
-        new KafkaClientMetrics(producer).bindTo(registry);
+        Map<String, Object> producerConfig = producerConfig(bootstrap);
+        Supplier<Producer<byte[], byte[]>> producers = () -> {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            producerMetrics = swap(producerMetrics, new KafkaClientMetrics(producer));
+            return producer;
+        };
         decodePool = Executors.newFixedThreadPool(properties.decodeThreads(), Thread.ofPlatform().name("decode-", 0).factory());
-        loop = new InferenceLoop(consumer, producer, new ImageStore(properties.s3().newClient()), classifier, decodePool, properties.topK(),
-                properties.pollTimeout(), properties.retryBackoff(), Clock.systemUTC(), registry);
+        PhotoTensors tensors = OpenCvPhotoTensors.orImageIo(new ImagePreprocessor(files.sidecar()),
+                files.sidecar().preprocessing().allowsJpegReducedDecoding());
+        InferenceLoop.Settings settings = new InferenceLoop.Settings(properties.topK(), properties.pollTimeout(),
+                properties.retryBackoff(), properties.maxRecordAttempts(), properties.stallTimeout(),
+                properties.commitGiveUp());
+        loop = new InferenceLoop(consumer, producers, new ImageStore(properties.s3().newClient()), classifier, tensors, decodePool, settings,
+                Clock.systemUTC(), registry);
         thread = Thread.ofPlatform().name("inference-loop").start(loop);
     }
 
@@ -100,8 +115,12 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         if (loop == null) {
             return Health.down().withDetail("reason", "not started").build();
         }
-        if (!loop.isHealthy()) {
-            return Health.down().withDetail("reason", String.valueOf(loop.failure())).build();
+        String problem = loop.problem();
+        if (problem == null && !thread.isAlive()) {
+            problem = "processing thread is not running";
+        }
+        if (problem != null) {
+            return Health.down().withDetail("reason", problem).build();
         }
         return Health.up().withDetail("model", classifier.files().modelRef().qualifiedName()).build();
     }
@@ -125,9 +144,23 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, properties.transactionalId());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A batch's predictions go out together at commit: compress them as one (JSON shrinks ~4× with lz4).
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // A call blocked on an absent broker gives up after this and is retried by the loop, which stays responsive.
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) properties.commitGiveUp().dividedBy(4).toMillis());
         config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         return config;
+    }
+
+    /** Binds the new producer's client metrics in place of the closed one's. */
+    private KafkaClientMetrics swap(KafkaClientMetrics old, KafkaClientMetrics fresh) {
+        if (old != null) {
+            old.close();
+        }
+        fresh.bindTo(registry);
+        return fresh;
     }
 
     /** ONNX Runtime's Linux library sends telemetry unless this variable is set before it loads. */

@@ -30,20 +30,34 @@ public final class ImagePreprocessor {
     }
 
     public float[] toTensor(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int outW;
-        int outH;
+        return toTensor(TriangleResampler.of(image));
+    }
+
+    /** The tensor of interleaved 8-bit BGR pixels, {@code width * 3} bytes per row. */
+    public float[] toTensorFromBgr(byte[] bgr, int width, int height) {
+        ImageLimits.check(width, height);
+        int[] out = resizedSize(width, height);
+        return crop(TriangleResampler.resizeBgr(bgr, width, height, out[0], out[1]), out[0], out[1], spec.cropSize());
+    }
+
+    /** The resized size (width, height) before the centre crop, for an image of the given size. */
+    public int[] resizedSize(int w, int h) {
         if (spec.resize() == Preprocessing.Resize.STRETCH) {
-            outW = spec.resizeSize();
-            outH = spec.resizeSize();
+            return new int[] {spec.resizeSize(), spec.resizeSize()};
         } else if (w <= h) {
-            outW = spec.resizeSize();
-            outH = Math.max(1, (int) ((long) spec.resizeSize() * h / w));
+            return new int[] {spec.resizeSize(), Math.max(1, Math.toIntExact((long) spec.resizeSize() * h / w))};
         } else {
-            outH = spec.resizeSize();
-            outW = Math.max(1, (int) ((long) spec.resizeSize() * w / h));
+            return new int[] {Math.max(1, Math.toIntExact((long) spec.resizeSize() * w / h)), spec.resizeSize()};
         }
+    }
+
+    private float[] toTensor(TriangleResampler.Rows image) {
+        int w = image.width();
+        int h = image.height();
+        ImageLimits.check(w, h); // within them, every size below fits an int
+        int[] out = resizedSize(w, h);
+        int outW = out[0];
+        int outH = out[1];
         float[][] rgb = TriangleResampler.resize(image, outW, outH);
         return crop(rgb, outW, outH, spec.cropSize());
     }

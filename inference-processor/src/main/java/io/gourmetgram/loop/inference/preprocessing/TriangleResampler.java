@@ -12,46 +12,126 @@ final class TriangleResampler {
     private TriangleResampler() {
     }
 
+    /** The pixels to resize, one row at a time as R, G and B floats (0–255). */
+    interface Rows {
+        int width();
+
+        int height();
+
+        void read(int y, float[] r, float[] g, float[] b);
+    }
+
+    /** Rows of a decoded image; 8-bit sRGB rasters are read directly (getRGB converts per pixel, 10× slower). */
+    static Rows of(BufferedImage image) {
+        int w = image.getWidth();
+        boolean plainRgb = image.getRaster().getNumBands() == 3 && image.getColorModel().getColorSpace().isCS_sRGB()
+                && image.getColorModel() instanceof java.awt.image.ComponentColorModel;
+        int[] pixels = new int[w * (plainRgb ? 3 : 1)];
+        return new Rows() {
+            @Override
+            public int width() {
+                return w;
+            }
+
+            @Override
+            public int height() {
+                return image.getHeight();
+            }
+
+            @Override
+            public void read(int y, float[] r, float[] g, float[] b) {
+                if (plainRgb) {
+                    image.getRaster().getPixels(0, y, w, 1, pixels);
+                    for (int x = 0, i = 0; x < w; x++, i += 3) {
+                        r[x] = pixels[i];
+                        g[x] = pixels[i + 1];
+                        b[x] = pixels[i + 2];
+                    }
+                } else {
+                    image.getRGB(0, y, w, 1, pixels, 0, w);
+                    for (int x = 0; x < w; x++) {
+                        int p = pixels[x];
+                        r[x] = (p >> 16) & 0xff;
+                        g[x] = (p >> 8) & 0xff;
+                        b[x] = p & 0xff;
+                    }
+                }
+            }
+        };
+    }
+
+    static float[][] resize(BufferedImage image, int outW, int outH) {
+        return resize(of(image), outW, outH);
+    }
+
     /**
      * Resizes to outW × outH and returns the R, G and B planes (0–255 floats). The horizontal pass
      * reads the image one row at a time, so a 12-megapixel photo never exists as floats in memory.
      */
-    static float[][] resize(BufferedImage image, int outW, int outH) {
-        int w = image.getWidth();
-        int h = image.getHeight();
+    static float[][] resize(Rows image, int outW, int outH) {
+        int w = image.width();
+        int h = image.height();
         Kernel horizontal = new Kernel(w, outW);
-        Kernel vertical = new Kernel(h, outH);
-        float[][] narrow = new float[3][outW * h];
-        // Decoded JPEGs are 8-bit sRGB rasters: read their samples directly (getRGB converts per pixel, 10× slower).
-        boolean plainRgb = image.getRaster().getNumBands() == 3 && image.getColorModel().getColorSpace().isCS_sRGB()
-                && image.getColorModel() instanceof java.awt.image.ComponentColorModel;
-        int[] pixels = new int[w * (plainRgb ? 3 : 1)];
+        float[][] narrow = new float[3][Math.toIntExact((long) outW * h)];
         float[][] row = new float[3][w];
         for (int y = 0; y < h; y++) {
-            if (plainRgb) {
-                image.getRaster().getPixels(0, y, w, 1, pixels);
-                for (int x = 0, i = 0; x < w; x++, i += 3) {
-                    row[0][x] = pixels[i];
-                    row[1][x] = pixels[i + 1];
-                    row[2][x] = pixels[i + 2];
-                }
-            } else {
-                image.getRGB(0, y, w, 1, pixels, 0, w);
-                for (int x = 0; x < w; x++) {
-                    int p = pixels[x];
-                    row[0][x] = (p >> 16) & 0xff;
-                    row[1][x] = (p >> 8) & 0xff;
-                    row[2][x] = p & 0xff;
-                }
-            }
+            image.read(y, row[0], row[1], row[2]);
             for (int c = 0; c < 3; c++) {
                 horizontal.apply(row[c], 0, 1, narrow[c], y * outW, 1);
             }
         }
-        float[][] out = new float[3][outW * outH];
+        return vertical(narrow, outW, h, outH);
+    }
+
+    /**
+     * The same resize for interleaved 8-bit BGR rows (OpenCV's output), reading the bytes once with all
+     * three channels per tap: about twice as fast as going through {@link Rows}.
+     */
+    static float[][] resizeBgr(byte[] bgr, int w, int h, int outW, int outH) {
+        Kernel horizontal = new Kernel(w, outW);
+        float[][] narrow = ScratchBuffers.mine().planes(Math.toIntExact((long) outW * h)); // every used cell is written below
+        float[] r = narrow[0];
+        float[] g = narrow[1];
+        float[] b = narrow[2];
+        for (int y = 0; y < h; y++) {
+            int rowBase = y * w * 3;
+            int outBase = y * outW;
+            for (int o = 0; o < outW; o++) {
+                float[] weights = horizontal.weights[o];
+                float accR = 0;
+                float accG = 0;
+                float accB = 0;
+                for (int k = 0, i = rowBase + horizontal.start[o] * 3; k < weights.length; k++, i += 3) {
+                    float wk = weights[k];
+                    accB += (bgr[i] & 0xff) * wk;
+                    accG += (bgr[i + 1] & 0xff) * wk;
+                    accR += (bgr[i + 2] & 0xff) * wk;
+                }
+                r[outBase + o] = accR;
+                g[outBase + o] = accG;
+                b[outBase + o] = accB;
+            }
+        }
+        return vertical(narrow, outW, h, outH);
+    }
+
+    /** Vertical pass, row by row so every read and write is contiguous (a column walk thrashes the cache). */
+    private static float[][] vertical(float[][] narrow, int outW, int h, int outH) {
+        Kernel vertical = new Kernel(h, outH);
+        float[][] out = new float[3][Math.toIntExact((long) outW * outH)];
         for (int c = 0; c < 3; c++) {
-            for (int x = 0; x < outW; x++) {
-                vertical.apply(narrow[c], x, outW, out[c], x, outW);
+            float[] src = narrow[c];
+            float[] dst = out[c];
+            for (int o = 0; o < outH; o++) {
+                float[] weights = vertical.weights[o];
+                int dstBase = o * outW;
+                for (int k = 0; k < weights.length; k++) {
+                    float wk = weights[k];
+                    int srcBase = (vertical.start[o] + k) * outW;
+                    for (int x = 0; x < outW; x++) {
+                        dst[dstBase + x] += src[srcBase + x] * wk;
+                    }
+                }
             }
         }
         return out;

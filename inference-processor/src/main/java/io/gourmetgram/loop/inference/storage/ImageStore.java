@@ -1,6 +1,7 @@
 package io.gourmetgram.loop.inference.storage;
 
 import io.gourmetgram.loop.events.ObjectRef;
+import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
@@ -9,7 +10,7 @@ import java.io.InputStream;
 import java.util.Set;
 
 /** Reads upload bytes from the S3 store, telling a missing object apart from an unreachable store. */
-public final class ImageStore {
+public class ImageStore {
 
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
 
@@ -17,6 +18,21 @@ public final class ImageStore {
 
     public ImageStore(MinioClient client) {
         this.client = client;
+    }
+
+    /**
+     * Whether the store answers at all (any S3 response, even a refusal), telling an outage apart
+     * from one object it fails to serve.
+     */
+    public boolean answers(String bucket) {
+        try {
+            client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+            return true;
+        } catch (ErrorResponseException e) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.inference.testing.OddImages;
+import io.gourmetgram.loop.inference.testing.SeverableLink;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -50,7 +52,11 @@ class InferenceProcessorIT {
 
     private static final String BUCKET = "production";
     private static S3TestServer s3;
+    private static SeverableLink s3Link;
     private static MinioClient minio;
+
+    @Autowired
+    private InferencePipeline pipeline;
 
     @Autowired
     private EmbeddedKafkaBroker broker;
@@ -60,16 +66,20 @@ class InferenceProcessorIT {
         s3 = S3TestServer.start();
         minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
         minio.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
+        s3Link = new SeverableLink(java.net.URI.create(s3.endpoint()).getPort());
     }
 
     @AfterAll
     static void stopS3() throws Exception {
+        s3Link.close();
         s3.close();
     }
 
     @DynamicPropertySource
     static void s3Properties(DynamicPropertyRegistry registry) {
-        registry.add("gourmetgram.inference.s3.endpoint", () -> s3.endpoint());
+        // The service reaches S3 through a link the outage test can sever.
+        registry.add("gourmetgram.inference.s3.endpoint", () -> s3Link.endpoint());
+        registry.add("gourmetgram.inference.stall-timeout", () -> "3s");
         registry.add("gourmetgram.inference.s3.access-key", () -> S3TestServer.ACCESS_KEY);
         registry.add("gourmetgram.inference.s3.secret-key", () -> S3TestServer.SECRET_KEY);
         registry.add("gourmetgram.inference.retry-backoff", () -> "200ms");
@@ -94,21 +104,9 @@ class InferenceProcessorIT {
             }
             producer.flush();
 
-            List<Prediction> predictions = new ArrayList<>();
-            List<DeadLetter> deadLetters = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> predictionReader = reader(Topics.PREDICTIONS);
-                 KafkaConsumer<String, byte[]> deadLetterReader = reader(Topics.INFERENCE_DEAD_LETTER)) {
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                    predictionReader.poll(Duration.ofMillis(200)).forEach(r -> predictions.add(
-                            Topics.PREDICTIONS.valueSerde().deserialize(r.topic(), r.value())));
-                    deadLetterReader.poll(Duration.ofMillis(200)).forEach(r -> deadLetters.add(
-                            Topics.INFERENCE_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value())));
-                    assertThat(predictions).hasSize(good.size());
-                    assertThat(deadLetters).hasSize(4);
-                });
-                // Nothing more arrives: no upload is scored twice.
-                assertThat(predictionReader.poll(Duration.ofSeconds(2))).isEmpty();
-            }
+            Outcomes outcomes = awaitOutcomes(good, List.of(corruptImage, missingObject, "corrupt-json", misfiled));
+            List<Prediction> predictions = outcomes.predictions();
+            List<DeadLetter> deadLetters = outcomes.deadLetters();
 
             assertThat(predictions).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(good);
             for (Prediction p : predictions) {
@@ -125,6 +123,98 @@ class InferenceProcessorIT {
             assertThat(deadLetters).anySatisfy(d -> assertThat(d.errorMessage()).contains("No image decoder"));
             assertThat(deadLetters).anySatisfy(d -> assertThat(d.errorMessage()).contains("keyed '" + misfiled + "'"));
         }
+    }
+
+    @Test
+    void oddPhotosAreDeadLetteredWithTheReasonAndTheUploadsBehindThemAreStillScored() throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            String corruptData = publishUpload(producer, OddImages.pngWithCorruptData());
+            String oneByFortyMillion = publishUpload(producer, OddImages.blackPng(1, 40_000_000));
+            List<String> behind = new ArrayList<>();
+            for (Path photo : SharedFixtures.food11Photos().subList(9, 12)) {
+                behind.add(publishUpload(producer, Files.readAllBytes(photo)));
+            }
+            producer.flush();
+
+            Outcomes outcomes = awaitOutcomes(behind, List.of(corruptData, oneByFortyMillion));
+
+            assertThat(outcomes.predictions()).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(behind);
+            DeadLetter tooNarrow = outcomes.deadLetters().stream().filter(d -> d.key().equals(oneByFortyMillion))
+                    .findFirst().orElseThrow();
+            assertThat(tooNarrow.errorMessage()).contains("1×40000000");
+            DeadLetter corrupt = outcomes.deadLetters().stream().filter(d -> d.key().equals(corruptData))
+                    .findFirst().orElseThrow();
+            assertThat(corrupt.errorMessage()).isNotBlank();
+        }
+    }
+
+    @Test
+    void whileTheObjectStoreIsAwayUploadsWaitWithHealthDownAndAreScoredWhenItReturns() throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            List<String> waiting = new ArrayList<>();
+            List<Path> photos = SharedFixtures.food11Photos().subList(12, 14);
+            List<byte[]> bytes = new ArrayList<>();
+            for (Path photo : photos) {
+                bytes.add(Files.readAllBytes(photo));
+            }
+            s3Link.sever();
+            try {
+                for (byte[] photo : bytes) {
+                    waiting.add(publishUpload(producer, photo)); // stored directly, not through the severed link
+                }
+                producer.flush();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(pipeline.health().getStatus().getCode()).isEqualTo("DOWN");
+                    assertThat(String.valueOf(pipeline.health().getDetails().get("reason")))
+                            .contains("no upload scored").contains("object store");
+                });
+            } finally {
+                s3Link.restore();
+            }
+
+            Outcomes outcomes = awaitOutcomes(waiting, List.of());
+            assertThat(outcomes.predictions()).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(waiting);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(pipeline.health().getStatus().getCode()).isEqualTo("UP"));
+        }
+    }
+
+    /** Predictions and dead letters of these uploads only (other tests share the topics); fails on any duplicate. */
+    private Outcomes awaitOutcomes(List<String> scored, List<String> deadLettered) {
+        List<Prediction> predictions = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> predictionReader = reader(Topics.PREDICTIONS);
+             KafkaConsumer<String, byte[]> deadLetterReader = reader(Topics.INFERENCE_DEAD_LETTER)) {
+            Runnable drain = () -> {
+                predictionReader.poll(Duration.ofMillis(200)).forEach(r -> {
+                    Prediction p = Topics.PREDICTIONS.valueSerde().deserialize(r.topic(), r.value());
+                    if (scored.contains(p.uploadId()) || deadLettered.contains(p.uploadId())) {
+                        predictions.add(p);
+                    }
+                });
+                deadLetterReader.poll(Duration.ofMillis(200)).forEach(r -> {
+                    DeadLetter d = Topics.INFERENCE_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value());
+                    if (scored.contains(d.key()) || deadLettered.contains(d.key())) {
+                        deadLetters.add(d);
+                    }
+                });
+            };
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                drain.run();
+                assertThat(predictions).hasSize(scored.size());
+                assertThat(deadLetters).hasSize(deadLettered.size());
+            });
+            // Nothing more arrives: no upload is scored or dead-lettered twice.
+            for (int i = 0; i < 5; i++) {
+                drain.run();
+            }
+            assertThat(predictions).hasSize(scored.size());
+            assertThat(deadLetters).extracting(DeadLetter::key).containsExactlyInAnyOrderElementsOf(deadLettered);
+        }
+        return new Outcomes(predictions, deadLetters);
+    }
+
+    private record Outcomes(List<Prediction> predictions, List<DeadLetter> deadLetters) {
     }
 
     private String publishUpload(KafkaProducer<String, byte[]> producer, byte[] bytes) throws Exception {
