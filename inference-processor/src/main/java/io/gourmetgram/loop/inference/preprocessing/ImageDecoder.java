@@ -35,14 +35,19 @@ public final class ImageDecoder {
         return withReader(bytes, reader -> new Header(reader.getFormatName(), reader.getWidth(0), reader.getHeight(0)));
     }
 
-    /** @throws UndecodableImageException when the bytes are not an image we can read, or one outside the limits */
+    /**
+     * The pixels, upright as a viewer shows them (a JPEG's EXIF orientation applied).
+     *
+     * @throws UndecodableImageException when the bytes are not an image we can read, or one outside the limits
+     */
     public static BufferedImage decode(byte[] bytes) {
         return withReader(bytes, reader -> {
             BufferedImage image = reader.read(0);
             if (image == null) {
                 throw new UndecodableImageException("The " + reader.getFormatName() + " decoder returned no image");
             }
-            return image;
+            boolean jpeg = reader.getFormatName().equalsIgnoreCase("jpeg");
+            return jpeg ? ExifOrientation.upright(image, ExifOrientation.of(bytes)) : image;
         });
     }
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * the sidecar allows it; other formats, and anything OpenCV cannot read, go through ImageIO. The
  * pixels are then resized by this project's PIL-equivalent resampler either way.
  *
- * <p>EXIF orientation is ignored, as the seed's PIL preprocessing ignores it.
+ * <p>A JPEG's EXIF orientation is applied by OpenCV, so the model sees the photo upright, as users do
+ * ({@link ExifOrientation} does the same on the ImageIO path).
  */
 public final class OpenCvPhotoTensors implements PhotoTensors {
 
@@ -80,13 +81,12 @@ public final class OpenCvPhotoTensors implements PhotoTensors {
     }
 
     private static int flag(int scale) {
-        int base = switch (scale) {
+        return switch (scale) {
             case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
             case 4 -> Imgcodecs.IMREAD_REDUCED_COLOR_4;
             case 2 -> Imgcodecs.IMREAD_REDUCED_COLOR_2;
             default -> Imgcodecs.IMREAD_COLOR;
         };
-        return base | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
     }
 
     /** Loads the platform's OpenCV library from the openpnp jar once; remembers why not if it cannot. */
