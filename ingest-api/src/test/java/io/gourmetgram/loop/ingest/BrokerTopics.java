@@ -3,6 +3,7 @@ package io.gourmetgram.loop.ingest;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,10 +22,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Reads and writes topics on a real broker, the way another stage would. */
 public final class BrokerTopics {
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientSettings;
 
     public BrokerTopics(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** @param clientSettings bootstrap servers and, for a secured broker, its security settings */
+    public BrokerTopics(Map<String, Object> clientSettings) {
+        this.clientSettings = Map.copyOf(clientSettings);
+    }
+
+    private Map<String, Object> with(Map<String, Object> settings) {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.putAll(settings);
+        return config;
     }
 
     /**
@@ -32,11 +44,10 @@ public final class BrokerTopics {
      * a 202 without any waiting.
      */
     public List<ConsumerRecord<String, byte[]>> all(TopicSpec<?> topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(with(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                     .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
             consumer.assign(partitions);
@@ -60,10 +71,9 @@ public final class BrokerTopics {
     }
 
     public void publishRaw(String topic, String key, byte[] value) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(with(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException("Could not publish to " + topic, e);

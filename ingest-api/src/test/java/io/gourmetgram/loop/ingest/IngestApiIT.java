@@ -65,7 +65,7 @@ import tools.jackson.databind.JsonNode;
         "gourmetgram.ingest.upload.max-bytes=1MB",
         "gourmetgram.ingest.kafka.delivery-timeout=5s",
         "gourmetgram.ingest.s3.timeout=2s",
-        "gourmetgram.ingest.management.token=" + IngestApiIT.MANAGEMENT_TOKEN})
+        "gourmetgram.management.token=" + IngestApiIT.MANAGEMENT_TOKEN})
 @EmbeddedKafka(partitions = 1, brokerProperties = {
         "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 @DirtiesContext

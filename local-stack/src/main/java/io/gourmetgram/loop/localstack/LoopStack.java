@@ -17,6 +17,8 @@ public final class LoopStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LoopStack.class);
     private static final Duration STAGE_START_TIMEOUT = Duration.ofSeconds(120);
+    /** Shows health details on every stage's management port (loopback only); a default for the local stack alone. */
+    static final String LOCAL_MANAGEMENT_TOKEN = "local-stack-management-token-0123456789";
 
     private final KafkaNode kafka;
     private final S3Node s3;
@@ -47,6 +49,7 @@ public final class LoopStack implements AutoCloseable {
             env.put("S3_ACCESS_KEY", S3Node.ACCESS_KEY);
             env.put("S3_SECRET_KEY", S3Node.SECRET_KEY);
             env.put("LABELING_IMAGE_LINK_SECRET", "local-stack-image-link-secret");
+            env.putIfAbsent("MANAGEMENT_TOKEN", LOCAL_MANAGEMENT_TOKEN);
             env.put("SAMPLING_STATE_DIR", config.dataDir().resolve("sampling-state").toString());
             env.put("ACCURACY_STATE_DIR", config.dataDir().resolve("accuracy-state").toString());
             env.put("CURATION_STATE_DIR", config.dataDir().resolve("curation-state").toString());

@@ -27,7 +27,7 @@ public record StackConfig(Path repoRoot, Path dataDir, int kafkaPort, int contro
     /** Variables passed from the launcher's environment to the stages when set. */
     static final List<String> PASS_THROUGH = List.of("LABEL_STUDIO_URL", "LABEL_STUDIO_API_KEY",
             "LABEL_STUDIO_WEBHOOK_SECRET", "LABELING_PUBLIC_URL", "MODEL_DIR", "MODEL_LABELS_FILE",
-            "KAFKA_TOPIC_PARTITIONS", "KAFKA_REPLICATION_FACTOR", "KAFKA_MIN_INSYNC_REPLICAS");
+            "KAFKA_TOPIC_PARTITIONS", "KAFKA_REPLICATION_FACTOR", "KAFKA_MIN_INSYNC_REPLICAS", "MANAGEMENT_TOKEN");
 
     public static StackConfig parse(String[] args, Map<String, String> env) {
         Path dataDir = Path.of(".local-stack");

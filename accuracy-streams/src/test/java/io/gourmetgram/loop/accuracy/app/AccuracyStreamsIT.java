@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -39,11 +40,13 @@ import tools.jackson.databind.JsonNode;
 /** The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
-        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}"})
+        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}",
+        "gourmetgram.management.token=" + AccuracyStreamsIT.MANAGEMENT_TOKEN})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
         brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class AccuracyStreamsIT {
 
+    static final String MANAGEMENT_TOKEN = "management-token-for-tests-0123456789";
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final S3TestServer s3 = S3TestServer.start();
 
@@ -61,6 +64,9 @@ class AccuracyStreamsIT {
 
     @LocalServerPort
     private int port;
+
+    @LocalManagementPort
+    private int managementPort;
     @Autowired
     private EmbeddedKafkaBroker broker;
 
@@ -112,10 +118,27 @@ class AccuracyStreamsIT {
                 + "/api/nowhere")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(nowhere.statusCode()).isEqualTo(404);
         assertThat(nowhere.body()).contains("https://gourmetgram.io/loop/problems/not-found", "/api/nowhere");
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("gourmetgram_accuracy_latest_weighted 1.0", "gourmetgram_accuracy_latest_predictions 2.0",
                 "gourmetgram_accuracy_latest_production NaN");
+    }
+
+    @Test
+    void healthDetailsNeedTheManagementTokenAndTheActuatorIsOnlyOnTheManagementPort() throws Exception {
+        URI health = URI.create("http://localhost:" + managementPort + "/actuator/health");
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> operator = http.send(HttpRequest.newBuilder(health)
+                .header("Authorization", "Bearer " + MANAGEMENT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> liveness = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
+                + "/actuator/health/liveness")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> onPublicPort = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.body()).contains("\"status\"").doesNotContain("accuracyStreams", "components");
+        assertThat(operator.body()).contains("accuracyStreams", "curationStreams");
+        assertThat(liveness.body()).contains("\"status\"").doesNotContain("accuracyStreams");
+        assertThat(onPublicPort.statusCode()).isEqualTo(404);
     }
 
     private JsonNode onlyWindow(String query) throws Exception {

@@ -66,13 +66,12 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         warnIfTelemetryIsOn();
         ModelFiles files = properties.modelDir() == null ? ModelFiles.builtIn() : ModelFiles.fromDirectory(properties.modelDir());
         classifier = ImageClassifier.load(files, properties.onnxThreads());
-        String bootstrap = String.join(",", kafka.getBootstrapServers());
-        TopicProvisioner.ensure(bootstrap, List.of(Topics.UPLOADS, Topics.PREDICTIONS, Topics.INFERENCE_DEAD_LETTER));
+        TopicProvisioner.ensure(kafka.buildAdminProperties(), List.of(Topics.UPLOADS, Topics.PREDICTIONS, Topics.INFERENCE_DEAD_LETTER));
 
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap), new StringDeserializer(),
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
                 new ByteArrayDeserializer());
         new KafkaClientMetrics(consumer).bindTo(registry);
-        Map<String, Object> producerConfig = producerConfig(bootstrap);
+        Map<String, Object> producerConfig = producerConfig();
         Supplier<Producer<byte[], byte[]>> producers = () -> {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                     new ByteArraySerializer());
@@ -125,9 +124,9 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         return Health.up().withDetail("model", classifier.files().modelRef().qualifiedName()).build();
     }
 
-    private Map<String, Object> consumerConfig(String bootstrap) {
+    /** Spring's {@code spring.kafka.*} client settings (bootstrap servers, TLS, SASL) plus what this loop needs. */
+    private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -138,9 +137,8 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         return config;
     }
 
-    private Map<String, Object> producerConfig(String bootstrap) {
+    private Map<String, Object> producerConfig() {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, properties.transactionalId());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -60,6 +60,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -81,10 +82,14 @@ class LabelingSinkIT {
     private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private static FakeLabelStudio labelStudio;
     private static S3TestServer s3;
+    private static final String MANAGEMENT_TOKEN = "management-token-for-tests-0123456789";
     private static int port;
 
     @Autowired
     private EmbeddedKafkaBroker broker;
+
+    @LocalManagementPort
+    private int managementPort;
 
     @BeforeAll
     static void startFakes() throws Exception {
@@ -110,6 +115,7 @@ class LabelingSinkIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> port);
+        registry.add("gourmetgram.management.token", () -> MANAGEMENT_TOKEN);
         registry.add("gourmetgram.labeling.label-studio-url", () -> labelStudio.url());
         registry.add("gourmetgram.labeling.label-studio-api-key", () -> FakeLabelStudio.PERSONAL_ACCESS_TOKEN);
         registry.add("gourmetgram.labeling.webhook-secret", () -> SECRET);
@@ -602,13 +608,29 @@ class LabelingSinkIT {
     @Test
     @Order(24)
     void theStageExposesItsKafkaClientAndLabelingMetrics() throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
 
         assertThat(metrics).contains("gourmetgram_labeling_tasks_pushed_total", "gourmetgram_labeling_labelstudio_calls_seconds_count",
                 "gourmetgram_labeling_labelstudio_errors_total", "gourmetgram_labeling_webhooks_received_total",
                 "gourmetgram_labeling_webhooks_rejected_total", "gourmetgram_labeling_dead_letters_total",
                 "kafka_consumer_fetch_manager_records_lag", "kafka_producer_record_send_total");
+    }
+
+    @Test
+    @Order(24)
+    void healthDetailsNeedTheManagementTokenAndTheActuatorIsOnlyOnTheManagementPort() throws Exception {
+        HttpResponse<String> anonymous = management("/actuator/health", null);
+        HttpResponse<String> wrongToken = management("/actuator/health", "x".repeat(40));
+
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.body()).contains("\"UP\"").doesNotContain("labelingSink", "components");
+        assertThat(wrongToken.body()).doesNotContain("labelingSink");
+        assertThat(health()).contains("labelingSink", "project");
+        assertThat(management("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(management("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -719,8 +741,15 @@ class LabelingSinkIT {
     }
 
     private String health() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return management("/actuator/health", MANAGEMENT_TOKEN).body();
+    }
+
+    private HttpResponse<String> management(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private List<Annotation> annotationsOf(String upload) {

@@ -34,7 +34,7 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
-    /** Ensures the given topics exist, connecting with a short-lived admin client. */
+    /** Ensures the given topics exist on a PLAINTEXT broker (local stack, benchmarks); stages pass their admin settings. */
     public static void ensure(String bootstrapServers, Collection<TopicSpec<?>> topics) {
         ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
     }
@@ -82,10 +82,12 @@ public final class TopicProvisioner {
                 }
             }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(topics, e.getCause()); // the admin client's own default.api.timeout.ms
+            }
             throw new IllegalStateException("Could not create Kafka topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS
-                    + " s while creating topics " + topics + ". Is the broker at bootstrap.servers reachable?", e);
+            throw unreachable(topics, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
@@ -134,5 +136,17 @@ public final class TopicProvisioner {
                         topic.name(), actual, TopicLayout.PARTITIONS_ENV, layout.partitionsOf(topic), actual);
             }
         }
+    }
+
+    /**
+     * A client whose security settings do not match the listener (e.g. PLAINTEXT against SASL) sees only
+     * dropped connections, never an error: say what to check.
+     */
+    private static IllegalStateException unreachable(Collection<TopicSpec<?>> topics, Throwable cause) {
+        return new IllegalStateException("Kafka did not answer in time while creating topics " + topics
+                + ". Is the broker at bootstrap.servers reachable, and do this stage's security settings match its "
+                + "listener? A secured cluster needs SPRING_KAFKA_SECURITY_PROTOCOL (SASL_SSL, SASL_PLAINTEXT or SSL) "
+                + "and, for SASL, SPRING_KAFKA_PROPERTIES_SASL_MECHANISM and SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG "
+                + "(README: Connecting to a secured Kafka).", cause);
     }
 }

@@ -1,4 +1,4 @@
-package io.gourmetgram.loop.ingest.management;
+package io.gourmetgram.loop.support.management;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -8,17 +8,16 @@ import org.springframework.context.annotation.Bean;
 /**
  * Loaded into the management server's own (child) context through
  * {@code META-INF/spring/...ManagementContextConfiguration.imports}: filters of the main context do not
- * apply to the management port. Kept out of the application's component scan (see IngestApiApplication).
+ * apply to the management port, and this one must not apply to the public port.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 class ManagementAccessConfiguration {
 
     @Bean
-    FilterRegistrationBean<ManagementTokenFilter> managementTokenFilter(ManagementProperties properties) {
-        boolean enabled = properties.token() != null && !properties.token().isEmpty();
+    FilterRegistrationBean<ManagementTokenFilter> managementTokenFilter(ManagementAccess access) {
         FilterRegistrationBean<ManagementTokenFilter> registration =
-                new FilterRegistrationBean<>(new ManagementTokenFilter(enabled ? properties.token() : ""));
-        registration.setEnabled(enabled);
+                new FilterRegistrationBean<>(new ManagementTokenFilter(access.enabled() ? access.token() : ""));
+        registration.setEnabled(access.enabled());
         return registration;
     }
 }

@@ -1,4 +1,4 @@
-package io.gourmetgram.loop.ingest.management;
+package io.gourmetgram.loop.support.management;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
