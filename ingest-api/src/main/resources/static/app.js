@@ -11,6 +11,7 @@
   const result = document.getElementById('result');
   const label = document.getElementById('label');
   const confidence = document.getElementById('confidence');
+  const confirmButton = document.getElementById('confirm-button');
   const flagButton = document.getElementById('flag-button');
   const correction = document.getElementById('correction');
   const correctButton = document.getElementById('correct-button');
@@ -122,18 +123,37 @@
     }
   }
 
+  // The classes are shown in a fresh random order on every page load: a fixed order makes the first
+  // entries more likely to be picked. The order shown goes with the correction so analysts can check.
+  let labelsShown = [];
+
+  function shuffled(items) {
+    const copy = items.slice();
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy;
+  }
+
+  confirmButton.addEventListener('click', () =>
+    sendFeedback('confirm', {}, 'Thanks, we recorded that this prediction is right.'));
   flagButton.addEventListener('click', () =>
     sendFeedback('flag', {}, 'Thanks, we flagged this prediction as wrong.'));
   correctButton.addEventListener('click', () =>
-    sendFeedback('correction', {label: correction.value}, `Thanks, we recorded "${correction.value}" as the right class.`));
+    sendFeedback('correction', {label: correction.value, picker: {inputMethod: 'shuffled_list', labelsShown}},
+      `Thanks, we recorded "${correction.value}" as the right class.`));
 
   fetch('/api/labels')
     .then(response => response.json())
-    .then(body => body.labels.forEach(name => {
-      const option = document.createElement('option');
-      option.value = name;
-      option.textContent = name;
-      correction.appendChild(option);
-    }))
+    .then(body => {
+      labelsShown = shuffled(body.labels);
+      labelsShown.forEach(name => {
+        const option = document.createElement('option');
+        option.value = name;
+        option.textContent = name;
+        correction.appendChild(option);
+      });
+    })
     .catch(() => say(feedbackStatus, 'Could not load the list of classes.', 'error'));
 })();

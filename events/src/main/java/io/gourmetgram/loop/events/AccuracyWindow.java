@@ -31,6 +31,8 @@ import java.util.Map;
  * @param byReasonEstimate            accuracy per review reason with a Wilson 95 % interval (or insufficient)
  * @param byPredictedClassEstimate    precision per predicted label, estimated like {@code production}, 95 % interval (or insufficient)
  * @param byTrueClassEstimate         weighted accuracy (recall) per human label, 95 % interval (or insufficient)
+ * @param userReliability             share of user-confirmed predictions the annotator found right (confirmed
+ *                                    uploads reviewed for another reason); null in records written before it existed
  */
 public record AccuracyWindow(
         int schemaVersion,
@@ -56,11 +58,12 @@ public record AccuracyWindow(
         Long predictions,
         Map<String, Estimate> byReasonEstimate,
         Map<String, Estimate> byPredictedClassEstimate,
-        Map<String, Estimate> byTrueClassEstimate) {
+        Map<String, Estimate> byTrueClassEstimate,
+        Rate userReliability) {
 
     public static final int SCHEMA_VERSION = 1;
 
-    /** A record as written before the production estimate, strata and per-figure intervals existed. */
+    /** A record as written before the production estimate, strata, per-figure intervals and user reliability existed. */
     public AccuracyWindow(int schemaVersion, WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
                           long labelled, long correct, Map<String, Tally> byReason, Map<String, Tally> byPredictedClass,
                           Map<String, Tally> byTrueClass, Map<String, Map<String, Long>> confusion, Estimate randomStratum,
@@ -68,7 +71,7 @@ public record AccuracyWindow(
                           Instant updatedAt) {
         this(schemaVersion, windowType, windowStart, windowEnd, model, labelled, correct, byReason, byPredictedClass,
                 byTrueClass, confusion, randomStratum, weighted, rawLabelledAccuracyBiased, correctionAgreement,
-                flagPrecision, updatedAt, null, null, null, null, null, null, null);
+                flagPrecision, updatedAt, null, null, null, null, null, null, null, null);
     }
 
     /** How the catalog ({@code Topics}) describes the key of the accuracy topics; {@link #key} builds it. */

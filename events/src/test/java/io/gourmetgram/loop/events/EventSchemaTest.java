@@ -29,11 +29,14 @@ class EventSchemaTest {
                 Arguments.of(Topics.UPLOADS, TestEvents.upload(ID).build()),
                 Arguments.of(Topics.PREDICTIONS, TestEvents.prediction(ID).build()),
                 Arguments.of(Topics.FEEDBACK, TestEvents.correction(ID, "Rice").build()),
+                Arguments.of(Topics.FEEDBACK, TestEvents.correction(ID, "Rice").picker("shuffled_list", "Meat", "Rice", "Soup").build()),
+                Arguments.of(Topics.FEEDBACK, TestEvents.confirmation(ID).build()),
                 Arguments.of(Topics.LABELING_REQUESTS, labelingRequest()),
                 Arguments.of(Topics.ANNOTATIONS, TestEvents.annotation(ID).build()),
                 Arguments.of(Topics.LABELING_RECEIPTS, TestEvents.receipt(ID).build()),
                 Arguments.of(Topics.INFERENCE_DEAD_LETTER, TestEvents.deadLetter(ID).build()),
                 Arguments.of(Topics.ACCURACY_TUMBLING, TestEvents.accuracyWindow().build()),
+                Arguments.of(Topics.ACCURACY_TUMBLING, TestEvents.accuracyWindow().userReliability(new AccuracyWindow.Rate(1, 1, 1.0)).build()),
                 Arguments.of(Topics.ACCURACY_TUMBLING, accuracyWindowWithProductionEstimate()),
                 Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().build()),
                 Arguments.of(Topics.RETRAIN_SIGNALS, TestEvents.retrainSignal().labelsAccumulated(500).build()));
@@ -62,6 +65,34 @@ class EventSchemaTest {
         Feedback bad = new Feedback("u", FeedbackKind.CORRECTION, null, TestEvents.AT, null);
 
         assertThat(EventSchemas.violations(Topics.FEEDBACK.schemaResource(), bad)).isNotEmpty();
+    }
+
+    @Test
+    void feedbackWrittenBeforeConfirmationsAndPickersStillValidatesAndReads() {
+        String old = "{\"schemaVersion\":1,\"uploadId\":\"0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e\",\"kind\":\"flag\","
+                + "\"correctedLabel\":null,\"at\":\"2026-11-23T10:15:30.123Z\",\"client\":null}";
+
+        assertThat(EventSchemas.violationsOfJson(Topics.FEEDBACK.schemaResource(), old)).isEmpty();
+        assertThat(Topics.FEEDBACK.valueSerde().deserialize("feedback", old.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new Feedback("0b6f2a1c-8a43-4c7e-9d55-5f1f2f3c4d5e", FeedbackKind.FLAG, null, TestEvents.AT, null));
+    }
+
+    @Test
+    void confirmationIsWrittenAsDocumented() {
+        String json = new String(Topics.FEEDBACK.valueSerde().serialize("feedback", TestEvents.confirmation(ID).build()),
+                StandardCharsets.UTF_8);
+
+        assertThat(json).contains("\"kind\":\"confirmation\"");
+    }
+
+    @Test
+    void accuracyWindowWrittenBeforeUserReliabilityStillValidates() {
+        String json = new String(Topics.ACCURACY_TUMBLING.valueSerde().serialize("t",
+                TestEvents.accuracyWindow().userReliability(new AccuracyWindow.Rate(1, 1, 1.0)).build()),
+                StandardCharsets.UTF_8).replaceFirst(",\"userReliability\":\\{[^}]*\\}", "");
+
+        assertThat(json).doesNotContain("userReliability");
+        assertThat(EventSchemas.violationsOfJson(Topics.ACCURACY_TUMBLING.schemaResource(), json)).isEmpty();
     }
 
     @Test
@@ -95,7 +126,8 @@ class EventSchemaTest {
                 Map.of("0.50-0.70", new AccuracyWindow.ConfidenceBand(2, 1.1, 0, 0),
                         "0.90-0.95", new AccuracyWindow.ConfidenceBand(48, 44.0, 1, 1)),
                 50L, Map.of("random", AccuracyWindow.Estimate.insufficient(1)),
-                Map.of("Soup", AccuracyWindow.Estimate.insufficient(3)), Map.of("Soup", AccuracyWindow.Estimate.insufficient(2)));
+                Map.of("Soup", AccuracyWindow.Estimate.insufficient(3)), Map.of("Soup", AccuracyWindow.Estimate.insufficient(2)),
+                w.userReliability());
     }
 
     @Test

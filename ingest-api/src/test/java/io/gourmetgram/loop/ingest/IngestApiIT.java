@@ -334,6 +334,43 @@ class IngestApiIT {
     }
 
     @Test
+    void theUploaderCanConfirmAPredictionAndACorrectionRecordsHowTheClassWasPicked() {
+        JsonNode receipt = upload();
+        String id = receipt.get("uploadId").asString();
+        Map<String, String> token = Map.of("X-Feedback-Token", receipt.get("feedbackToken").asString());
+
+        HttpResponse<String> confirm = api.postJson("/api/uploads/" + id + "/confirm", token, "");
+        HttpResponse<String> corrected = api.postJson("/api/uploads/" + id + "/correction", token,
+                "{\"label\": \"Rice\", \"picker\": {\"inputMethod\": \"shuffled_list\", \"labelsShown\": [\"Soup\", \"Rice\", \"Egg\"]}}");
+
+        assertThat(List.of(confirm.statusCode(), corrected.statusCode())).containsOnly(202);
+        assertThat(json(confirm).get("kind").asString()).isEqualTo("confirmation");
+        List<ConsumerRecord<String, byte[]>> records = topics.all(Topics.FEEDBACK).stream().filter(r -> id.equals(r.key())).toList();
+        assertThat(records).hasSize(2).allSatisfy(r -> assertThat(EventSchemas.violationsOfJson(Topics.FEEDBACK.schemaResource(),
+                new String(r.value(), StandardCharsets.UTF_8))).isEmpty());
+        List<Feedback> feedback = topics.values(Topics.FEEDBACK, id);
+        assertThat(feedback).extracting(Feedback::kind).containsExactly(FeedbackKind.CONFIRMATION, FeedbackKind.CORRECTION);
+        assertThat(feedback.getFirst().correctedLabel()).isNull();
+        assertThat(feedback.getLast().picker().inputMethod()).isEqualTo("shuffled_list");
+        assertThat(feedback.getLast().picker().positionOf("Rice")).isEqualTo(1);
+    }
+
+    @Test
+    void confirmingNeedsTheUploadersTokenAndAPickerListsOnlyKnownClasses() {
+        JsonNode receipt = upload();
+        String id = receipt.get("uploadId").asString();
+        Map<String, String> token = Map.of("X-Feedback-Token", receipt.get("feedbackToken").asString());
+
+        assertProblem(api.postJson("/api/uploads/" + id + "/confirm", Map.of(), ""), 403);
+        assertProblem(api.postJson("/api/uploads/nobody/confirm", token, ""), 404);
+        assertProblem(api.postJson("/api/uploads/" + id + "/correction", token,
+                "{\"label\": \"Rice\", \"picker\": {\"inputMethod\": \"shuffled_list\", \"labelsShown\": [\"Pizza\"]}}"), 422);
+        assertThat(assertProblem(api.postJson("/api/uploads/" + id + "/correction", token,
+                "{\"label\": \"Rice\", \"picker\": \"top\"}"), 400).get("detail").asString()).contains("picker");
+        assertThat(topics.values(Topics.FEEDBACK, id)).isEmpty();
+    }
+
+    @Test
     void feedbackWithoutTheRightTokenIsForbidden() {
         JsonNode other = upload();
         String id = upload().get("uploadId").asString();

@@ -20,14 +20,16 @@ public final class LoopStack implements AutoCloseable {
     /** Shows health details on every stage's management port (loopback only); a default for the local stack alone. */
     static final String LOCAL_MANAGEMENT_TOKEN = "local-stack-management-token-0123456789";
 
-    private final KafkaNode kafka;
-    private final S3Node s3;
+    private final StackConfig config;
+    private volatile KafkaNode kafka;
+    private volatile S3Node s3;
     private final List<StageProcess> stages;
 
-    private LoopStack(KafkaNode kafka, S3Node s3, List<StageProcess> stages) {
+    private LoopStack(StackConfig config, KafkaNode kafka, S3Node s3, List<StageProcess> stages) {
+        this.config = config;
         this.kafka = kafka;
         this.s3 = s3;
-        this.stages = stages;
+        this.stages = new ArrayList<>(stages);
     }
 
     public static LoopStack start(StackConfig config) throws Exception {
@@ -66,9 +68,9 @@ public final class LoopStack implements AutoCloseable {
                 log.info("{} is up on port {}, management port {} (log: {})", stage.stage().module(), stage.stage().port(),
                         stage.stage().managementPort(), stage.log());
             }
-            return new LoopStack(kafka, s3, started);
+            return new LoopStack(config, kafka, s3, started);
         } catch (Exception | Error e) {
-            new LoopStack(kafka, s3, started).close();
+            new LoopStack(config, kafka, s3, started).close();
             throw e;
         }
     }
@@ -81,13 +83,53 @@ public final class LoopStack implements AutoCloseable {
         return s3.endpoint();
     }
 
-    public List<StageProcess> stages() {
-        return stages;
+    public synchronized List<StageProcess> stages() {
+        return List.copyOf(stages);
+    }
+
+    /** The running process of a stage, by module name. */
+    public synchronized StageProcess stage(String module) {
+        return stages.stream().filter(s -> s.stage().module().equals(module)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(module + " is not part of this stack"));
+    }
+
+    /** Starts stages again (e.g. after they were killed), all at once, and waits until each is healthy. */
+    public void restart(String... modules) throws Exception {
+        List<StageProcess> again = new ArrayList<>();
+        synchronized (this) {
+            for (String module : modules) {
+                StageProcess old = stage(module);
+                StageProcess started = old.startAgain();
+                stages.set(stages.indexOf(old), started);
+                again.add(started);
+            }
+        }
+        for (StageProcess stage : again) {
+            stage.awaitHealthy(STAGE_START_TIMEOUT);
+        }
+    }
+
+    /** Stops the broker (controlled shutdown); {@link #startKafka()} brings it back on the same ports and data. */
+    public void stopKafka() {
+        kafka.close();
+    }
+
+    public void startKafka() throws Exception {
+        kafka = KafkaNode.start(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
+    }
+
+    /** The S3 server stops answering (connections refused); its objects are kept for {@link #startS3()}. */
+    public void stopS3() throws Exception {
+        s3.close();
+    }
+
+    public void startS3() throws Exception {
+        s3 = S3Node.start(config.dataDir().resolve("s3"), config.s3Port());
     }
 
     @Override
     public void close() throws Exception {
-        for (StageProcess stage : stages.reversed()) {
+        for (StageProcess stage : stages().reversed()) {
             stage.close();
         }
         if (s3 != null) {

@@ -24,11 +24,15 @@ public final class StageProcess implements AutoCloseable {
     private final Stage stage;
     private final Process process;
     private final Path log;
+    private final Path jar;
+    private final Map<String, String> env;
 
-    private StageProcess(Stage stage, Process process, Path log) {
+    private StageProcess(Stage stage, Process process, Path log, Path jar, Map<String, String> env) {
         this.stage = stage;
         this.process = process;
         this.log = log;
+        this.jar = jar;
+        this.env = env;
     }
 
     public static StageProcess start(Stage stage, Path jar, Path logDir, Map<String, String> env) throws IOException {
@@ -48,7 +52,21 @@ public final class StageProcess implements AutoCloseable {
         builder.environment().put("SERVER_ADDRESS", "127.0.0.1");
         builder.environment().put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
         builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
-        return new StageProcess(stage, builder.start(), log);
+        return new StageProcess(stage, builder.start(), log, jar, Map.copyOf(env));
+    }
+
+    /** The same stage started again, as before (same jar, port, environment and log). */
+    public StageProcess startAgain() throws IOException {
+        return start(stage, jar, log.getParent(), env);
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, no goodbye to the group — a crash, for fault tests. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** The child JVM's process (benchmarks read its resident size and start time). */

@@ -30,7 +30,7 @@ public class AccuracyStreams extends StreamsStageLifecycle {
 
     public AccuracyStreams(AccuracyProperties properties, KafkaProperties kafka, MeterRegistry registry) {
         super(new Definition(STAGE, properties.stateDir(), Topics.ACCURACY_DEAD_LETTER,
-                List.of(Topics.PREDICTIONS, Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_TUMBLING, Topics.ACCURACY_ROLLING,
+                List.of(Topics.PREDICTIONS, Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.FEEDBACK, Topics.ACCURACY_TUMBLING, Topics.ACCURACY_ROLLING,
                         Topics.RETRAIN_SIGNALS, Topics.ACCURACY_DEAD_LETTER),
                 tuning(), properties.stallTimeout()), kafka, registry);
         this.properties = properties;

@@ -2,6 +2,8 @@ package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.Feedback;
+import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
@@ -9,6 +11,7 @@ import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import java.time.Clock;
+import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -24,7 +27,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * predictions + labeling-requests + annotations → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one
+ * predictions + labeling-requests + annotations (+ confirmations from feedback) → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one
  * (keyed by upload id) counts every prediction in its windows, keeps each requested upload's contribution (stratum
  * and label) and emits add/retract deltas per window; they are
  * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
@@ -42,23 +45,30 @@ public final class AccuracyTopology {
         builder.addStateStore(store(settings, ContributionTracker.REQUESTS, LabelingRequest.class));
         builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
         builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
+        builder.addStateStore(store(settings, ContributionTracker.CONFIRMATIONS, Instant.class));
 
         KStream<String, Object> predictions = builder.stream(Topics.PREDICTIONS.name(),
                         Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.PREDICTIONS, Prediction::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.PREDICTIONS, Prediction::uploadId))
                 .mapValues(p -> (Object) p);
         KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
                         Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
                 .mapValues(r -> (Object) r);
         KStream<String, Object> annotations = builder.stream(Topics.ANNOTATIONS.name(),
                         Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
-                .peek(UploadKeyCheck.peek(Topics.ANNOTATIONS, Annotation::uploadId))
+                .processValues(UploadKeyCheck.values(Topics.ANNOTATIONS, Annotation::uploadId))
                 .mapValues(a -> (Object) a);
 
-        KStream<String, AccuracyWindow> windows = predictions.merge(requests).merge(annotations)
+        KStream<String, Object> confirmations = builder.stream(Topics.FEEDBACK.name(),
+                        Consumed.with(Serdes.String(), Topics.FEEDBACK.valueSerde()))
+                .processValues(UploadKeyCheck.values(Topics.FEEDBACK, Feedback::uploadId))
+                .filter((id, f) -> f.kind() == FeedbackKind.CONFIRMATION)
+                .mapValues(f -> (Object) f);
+
+        KStream<String, AccuracyWindow> windows = predictions.merge(requests).merge(annotations).merge(confirmations)
                 .process(() -> new ContributionTracker(settings), ContributionTracker.REQUESTS, ContributionTracker.ANNOTATIONS,
-                        ContributionTracker.CONTRIBUTIONS)
+                        ContributionTracker.CONTRIBUTIONS, ContributionTracker.CONFIRMATIONS)
                 .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
                 .aggregate(() -> null, (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
                         Materialized.<String, WindowTotals>as(windowStore(settings))

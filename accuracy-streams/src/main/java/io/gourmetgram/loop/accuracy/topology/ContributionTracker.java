@@ -1,6 +1,8 @@
 package io.gourmetgram.loop.accuracy.topology;
 
 import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.Feedback;
+import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
@@ -29,12 +31,15 @@ final class ContributionTracker implements Processor<String, Object, String, Win
     static final String REQUESTS = "accuracy-requests";
     static final String ANNOTATIONS = "accuracy-annotations";
     static final String CONTRIBUTIONS = "accuracy-contributions";
+    /** Uploads whose prediction the uploader confirmed (only confirmations reach this processor). */
+    static final String CONFIRMATIONS = "accuracy-confirmations";
 
     private final AccuracySettings settings;
     private ProcessorContext<String, WindowDelta> context;
     private KeyValueStore<String, LabelingRequest> requests;
     private KeyValueStore<String, UploadAnnotations> annotations;
     private KeyValueStore<String, Contribution> contributions;
+    private KeyValueStore<String, Instant> confirmations;
     private long streamTime = Long.MIN_VALUE;
 
     ContributionTracker(AccuracySettings settings) {
@@ -47,6 +52,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         this.requests = context.getStateStore(REQUESTS);
         this.annotations = context.getStateStore(ANNOTATIONS);
         this.contributions = context.getStateStore(CONTRIBUTIONS);
+        this.confirmations = context.getStateStore(CONFIRMATIONS);
     }
 
     @Override
@@ -73,6 +79,15 @@ final class ContributionTracker implements Processor<String, Object, String, Win
             case Annotation annotation -> {
                 UploadAnnotations known = annotations.get(uploadId);
                 annotations.put(uploadId, (known == null ? UploadAnnotations.NONE : known).with(annotation));
+            }
+            case Feedback feedback when feedback.kind() == FeedbackKind.CONFIRMATION -> {
+                if (confirmations.get(uploadId) != null) {
+                    return;
+                }
+                confirmations.put(uploadId, feedback.at());
+            }
+            case Feedback other -> {
+                return; // flags and corrections reach accuracy through the labeling request
             }
             default -> throw new IllegalArgumentException("Unexpected record type " + record.value().getClass());
         }
@@ -105,7 +120,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
                 request.prediction().label(), truth,
                 request.reasons().stream().map(ReasonInclusion::reason).map(ReviewReason::wireName).toList(),
                 request.inclusionProbability(), request.userCorrection(), request.hasReason(ReviewReason.FLAGGED),
-                request.prediction().confidence());
+                request.prediction().confidence(), confirmations.get(uploadId) != null);
     }
 
     /** One delta per window the prediction falls in, unless that window closed (end + grace) before stream time. */

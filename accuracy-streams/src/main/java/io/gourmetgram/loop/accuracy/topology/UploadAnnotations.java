@@ -10,9 +10,9 @@ import java.util.Optional;
 /** The standing annotations of one upload, by annotation id (state store {@code accuracy-annotations}). */
 public record UploadAnnotations(Map<Long, Annotation> byId) {
 
-    static final UploadAnnotations NONE = new UploadAnnotations(Map.of());
+    public static final UploadAnnotations NONE = new UploadAnnotations(Map.of());
 
-    UploadAnnotations with(Annotation annotation) {
+    public UploadAnnotations with(Annotation annotation) {
         Map<Long, Annotation> next = new HashMap<>(byId);
         if (annotation.action() == AnnotationAction.DELETED) {
             next.remove(annotation.annotationId());
@@ -27,6 +27,11 @@ public record UploadAnnotations(Map<Long, Annotation> byId) {
 
     /** The label that counts: the most recently updated annotation still standing. */
     Optional<String> label() {
-        return byId.values().stream().max(Comparator.comparing(Annotation::updatedAt)).map(Annotation::label);
+        return standing().map(Annotation::label);
+    }
+
+    /** The annotation whose label counts (most recently updated, still standing), if any. */
+    public Optional<Annotation> standing() {
+        return byId.values().stream().max(Comparator.comparing(Annotation::updatedAt));
     }
 }

@@ -27,6 +27,7 @@ import java.util.function.Function;
  * @param bands                  per confidence band: predictions, and the random sample's labels
  * @param byPredictedClassCounts the same per predicted label
  * @param byTrueClassWeights     weighted sums per human label
+ * @param confirmations          labelled predictions the uploader had confirmed, and how many were right
  */
 public record WindowTotals(WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
                            long labelled, long correct,
@@ -35,7 +36,8 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
                            double sumW, double sumWY, double sumW2, double sumW2Y,
                            long corrections, long correctionsMatching, long flags, long flagsWrong,
                            StratifiedCounts counts, Map<String, ConfidenceBand> bands,
-                           Map<String, StratifiedCounts> byPredictedClassCounts, Map<String, WeightedSums> byTrueClassWeights) {
+                           Map<String, StratifiedCounts> byPredictedClassCounts, Map<String, WeightedSums> byTrueClassWeights,
+                           Tally confirmations) {
 
     /** Totals stored before the strata were kept read with empty ones. */
     public WindowTotals {
@@ -43,12 +45,13 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
         bands = bands == null ? Map.of() : bands;
         byPredictedClassCounts = byPredictedClassCounts == null ? Map.of() : byPredictedClassCounts;
         byTrueClassWeights = byTrueClassWeights == null ? Map.of() : byTrueClassWeights;
+        confirmations = confirmations == null ? new Tally(0, 0) : confirmations;
     }
 
     static WindowTotals empty(WindowDelta first) {
         return new WindowTotals(first.windowType(), first.windowStart(), first.windowEnd(), first.model(),
                 0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0,
-                StratifiedCounts.NONE, Map.of(), Map.of(), Map.of());
+                StratifiedCounts.NONE, Map.of(), Map.of(), Map.of(), new Tally(0, 0));
     }
 
     WindowTotals apply(WindowDelta delta) {
@@ -88,7 +91,7 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
                               Map<String, StratifiedCounts> nextByClass) {
         return new WindowTotals(windowType, windowStart, windowEnd, model, labelled, correct, byReason, byPredictedClass,
                 byTrueClass, confusion, sumW, sumWY, sumW2, sumW2Y, corrections, correctionsMatching, flags, flagsWrong,
-                nextCounts, nextBands, nextByClass, byTrueClassWeights);
+                nextCounts, nextBands, nextByClass, byTrueClassWeights, confirmations);
     }
 
     private WindowTotals withLabel(Contribution c, int s) {
@@ -112,7 +115,8 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
                 sumW + s * w, sumWY + s * w * right, sumW2 + s * w * w, sumW2Y + s * w * w * right,
                 corrections + (corrected ? s : 0), correctionsMatching + (corrected && c.userCorrection().equals(c.truth()) ? s : 0),
                 flags + (c.flagged() ? s : 0), flagsWrong + (c.flagged() && !c.correct() ? s : 0),
-                counts, bands, byPredictedClassCounts, trueWeights);
+                counts, bands, byPredictedClassCounts, trueWeights,
+                c.wasConfirmed() ? add(confirmations, s, right) : confirmations);
     }
 
     /** @param minLabels per-reason and per-class figures with fewer labels are reported as insufficient */
@@ -133,7 +137,8 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
                 figures(byReason, r -> WilsonInterval.of(byReason.get(r).correct(), byReason.get(r).labelled()), minLabels),
                 figures(byPredictedClass, label -> byPredictedClassCounts.getOrDefault(label, StratifiedCounts.NONE).estimate()
                         .overall(), minLabels),
-                figures(byTrueClass, label -> weighted(byTrueClassWeights, label), minLabels));
+                figures(byTrueClass, label -> weighted(byTrueClassWeights, label), minLabels),
+                rate(confirmations.labelled(), confirmations.correct()));
     }
 
     private static Estimate weighted(Map<String, WeightedSums> weights, String label) {

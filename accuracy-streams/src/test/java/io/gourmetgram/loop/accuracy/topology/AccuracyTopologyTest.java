@@ -43,6 +43,7 @@ class AccuracyTopologyTest {
     private TestInputTopic<String, io.gourmetgram.loop.events.LabelingRequest> requests;
     private TestInputTopic<String, io.gourmetgram.loop.events.Annotation> annotations;
     private TestInputTopic<String, byte[]> rawAnnotations;
+    private TestInputTopic<String, io.gourmetgram.loop.events.Feedback> feedback;
     private TestOutputTopic<String, AccuracyWindow> tumbling;
     private TestOutputTopic<String, AccuracyWindow> rolling;
 
@@ -57,6 +58,7 @@ class AccuracyTopologyTest {
         requests = harness.input(Topics.LABELING_REQUESTS);
         annotations = harness.input(Topics.ANNOTATIONS);
         rawAnnotations = harness.rawInput(Topics.ANNOTATIONS);
+        feedback = harness.input(Topics.FEEDBACK);
         tumbling = harness.output(Topics.ACCURACY_TUMBLING);
         rolling = harness.output(Topics.ACCURACY_ROLLING);
     }
@@ -144,6 +146,26 @@ class AccuracyTopologyTest {
     /** What a window reports beside the raw counts. */
     @Nested
     class Estimates {
+
+        @Test
+        void userReliabilityIsTheShareOfConfirmedPredictionsAnnotatorsFoundRight() {
+            feedback.pipeInput("u1", TestEvents.confirmation("u1").at(HOUR).build());
+            requests.pipeInput("u1", request("u1", HOUR, "Rice", 0.05, null, ReviewReason.RANDOM));
+            requests.pipeInput("u2", request("u2", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            requests.pipeInput("u3", request("u3", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            feedback.pipeInput("u2", TestEvents.confirmation("u2").at(HOUR).build());
+            feedback.pipeInput("u2", TestEvents.confirmation("u2").at(HOUR).build()); // confirmed twice: one upload still
+            feedback.pipeInput("u3", TestEvents.confirmation("u3").at(HOUR).build()); // confirmed, never labelled
+            feedback.pipeInput("u1", TestEvents.flag("u1").at(HOUR).build()); // a flag counts through the request
+            annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR));
+            annotations.pipeInput("u2", annotation("u2", 2, "Soup", AnnotationAction.CREATED, HOUR));
+
+            AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
+            assertThat(w.labelled()).isEqualTo(2);
+            assertThat(w.userReliability()).isEqualTo(new AccuracyWindow.Rate(2, 1, 0.5));
+            assertThat(w.byReason()).doesNotContainKey("confirmation");
+            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
+        }
 
         @Test
         void feedbackQualityComparesUsersWithAnnotators() {

@@ -4,6 +4,7 @@ import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.ClientInfo;
+import io.gourmetgram.loop.events.CorrectionPicker;
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
@@ -57,6 +58,10 @@ public final class TestEvents {
 
     public static FeedbackBuilder correction(String uploadId, String label) {
         return new FeedbackBuilder(uploadId, FeedbackKind.CORRECTION, label);
+    }
+
+    public static FeedbackBuilder confirmation(String uploadId) {
+        return new FeedbackBuilder(uploadId, FeedbackKind.CONFIRMATION, null);
     }
 
     public static LabelingRequestBuilder labelingRequest(String uploadId) {
@@ -230,6 +235,7 @@ public final class TestEvents {
         private final String correctedLabel;
         private Instant at = AT;
         private ClientInfo client = new ClientInfo("test", "127.0.0.1");
+        private CorrectionPicker picker;
 
         private FeedbackBuilder(String uploadId, FeedbackKind kind, String correctedLabel) {
             this.uploadId = uploadId;
@@ -247,8 +253,14 @@ public final class TestEvents {
             return this;
         }
 
+        /** How the correction was picked on the page and the order the classes were shown in. */
+        public FeedbackBuilder picker(String inputMethod, String... labelsShown) {
+            this.picker = new CorrectionPicker(inputMethod, List.of(labelsShown));
+            return this;
+        }
+
         public Feedback build() {
-            return new Feedback(uploadId, kind, correctedLabel, at, client);
+            return new Feedback(uploadId, kind, correctedLabel, at, client, picker);
         }
     }
 
@@ -469,6 +481,7 @@ public final class TestEvents {
         private ModelRef model = MODEL;
         private long labelled = 1;
         private long correct = 1;
+        private AccuracyWindow.Rate userReliability = new AccuracyWindow.Rate(0, 0, null);
 
         private AccuracyWindowBuilder() {
         }
@@ -495,6 +508,12 @@ public final class TestEvents {
             return this;
         }
 
+        /** Confirmed predictions the annotator found right; null as in records written before the field existed. */
+        public AccuracyWindowBuilder userReliability(AccuracyWindow.Rate userReliability) {
+            this.userReliability = userReliability;
+            return this;
+        }
+
         public AccuracyWindow build() {
             AccuracyWindow.Tally tally = new AccuracyWindow.Tally(labelled, correct);
             Double accuracy = labelled == 0 ? null : (double) correct / labelled;
@@ -502,7 +521,8 @@ public final class TestEvents {
             return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, windowType, windowStart, windowStart.plus(size), model,
                     labelled, correct, Map.of(ReviewReason.RANDOM.wireName(), tally), Map.of("Soup", tally),
                     Map.of("Soup", tally), Map.of("Soup", Map.of("Soup", correct)), estimate, estimate, accuracy,
-                    new AccuracyWindow.Rate(0, 0, null), new AccuracyWindow.Rate(0, 0, null), AT);
+                    new AccuracyWindow.Rate(0, 0, null), new AccuracyWindow.Rate(0, 0, null), AT,
+                    null, null, null, null, null, null, null, userReliability);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gourmetgram.loop.ingest.feedback;
 
 import io.gourmetgram.loop.events.ClientInfo;
+import io.gourmetgram.loop.events.CorrectionPicker;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.Upload;
@@ -17,6 +18,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +34,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The uploader's verdict on a prediction: "this is wrong" (flag) or "this is X" (correction).
+ * The uploader's verdict on a prediction: "this is wrong" (flag), "this is X" (correction) or "this is right"
+ * (confirmation).
  * Authorized by the upload's feedback token; every accepted call becomes one {@code Feedback} event.
  */
 @RestController
@@ -40,6 +44,7 @@ class FeedbackController {
     static final String TOKEN_HEADER = "X-Feedback-Token";
     private static final Logger log = LoggerFactory.getLogger(FeedbackController.class);
     private static final int MAX_USER_AGENT = 256;
+    private static final int MAX_INPUT_METHOD = 32;
 
     private final UploadView view;
     private final ModelLabels labels;
@@ -76,14 +81,23 @@ class FeedbackController {
         return record(FeedbackKind.CORRECTION, id, token, request);
     }
 
+    /** Body optional, like a flag. Not a reason for review: it measures how reliable users' confirmations are. */
+    @PostMapping("/api/uploads/{id}/confirm")
+    ResponseEntity<FeedbackReceipt> confirm(@PathVariable String id, @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+                                            HttpServletRequest request) throws IOException {
+        return record(FeedbackKind.CONFIRMATION, id, token, request);
+    }
+
     private ResponseEntity<FeedbackReceipt> record(FeedbackKind kind, String id, String token, HttpServletRequest request)
             throws IOException {
         try {
             quota.chargeClient(request.getRemoteAddr());
             authorize(id, token);
             quota.chargeUpload(id);
-            String label = readLabel(kind, request);
-            Feedback feedback = new Feedback(id, kind, label, clock.instant(), clientOf(request));
+            JsonNode body = readBody(kind, request);
+            String label = kind == FeedbackKind.CORRECTION ? labelOf(body) : null;
+            CorrectionPicker picker = kind == FeedbackKind.CORRECTION ? pickerOf(body) : null;
+            Feedback feedback = new Feedback(id, kind, label, clock.instant(), clientOf(request), picker);
             publish(feedback);
             count(kind, "accepted", "none");
             log.info("Recorded {} for upload {}{}", kind, id, label == null ? "" : " (label " + label + ")");
@@ -107,8 +121,8 @@ class FeedbackController {
         }
     }
 
-    /** The corrected label for a correction, null for a flag; the body is read with a hard size limit. */
-    private String readLabel(FeedbackKind kind, HttpServletRequest request) throws IOException {
+    /** The JSON object sent, or null for an empty body where one is optional; read with a hard size limit. */
+    private JsonNode readBody(FeedbackKind kind, HttpServletRequest request) throws IOException {
         int max = Math.toIntExact(properties.maxBodySize().toBytes());
         byte[] body;
         try (InputStream in = request.getInputStream()) {
@@ -117,7 +131,7 @@ class FeedbackController {
         if (body.length > max) {
             throw malformed("The body is longer than " + max + " bytes; feedback is a JSON object like {\"label\": \"Soup\"}.");
         }
-        if (kind == FeedbackKind.FLAG && body.length == 0) {
+        if (kind != FeedbackKind.CORRECTION && body.length == 0) {
             return null;
         }
         JsonNode root;
@@ -129,19 +143,52 @@ class FeedbackController {
         if (root == null || !root.isObject()) {
             throw malformed("The body must be a JSON object such as {\"label\": \"Soup\"}.");
         }
-        if (kind == FeedbackKind.FLAG) {
-            return null;
-        }
-        JsonNode label = root.get("label");
+        return root;
+    }
+
+    private String labelOf(JsonNode body) {
+        JsonNode label = body.get("label");
         if (label == null || !label.isString() || label.asString().isBlank()) {
             throw malformed("A correction needs a \"label\" string, e.g. {\"label\": \"Soup\"}.");
         }
-        if (!labels.contains(label.asString())) {
-            throw new ApiProblem(ProblemType.UNKNOWN_LABEL, "\"" + label.asString() + "\" is not one of the model's labels."
+        requireKnown(label.asString());
+        return label.asString();
+    }
+
+    /**
+     * Optional {@code "picker": {"inputMethod": "shuffled_list", "labelsShown": [...]}}: how the page offered the
+     * classes, recorded so analysts can check for position bias. Only known labels, each at most once.
+     */
+    private CorrectionPicker pickerOf(JsonNode body) {
+        JsonNode picker = body.get("picker");
+        if (picker == null || picker.isNull()) {
+            return null;
+        }
+        JsonNode method = picker.get("inputMethod");
+        JsonNode shown = picker.get("labelsShown");
+        if (!picker.isObject() || method == null || !method.isString() || method.asString().isBlank()
+                || method.asString().length() > MAX_INPUT_METHOD || (shown != null && !shown.isArray())) {
+            throw malformed("\"picker\" must be like {\"inputMethod\": \"shuffled_list\", \"labelsShown\": [\"Soup\", …]}.");
+        }
+        List<String> order = new ArrayList<>();
+        if (shown != null) {
+            for (JsonNode item : shown) {
+                if (!item.isString() || order.contains(item.asString())) {
+                    throw malformed("\"picker.labelsShown\" must list each class shown once, as strings.");
+                }
+                requireKnown(item.asString());
+                order.add(item.asString());
+            }
+        }
+        return new CorrectionPicker(method.asString(), order);
+    }
+
+    private void requireKnown(String label) {
+        if (!labels.contains(label)) {
+            throw new ApiProblem(ProblemType.UNKNOWN_LABEL, "\"" + label + "\" is not one of the model's labels."
                     + " Valid labels: " + String.join(", ", labels.labels()) + ".")
                     .with("validLabels", labels.labels());
         }
-        return label.asString();
     }
 
     private void publish(Feedback feedback) {

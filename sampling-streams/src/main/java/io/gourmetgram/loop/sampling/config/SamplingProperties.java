@@ -23,7 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param randomRate              share of all uploads in the random sample, in (0, 1]
  * @param lowConfidenceThreshold  top-1 confidence below which an upload is reviewed (the seed's 0.7)
  * @param marginThreshold         top-1 minus top-2 below which an upload is reviewed; 0 = off
- * @param earlyFeedbackRetention  how long feedback waits for its prediction before it is counted as expired
+ * @param earlyFeedbackRetention  how long (in stream time) feedback waits for its prediction before it is counted as
+ *                                expired; by default as long as the {@code uploads} topic keeps an upload
+ * @param maxRevisions            how many revisions one upload's labeling request may have (feedback beyond is counted, not emitted)
  * @param stateDir                where Kafka Streams keeps its local state
  * @param stallTimeout            health is DOWN when a stream thread makes no progress this long (SAMPLING_STALL_TIMEOUT)
  */
@@ -41,6 +43,7 @@ public record SamplingProperties(
         double marginThreshold,
         @Valid @NotNull Budget budgetPerHour,
         @NotNull Duration earlyFeedbackRetention,
+        @Min(value = 1, message = "max-revisions (SAMPLING_MAX_REVISIONS) must be at least 1") int maxRevisions,
         @NotBlank(message = "state-dir (SAMPLING_STATE_DIR) must name a writable directory") String stateDir,
         @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
@@ -56,6 +59,6 @@ public record SamplingProperties(
                         ReviewReason.LOW_CONFIDENCE, budgetPerHour.lowConfidence(),
                         ReviewReason.FLAGGED, budgetPerHour.flagged(),
                         ReviewReason.CORRECTED, budgetPerHour.corrected())),
-                earlyFeedbackRetention, Duration.ofMinutes(1));
+                earlyFeedbackRetention, Duration.ofMinutes(10), maxRevisions);
     }
 }

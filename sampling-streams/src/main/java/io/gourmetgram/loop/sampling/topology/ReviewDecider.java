@@ -1,6 +1,7 @@
 package io.gourmetgram.loop.sampling.topology;
 
 import io.gourmetgram.loop.events.Feedback;
+import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -38,6 +40,7 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
     private final SamplingSettings settings;
     private final MeterRegistry registry;
     private final Counter expiredFeedback;
+    private final Counter revisionLimited;
     private ProcessorContext<String, LabelingRequest> context;
     private KeyValueStore<String, ReviewState> reviews;
     private KeyValueStore<String, ReviewState.EarlyFeedback> early;
@@ -48,6 +51,8 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         this.registry = registry;
         this.expiredFeedback = Counter.builder("gourmetgram.sampling.feedback.expired")
                 .description("Feedback whose prediction never arrived within the retention").register(registry);
+        this.revisionLimited = Counter.builder("gourmetgram.sampling.feedback.revision.limited")
+                .description("Feedback that would have changed a request past its revision limit").register(registry);
     }
 
     @Override
@@ -56,7 +61,9 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         this.reviews = context.getStateStore(LabelingRequestTopology.REVIEW_STATE);
         this.early = context.getStateStore(LabelingRequestTopology.EARLY_FEEDBACK);
         this.budget = context.getStateStore(LabelingRequestTopology.BUDGET);
-        context.schedule(settings.expiryScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireEarlyFeedback);
+        // Stream time, not the wall clock: while inference is down no prediction arrives, and held
+        // feedback must not age out just because the outage lasted.
+        context.schedule(settings.expiryScanInterval(), PunctuationType.STREAM_TIME, this::expireEarlyFeedback);
     }
 
     @Override
@@ -85,25 +92,31 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         ReviewState state = ReviewState.of(prediction, reasons);
         ReviewState.EarlyFeedback waiting = early.delete(uploadId);
         if (waiting != null) {
-            for (Feedback feedback : waiting.feedback()) {
-                state = state.with(feedback);
-            }
+            state = state.with(waiting);
         }
         decide(uploadId, state, timestamp);
     }
 
     private void onFeedback(String uploadId, Feedback feedback, long timestamp) {
+        if (feedback.kind() == FeedbackKind.CONFIRMATION) {
+            return; // not a review reason; accuracy-streams reads confirmations itself
+        }
         ReviewState state = reviews.get(uploadId);
         if (state == null) {
+            // A summary, not the records: thousands of flags must not grow one state value past what
+            // the changelog accepts (that would stop the stage for everyone).
             ReviewState.EarlyFeedback waiting = early.get(uploadId);
-            List<Feedback> all = new ArrayList<>(waiting == null ? List.of() : waiting.feedback());
-            all.add(feedback);
-            early.put(uploadId, new ReviewState.EarlyFeedback(all, waiting == null ? timestamp : waiting.firstSeenMillis()));
+            early.put(uploadId, waiting == null ? ReviewState.EarlyFeedback.first(feedback, timestamp) : waiting.and(feedback));
             return;
         }
         ReviewState updated = state.with(feedback);
-        if (updated.reasons().equals(state.reasons()) && java.util.Objects.equals(updated.correction(), state.correction())) {
+        if (updated.reasons().equals(state.reasons()) && Objects.equals(updated.correction(), state.correction())) {
             return; // nothing new for annotators (e.g. a second flag)
+        }
+        if (state.revision() >= settings.maxRevisions()) {
+            revisionLimited.increment(); // e.g. a user alternating corrections: annotators keep the last revision
+            log.debug("Feedback on upload {} ignored: its request reached {} revisions", uploadId, settings.maxRevisions());
+            return;
         }
         decide(uploadId, updated, timestamp);
     }
@@ -127,6 +140,10 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
                 inclusions(emitted.reasons(), hour), overallInclusion(emitted.reasons(), hour), state.prediction(),
                 emitted.correction(), emitted.requestedAt(), at);
         context.forward(new Record<>(uploadId, request, timestamp));
+        if (emitted.revision() == settings.maxRevisions()) {
+            log.warn("Upload {} reached {} revisions of its labeling request; further feedback on it will not update it",
+                    uploadId, settings.maxRevisions());
+        }
         Counter.builder("gourmetgram.sampling.requests")
                 .tag("state", requestState == RequestState.OPEN ? "open" : "skipped_budget")
                 .tag("revision", emitted.revision() == 1 ? "new" : "update")
@@ -198,7 +215,7 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         for (String uploadId : expired) {
             early.delete(uploadId);
             expiredFeedback.increment();
-            log.warn("Feedback for upload {} expired: its prediction did not arrive within {}", uploadId,
+            log.warn("Feedback for upload {} expired: its prediction did not arrive within {} of stream time", uploadId,
                     settings.earlyFeedbackRetention());
         }
     }

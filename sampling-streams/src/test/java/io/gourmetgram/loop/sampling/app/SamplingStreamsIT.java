@@ -3,9 +3,12 @@ package io.gourmetgram.loop.sampling.app;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gourmetgram.loop.events.ClientInfo;
+import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.topics.KeyPartitioning;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.time.Duration;
@@ -38,6 +41,9 @@ class SamplingStreamsIT {
 
     @Autowired
     private EmbeddedKafkaBroker broker;
+
+    @Autowired
+    private SamplingStreams stage;
 
     @Test
     void predictionsAndFeedbackBecomeOneRequestPerUploadWithEveryReason() throws Exception {
@@ -77,6 +83,71 @@ class SamplingStreamsIT {
         LabelingRequest last = requests.stream().filter(r -> r.uploadId().equals(unsure)).toList().getLast();
         assertThat(last.hasReason(ReviewReason.LOW_CONFIDENCE)).isTrue();
         assertThat(last.hasReason(ReviewReason.FLAGGED)).isTrue();
+    }
+
+    @Test
+    void aFloodOfFlagsOnAnUploadThatNeverGetsAPredictionDoesNotStopTheStage() throws Exception {
+        String neverScored = "corrupt-" + UUID.randomUUID();
+        String fresh = "fresh-" + UUID.randomUUID();
+        ClientInfo browser = new ClientInfo("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/131.0.0.0 Safari/537.36", "203.0.113.7");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.getBrokersAsString(), "linger.ms", 20), new StringSerializer(), new ByteArraySerializer())) {
+            // More than the changelog's 1 MB record limit if every flag were kept.
+            for (int i = 0; i < 4_000; i++) {
+                producer.send(new ProducerRecord<>(Topics.FEEDBACK.name(), neverScored, Topics.FEEDBACK.valueSerde()
+                        .serialize(Topics.FEEDBACK.name(), TestEvents.flag(neverScored).at(Instant.now()).client(browser).build())));
+            }
+            producer.flush();
+            send(producer, Topics.PREDICTIONS, fresh, prediction(fresh, 0.95));
+            send(producer, Topics.FEEDBACK, fresh, TestEvents.flag(fresh).at(Instant.now()).client(browser).build());
+        }
+
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-flood", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+                assertThat(stage.health().getStatus().getCode()).isEqualTo("UP");
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    if (r.key().equals(fresh)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+        assertThat(stage.health().getStatus().getCode()).isEqualTo("UP");
+    }
+
+    @Test
+    void aRecordAnotherProducerPutOnTheWrongPartitionIsDeadLetteredWithTheFix() throws Exception {
+        String unsure = "foreign-" + UUID.randomUUID();
+        int right = KeyPartitioning.partitionOf(unsure, Topics.PREDICTIONS.partitions());
+        int wrong = (right + 1) % Topics.PREDICTIONS.partitions(); // where a CRC32 (librdkafka default) producer may put it
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), wrong, unsure, Topics.PREDICTIONS.valueSerde()
+                    .serialize(Topics.PREDICTIONS.name(), prediction(unsure, 0.4)))).get();
+        }
+
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-foreign", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.SAMPLING_DEAD_LETTER.name()));
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+                consumer.poll(Duration.ofMillis(300)).forEach(r ->
+                        letters.add(Topics.SAMPLING_DEAD_LETTER.valueSerde().deserialize(r.topic(), r.value())));
+                return letters.stream().anyMatch(l -> unsure.equals(l.key()));
+            });
+        }
+        assertThat(letters).filteredOn(l -> unsure.equals(l.key())).singleElement().satisfies(letter -> {
+            assertThat(letter.sourcePartition()).isEqualTo(wrong);
+            assertThat(letter.errorMessage()).contains("belongs on partition " + right).contains("murmur2");
+        });
     }
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSpec<V> topic, String key, V value)

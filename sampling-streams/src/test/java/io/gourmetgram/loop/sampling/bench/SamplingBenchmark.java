@@ -62,7 +62,7 @@ public final class SamplingBenchmark {
             SamplingSettings settings = new SamplingSettings(new RandomSampleRule(0.05), new LowConfidenceRule(0.7, 0),
                     new AnnotatorBudget(Map.of(ReviewReason.RANDOM, 1_000_000, ReviewReason.LOW_CONFIDENCE, 1_000_000,
                             ReviewReason.FLAGGED, 1_000_000, ReviewReason.CORRECTED, 1_000_000)),
-                    Duration.ofHours(1), Duration.ofMinutes(1));
+                    Duration.ofHours(1), Duration.ofMinutes(1), 10);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sampling-bench");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

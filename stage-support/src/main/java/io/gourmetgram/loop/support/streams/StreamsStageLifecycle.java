@@ -55,9 +55,14 @@ public abstract class StreamsStageLifecycle implements SmartLifecycle, HealthInd
     @Override
     public void start() {
         TopicProvisioner.ensure(kafka.buildAdminProperties(), definition.topics());
+        // Keys are checked against the partition counts the topics really have (UploadKeyCheck).
+        Properties tuning = new Properties();
+        tuning.putAll(definition.tuning());
+        TopicProvisioner.partitionCounts(kafka.buildAdminProperties(), definition.topics())
+                .forEach((topic, partitions) -> tuning.put(UploadKeyCheck.PARTITIONS + topic, partitions));
         prepare();
         StreamsStage started = StreamsStage.start(topology(), definition.applicationId(), kafka.buildStreamsProperties(),
-                definition.stateDir(), definition.deadLetters(), definition.tuning(), definition.stallTimeout());
+                definition.stateDir(), definition.deadLetters(), tuning, definition.stallTimeout());
         if (registry != null) {
             new KafkaStreamsMetrics(started.streams()).bindTo(registry);
         }

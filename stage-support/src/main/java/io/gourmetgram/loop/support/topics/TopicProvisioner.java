@@ -53,6 +53,37 @@ public final class TopicProvisioner {
         }
     }
 
+    /**
+     * How many partitions each of the topics has on the broker (which may differ from the catalog if
+     * they were created by hand): what a key's partition is computed against.
+     */
+    public static Map<String, Integer> partitionCounts(Map<String, Object> adminConfig, Collection<TopicSpec<?>> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        try (Admin admin = Admin.create(adminConfig)) {
+            while (true) {
+                try {
+                    return partitionCounts(admin, List.copyOf(topics));
+                } catch (ExecutionException e) {
+                    // A topic created a moment ago may not be in every broker's metadata yet.
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                            || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not describe Kafka topics " + topics + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS
+                    + " s while describing topics " + topics + ". Is the broker at bootstrap.servers reachable?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing topics", e);
+        }
+    }
+
     public static void ensure(Admin admin, Collection<TopicSpec<?>> topics) {
         ensure(admin, topics, TopicLayout.fromEnvironment());
     }
