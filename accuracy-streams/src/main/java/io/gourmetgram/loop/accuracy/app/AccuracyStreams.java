@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.accuracy.app;
 
+import java.time.Duration;
+import io.gourmetgram.loop.support.streams.StreamsStage;
 import io.gourmetgram.loop.accuracy.config.AccuracyProperties;
 import io.gourmetgram.loop.accuracy.topology.AccuracyTopology;
 import io.gourmetgram.loop.accuracy.topology.AllWindows;
@@ -12,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -36,9 +37,7 @@ public class AccuracyStreams extends StreamsStageLifecycle {
     }
 
     public static Properties tuning() {
-        Properties tuning = new Properties();
-        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
-        return tuning;
+        return StreamsStage.committingEvery(Duration.ofMillis(500));
     }
 
     @Override

@@ -112,6 +112,12 @@ class AccuracyStreamsIT {
                 + "/api/accuracy?window=weekly")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("tumbling");
+        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(bad.body()).contains("https://gourmetgram.io/loop/problems/invalid-accuracy-query");
+        HttpResponse<String> nowhere = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/nowhere")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(nowhere.body()).contains("https://gourmetgram.io/loop/problems/not-found", "/api/nowhere");
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("gourmetgram_accuracy_latest_weighted 1.0", "gourmetgram_accuracy_latest_predictions 2.0",

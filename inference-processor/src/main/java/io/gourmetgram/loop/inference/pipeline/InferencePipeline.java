@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.inference.pipeline;
 
+import java.time.Duration;
+import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.config.InferenceProperties;
@@ -91,11 +93,7 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
     public void stop() {
         if (loop != null) {
             loop.stop();
-            try {
-                thread.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            WorkerThreads.awaitStop(thread, Duration.ofSeconds(30));
             decodePool.shutdownNow();
             try {
                 classifier.close();

@@ -96,12 +96,15 @@ class InferenceProcessorIT {
             String missingObject = UUID.randomUUID().toString();
             producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), missingObject, json(upload(missingObject, "gone.jpg"))));
             producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), "corrupt-json", new byte[] {'{', 'x'}));
+            String misfiled = "misfiled-" + UUID.randomUUID(); // keyed by one upload, body about another
+            producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), misfiled, json(upload(UUID.randomUUID().toString(),
+                    storedPhoto(SharedFixtures.food11Photos().getFirst())))));
             for (Path photo : SharedFixtures.food11Photos().subList(6, 9)) {
                 good.add(publishUpload(producer, Files.readAllBytes(photo)));
             }
             producer.flush();
 
-            Outcomes outcomes = awaitOutcomes(good, List.of(corruptImage, missingObject, "corrupt-json"));
+            Outcomes outcomes = awaitOutcomes(good, List.of(corruptImage, missingObject, "corrupt-json", misfiled));
             List<Prediction> predictions = outcomes.predictions();
             List<DeadLetter> deadLetters = outcomes.deadLetters();
 
@@ -113,11 +116,12 @@ class InferenceProcessorIT {
                 assertThat(p.model().id()).isEqualTo("food11-demo");
             }
             assertThat(deadLetters).extracting(DeadLetter::key)
-                    .containsExactlyInAnyOrder(corruptImage, missingObject, "corrupt-json");
+                    .containsExactlyInAnyOrder(corruptImage, missingObject, "corrupt-json", misfiled);
             assertThat(deadLetters).allSatisfy(d -> assertThat(d.stage()).isEqualTo("inference-processor"));
             assertThat(deadLetters).anySatisfy(d -> assertThat(d.errorMessage()).contains("does not exist"));
             assertThat(deadLetters).anySatisfy(d -> assertThat(d.errorMessage()).contains("not a valid Upload event"));
             assertThat(deadLetters).anySatisfy(d -> assertThat(d.errorMessage()).contains("No image decoder"));
+            assertThat(deadLetters).anySatisfy(d -> assertThat(d.errorMessage()).contains("keyed '" + misfiled + "'"));
         }
     }
 
@@ -215,11 +219,20 @@ class InferenceProcessorIT {
 
     private String publishUpload(KafkaProducer<String, byte[]> producer, byte[] bytes) throws Exception {
         String id = UUID.randomUUID().toString();
+        String key = store(id, bytes);
+        producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), id, json(upload(id, key))));
+        return id;
+    }
+
+    private String storedPhoto(Path photo) throws Exception {
+        return store(UUID.randomUUID().toString(), Files.readAllBytes(photo));
+    }
+
+    private String store(String id, byte[] bytes) throws Exception {
         String key = "2026/11/24/" + id + ".jpg";
         minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).contentType("image/jpeg")
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
-        producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), id, json(upload(id, key))));
-        return id;
+        return key;
     }
 
     private static Upload upload(String id, String key) {

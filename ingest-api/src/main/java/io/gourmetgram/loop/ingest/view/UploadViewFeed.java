@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.ingest.view;
 
+import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
@@ -92,11 +93,7 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
     public void stop() {
         running = false;
         consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        WorkerThreads.awaitStop(thread, Duration.ofSeconds(10));
     }
 
     @Override

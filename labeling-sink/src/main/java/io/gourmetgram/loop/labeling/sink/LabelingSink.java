@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.labeling.sink;
 
+import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.support.labels.ModelLabels;
@@ -182,11 +183,7 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         }
         if (worker != null) {
             worker.interrupt();
-            try {
-                worker.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            WorkerThreads.awaitStop(worker, Duration.ofSeconds(10));
         }
         if (receiptFollower != null) {
             receiptFollower.close();

@@ -353,12 +353,7 @@ public final class TaskPusher implements Runnable {
 
     /** Seeks back to the first record of every partition we still own. */
     private void rewind(ConsumerRecords<String, byte[]> records) {
-        Set<TopicPartition> assigned = consumer.assignment();
-        for (TopicPartition partition : records.partitions()) {
-            if (assigned.contains(partition)) {
-                consumer.seek(partition, records.records(partition).getFirst().offset());
-            }
-        }
+        PolledBatch.rewind(consumer, records);
     }
 
     private void pause(Duration d) {

@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.sampling.app;
 
+import java.time.Duration;
+import io.gourmetgram.loop.support.streams.StreamsStage;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.sampling.config.SamplingProperties;
@@ -12,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +46,7 @@ public class SamplingStreams extends StreamsStageLifecycle {
 
     /** Labeling requests should reach annotators within a fraction of a second. */
     public static Properties tuning() {
-        Properties tuning = new Properties();
-        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        return tuning;
+        return StreamsStage.committingEvery(Duration.ofMillis(200));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.gourmetgram.loop.support.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -22,10 +23,16 @@ public final class PolledBatch {
         return offsets;
     }
 
-    /** Seeks back to the batch's first record on every partition, so the next poll returns it again. */
+    /**
+     * Seeks back to the batch's first record on every partition this consumer still owns, so the next
+     * poll returns it again (a partition lost in a rebalance meanwhile is its new owner's to read).
+     */
     public static void rewind(Consumer<?, ?> consumer, ConsumerRecords<?, ?> records) {
+        Set<TopicPartition> assigned = consumer.assignment();
         for (TopicPartition partition : records.partitions()) {
-            consumer.seek(partition, records.records(partition).getFirst().offset());
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, records.records(partition).getFirst().offset());
+            }
         }
     }
 }

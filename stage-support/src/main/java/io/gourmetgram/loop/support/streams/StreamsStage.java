@@ -73,16 +73,23 @@ public final class StreamsStage implements AutoCloseable {
         // One dead-letter producer for the application, shared by every task's handler and closed with it.
         Producer<byte[], byte[]> deadLetterProducer = deadLetterProducer(config, applicationId);
         config.put(StreamsErrorPolicy.DEAD_LETTER_PRODUCER, deadLetterProducer);
-        KafkaStreams streams = new KafkaStreams(topology, config);
-        StreamsProgress progress = new StreamsProgress(streams, stallTimeout, Clock.systemUTC());
-        StreamsErrorPolicy.install(streams, applicationId, progress::threadFailed);
         try {
+            KafkaStreams streams = new KafkaStreams(topology, config);
+            StreamsProgress progress = new StreamsProgress(streams, stallTimeout, Clock.systemUTC());
+            StreamsErrorPolicy.install(streams, applicationId, progress::threadFailed);
             streams.start();
+            return new StreamsStage(streams, deadLetterProducer, progress);
         } catch (RuntimeException e) {
             deadLetterProducer.close(Duration.ZERO);
             throw e;
         }
-        return new StreamsStage(streams, deadLetterProducer, progress);
+    }
+
+    /** A stage's tuning that only sets how often it commits (and so how soon its output is visible). */
+    public static Properties committingEvery(Duration interval) {
+        Properties tuning = new Properties();
+        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.toIntExact(interval.toMillis()));
+        return tuning;
     }
 
     /** An idempotent producer with the same connection and security settings as the Streams clients. */
@@ -107,15 +114,6 @@ public final class StreamsStage implements AutoCloseable {
     /** UP while the client runs and every stream thread makes progress; DOWN with the reason otherwise. */
     public Health health() {
         return progress.health();
-    }
-
-    /** Running or rebalancing, and no thread dead or stalled. */
-    public boolean healthy() {
-        return progress.health().getStatus().equals(org.springframework.boot.health.contributor.Status.UP);
-    }
-
-    public String state() {
-        return streams.state().name();
     }
 
     /** A local state store for interactive queries; fails with a sentence while the stage is not running. */

@@ -98,6 +98,18 @@ class StreamsErrorPolicyTest {
                 DeadLetters.PAYLOAD_CAP_BYTES));
     }
 
+    @Test
+    void aHandlerNeverMakesItsOwnProducerSoEveryTaskSharesTheApplicationsOne() {
+        Properties withoutProducer = new Properties();
+        withoutProducer.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        StreamsErrorPolicy.apply(withoutProducer, STAGE, Topics.SAMPLING_DEAD_LETTER);
+        java.util.Map<String, Object> configs = new java.util.HashMap<>();
+        withoutProducer.forEach((k, v) -> configs.put(k.toString(), v));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DeadLetterStreamsHandler().configure(configs))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("StreamsStage.start");
+    }
+
     private static String sha256(byte[] bytes) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));

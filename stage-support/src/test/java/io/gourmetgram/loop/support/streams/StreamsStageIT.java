@@ -34,9 +34,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /**
  * A Streams stage never fails silently: health turns DOWN, with the reason, when a stream thread dies
  * of an error the dead-letter policy cannot absorb, and when a thread is wedged in a call; an idle
- * stage stays UP.
+ * stage stays UP. Its dead letters are written by one producer for the whole application.
  */
-class StreamsStageHealthIT {
+class StreamsStageIT {
 
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(2);
     private static EmbeddedKafkaKraftBroker broker;
@@ -123,10 +123,39 @@ class StreamsStageHealthIT {
         }
     }
 
+    @Test
+    void everyTaskSharesTheApplicationsOneDeadLetterProducerWhichClosesWithTheStage() throws Exception {
+        String in = topic(3); // three partitions: three tasks, each with its own error handlers
+        String applicationId = "dead-letter-it-" + UUID.randomUUID();
+        StreamsStage stage = start(passThrough(in, value -> { }), applicationId);
+        try {
+            for (int partition = 0; partition < 3; partition++) {
+                send(in, partition, "ok");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP)
+                    && stage.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum() == 3);
+
+            assertThat(deadLetterProducerThreads(applicationId)).isEqualTo(1);
+        } finally {
+            stage.close();
+        }
+        assertThat(deadLetterProducerThreads(applicationId)).as("closed with the stage").isZero();
+    }
+
+    private static long deadLetterProducerThreads(String applicationId) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().endsWith(applicationId + "-dead-letters"))
+                .count();
+    }
+
     private StreamsStage start(Topology topology) throws Exception {
+        return start(topology, "health-it-" + UUID.randomUUID());
+    }
+
+    private StreamsStage start(Topology topology, String applicationId) throws Exception {
         Properties tuning = new Properties();
         tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        return StreamsStage.start(topology, "health-it-" + UUID.randomUUID(),
+        return StreamsStage.start(topology, applicationId,
                 Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
                 Files.createDirectories(stateDir.resolve(UUID.randomUUID().toString())).toString(),
                 Topics.SAMPLING_DEAD_LETTER, tuning, STALL_TIMEOUT);
@@ -141,18 +170,26 @@ class StreamsStageHealthIT {
     }
 
     private static String topic() throws Exception {
+        return topic(1);
+    }
+
+    private static String topic(int partitions) throws Exception {
         String name = "in-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.getBrokersAsString()))) {
-            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1), new NewTopic(name + "-out", 1, (short) 1)))
-                    .all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1), new NewTopic(name + "-out", partitions,
+                    (short) 1))).all().get();
         }
         return name;
     }
 
     private static void send(String topic, String value) throws Exception {
+        send(topic, 0, value);
+    }
+
+    private static void send(String topic, int partition, String value) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                 broker.getBrokersAsString()), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, "k", value)).get();
+            producer.send(new ProducerRecord<>(topic, partition, "k", value)).get();
         }
     }
 
