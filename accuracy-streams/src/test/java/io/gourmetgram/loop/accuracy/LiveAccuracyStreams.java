@@ -20,10 +20,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * tests that extend it (one application context, one broker, one S3 server for all of them: keep each
  * test's data apart by model id or upload ids).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
-        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}"})
-@EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
+            "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}"
+        })
+@EmbeddedKafka(
+        partitions = 3,
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers",
         brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 public abstract class LiveAccuracyStreams {
 
@@ -39,13 +44,18 @@ public abstract class LiveAccuracyStreams {
 
     @LocalServerPort
     protected int port;
+
     @Autowired
     protected EmbeddedKafkaBroker broker;
 
     protected <V> void send(TopicSpec<V> topic, String key, V value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value))).get();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topic.name(), key, topic.valueSerde().serialize(topic.name(), value)))
+                    .get();
         }
     }
 }

@@ -16,7 +16,8 @@ class AlertRulesTest {
     @Test
     void rulesAreValid() throws Exception {
         ExternalTool.PROMTOOL.assumeInstalled();
-        ExternalTool.Result check = ExternalTool.PROMTOOL.run(RULES.getParent(), Map.of(), "check", "rules", RULES.toString());
+        ExternalTool.Result check =
+                ExternalTool.PROMTOOL.run(RULES.getParent(), Map.of(), "check", "rules", RULES.toString());
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).contains("SUCCESS");
     }

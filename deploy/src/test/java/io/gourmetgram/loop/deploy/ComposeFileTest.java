@@ -20,22 +20,30 @@ class ComposeFileTest {
 
     private static final Path DIR = Repo.path("docker-compose");
     private static final Path COMPOSE = DIR.resolve("docker-compose.yml");
-    private static final List<String> STAGES = List.of("ingest-api", "inference-processor", "sampling-streams",
-            "labeling-sink", "accuracy-streams");
+    private static final List<String> STAGES =
+            List.of("ingest-api", "inference-processor", "sampling-streams", "labeling-sink", "accuracy-streams");
 
     @Test
     void composeAcceptsTheFileWithTheExampleEnvironment() throws Exception {
         ExternalTool.DOCKER_COMPOSE.assumeInstalled();
         // Variables of .env.example given through the environment, so no .env file is written into the repository.
-        ExternalTool.Result result = ExternalTool.DOCKER_COMPOSE.run(DIR, exampleEnv(), "-f", COMPOSE.toString(), "config", "-q");
+        ExternalTool.Result result =
+                ExternalTool.DOCKER_COMPOSE.run(DIR, exampleEnv(), "-f", COMPOSE.toString(), "config", "-q");
         assertThat(result.exitCode()).as(result.output()).isZero();
     }
 
     @Test
     void composeRefusesToStartWithoutTheSecrets() throws Exception {
         ExternalTool.DOCKER_COMPOSE.assumeInstalled();
-        ExternalTool.Result result = ExternalTool.DOCKER_COMPOSE.run(Path.of(System.getProperty("java.io.tmpdir")), Map.of(),
-                "-f", COMPOSE.toString(), "--project-directory", System.getProperty("java.io.tmpdir"), "config", "-q");
+        ExternalTool.Result result = ExternalTool.DOCKER_COMPOSE.run(
+                Path.of(System.getProperty("java.io.tmpdir")),
+                Map.of(),
+                "-f",
+                COMPOSE.toString(),
+                "--project-directory",
+                System.getProperty("java.io.tmpdir"),
+                "config",
+                "-q");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("in .env");
     }
@@ -66,7 +74,8 @@ class ComposeFileTest {
         while (m.find()) {
             assertThat(example).as(".env.example lists " + m.group(1)).containsKey(m.group(1));
         }
-        Pattern secretKey = Pattern.compile("(?m)^\\s+([A-Z0-9_]*(PASSWORD|SECRET|API_KEY|ACCESS_KEY|TOKEN)[A-Z0-9_]*):\\s*(.*)$");
+        Pattern secretKey =
+                Pattern.compile("(?m)^\\s+([A-Z0-9_]*(PASSWORD|SECRET|API_KEY|ACCESS_KEY|TOKEN)[A-Z0-9_]*):\\s*(.*)$");
         Matcher s = secretKey.matcher(compose);
         while (s.find()) {
             if (s.group(3).matches("\"?(true|false)\"?")) {
@@ -92,12 +101,14 @@ class ComposeFileTest {
     @Test
     void theStageImageRunsAsANonRootUserAndChecksActuatorHealth() throws IOException {
         String dockerfile = Files.readString(Repo.path("Dockerfile"));
-        List<String> users = dockerfile.lines().filter(l -> l.startsWith("USER ")).toList();
+        List<String> users =
+                dockerfile.lines().filter(l -> l.startsWith("USER ")).toList();
         assertThat(users).isNotEmpty();
         assertThat(users.getLast()).doesNotContain("root").doesNotMatch("USER 0(:.*)?");
         assertThat(dockerfile).contains("HEALTHCHECK").contains("/actuator/health");
         assertThat(dockerfile.lines().filter(l -> l.matches("(?i)\\s*(ENV|ARG).*(PASSWORD|SECRET|_KEY|TOKEN).*")))
-                .as("no secret in the image").isEmpty();
+                .as("no secret in the image")
+                .isEmpty();
         assertThat(dockerfile).doesNotContain(":latest");
     }
 

@@ -23,8 +23,10 @@ record ExternalTool(String command, String debianPackage) {
 
     /** Skips the calling test unless the command is on the PATH. */
     void assumeInstalled() {
-        assumeTrue(installed(), command + " is not installed, so this check is skipped here; CI installs it "
-                + "(apt-get install -y " + debianPackage + ", see .ci/run)");
+        assumeTrue(
+                installed(),
+                command + " is not installed, so this check is skipped here; CI installs it " + "(apt-get install -y "
+                        + debianPackage + ", see .ci/run)");
     }
 
     boolean installed() {
@@ -52,6 +54,5 @@ record ExternalTool(String command, String debianPackage) {
         return new Result(p.exitValue(), output);
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 }

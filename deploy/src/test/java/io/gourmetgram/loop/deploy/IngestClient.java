@@ -14,29 +14,44 @@ import java.util.UUID;
 record IngestClient(HttpClient http, String baseUrl) {
 
     IngestClient(int port) {
-        this(HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build(), "http://127.0.0.1:" + port);
+        this(
+                HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(5))
+                        .build(),
+                "http://127.0.0.1:" + port);
     }
 
     HttpResponse<String> upload(byte[] bytes, String fileName) throws IOException, InterruptedException {
         String boundary = "deploy" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(bytes);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/uploads"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/api/uploads"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> flag(String uploadId, String feedbackToken) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/uploads/" + uploadId + "/flag"))
-                .header("Content-Type", "application/json").header("X-Feedback-Token", feedbackToken)
-                .POST(HttpRequest.BodyPublishers.ofString("")).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/api/uploads/" + uploadId + "/flag"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Feedback-Token", feedbackToken)
+                        .POST(HttpRequest.BodyPublishers.ofString(""))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     String get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + path)).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     static int freePort() throws IOException {

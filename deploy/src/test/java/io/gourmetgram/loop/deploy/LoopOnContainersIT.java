@@ -43,8 +43,13 @@ class LoopOnContainersIT {
         kafka.start();
         minio.start();
         // Topics: each stage creates those it uses at start-up, as in docker-compose.
-        stages = LoopStages.start(kafka.getBootstrapServers(), minio.getS3URL(), minio.getUserName(), minio.getPassword(),
-                DATA, Map.of());
+        stages = LoopStages.start(
+                kafka.getBootstrapServers(),
+                minio.getS3URL(),
+                minio.getUserName(),
+                minio.getPassword(),
+                DATA,
+                Map.of());
     }
 
     @AfterAll
@@ -63,15 +68,21 @@ class LoopOnContainersIT {
     @Test
     void aPhotoIsScoredAndAFlagBecomesALabelingRequest() throws Exception {
         Path photo = SharedFixtures.food11Photos().getFirst();
-        HttpResponse<String> accepted = ingest().upload(Files.readAllBytes(photo), photo.getFileName().toString());
+        HttpResponse<String> accepted =
+                ingest().upload(Files.readAllBytes(photo), photo.getFileName().toString());
         assertThat(accepted.statusCode()).isEqualTo(202);
         var body = EventJson.mapper().readTree(accepted.body());
         String id = body.path("uploadId").asString();
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(EventJson.mapper().readTree(ingest().get("/api/uploads/" + id + "?wait=5s")).path("state").asString())
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(EventJson.mapper()
+                                .readTree(ingest().get("/api/uploads/" + id + "?wait=5s"))
+                                .path("state")
+                                .asString())
                         .isEqualTo("predicted"));
-        assertThat(ingest().flag(id, body.path("feedbackToken").asString()).statusCode()).isEqualTo(202);
+        assertThat(ingest().flag(id, body.path("feedbackToken").asString()).statusCode())
+                .isEqualTo(202);
 
         try (Admin admin = ConsumerLag.connect(kafka.getBootstrapServers())) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -80,7 +91,8 @@ class LoopOnContainersIT {
                     assertThat(r.topic()).isEqualTo(Topics.LABELING_REQUESTS.name());
                     assertThat(r.end()).isPositive();
                 });
-                assertThat(new ConsumerLag(admin).rows()).extracting(ConsumerLag.Row::group)
+                assertThat(new ConsumerLag(admin).rows())
+                        .extracting(ConsumerLag.Row::group)
                         .contains("inference-processor", "sampling-streams");
             });
         }

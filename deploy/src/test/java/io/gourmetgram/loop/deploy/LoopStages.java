@@ -23,8 +23,14 @@ final class LoopStages implements AutoCloseable {
         this.processes = processes;
     }
 
-    static LoopStages start(String kafkaBootstrap, String s3Endpoint, String accessKey, String secretKey, Path dataDir,
-            Map<String, String> extraEnv) throws IOException, InterruptedException {
+    static LoopStages start(
+            String kafkaBootstrap,
+            String s3Endpoint,
+            String accessKey,
+            String secretKey,
+            Path dataDir,
+            Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         env.put("S3_ENDPOINT", s3Endpoint);
@@ -39,7 +45,8 @@ final class LoopStages implements AutoCloseable {
         try {
             for (Stage stage : Stage.ALL) {
                 Stage onFreePorts = stage.onPort(freeHttpPort());
-                started.add(StageProcess.start(onFreePorts, onFreePorts.jar(Repo.path("")), dataDir.resolve("logs"), env));
+                started.add(
+                        StageProcess.start(onFreePorts, onFreePorts.jar(Repo.path("")), dataDir.resolve("logs"), env));
             }
             for (StageProcess stage : started) {
                 stage.awaitHealthy(START_TIMEOUT);
@@ -56,7 +63,11 @@ final class LoopStages implements AutoCloseable {
     }
 
     Stage stage(String module) {
-        return processes.stream().map(StageProcess::stage).filter(s -> s.module().equals(module)).findFirst().orElseThrow();
+        return processes.stream()
+                .map(StageProcess::stage)
+                .filter(s -> s.module().equals(module))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Override

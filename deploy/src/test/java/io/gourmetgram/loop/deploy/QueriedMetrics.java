@@ -20,7 +20,9 @@ final class QueriedMetrics {
     static final Path DASHBOARDS = Repo.path("helm/gourmetgram-loop/files/dashboards");
     static final Path RULES = Repo.path("helm/gourmetgram-loop/files/alerts");
     /** Metric names: the project's own, and the families Micrometer and the Kafka clients publish. */
-    private static final Pattern NAME = Pattern.compile("\\b(?:gourmetgram|kafka|http|jvm|process|executor|spring)_[a-z0-9_]+\\b");
+    private static final Pattern NAME =
+            Pattern.compile("\\b(?:gourmetgram|kafka|http|jvm|process|executor|spring)_[a-z0-9_]+\\b");
+
     private static final Pattern SELECTOR = Pattern.compile("\\b([a-z_][a-z0-9_]*)\\{([^}]*)}");
     private static final Pattern MATCHER_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
@@ -30,11 +32,14 @@ final class QueriedMetrics {
      * One expression: the metrics it reads, the labels it matches on each of them, and the labels it groups by
      * (which one of its metrics must carry).
      */
-    record Query(String file, String expr, Set<String> metrics, Map<String, Set<String>> matchedLabels, Set<String> groupedBy) {
-    }
+    record Query(
+            String file,
+            String expr,
+            Set<String> metrics,
+            Map<String, Set<String>> matchedLabels,
+            Set<String> groupedBy) {}
 
-    private QueriedMetrics() {
-    }
+    private QueriedMetrics() {}
 
     static List<Query> all() throws IOException {
         List<Query> queries = new ArrayList<>();
@@ -64,7 +69,8 @@ final class QueriedMetrics {
             if (metrics.contains(selectors.group(1))) {
                 Matcher labels = MATCHER_LABEL.matcher(selectors.group(2));
                 while (labels.find()) {
-                    matched.computeIfAbsent(selectors.group(1), k -> new TreeSet<>()).add(labels.group(1));
+                    matched.computeIfAbsent(selectors.group(1), k -> new TreeSet<>())
+                            .add(labels.group(1));
                 }
             }
         }
@@ -77,7 +83,8 @@ final class QueriedMetrics {
                 }
             }
         }
-        String where = file.startsWith(Repo.path("")) ? Repo.path("").relativize(file).toString() : file.toString();
+        String where =
+                file.startsWith(Repo.path("")) ? Repo.path("").relativize(file).toString() : file.toString();
         return new Query(where, expr, metrics, matched, grouped);
     }
 

@@ -8,8 +8,7 @@ final class Repo {
 
     private static final Path ROOT = root();
 
-    private Repo() {
-    }
+    private Repo() {}
 
     static Path path(String relative) {
         return ROOT.resolve(relative);
@@ -17,7 +16,9 @@ final class Repo {
 
     private static Path root() {
         String configured = System.getProperty("gourmetgram.repo.dir");
-        Path root = (configured != null ? Path.of(configured) : Path.of("..")).toAbsolutePath().normalize();
+        Path root = (configured != null ? Path.of(configured) : Path.of(".."))
+                .toAbsolutePath()
+                .normalize();
         if (!Files.isDirectory(root.resolve("helm"))) {
             throw new IllegalStateException("Cannot find the repository root (with helm/) at " + root
                     + "; run from the deploy module or set -Dgourmetgram.repo.dir");

@@ -64,14 +64,50 @@ public record AccuracyWindow(
     public static final int SCHEMA_VERSION = 1;
 
     /** A record as written before the production estimate, strata, per-figure intervals and user reliability existed. */
-    public AccuracyWindow(int schemaVersion, WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
-                          long labelled, long correct, Map<String, Tally> byReason, Map<String, Tally> byPredictedClass,
-                          Map<String, Tally> byTrueClass, Map<String, Map<String, Long>> confusion, Estimate randomStratum,
-                          Estimate weighted, Double rawLabelledAccuracyBiased, Rate correctionAgreement, Rate flagPrecision,
-                          Instant updatedAt) {
-        this(schemaVersion, windowType, windowStart, windowEnd, model, labelled, correct, byReason, byPredictedClass,
-                byTrueClass, confusion, randomStratum, weighted, rawLabelledAccuracyBiased, correctionAgreement,
-                flagPrecision, updatedAt, null, null, null, null, null, null, null, null);
+    public AccuracyWindow(
+            int schemaVersion,
+            WindowType windowType,
+            Instant windowStart,
+            Instant windowEnd,
+            ModelRef model,
+            long labelled,
+            long correct,
+            Map<String, Tally> byReason,
+            Map<String, Tally> byPredictedClass,
+            Map<String, Tally> byTrueClass,
+            Map<String, Map<String, Long>> confusion,
+            Estimate randomStratum,
+            Estimate weighted,
+            Double rawLabelledAccuracyBiased,
+            Rate correctionAgreement,
+            Rate flagPrecision,
+            Instant updatedAt) {
+        this(
+                schemaVersion,
+                windowType,
+                windowStart,
+                windowEnd,
+                model,
+                labelled,
+                correct,
+                byReason,
+                byPredictedClass,
+                byTrueClass,
+                confusion,
+                randomStratum,
+                weighted,
+                rawLabelledAccuracyBiased,
+                correctionAgreement,
+                flagPrecision,
+                updatedAt,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** How the catalog ({@code Topics}) describes the key of the accuracy topics; {@link #key} builds it. */
@@ -92,8 +128,7 @@ public record AccuracyWindow(
     }
 
     /** How many labelled, and how many of those the model got right. */
-    public record Tally(long labelled, long correct) {
-    }
+    public record Tally(long labelled, long correct) {}
 
     /**
      * @param accuracy     point estimate (null without data, or when insufficient)
@@ -126,18 +161,15 @@ public record AccuracyWindow(
      * @param correct       of the labelled, those the model got right
      * @param estimate      the stratum's accuracy (difference estimator, 95 % interval; exact when all are labelled)
      */
-    public record Stratum(long predictions, double confidenceSum, long requests, long labelled, long correct,
-                          Estimate estimate) {
-    }
+    public record Stratum(
+            long predictions, double confidenceSum, long requests, long labelled, long correct, Estimate estimate) {}
 
     /**
      * Predictions whose top-1 confidence falls in one band, and the random sample's labels among them (mean
      * confidence against the random sample's accuracy shows whether the model is calibrated).
      */
-    public record ConfidenceBand(long predictions, double confidenceSum, long randomLabelled, long randomCorrect) {
-    }
+    public record ConfidenceBand(long predictions, double confidenceSum, long randomLabelled, long randomCorrect) {}
 
     /** {@code matching} of {@code total}, and their ratio (null when total is 0). */
-    public record Rate(long total, long matching, Double rate) {
-    }
+    public record Rate(long total, long matching, Double rate) {}
 }

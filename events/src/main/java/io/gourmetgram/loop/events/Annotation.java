@@ -24,8 +24,26 @@ public record Annotation(
 
     public static final int SCHEMA_VERSION = 1;
 
-    public Annotation(String uploadId, long taskId, long annotationId, String label, String annotatorId,
-                      Double leadTimeSeconds, AnnotationAction action, Instant updatedAt, Instant at) {
-        this(SCHEMA_VERSION, uploadId, taskId, annotationId, label, annotatorId, leadTimeSeconds, action, updatedAt, at);
+    public Annotation(
+            String uploadId,
+            long taskId,
+            long annotationId,
+            String label,
+            String annotatorId,
+            Double leadTimeSeconds,
+            AnnotationAction action,
+            Instant updatedAt,
+            Instant at) {
+        this(
+                SCHEMA_VERSION,
+                uploadId,
+                taskId,
+                annotationId,
+                label,
+                annotatorId,
+                leadTimeSeconds,
+                action,
+                updatedAt,
+                at);
     }
 }

@@ -1,5 +1,4 @@
 package io.gourmetgram.loop.events;
 
 /** Who sent feedback, as far as the HTTP request tells; for abuse analysis, never for authorization. */
-public record ClientInfo(String userAgent, String remoteAddress) {
-}
+public record ClientInfo(String userAgent, String remoteAddress) {}

@@ -16,8 +16,7 @@ public final class EventJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     public static JsonMapper mapper() {
         return MAPPER;

@@ -25,8 +25,13 @@ public record Feedback(
         this(SCHEMA_VERSION, uploadId, kind, correctedLabel, at, client, null);
     }
 
-    public Feedback(String uploadId, FeedbackKind kind, String correctedLabel, Instant at, ClientInfo client,
-                    CorrectionPicker picker) {
+    public Feedback(
+            String uploadId,
+            FeedbackKind kind,
+            String correctedLabel,
+            Instant at,
+            ClientInfo client,
+            CorrectionPicker picker) {
         this(SCHEMA_VERSION, uploadId, kind, correctedLabel, at, client, picker);
     }
 }

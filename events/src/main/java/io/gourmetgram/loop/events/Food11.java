@@ -6,9 +6,17 @@ import java.util.List;
 public final class Food11 {
 
     public static final List<String> LABELS = List.of(
-            "Bread", "Dairy product", "Dessert", "Egg", "Fried food", "Meat",
-            "Noodles/Pasta", "Rice", "Seafood", "Soup", "Vegetable/Fruit");
+            "Bread",
+            "Dairy product",
+            "Dessert",
+            "Egg",
+            "Fried food",
+            "Meat",
+            "Noodles/Pasta",
+            "Rice",
+            "Seafood",
+            "Soup",
+            "Vegetable/Fruit");
 
-    private Food11() {
-    }
+    private Food11() {}
 }

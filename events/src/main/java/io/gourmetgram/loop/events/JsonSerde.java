@@ -36,7 +36,8 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         try {
             return EventJson.mapper().writeValueAsBytes(data);
         } catch (JacksonException e) {
-            throw new SerializationException("Cannot write " + type.getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+            throw new SerializationException(
+                    "Cannot write " + type.getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -49,17 +50,17 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return EventJson.mapper().readValue(data, type);
         } catch (JacksonException e) {
             throw new SerializationException(
-                    "Record on '" + topic + "' is not a valid " + type.getSimpleName() + " event: " + e.getOriginalMessage(), e);
+                    "Record on '" + topic + "' is not a valid " + type.getSimpleName() + " event: "
+                            + e.getOriginalMessage(),
+                    e);
         }
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-    }
+    public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public Serializer<T> serializer() {

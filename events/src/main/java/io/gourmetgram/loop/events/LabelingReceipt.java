@@ -9,13 +9,7 @@ import java.time.Instant;
  * @param revision the labeling-request revision the task's data shows
  */
 public record LabelingReceipt(
-        int schemaVersion,
-        String uploadId,
-        long projectId,
-        long taskId,
-        int revision,
-        ObjectRef object,
-        Instant at) {
+        int schemaVersion, String uploadId, long projectId, long taskId, int revision, ObjectRef object, Instant at) {
 
     public static final int SCHEMA_VERSION = 1;
 

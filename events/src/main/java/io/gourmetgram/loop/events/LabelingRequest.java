@@ -31,11 +31,27 @@ public record LabelingRequest(
         reasons = List.copyOf(reasons);
     }
 
-    public LabelingRequest(String uploadId, int revision, RequestState state, List<ReasonInclusion> reasons,
-                           double inclusionProbability, Prediction prediction, String userCorrection,
-                           Instant requestedAt, Instant updatedAt) {
-        this(SCHEMA_VERSION, uploadId, revision, state, reasons, inclusionProbability, prediction, userCorrection,
-                requestedAt, updatedAt);
+    public LabelingRequest(
+            String uploadId,
+            int revision,
+            RequestState state,
+            List<ReasonInclusion> reasons,
+            double inclusionProbability,
+            Prediction prediction,
+            String userCorrection,
+            Instant requestedAt,
+            Instant updatedAt) {
+        this(
+                SCHEMA_VERSION,
+                uploadId,
+                revision,
+                state,
+                reasons,
+                inclusionProbability,
+                prediction,
+                userCorrection,
+                requestedAt,
+                updatedAt);
     }
 
     public boolean hasReason(ReviewReason reason) {

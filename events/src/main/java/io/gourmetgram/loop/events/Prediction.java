@@ -28,8 +28,16 @@ public record Prediction(
         topK = List.copyOf(topK);
     }
 
-    public Prediction(String uploadId, ObjectRef object, ModelRef model, String label, int labelIndex, double confidence,
-                      List<ScoredLabel> topK, double inferenceMillis, Instant scoredAt) {
+    public Prediction(
+            String uploadId,
+            ObjectRef object,
+            ModelRef model,
+            String label,
+            int labelIndex,
+            double confidence,
+            List<ScoredLabel> topK,
+            double inferenceMillis,
+            Instant scoredAt) {
         this(SCHEMA_VERSION, uploadId, object, model, label, labelIndex, confidence, topK, inferenceMillis, scoredAt);
     }
 

@@ -5,5 +5,4 @@ package io.gourmetgram.loop.events;
  * that reason (1.0 for rules that always fire, the sample rate for the random sample, lower when
  * budget skips apply). Accuracy estimates weight labels by the inverse of these.
  */
-public record ReasonInclusion(ReviewReason reason, double inclusionProbability) {
-}
+public record ReasonInclusion(ReviewReason reason, double inclusionProbability) {}

@@ -24,7 +24,9 @@ public record RetrainSignal(
     public static final int SCHEMA_VERSION = 1;
 
     public enum Reason {
-        @JsonProperty("accuracy_below_threshold") ACCURACY_BELOW_THRESHOLD,
-        @JsonProperty("labels_accumulated") LABELS_ACCUMULATED
+        @JsonProperty("accuracy_below_threshold")
+        ACCURACY_BELOW_THRESHOLD,
+        @JsonProperty("labels_accumulated")
+        LABELS_ACCUMULATED
     }
 }

@@ -12,13 +12,17 @@ import java.util.Optional;
  */
 public enum ReviewReason {
     /** Selected by the deterministic random sample: the unbiased stratum. */
-    @JsonProperty("random") RANDOM("random"),
+    @JsonProperty("random")
+    RANDOM("random"),
     /** Top-1 confidence (or the top-1/top-2 margin) below threshold. */
-    @JsonProperty("low_confidence") LOW_CONFIDENCE("low_confidence"),
+    @JsonProperty("low_confidence")
+    LOW_CONFIDENCE("low_confidence"),
     /** The uploader said the label is wrong. */
-    @JsonProperty("flagged") FLAGGED("flagged"),
+    @JsonProperty("flagged")
+    FLAGGED("flagged"),
     /** The uploader chose another label. */
-    @JsonProperty("corrected") CORRECTED("corrected");
+    @JsonProperty("corrected")
+    CORRECTED("corrected");
 
     private final String wireName;
 

@@ -1,5 +1,4 @@
 package io.gourmetgram.loop.events;
 
 /** One class and its softmax probability. */
-public record ScoredLabel(String label, int index, double probability) {
-}
+public record ScoredLabel(String label, int index, double probability) {}

@@ -32,6 +32,7 @@ public record SuiteManifestEntry(
 
     /** Folder of all suites in their bucket. */
     public static final String SUITES_PREFIX = "test-suites/";
+
     public static final String MANIFEST = "manifest.jsonl";
     public static final String SUMMARY = "suite.json";
 
@@ -41,7 +42,10 @@ public record SuiteManifestEntry(
 
     /** Inclusion probability for one reason (e.g. the random sample rate), or null when the upload lacks that reason. */
     public Double inclusionFor(ReviewReason reason) {
-        return reasons.stream().filter(r -> r.reason() == reason).findFirst()
-                .map(ReasonInclusion::inclusionProbability).orElse(null);
+        return reasons.stream()
+                .filter(r -> r.reason() == reason)
+                .findFirst()
+                .map(ReasonInclusion::inclusionProbability)
+                .orElse(null);
     }
 }

@@ -23,8 +23,26 @@ public record Upload(
 
     public static final int SCHEMA_VERSION = 1;
 
-    public Upload(String uploadId, ObjectRef object, String contentType, long byteSize, String sha256,
-                  int width, int height, String feedbackTokenSha256, Instant uploadedAt) {
-        this(SCHEMA_VERSION, uploadId, object, contentType, byteSize, sha256, width, height, feedbackTokenSha256, uploadedAt);
+    public Upload(
+            String uploadId,
+            ObjectRef object,
+            String contentType,
+            long byteSize,
+            String sha256,
+            int width,
+            int height,
+            String feedbackTokenSha256,
+            Instant uploadedAt) {
+        this(
+                SCHEMA_VERSION,
+                uploadId,
+                object,
+                contentType,
+                byteSize,
+                sha256,
+                width,
+                height,
+                feedbackTokenSha256,
+                uploadedAt);
     }
 }

@@ -8,9 +8,11 @@ import java.util.Optional;
 /** The two kinds of accuracy window; {@link #wireName()} is their name in events, topics and the API. */
 public enum WindowType {
     /** Back-to-back windows of one size (topic {@code accuracy-tumbling}). */
-    @JsonProperty("tumbling") TUMBLING("tumbling"),
+    @JsonProperty("tumbling")
+    TUMBLING("tumbling"),
     /** Overlapping windows that advance by a step (topic {@code accuracy-rolling}). */
-    @JsonProperty("rolling") ROLLING("rolling");
+    @JsonProperty("rolling")
+    ROLLING("rolling");
 
     private final String wireName;
 

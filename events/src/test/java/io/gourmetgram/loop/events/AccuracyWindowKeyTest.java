@@ -41,6 +41,8 @@ class AccuracyWindowKeyTest {
         for (WindowType type : WindowType.values()) {
             assertThat(EventJson.mapper().writeValueAsString(type)).isEqualTo("\"" + type.wireName() + "\"");
         }
-        assertThat(ReviewReason.fromWireName("LOW_CONFIDENCE")).as("enum constant names are not wire names").isEmpty();
+        assertThat(ReviewReason.fromWireName("LOW_CONFIDENCE"))
+                .as("enum constant names are not wire names")
+                .isEmpty();
     }
 }

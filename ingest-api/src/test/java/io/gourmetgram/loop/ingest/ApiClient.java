@@ -19,7 +19,8 @@ public final class ApiClient {
 
     private static final String BOUNDARY = "gourmetgram-test-boundary";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public ApiClient(int port) {
@@ -31,10 +32,12 @@ public final class ApiClient {
     }
 
     /** What {@code curl -F file=@photo.jpg} sends. */
-    public HttpResponse<String> postMultipart(String path, String field, String fileName, String declaredType, byte[] content) {
+    public HttpResponse<String> postMultipart(
+            String path, String field, String fileName, String declaredType, byte[] content) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: " + declaredType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                        + fileName + "\"\r\nContent-Type: " + declaredType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return send(HttpRequest.newBuilder(uri(path))
@@ -43,12 +46,14 @@ public final class ApiClient {
     }
 
     public HttpResponse<String> postRaw(String path, String declaredType, byte[] content) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", declaredType)
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", declaredType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
     }
 
     public HttpResponse<String> postJson(String path, Map<String, String> headers, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .header("User-Agent", "ingest-api-test")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
@@ -81,8 +86,8 @@ public final class ApiClient {
     /** Asserts an RFC 9457 problem with the given status and returns it. */
     public static JsonNode assertProblem(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode problem = json(response);
         assertThat(problem.get("status").asInt()).isEqualTo(status);
         assertThat(problem.get("title").asString()).isNotBlank();

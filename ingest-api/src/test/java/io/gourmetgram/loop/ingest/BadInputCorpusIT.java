@@ -48,20 +48,23 @@ import tools.jackson.databind.JsonNode;
  * documented status and problem type, nothing refused leaves an event, and the service keeps taking
  * ordinary photos afterwards. Tight limits keep the slow-sender cases to seconds.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "gourmetgram.ingest.upload.max-bytes=1MB",
-        "gourmetgram.ingest.upload.max-in-flight-bytes=1048577B",
-        "gourmetgram.ingest.upload.body-timeout=3s",
-        "server.tomcat.connection-timeout=2s",
-        "gourmetgram.ingest.kafka.delivery-timeout=5s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+            "gourmetgram.ingest.upload.max-bytes=1MB",
+            "gourmetgram.ingest.upload.max-in-flight-bytes=1048577B",
+            "gourmetgram.ingest.upload.body-timeout=3s",
+            "server.tomcat.connection-timeout=2s",
+            "gourmetgram.ingest.kafka.delivery-timeout=5s"
+        })
 @EmbeddedKafka(partitions = 1)
 @DirtiesContext
 class BadInputCorpusIT {
 
     private static final S3TestServer S3 = S3TestServer.start();
-    private static final Pattern FILE_ROW = Pattern.compile(
-            "^\\| [^|]+ \\| `([^`]+)` \\| (\\d{3}) \\| (?:`([a-z-]+)`|—) \\|.*$");
+    private static final Pattern FILE_ROW =
+            Pattern.compile("^\\| [^|]+ \\| `([^`]+)` \\| (\\d{3}) \\| (?:`([a-z-]+)`|—) \\|.*$");
 
     @DynamicPropertySource
     static void objectStore(DynamicPropertyRegistry registry) {
@@ -118,7 +121,8 @@ class BadInputCorpusIT {
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @MethodSource("documentedFiles")
     void eachFileGetsItsDocumentedOutcome(String file, int status, String problemType) {
-        double acceptedBefore = meters.counter("gourmetgram.ingest.uploads.accepted").count();
+        double acceptedBefore =
+                meters.counter("gourmetgram.ingest.uploads.accepted").count();
 
         HttpResponse<String> response = uploadFile(file, file);
 
@@ -130,7 +134,8 @@ class BadInputCorpusIT {
             JsonNode problem = assertProblem(response, status);
             assertThat(problem.get("type").asString()).isEqualTo("https://gourmetgram.io/loop/problems/" + problemType);
             // Refused before anything is stored or published (IngestApiIT checks the topic for the same path).
-            assertThat(meters.counter("gourmetgram.ingest.uploads.accepted").count()).isEqualTo(acceptedBefore);
+            assertThat(meters.counter("gourmetgram.ingest.uploads.accepted").count())
+                    .isEqualTo(acceptedBefore);
         }
     }
 
@@ -165,7 +170,9 @@ class BadInputCorpusIT {
 
             // The server hangs up on the unread rest, so the body may be cut off by a reset; the headers arrive.
             assertThat(readResponse(socket)).startsWith("HTTP/1.1 408").contains("application/problem+json");
-            assertThat(meters.counter("gourmetgram.ingest.uploads.rejected", "reason", "upload_too_slow").count()).isPositive();
+            assertThat(meters.counter("gourmetgram.ingest.uploads.rejected", "reason", "upload_too_slow")
+                            .count())
+                    .isPositive();
         }
     }
 
@@ -187,8 +194,11 @@ class BadInputCorpusIT {
         try (Socket holder = rawUpload(1024 * 1024)) {
             holder.getOutputStream().write(BadInputCorpus.bytes("ordinary.jpg"), 0, 100);
             holder.getOutputStream().flush();
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    meters.get("gourmetgram.ingest.uploads.in.flight.bytes").gauge().value() >= 1024 * 1024);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
+                                    .gauge()
+                                    .value()
+                            >= 1024 * 1024);
 
             HttpResponse<String> refused = uploadFile("ordinary.jpg", "a.jpg");
 
@@ -197,14 +207,19 @@ class BadInputCorpusIT {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(readResponse(holder)).startsWith("HTTP/1.1 408");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                meters.get("gourmetgram.ingest.uploads.in.flight.bytes").gauge().value() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
+                                .gauge()
+                                .value()
+                        == 0);
     }
 
     @Test
     void aFormWithoutTheFileIsANoPhoto() {
-        JsonNode problem = assertProblem(api.postMultipart("/api/uploads", "comment", "note.txt", "text/plain",
-                "hello".getBytes(StandardCharsets.UTF_8)), 400);
+        JsonNode problem = assertProblem(
+                api.postMultipart(
+                        "/api/uploads", "comment", "note.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)),
+                400);
 
         assertThat(problem.get("type").asString()).endsWith("/no-photo");
     }
@@ -226,7 +241,8 @@ class BadInputCorpusIT {
         JsonNode receipt = json(uploadFile("ordinary.jpg", "a.jpg"));
         String id = receipt.get("uploadId").asString();
 
-        HttpResponse<String> response = api.postJson("/api/uploads/" + id + "/correction",
+        HttpResponse<String> response = api.postJson(
+                "/api/uploads/" + id + "/correction",
                 Map.of("X-Feedback-Token", receipt.get("feedbackToken").asString()),
                 "{\"label\": \"<img src=x onerror=alert(1)><script>alert(2)</script>\"}");
 
@@ -242,8 +258,12 @@ class BadInputCorpusIT {
         JsonNode theirs = json(uploadFile("ordinary.jpg", "theirs.jpg"));
         String theirId = theirs.get("uploadId").asString();
 
-        JsonNode problem = assertProblem(api.postJson("/api/uploads/" + theirId + "/flag",
-                Map.of("X-Feedback-Token", mine.get("feedbackToken").asString()), ""), 403);
+        JsonNode problem = assertProblem(
+                api.postJson(
+                        "/api/uploads/" + theirId + "/flag",
+                        Map.of("X-Feedback-Token", mine.get("feedbackToken").asString()),
+                        ""),
+                403);
 
         assertThat(problem.get("type").asString()).endsWith("/feedback-forbidden");
         assertThat(topics.values(Topics.FEEDBACK, theirId)).isEmpty();
@@ -261,7 +281,8 @@ class BadInputCorpusIT {
         socket.setSoTimeout(30_000); // a test that would hang fails instead
         OutputStream out = socket.getOutputStream();
         out.write(("POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: "
-                + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + contentLength + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
     }

@@ -14,10 +14,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads and writes topics on a real broker, the way another stage would. */
 public final class BrokerTopics {
@@ -49,7 +49,8 @@ public final class BrokerTopics {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+                    .map(p -> new TopicPartition(topic.name(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -62,8 +63,10 @@ public final class BrokerTopics {
     }
 
     public <V> List<V> values(TopicSpec<V> topic, String key) {
-        return all(topic).stream().filter(r -> key.equals(r.key()))
-                .map(r -> topic.valueSerde().deserialize(topic.name(), r.value())).toList();
+        return all(topic).stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r -> topic.valueSerde().deserialize(topic.name(), r.value()))
+                .toList();
     }
 
     public <V> void publish(TopicSpec<V> topic, String key, V value) {

@@ -1,10 +1,10 @@
 package io.gourmetgram.loop.ingest;
 
-import io.gourmetgram.loop.events.testing.TestEvents;
 import static io.gourmetgram.loop.ingest.ApiClient.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.testing.S3TestServer;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.feedback.FeedbackToken;
 import io.gourmetgram.loop.ingest.image.SamplePhotos;
@@ -36,9 +36,12 @@ import tools.jackson.databind.JsonNode;
  * its object is deleted, so no photo is kept without its event. The broker stays reachable for topic
  * creation and the view; only the producer points at a closed port.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "gourmetgram.ingest.kafka.delivery-timeout=1s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+            "gourmetgram.ingest.kafka.delivery-timeout=1s"
+        })
 @EmbeddedKafka(partitions = 1)
 @DirtiesContext
 class KafkaUnavailableIT {
@@ -72,33 +75,45 @@ class KafkaUnavailableIT {
     void anUploadWhoseEventCannotBePublishedIsRefusedAndItsObjectDeleted() {
         ApiClient api = new ApiClient(port);
 
-        HttpResponse<String> response = api.postMultipart("/api/uploads", "file", "photo.jpg", "image/jpeg",
-                SamplePhotos.bytes(SamplePhotos.smallSharedJpeg()));
+        HttpResponse<String> response = api.postMultipart(
+                "/api/uploads", "file", "photo.jpg", "image/jpeg", SamplePhotos.bytes(SamplePhotos.smallSharedJpeg()));
 
         JsonNode problem = assertProblem(response, 503);
         assertThat(problem.get("detail").asString()).contains("could not be queued", "Nothing was kept");
         assertThat(objectsInBucket()).as("objects left in the bucket").isZero();
-        assertThat(meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "deleted").count()).isEqualTo(1);
+        assertThat(meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "deleted")
+                        .count())
+                .isEqualTo(1);
         assertThat(new BrokerTopics(brokers).all(Topics.UPLOADS)).isEmpty();
     }
 
     @Test
     void feedbackThatCannotBePublishedIsRefusedAsUnavailable() {
         FeedbackToken token = FeedbackToken.issue();
-        view.recordUpload(TestEvents.upload("known-upload").feedbackTokenSha256(token.sha256Hex()).uploadedAt(Instant.now())
+        view.recordUpload(TestEvents.upload("known-upload")
+                .feedbackTokenSha256(token.sha256Hex())
+                .uploadedAt(Instant.now())
                 .build());
 
-        HttpResponse<String> response = new ApiClient(port).postJson("/api/uploads/known-upload/flag",
-                Map.of("X-Feedback-Token", token.value()), "");
+        HttpResponse<String> response = new ApiClient(port)
+                .postJson("/api/uploads/known-upload/flag", Map.of("X-Feedback-Token", token.value()), "");
 
         assertThat(assertProblem(response, 503).get("detail").asString()).contains("try again");
     }
 
     private static long objectsInBucket() {
-        MinioClient s3 = MinioClient.builder().endpoint(S3.endpoint())
-                .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
-        return StreamSupport.stream(s3.listObjects(ListObjectsArgs.builder().bucket("production").recursive(true).build())
-                .spliterator(), false).count();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(S3.endpoint())
+                .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)
+                .build();
+        return StreamSupport.stream(
+                        s3.listObjects(ListObjectsArgs.builder()
+                                        .bucket("production")
+                                        .recursive(true)
+                                        .build())
+                                .spliterator(),
+                        false)
+                .count();
     }
 
     private static int closedPort() {

@@ -6,8 +6,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /** Points the ingest-api under test at a test's own S3 server. */
 final class ObjectStoreSettings {
 
-    private ObjectStoreSettings() {
-    }
+    private ObjectStoreSettings() {}
 
     static void register(DynamicPropertyRegistry registry, S3TestServer s3) {
         registry.add("gourmetgram.ingest.s3.endpoint", s3::endpoint);

@@ -34,18 +34,22 @@ import org.springframework.test.context.DynamicPropertySource;
  * without an {@code Upload} event; a photo whose event did appear, and objects ingest-api did not
  * write, are left alone. Grace and interval are shortened to seconds.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "gourmetgram.ingest.orphans.grace=2s",
-        "gourmetgram.ingest.orphans.window=1h",
-        "gourmetgram.ingest.orphans.interval=500ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+            "gourmetgram.ingest.orphans.grace=2s",
+            "gourmetgram.ingest.orphans.window=1h",
+            "gourmetgram.ingest.orphans.interval=500ms"
+        })
 @EmbeddedKafka(partitions = 1)
 @DirtiesContext
 class OrphanSweepIT {
 
     private static final S3TestServer S3 = S3TestServer.start();
     private static final String BUCKET = "production";
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
     @DynamicPropertySource
     static void objectStore(DynamicPropertyRegistry registry) {
@@ -63,8 +67,10 @@ class OrphanSweepIT {
     @Autowired
     MeterRegistry meters;
 
-    private final MinioClient s3 = MinioClient.builder().endpoint(S3.endpoint())
-            .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
+    private final MinioClient s3 = MinioClient.builder()
+            .endpoint(S3.endpoint())
+            .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)
+            .build();
 
     @Test
     void aPhotoWhoseEventNeverCameIsSweptAndTheOthersAreKept() throws Exception {
@@ -76,20 +82,35 @@ class OrphanSweepIT {
         for (String key : new String[] {orphan, announced, foreign}) {
             put(key);
         }
-        new BrokerTopics(brokers).publish(Topics.UPLOADS, announcedId, new Upload(announcedId,
-                new ObjectRef(BUCKET, announced), "image/jpeg", 985, "0".repeat(64), 64, 48, "0".repeat(64), Instant.now()));
+        new BrokerTopics(brokers)
+                .publish(
+                        Topics.UPLOADS,
+                        announcedId,
+                        new Upload(
+                                announcedId,
+                                new ObjectRef(BUCKET, announced),
+                                "image/jpeg",
+                                985,
+                                "0".repeat(64),
+                                64,
+                                48,
+                                "0".repeat(64),
+                                Instant.now()));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !exists(orphan));
 
-        assertThat(meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "swept").count()).isEqualTo(1);
+        assertThat(meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "swept")
+                        .count())
+                .isEqualTo(1);
         assertThat(exists(announced)).as("a photo with its event").isTrue();
         assertThat(exists(foreign)).as("a key ingest-api did not write").isTrue();
     }
 
     private void put(String key) throws Exception {
         byte[] bytes = BadInputCorpus.bytes("ordinary.jpg");
-        s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
     }
 
     private boolean exists(String key) throws Exception {

@@ -44,34 +44,54 @@ class SecuredKafkaIT {
 
     @Test
     void withTheOperatorsSaslSettingsAnUploadIsAnnouncedAndItsPredictionComesBack() {
-        try (ConfigurableApplicationContext stage = SaslBroker.runStage(IngestApiApplication.class,
-                broker.stageEnvironment(), args().toArray(String[]::new))) {
-            ApiClient api = new ApiClient(Integer.parseInt(stage.getEnvironment().getProperty("local.server.port")));
+        try (ConfigurableApplicationContext stage = SaslBroker.runStage(
+                IngestApiApplication.class, broker.stageEnvironment(), args().toArray(String[]::new))) {
+            ApiClient api =
+                    new ApiClient(Integer.parseInt(stage.getEnvironment().getProperty("local.server.port")));
             BrokerTopics topics = new BrokerTopics(broker.clientSettings());
 
-            HttpResponse<String> response = api.postMultipart("/api/uploads", "file", "photo.jpg", "image/jpeg",
+            HttpResponse<String> response = api.postMultipart(
+                    "/api/uploads",
+                    "file",
+                    "photo.jpg",
+                    "image/jpeg",
                     SamplePhotos.bytes(SamplePhotos.smallSharedJpeg()));
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             String id = json(response).get("uploadId").asString();
             assertThat(topics.values(Topics.UPLOADS, id)).hasSize(1);
-            topics.publish(Topics.PREDICTIONS, id, TestEvents.prediction(id).object(new ObjectRef("production", "k"))
-                    .label("Soup").scoredAt(Instant.now()).build());
-            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(json(api.get("/api/uploads/" + id)).get("state").asString()).isEqualTo("predicted"));
+            topics.publish(
+                    Topics.PREDICTIONS,
+                    id,
+                    TestEvents.prediction(id)
+                            .object(new ObjectRef("production", "k"))
+                            .label("Soup")
+                            .scoredAt(Instant.now())
+                            .build());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(json(api.get("/api/uploads/" + id))
+                                    .get("state")
+                                    .asString())
+                            .isEqualTo("predicted"));
         }
     }
 
     @Test
     void withoutCredentialsTheServiceRefusesToStartAndSaysWhatToSet() {
-        assertThatThrownBy(() -> SaslBroker.runStage(IngestApiApplication.class, broker.environmentWithoutCredentials(),
-                args().toArray(String[]::new)).close())
+        assertThatThrownBy(() -> SaslBroker.runStage(
+                                IngestApiApplication.class,
+                                broker.environmentWithoutCredentials(),
+                                args().toArray(String[]::new))
+                        .close())
                 .hasStackTraceContaining("do this stage's security settings match its listener")
                 .hasStackTraceContaining("SPRING_KAFKA_SECURITY_PROTOCOL");
     }
 
     private static List<String> args() {
-        return List.of("--server.port=0", "--management.server.port=0",
+        return List.of(
+                "--server.port=0",
+                "--management.server.port=0",
                 "--gourmetgram.ingest.s3.endpoint=" + s3.endpoint(),
                 "--gourmetgram.ingest.s3.access-key=" + S3TestServer.ACCESS_KEY,
                 "--gourmetgram.ingest.s3.secret-key=" + S3TestServer.SECRET_KEY);

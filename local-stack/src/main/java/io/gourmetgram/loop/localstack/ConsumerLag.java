@@ -38,6 +38,7 @@ public final class ConsumerLag {
 
     /** Metric names served; dashboards and alert rules query these. */
     public static final String LAG = "gourmetgram_consumer_group_lag";
+
     public static final String COMMITTED = "gourmetgram_consumer_group_committed_offset";
     public static final String END = "gourmetgram_consumer_group_end_offset";
     public static final String TOPIC_END = "gourmetgram_topic_end_offset";
@@ -71,7 +72,11 @@ public final class ConsumerLag {
         String prefix = "SPRING_KAFKA_PROPERTIES_";
         env.forEach((name, value) -> {
             if (name.startsWith(prefix)) {
-                props.put(name.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
+                props.put(
+                        name.substring(prefix.length())
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .replace('_', '.'),
+                        value);
             }
         });
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -84,25 +89,29 @@ public final class ConsumerLag {
     /** Every consumer group (Streams apps included: they use the classic consumer protocol) with committed offsets, sorted by group, topic and partition. */
     public List<Row> rows() throws InterruptedException, ExecutionException, TimeoutException {
         List<String> groups = new ArrayList<>();
-        for (GroupListing g : admin.listGroups(ListGroupsOptions.forConsumerGroups()).all()
+        for (GroupListing g : admin.listGroups(ListGroupsOptions.forConsumerGroups())
+                .all()
                 .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             groups.add(g.groupId());
         }
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
         for (String group : groups) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             offsets.values().removeIf(o -> o == null);
             committed.put(group, offsets);
         }
         Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
         committed.values().forEach(m -> m.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest())));
-        Map<TopicPartition, ListOffsetsResultInfo> ends = wanted.isEmpty() ? Map.of()
+        Map<TopicPartition, ListOffsetsResultInfo> ends = wanted.isEmpty()
+                ? Map.of()
                 : admin.listOffsets(wanted).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         List<Row> rows = new ArrayList<>();
         committed.forEach((group, offsets) -> offsets.forEach((tp, offset) -> {
             ListOffsetsResultInfo end = ends.get(tp);
-            rows.add(new Row(group, tp.topic(), tp.partition(), offset.offset(), end == null ? offset.offset() : end.offset()));
+            rows.add(new Row(
+                    group, tp.topic(), tp.partition(), offset.offset(), end == null ? offset.offset() : end.offset()));
         }));
         rows.sort(Comparator.comparing(Row::group).thenComparing(Row::topic).thenComparingInt(Row::partition));
         return rows;
@@ -115,31 +124,39 @@ public final class ConsumerLag {
     public List<Row> topicEnds() throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> topics = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .forEach((name, description) -> description.partitions()
+        admin.describeTopics(topics)
+                .allTopicNames()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((name, description) -> description
+                        .partitions()
                         .forEach(p -> wanted.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
         List<Row> rows = new ArrayList<>();
         if (!wanted.isEmpty()) {
-            admin.listOffsets(wanted).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((tp, info) -> rows.add(new Row("", tp.topic(), tp.partition(), info.offset(), info.offset())));
+            admin.listOffsets(wanted)
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, info) ->
+                            rows.add(new Row("", tp.topic(), tp.partition(), info.offset(), info.offset())));
         }
         rows.sort(Comparator.comparing(Row::topic).thenComparingInt(Row::partition));
         return rows;
     }
 
     static String table(List<Row> rows) {
-        StringBuilder out = new StringBuilder(String.format("%-28s %-22s %9s %12s %12s %8s%n",
-                "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG"));
+        StringBuilder out = new StringBuilder(String.format(
+                "%-28s %-22s %9s %12s %12s %8s%n", "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG"));
         Map<String, Long> totals = new HashMap<>();
         for (Row r : rows) {
-            out.append(String.format("%-28s %-22s %9d %12d %12d %8d%n", r.group(), r.topic(), r.partition(), r.committed(),
-                    r.end(), r.lag()));
+            out.append(String.format(
+                    "%-28s %-22s %9d %12d %12d %8d%n",
+                    r.group(), r.topic(), r.partition(), r.committed(), r.end(), r.lag()));
             totals.merge(r.group(), r.lag(), Long::sum);
         }
         if (rows.isEmpty()) {
             out.append("(no consumer group has committed offsets yet)\n");
         }
-        totals.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        totals.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.append(String.format("total lag of %s: %d%n", e.getKey(), e.getValue())));
         return out.toString();
     }
@@ -147,27 +164,50 @@ public final class ConsumerLag {
     static String prometheus(List<Row> rows, List<Row> topicEnds, boolean up) {
         StringBuilder out = new StringBuilder();
         out.append("# HELP ").append(UP).append(" 1 if the last read of the broker's offsets succeeded\n");
-        out.append("# TYPE ").append(UP).append(" gauge\n").append(UP).append(' ').append(up ? 1 : 0).append('\n');
-        family(out, LAG, "Records in the partition the group has not committed yet (end offset - committed offset)", rows,
+        out.append("# TYPE ")
+                .append(UP)
+                .append(" gauge\n")
+                .append(UP)
+                .append(' ')
+                .append(up ? 1 : 0)
+                .append('\n');
+        family(
+                out,
+                LAG,
+                "Records in the partition the group has not committed yet (end offset - committed offset)",
+                rows,
                 Row::lag);
         family(out, COMMITTED, "The group's committed offset on the partition", rows, Row::committed);
         family(out, END, "The partition's end (latest) offset", rows, Row::end);
         out.append("# HELP ").append(TOPIC_END).append(" Records ever written to the partition (its end offset)\n");
         out.append("# TYPE ").append(TOPIC_END).append(" gauge\n");
         for (Row r : topicEnds) {
-            out.append(TOPIC_END).append("{topic=\"").append(r.topic()).append("\",partition=\"").append(r.partition())
-                    .append("\"} ").append(r.end()).append('\n');
+            out.append(TOPIC_END)
+                    .append("{topic=\"")
+                    .append(r.topic())
+                    .append("\",partition=\"")
+                    .append(r.partition())
+                    .append("\"} ")
+                    .append(r.end())
+                    .append('\n');
         }
         return out.toString();
     }
 
-    private static void family(StringBuilder out, String name, String help, List<Row> rows,
-            ToLongFunction<Row> value) {
+    private static void family(StringBuilder out, String name, String help, List<Row> rows, ToLongFunction<Row> value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(" gauge\n");
         for (Row r : rows) {
-            out.append(name).append("{group=\"").append(r.group()).append("\",topic=\"").append(r.topic())
-                    .append("\",partition=\"").append(r.partition()).append("\"} ").append(value.applyAsLong(r)).append('\n');
+            out.append(name)
+                    .append("{group=\"")
+                    .append(r.group())
+                    .append("\",topic=\"")
+                    .append(r.topic())
+                    .append("\",partition=\"")
+                    .append(r.partition())
+                    .append("\"} ")
+                    .append(value.applyAsLong(r))
+                    .append('\n');
         }
     }
 
@@ -217,7 +257,8 @@ public final class ConsumerLag {
                 case "--watch" -> watch = Integer.parseInt(args[++i]);
                 case "--serve" -> serve = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: consumer-lag [--bootstrap-servers HOST:PORT] [--watch SECONDS] [--serve PORT]");
+                    System.err.println(
+                            "usage: consumer-lag [--bootstrap-servers HOST:PORT] [--watch SECONDS] [--serve PORT]");
                     System.exit(2);
                 }
             }

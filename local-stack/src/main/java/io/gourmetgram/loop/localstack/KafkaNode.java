@@ -78,7 +78,8 @@ public final class KafkaNode implements AutoCloseable {
             props.store(out, "Written by the GourmetGram local stack");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exit = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+        int exit = StorageTool.execute(
+                new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
                 new PrintStream(output, true, StandardCharsets.UTF_8));
         if (exit != 0) {
             throw new IllegalStateException("Formatting Kafka storage in " + logDir + " failed: " + output);
@@ -90,7 +91,8 @@ public final class KafkaNode implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.listTopics().names().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not become ready at " + bootstrap + " within " + READY_TIMEOUT, e);
+            throw new IllegalStateException(
+                    "Kafka did not become ready at " + bootstrap + " within " + READY_TIMEOUT, e);
         }
     }
 

@@ -8,8 +8,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStack {
 
-    private LocalStack() {
-    }
+    private LocalStack() {}
 
     public static void main(String[] args) throws Exception {
         if (Runtime.version().feature() < 21) {
@@ -46,9 +45,11 @@ public final class LocalStack {
             }
             stopped.countDown();
         }));
-        boolean ingest = stack.stages().stream().anyMatch(s -> s.stage().module().equals("ingest-api"));
+        boolean ingest =
+                stack.stages().stream().anyMatch(s -> s.stage().module().equals("ingest-api"));
         System.out.println();
-        System.out.println("GourmetGram Loop is running. Data: " + config.dataDir() + ", logs: " + config.dataDir().resolve("logs"));
+        System.out.println("GourmetGram Loop is running. Data: " + config.dataDir() + ", logs: "
+                + config.dataDir().resolve("logs"));
         if (ingest) {
             System.out.println("Web page: http://localhost:8080/");
         }

@@ -1,8 +1,8 @@
 package io.gourmetgram.loop.localstack;
 
+import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.topics.TopicLayout;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
-import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,16 +34,20 @@ public final class LoopStack implements AutoCloseable {
 
     public static LoopStack start(StackConfig config) throws Exception {
         Ports.requireFree(config);
-        KafkaNode kafka = KafkaNode.start(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
+        KafkaNode kafka =
+                KafkaNode.start(config.dataDir().resolve("kafka"), config.kafkaPort(), config.controllerPort());
         S3Node s3 = null;
         List<StageProcess> started = new ArrayList<>();
         try {
             log.info("Kafka (KRaft) ready at {}", kafka.bootstrapServers());
             s3 = S3Node.start(config.dataDir().resolve("s3"), config.s3Port());
             log.info("S3 ready at {}", s3.endpoint());
-            // The layout the stages will see (KAFKA_TOPIC_PARTITIONS, … passed through), so every topic exists as they expect.
-            TopicProvisioner.ensure(kafka.bootstrapServers(), Topics.all(), TopicLayout.from(name ->
-                    config.passThroughEnv().getOrDefault(name, System.getenv(name))));
+            // The layout the stages will see (KAFKA_TOPIC_PARTITIONS, … passed through), so every topic exists as they
+            // expect.
+            TopicProvisioner.ensure(
+                    kafka.bootstrapServers(),
+                    Topics.all(),
+                    TopicLayout.from(name -> config.passThroughEnv().getOrDefault(name, System.getenv(name))));
 
             Map<String, String> env = new HashMap<>(config.passThroughEnv());
             env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -52,21 +56,35 @@ public final class LoopStack implements AutoCloseable {
             env.put("S3_SECRET_KEY", S3Node.SECRET_KEY);
             env.put("LABELING_IMAGE_LINK_SECRET", "local-stack-image-link-secret");
             env.putIfAbsent("MANAGEMENT_TOKEN", LOCAL_MANAGEMENT_TOKEN);
-            env.put("SAMPLING_STATE_DIR", config.dataDir().resolve("sampling-state").toString());
-            env.put("ACCURACY_STATE_DIR", config.dataDir().resolve("accuracy-state").toString());
-            env.put("CURATION_STATE_DIR", config.dataDir().resolve("curation-state").toString());
+            env.put(
+                    "SAMPLING_STATE_DIR",
+                    config.dataDir().resolve("sampling-state").toString());
+            env.put(
+                    "ACCURACY_STATE_DIR",
+                    config.dataDir().resolve("accuracy-state").toString());
+            env.put(
+                    "CURATION_STATE_DIR",
+                    config.dataDir().resolve("curation-state").toString());
             for (Stage stage : config.stages()) {
                 if (!Files.isRegularFile(stage.jar(config.repoRoot()))) {
-                    log.warn("Skipping {}: {} is not built (build it with ./mvnw -pl {} -am package -DskipTests)",
-                            stage.module(), stage.jar(config.repoRoot()), stage.module());
+                    log.warn(
+                            "Skipping {}: {} is not built (build it with ./mvnw -pl {} -am package -DskipTests)",
+                            stage.module(),
+                            stage.jar(config.repoRoot()),
+                            stage.module());
                     continue;
                 }
-                started.add(StageProcess.start(stage, stage.jar(config.repoRoot()), config.dataDir().resolve("logs"), env));
+                started.add(StageProcess.start(
+                        stage, stage.jar(config.repoRoot()), config.dataDir().resolve("logs"), env));
             }
             for (StageProcess stage : started) {
                 stage.awaitHealthy(STAGE_START_TIMEOUT);
-                log.info("{} is up on port {}, management port {} (log: {})", stage.stage().module(), stage.stage().port(),
-                        stage.stage().managementPort(), stage.log());
+                log.info(
+                        "{} is up on port {}, management port {} (log: {})",
+                        stage.stage().module(),
+                        stage.stage().port(),
+                        stage.stage().managementPort(),
+                        stage.log());
             }
             return new LoopStack(config, kafka, s3, started);
         } catch (Exception | Error e) {
@@ -89,7 +107,9 @@ public final class LoopStack implements AutoCloseable {
 
     /** The running process of a stage, by module name. */
     public synchronized StageProcess stage(String module) {
-        return stages.stream().filter(s -> s.stage().module().equals(module)).findFirst()
+        return stages.stream()
+                .filter(s -> s.stage().module().equals(module))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(module + " is not part of this stack"));
     }
 

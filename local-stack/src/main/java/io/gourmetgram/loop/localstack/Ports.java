@@ -9,8 +9,7 @@ import java.util.List;
 /** Port checks made before anything starts, so a second stack fails with a sentence, not a bind stack trace. */
 final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     static void requireFree(StackConfig config) {
         List<String> taken = new ArrayList<>();

@@ -9,8 +9,14 @@ import java.util.Map;
  * How the local stack runs: where its data lives, its ports, where the stage jars are, and which
  * stages to start. Parsed from command-line flags; see {@link #USAGE}.
  */
-public record StackConfig(Path repoRoot, Path dataDir, int kafkaPort, int controllerPort, int s3Port, List<Stage> stages,
-                          Map<String, String> passThroughEnv) {
+public record StackConfig(
+        Path repoRoot,
+        Path dataDir,
+        int kafkaPort,
+        int controllerPort,
+        int s3Port,
+        List<Stage> stages,
+        Map<String, String> passThroughEnv) {
 
     static final String USAGE = """
             Usage: java -jar local-stack/target/local-stack-exec.jar [options]
@@ -25,9 +31,17 @@ public record StackConfig(Path repoRoot, Path dataDir, int kafkaPort, int contro
             """;
 
     /** Variables passed from the launcher's environment to the stages when set. */
-    static final List<String> PASS_THROUGH = List.of("LABEL_STUDIO_URL", "LABEL_STUDIO_API_KEY",
-            "LABEL_STUDIO_WEBHOOK_SECRET", "LABELING_PUBLIC_URL", "MODEL_DIR", "MODEL_LABELS_FILE",
-            "KAFKA_TOPIC_PARTITIONS", "KAFKA_REPLICATION_FACTOR", "KAFKA_MIN_INSYNC_REPLICAS", "MANAGEMENT_TOKEN");
+    static final List<String> PASS_THROUGH = List.of(
+            "LABEL_STUDIO_URL",
+            "LABEL_STUDIO_API_KEY",
+            "LABEL_STUDIO_WEBHOOK_SECRET",
+            "LABELING_PUBLIC_URL",
+            "MODEL_DIR",
+            "MODEL_LABELS_FILE",
+            "KAFKA_TOPIC_PARTITIONS",
+            "KAFKA_REPLICATION_FACTOR",
+            "KAFKA_MIN_INSYNC_REPLICAS",
+            "MANAGEMENT_TOKEN");
 
     public static StackConfig parse(String[] args, Map<String, String> env) {
         Path dataDir = Path.of(".local-stack");
@@ -57,8 +71,14 @@ public record StackConfig(Path repoRoot, Path dataDir, int kafkaPort, int contro
                 passThrough.put(name, env.get(name));
             }
         });
-        return new StackConfig(Path.of("").toAbsolutePath(), dataDir.toAbsolutePath(), kafkaPort, kafkaPort + 1, s3Port,
-                stages, Map.copyOf(passThrough));
+        return new StackConfig(
+                Path.of("").toAbsolutePath(),
+                dataDir.toAbsolutePath(),
+                kafkaPort,
+                kafkaPort + 1,
+                s3Port,
+                stages,
+                Map.copyOf(passThrough));
     }
 
     private static int port(String flag, String value) {
@@ -69,14 +89,17 @@ public record StackConfig(Path repoRoot, Path dataDir, int kafkaPort, int contro
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a port number between 1 and 65534, not '" + value + "'");
+            throw new IllegalArgumentException(
+                    flag + " must be a port number between 1 and 65534, not '" + value + "'");
         }
     }
 
     private static List<Stage> only(String names) {
         List<Stage> chosen = new ArrayList<>();
         for (String name : names.split(",")) {
-            chosen.add(Stage.ALL.stream().filter(s -> s.module().equals(name.trim())).findFirst()
+            chosen.add(Stage.ALL.stream()
+                    .filter(s -> s.module().equals(name.trim()))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("Unknown stage '" + name + "'; stages are "
                             + Stage.ALL.stream().map(Stage::module).toList())));
         }

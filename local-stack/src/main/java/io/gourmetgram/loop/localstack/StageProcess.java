@@ -43,7 +43,8 @@ public final class StageProcess implements AutoCloseable {
             command.add("--sun-misc-unsafe-memory-access=allow"); // Kafka clients still use Unsafe; keeps logs readable
         }
         command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", Integer.toString(stage.port()));
@@ -84,7 +85,8 @@ public final class StageProcess implements AutoCloseable {
 
     /** Waits for {@code /actuator/health} to answer UP; fails naming the stage and its log. */
     public void awaitHealthy(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI health = URI.create("http://127.0.0.1:" + stage.managementPort() + "/actuator/health");
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -93,7 +95,10 @@ public final class StageProcess implements AutoCloseable {
                         + " during start-up; see " + log.toAbsolutePath());
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
                     return;

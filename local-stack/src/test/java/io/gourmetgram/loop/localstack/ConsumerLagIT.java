@@ -31,6 +31,7 @@ class ConsumerLagIT {
 
     @TempDir
     static Path dataDir;
+
     private static KafkaNode kafka;
     private static Admin admin;
 
@@ -38,26 +39,37 @@ class ConsumerLagIT {
     static void backlog() throws Exception {
         kafka = KafkaNode.start(dataDir, Ports.free(), Ports.free());
         admin = ConsumerLag.connect(kafka.bootstrapServers());
-        admin.createTopics(List.of(new NewTopic("labeling-requests", 2, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic("labeling-requests", 2, (short) 1)))
+                .all()
+                .get();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
             for (int i = 0; i < 7; i++) {
-                producer.send(new ProducerRecord<>("labeling-requests", 0, "k" + i, "v")).get();
+                producer.send(new ProducerRecord<>("labeling-requests", 0, "k" + i, "v"))
+                        .get();
             }
             for (int i = 0; i < 4; i++) {
-                producer.send(new ProducerRecord<>("labeling-requests", 1, "k" + i, "v")).get();
+                producer.send(new ProducerRecord<>("labeling-requests", 1, "k" + i, "v"))
+                        .get();
             }
         }
         // The sink took 2 records of partition 0 and all of partition 1, then Label Studio went away.
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "labeling-sink",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.commitSync(Map.of(new TopicPartition("labeling-requests", 0), new OffsetAndMetadata(2),
-                    new TopicPartition("labeling-requests", 1), new OffsetAndMetadata(4)));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "labeling-sink",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
+            consumer.commitSync(Map.of(
+                    new TopicPartition("labeling-requests", 0),
+                    new OffsetAndMetadata(2),
+                    new TopicPartition("labeling-requests", 1),
+                    new OffsetAndMetadata(4)));
         }
     }
 
@@ -75,8 +87,10 @@ class ConsumerLagIT {
     void showsTheBacklogOfEachGroupPerPartition() throws Exception {
         List<ConsumerLag.Row> rows = new ConsumerLag(admin).rows();
 
-        assertThat(rows).containsExactly(new ConsumerLag.Row("labeling-sink", "labeling-requests", 0, 2, 7),
-                new ConsumerLag.Row("labeling-sink", "labeling-requests", 1, 4, 4));
+        assertThat(rows)
+                .containsExactly(
+                        new ConsumerLag.Row("labeling-sink", "labeling-requests", 0, 2, 7),
+                        new ConsumerLag.Row("labeling-sink", "labeling-requests", 1, 4, 4));
         assertThat(rows.get(0).lag()).isEqualTo(5);
         String table = ConsumerLag.table(rows);
         assertThat(table).contains("labeling-sink").contains("total lag of labeling-sink: 5");
@@ -86,13 +100,18 @@ class ConsumerLagIT {
     void servesTheSameNumbersToPrometheus() throws Exception {
         HttpServer server = ConsumerLag.serve(admin, 0);
         try {
-            HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> scrape = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                            + server.getAddress().getPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(scrape.statusCode()).isEqualTo(200);
             assertThat(scrape.body())
-                    .contains("gourmetgram_consumer_group_lag{group=\"labeling-sink\",topic=\"labeling-requests\",partition=\"0\"} 5")
-                    .contains("gourmetgram_consumer_group_lag{group=\"labeling-sink\",topic=\"labeling-requests\",partition=\"1\"} 0")
+                    .contains(
+                            "gourmetgram_consumer_group_lag{group=\"labeling-sink\",topic=\"labeling-requests\",partition=\"0\"} 5")
+                    .contains(
+                            "gourmetgram_consumer_group_lag{group=\"labeling-sink\",topic=\"labeling-requests\",partition=\"1\"} 0")
                     .contains("gourmetgram_consumer_lag_exporter_up 1")
                     .contains("gourmetgram_topic_end_offset{topic=\"labeling-requests\",partition=\"0\"} 7");
         } finally {

@@ -11,13 +11,17 @@ class ConsumerLagTest {
 
     @Test
     void readsTheSameKafkaSecuritySettingsAsTheStages() {
-        var props = ConsumerLag.clientProperties("kafka:9093", Map.of(
-                "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL",
-                "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512",
-                "SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION", "/etc/gourmetgram/kafka-tls/truststore.p12",
-                "KAFKA_SASL_PASSWORD", "not a client property"));
+        var props = ConsumerLag.clientProperties(
+                "kafka:9093",
+                Map.of(
+                        "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL",
+                        "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512",
+                        "SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION", "/etc/gourmetgram/kafka-tls/truststore.p12",
+                        "KAFKA_SASL_PASSWORD", "not a client property"));
 
-        assertThat(props).containsEntry("bootstrap.servers", "kafka:9093").containsEntry("security.protocol", "SASL_SSL")
+        assertThat(props)
+                .containsEntry("bootstrap.servers", "kafka:9093")
+                .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("ssl.truststore.location", "/etc/gourmetgram/kafka-tls/truststore.p12")
                 .doesNotContainValue("not a client property");
@@ -25,7 +29,8 @@ class ConsumerLagTest {
 
     @Test
     void tableTotalsTheLagOfEachGroup() {
-        String table = ConsumerLag.table(List.of(new ConsumerLag.Row("labeling-sink", "labeling-requests", 0, 2, 7),
+        String table = ConsumerLag.table(List.of(
+                new ConsumerLag.Row("labeling-sink", "labeling-requests", 0, 2, 7),
                 new ConsumerLag.Row("labeling-sink", "labeling-requests", 1, 4, 5),
                 new ConsumerLag.Row("sampling-streams", "predictions", 0, 9, 9)));
 

@@ -63,9 +63,11 @@ class FaultInjectionIT {
     private static final Duration BROKER_OUTAGE = Duration.ofSeconds(SOAK ? 90 : 4);
     /** Uploads sent in a burst right before each fault, so it strikes while they are being processed. */
     private static final int BURST = SOAK ? 100 : 8;
+
     private static final Duration CATCH_UP = Duration.ofSeconds(SOAK ? 600 : 180);
-    private static final String[] STAGES = {"inference-processor", "sampling-streams", "labeling-sink", "accuracy-streams",
-        "ingest-api"};
+    private static final String[] STAGES = {
+        "inference-processor", "sampling-streams", "labeling-sink", "accuracy-streams", "ingest-api"
+    };
 
     private static LoopStack stack;
     private static FakeLabelStudio labelStudio;
@@ -80,14 +82,11 @@ class FaultInjectionIT {
     private final Set<String> flagged = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
-    record Accepted(String uploadId, String token, Instant at) {
-    }
+    record Accepted(String uploadId, String token, Instant at) {}
 
-    record Phase(String fault, Instant start, Instant end, double recoverySeconds) {
-    }
+    record Phase(String fault, Instant start, Instant end, double recoverySeconds) {}
 
-    record Row(String fault, int uploads, long lost, long duplicated, double recoverySeconds) {
-    }
+    record Row(String fault, int uploads, long lost, long duplicated, double recoverySeconds) {}
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -97,18 +96,23 @@ class FaultInjectionIT {
         Path dataDir = repo.resolve("local-stack/target/fault-suite");
         if (Files.exists(dataDir)) {
             try (var walk = Files.walk(dataDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
         int ingestPort = Ports.free();
         ingest = new IngestClient(ingestPort);
         int labelingPort = Ports.free();
-        List<Stage> stages = List.of(new Stage("ingest-api", ingestPort, Ports.free()),
+        List<Stage> stages = List.of(
+                new Stage("ingest-api", ingestPort, Ports.free()),
                 new Stage("inference-processor", Ports.free(), Ports.free()),
-                new Stage("sampling-streams", Ports.free(), Ports.free()), new Stage("labeling-sink", labelingPort, Ports.free()),
+                new Stage("sampling-streams", Ports.free(), Ports.free()),
+                new Stage("labeling-sink", labelingPort, Ports.free()),
                 new Stage("accuracy-streams", Ports.free(), Ports.free()));
         for (Stage stage : stages) {
-            assertThat(stage.jar(repo)).as("built by the reactor before this module").isRegularFile();
+            assertThat(stage.jar(repo))
+                    .as("built by the reactor before this module")
+                    .isRegularFile();
         }
         Map<String, String> env = new HashMap<>();
         env.put("LABEL_STUDIO_URL", labelStudio.url());
@@ -185,18 +189,26 @@ class FaultInjectionIT {
         List<Row> rows = withOutcomes(table);
         String printed = table(rows);
         System.out.println(printed);
-        Files.writeString(Path.of(System.getProperty("gourmetgram.repo.dir", "..")).resolve("local-stack/target/fault-table.md"),
+        Files.writeString(
+                Path.of(System.getProperty("gourmetgram.repo.dir", "..")).resolve("local-stack/target/fault-table.md"),
                 printed);
 
-        Awaitility.await("every annotation counted by accuracy-streams").atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1))
+        Awaitility.await("every annotation counted by accuracy-streams")
+                .atMost(CATCH_UP)
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(labelledInAccuracyWindows())
                         .as("labelled in accuracy windows; annotations events: %s", annotationSummary())
                         .isEqualTo(annotatedTasks.size()));
         // Exactly one prediction per accepted upload: none missing, none twice.
-        assertThat(accepted.keySet()).allSatisfy(id ->
-                assertThat(predictions.getOrDefault(id, new AtomicInteger()).get()).as("predictions of " + id).isEqualTo(1));
+        assertThat(accepted.keySet())
+                .allSatisfy(id -> assertThat(predictions
+                                .getOrDefault(id, new AtomicInteger())
+                                .get())
+                        .as("predictions of " + id)
+                        .isEqualTo(1));
         assertThat(predictions.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-        // Predictions of uploads the uploader never heard back about (ingest killed mid-answer) are allowed, nothing else.
+        // Predictions of uploads the uploader never heard back about (ingest killed mid-answer) are allowed, nothing
+        // else.
         assertThat(predictions.size() - accepted.size()).isBetween(0, unanswered.get());
         // Exactly one Label Studio task per selected upload, none for the rest.
         Set<String> selected = new java.util.HashSet<>();
@@ -207,15 +219,23 @@ class FaultInjectionIT {
         });
         assertThat(selected).isNotEmpty();
         for (String id : selected) {
-            assertThat(labelStudio.tasksOf(id)).as("Label Studio tasks of " + id).hasSize(1);
+            assertThat(labelStudio.tasksOf(id))
+                    .as("Label Studio tasks of " + id)
+                    .hasSize(1);
         }
         assertThat(labelStudio.tasks()).hasSize(selected.size());
         // Transient faults never turn into dead letters.
-        for (TopicSpec<DeadLetter> topic : List.of(Topics.INGEST_API_DEAD_LETTER, Topics.INFERENCE_DEAD_LETTER,
-                Topics.SAMPLING_DEAD_LETTER, Topics.LABELING_DEAD_LETTER, Topics.ACCURACY_DEAD_LETTER)) {
+        for (TopicSpec<DeadLetter> topic : List.of(
+                Topics.INGEST_API_DEAD_LETTER,
+                Topics.INFERENCE_DEAD_LETTER,
+                Topics.SAMPLING_DEAD_LETTER,
+                Topics.LABELING_DEAD_LETTER,
+                Topics.ACCURACY_DEAD_LETTER)) {
             assertThat(readAll(topic)).as(topic.name()).isEmpty();
         }
-        assertThat(rows).allSatisfy(r -> assertThat(r.lost() + r.duplicated()).as(r.fault()).isZero());
+        assertThat(rows)
+                .allSatisfy(
+                        r -> assertThat(r.lost() + r.duplicated()).as(r.fault()).isZero());
     }
 
     private interface Fault {
@@ -235,8 +255,10 @@ class FaultInjectionIT {
         fault.inject();
         Instant restored = Instant.now();
         awaitCaughtUp(restored, name);
-        Awaitility.await("an upload accepted after " + name + " to get its prediction").atMost(CATCH_UP)
-                .pollInterval(Duration.ofMillis(250)).until(() -> accepted.values().stream()
+        Awaitility.await("an upload accepted after " + name + " to get its prediction")
+                .atMost(CATCH_UP)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> accepted.values().stream()
                         .anyMatch(a -> a.at().isAfter(restored) && predictions.containsKey(a.uploadId())));
         Instant recovered = Instant.now();
         double seconds = Duration.between(restored, recovered).toMillis() / 1000.0;
@@ -251,11 +273,18 @@ class FaultInjectionIT {
             Phase phase = phases.get(i);
             Instant until = i + 1 < phases.size() ? phases.get(i + 1).start() : Instant.MAX;
             List<String> ids = accepted.values().stream()
-                    .filter(a -> !a.at().isBefore(phase.start()) && a.at().isBefore(until)).map(Accepted::uploadId).toList();
-            long lost = ids.stream().filter(id -> !predictions.containsKey(id)
-                    || isSelected(id) && labelStudio.tasksOf(id).isEmpty()).count();
-            long duplicated = ids.stream().filter(id -> predictions.getOrDefault(id, new AtomicInteger()).get() > 1
-                    || labelStudio.tasksOf(id).size() > 1).count();
+                    .filter(a -> !a.at().isBefore(phase.start()) && a.at().isBefore(until))
+                    .map(Accepted::uploadId)
+                    .toList();
+            long lost = ids.stream()
+                    .filter(id -> !predictions.containsKey(id)
+                            || isSelected(id) && labelStudio.tasksOf(id).isEmpty())
+                    .count();
+            long duplicated = ids.stream()
+                    .filter(id ->
+                            predictions.getOrDefault(id, new AtomicInteger()).get() > 1
+                                    || labelStudio.tasksOf(id).size() > 1)
+                    .count();
             rows.add(new Row(phase.fault(), ids.size(), lost, duplicated, phase.recoverySeconds()));
         }
         return rows;
@@ -271,11 +300,15 @@ class FaultInjectionIT {
      * request, and a selected one its Label Studio task.
      */
     private void awaitCaughtUp(Instant cutoff, String after) {
-        Awaitility.await("the loop to catch up after " + after).atMost(CATCH_UP).pollInterval(Duration.ofMillis(250))
-                .until(() -> accepted.values().stream().filter(a -> a.at().isBefore(cutoff)).allMatch(a ->
-                        predictions.containsKey(a.uploadId())
+        Awaitility.await("the loop to catch up after " + after)
+                .atMost(CATCH_UP)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> accepted.values().stream()
+                        .filter(a -> a.at().isBefore(cutoff))
+                        .allMatch(a -> predictions.containsKey(a.uploadId())
                                 && (!flagged.contains(a.uploadId()) || requests.containsKey(a.uploadId()))
-                                && (!isSelected(a.uploadId()) || !labelStudio.tasksOf(a.uploadId()).isEmpty())));
+                                && (!isSelected(a.uploadId())
+                                        || !labelStudio.tasksOf(a.uploadId()).isEmpty())));
     }
 
     private static void outage(Duration length) throws InterruptedException {
@@ -283,10 +316,17 @@ class FaultInjectionIT {
     }
 
     private static String table(List<Row> rows) {
-        StringBuilder out = new StringBuilder("| fault | N | lost | duplicated | recovery s |\n| --- | --- | --- | --- | --- |\n");
+        StringBuilder out =
+                new StringBuilder("| fault | N | lost | duplicated | recovery s |\n| --- | --- | --- | --- | --- |\n");
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f |%n", r.fault(), r.uploads(), r.lost(),
-                    r.duplicated(), r.recoverySeconds()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %d | %d | %.1f |%n",
+                    r.fault(),
+                    r.uploads(),
+                    r.lost(),
+                    r.duplicated(),
+                    r.recoverySeconds()));
         }
         return out.toString();
     }
@@ -310,7 +350,8 @@ class FaultInjectionIT {
         int i = photoIndex.get();
         Path photo = photos.get(i % photos.size());
         try {
-            HttpResponse<String> answer = ingest.upload(Files.readAllBytes(photo), photo.getFileName().toString());
+            HttpResponse<String> answer =
+                    ingest.upload(Files.readAllBytes(photo), photo.getFileName().toString());
             if (answer.statusCode() != 202) {
                 return; // 503 while S3 or Kafka is away: the same photo again next tick
             }
@@ -375,11 +416,15 @@ class FaultInjectionIT {
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
                     if (r.topic().equals(Topics.PREDICTIONS.name())) {
-                        if (seen.computeIfAbsent(r.key(), k -> new java.util.HashSet<>()).add(r.partition() * (1L << 48) + r.offset())) {
-                            predictions.computeIfAbsent(r.key(), k -> new AtomicInteger()).incrementAndGet();
+                        if (seen.computeIfAbsent(r.key(), k -> new java.util.HashSet<>())
+                                .add(r.partition() * (1L << 48) + r.offset())) {
+                            predictions
+                                    .computeIfAbsent(r.key(), k -> new AtomicInteger())
+                                    .incrementAndGet();
                         }
                     } else {
-                        LabelingRequest request = Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value());
+                        LabelingRequest request =
+                                Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value());
                         requests.merge(r.key(), request, (a, b) -> b.revision() > a.revision() ? b : a);
                     }
                 }
@@ -415,12 +460,14 @@ class FaultInjectionIT {
         List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Instant deadline = Instant.now().plusSeconds(120);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && Instant.now().isBefore(deadline)) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && Instant.now().isBefore(deadline)) {
                 consumer.poll(Duration.ofMillis(300)).forEach(all::add);
             }
         }
@@ -428,10 +475,17 @@ class FaultInjectionIT {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "faults-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "faults-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
     }
 }

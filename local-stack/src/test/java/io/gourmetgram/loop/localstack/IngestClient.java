@@ -12,7 +12,8 @@ final class IngestClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
 
     IngestClient(int port) {
@@ -25,8 +26,13 @@ final class IngestClient {
 
     /** A flag ({@code /api/uploads/<id>/flag}, empty body) or a correction (JSON body). */
     HttpResponse<String> feedback(String path, String token, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json").header("X-Feedback-Token", token)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "application/json")
+                        .header("X-Feedback-Token", token)
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -50,8 +50,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class LoopBenchmark {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern STARTED = Pattern.compile("Started \\w+ in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern STARTED =
+            Pattern.compile("Started \\w+ in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
 
     private final List<Photo> photos;
     private final Map<String, Long> predicted = new ConcurrentHashMap<>();
@@ -60,8 +62,7 @@ public final class LoopBenchmark {
     private volatile boolean listening = true;
     private int ingestPort;
 
-    private record Photo(String name, byte[] bytes) {
-    }
+    private record Photo(String name, byte[] bytes) {}
 
     private LoopBenchmark(List<Photo> photos) {
         this.photos = photos;
@@ -76,7 +77,8 @@ public final class LoopBenchmark {
         Path out = Path.of(args[5]);
         List<Photo> photos = new ArrayList<>();
         try (Stream<Path> files = Files.list(photoDir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
                 photos.add(new Photo(p.getFileName().toString(), Files.readAllBytes(p)));
             }
         }
@@ -90,16 +92,22 @@ public final class LoopBenchmark {
         Path dataDir = Files.createTempDirectory("gourmetgram-bench");
         Path modelDir = modelDir(dataDir, model, reduced);
         ingestPort = Ports.free();
-        List<Stage> stages = List.of(new Stage("ingest-api", ingestPort, Ports.free()),
+        List<Stage> stages = List.of(
+                new Stage("ingest-api", ingestPort, Ports.free()),
                 new Stage("inference-processor", Ports.free(), Ports.free()),
                 new Stage("sampling-streams", Ports.free(), Ports.free()),
                 new Stage("accuracy-streams", Ports.free(), Ports.free()));
-        Map<String, String> env = new LinkedHashMap<>(Map.of("MODEL_DIR", modelDir.toString(),
-                "MODEL_LABELS_FILE", modelDir.resolve("model.json").toString()));
+        Map<String, String> env = new LinkedHashMap<>(Map.of(
+                "MODEL_DIR",
+                modelDir.toString(),
+                "MODEL_LABELS_FILE",
+                modelDir.resolve("model.json").toString()));
         String jfrDir = System.getProperty("gourmetgram.bench.jfr");
         if (jfrDir != null) { // -Dgourmetgram.bench.jfr=DIR: every stage records a JFR profile, DIR/<pid>.jfr
-            env.put("JDK_JAVA_OPTIONS", "-XX:StartFlightRecording=filename=" + Path.of(jfrDir).toAbsolutePath()
-                    + "/%p.jfr,settings=profile,dumponexit=true");
+            env.put(
+                    "JDK_JAVA_OPTIONS",
+                    "-XX:StartFlightRecording=filename=" + Path.of(jfrDir).toAbsolutePath()
+                            + "/%p.jfr,settings=profile,dumponexit=true");
         }
         StackConfig config = new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), stages, env);
         StringBuilder md = new StringBuilder();
@@ -109,8 +117,13 @@ public final class LoopBenchmark {
             Thread listener = Thread.ofPlatform().daemon().start(() -> listen(stack.kafkaBootstrap()));
             md.append("### End to end through the local stack\n\nStages: ")
                     .append(stack.stages().stream().map(s -> s.stage().module()).toList())
-                    .append("; model `").append(model).append("` (jpegReducedDecoding=").append(reduced)
-                    .append("); ").append(photos.size()).append(" photos uploaded round-robin.\n\n");
+                    .append("; model `")
+                    .append(model)
+                    .append("` (jpegReducedDecoding=")
+                    .append(reduced)
+                    .append("); ")
+                    .append(photos.size())
+                    .append(" photos uploaded round-robin.\n\n");
             Thread.sleep(10_000); // settle: JIT and start-up threads quiet down before idle memory is read
             Map<String, Long> idle = residentKb(stack);
 
@@ -124,19 +137,23 @@ public final class LoopBenchmark {
             Map<String, Long> cpuBefore = cpuMillis(stack);
             long start = System.nanoTime();
             List<Sent> sent = uploadAll(uploads, 4);
-            double acceptedPerSecond = uploads / ((sent.stream().mapToLong(Sent::accepted).max().orElseThrow() - start) / 1e9);
+            double acceptedPerSecond =
+                    uploads / ((sent.stream().mapToLong(Sent::accepted).max().orElseThrow() - start) / 1e9);
             long last = awaitPredicted(uploads, Duration.ofMinutes(15));
             double endToEnd = uploads / ((last - start) / 1e9);
             Map<String, Long> cpuAfter = cpuMillis(stack);
             sampler.interrupt();
             md.append(String.format("| measure | figure |%n| --- | --- |%n"));
-            md.append(String.format("| HTTP uploads → predictions readable, %d uploads, 4 client threads | **%.1f images/s** |%n",
+            md.append(String.format(
+                    "| HTTP uploads → predictions readable, %d uploads, 4 client threads | **%.1f images/s** |%n",
                     uploads, endToEnd));
             md.append(String.format("| … of which uploads accepted (202) | %.1f uploads/s |%n", acceptedPerSecond));
-            md.append(String.format("| … upload → prediction latency under that peak load, p50 / p99 | %s |%n", latencies(sent)));
+            md.append(String.format(
+                    "| … upload → prediction latency under that peak load, p50 / p99 | %s |%n", latencies(sent)));
 
             double replay = replay(stack.kafkaBootstrap(), uploads);
-            md.append(String.format("| replayed `uploads` events of photos already in S3 → predictions (inference alone), %d events | **%.1f images/s** |%n",
+            md.append(String.format(
+                    "| replayed `uploads` events of photos already in S3 → predictions (inference alone), %d events | **%.1f images/s** |%n",
                     uploads, replay));
 
             double halfRate = endToEnd / 2;
@@ -145,37 +162,55 @@ public final class LoopBenchmark {
             List<Sent> paced = paced(halfRate, Math.max(30, (int) (halfRate * 30)));
             awaitPredicted(paced.size(), Duration.ofMinutes(10));
             Thread.sleep(3_000); // late labeling requests
-            md.append(String.format("| upload → prediction at half of peak (%.1f uploads/s, %d uploads), p50 / p99 | %s |%n",
+            md.append(String.format(
+                    "| upload → prediction at half of peak (%.1f uploads/s, %d uploads), p50 / p99 | %s |%n",
                     halfRate, paced.size(), latencies(paced)));
-            md.append(String.format("| upload → labeling request at half of peak, p50 / p99 (%d requests) | %s |%n",
-                    paced.stream().filter(s -> requested.containsKey(s.uploadId())).count(), latencies(paced, requested)));
+            md.append(String.format(
+                    "| upload → labeling request at half of peak, p50 / p99 (%d requests) | %s |%n",
+                    paced.stream()
+                            .filter(s -> requested.containsKey(s.uploadId()))
+                            .count(),
+                    latencies(paced, requested)));
 
-            md.append(String.format("%n#### CPU per image during the HTTP run (%d uploads; robust to other work on the machine)%n%n"
-                    + "| process | CPU ms per image |%n| --- | --- |%n", uploads));
+            md.append(String.format(
+                    "%n#### CPU per image during the HTTP run (%d uploads; robust to other work on the machine)%n%n"
+                            + "| process | CPU ms per image |%n| --- | --- |%n",
+                    uploads));
             long cpuTotal = 0;
             for (Map.Entry<String, Long> e : cpuAfter.entrySet()) {
                 long used = e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L);
                 cpuTotal += used;
-                md.append(String.format("| %s | %.1f |%n", e.getKey().equals("launcher")
-                        ? "Kafka broker + S3 server + load generator (one JVM)" : e.getKey(), used / (double) uploads));
+                md.append(String.format(
+                        "| %s | %.1f |%n",
+                        e.getKey().equals("launcher")
+                                ? "Kafka broker + S3 server + load generator (one JVM)"
+                                : e.getKey(),
+                        used / (double) uploads));
             }
             md.append(String.format("| **total** | **%.1f** |%n", cpuTotal / (double) uploads));
 
-            md.append("\n#### Start → ready and resident memory\n\n| process | start → ready | RSS idle | RSS under load (max) |\n| --- | --- | --- | --- |\n");
+            md.append(
+                    "\n#### Start → ready and resident memory\n\n| process | start → ready | RSS idle | RSS under load (max) |\n| --- | --- | --- | --- |\n");
             long idleTotal = 0;
             long loadTotal = 0;
             for (StageProcess stage : stack.stages()) {
                 String module = stage.stage().module();
-                md.append(String.format("| %s | %s | %d MB | %d MB |%n", module, startedIn(stage.log()),
-                        idle.getOrDefault(module, 0L) / 1024, loaded.getOrDefault(module, 0L) / 1024));
+                md.append(String.format(
+                        "| %s | %s | %d MB | %d MB |%n",
+                        module,
+                        startedIn(stage.log()),
+                        idle.getOrDefault(module, 0L) / 1024,
+                        loaded.getOrDefault(module, 0L) / 1024));
                 idleTotal += idle.getOrDefault(module, 0L);
                 loadTotal += loaded.getOrDefault(module, 0L);
             }
-            md.append(String.format("| Kafka broker + S3 server (+ this load generator), one JVM | — | %d MB | %d MB |%n",
+            md.append(String.format(
+                    "| Kafka broker + S3 server (+ this load generator), one JVM | — | %d MB | %d MB |%n",
                     idle.get("launcher") / 1024, loaded.getOrDefault("launcher", 0L) / 1024));
             idleTotal += idle.get("launcher");
             loadTotal += loaded.getOrDefault("launcher", 0L);
-            md.append(String.format("| **whole local stack** | %.1f s (launch → all healthy) | **%d MB** | %d MB |%n",
+            md.append(String.format(
+                    "| **whole local stack** | %.1f s (launch → all healthy) | **%d MB** | %d MB |%n",
                     stackReady, idleTotal / 1024, loadTotal / 1024));
 
             // ingest-api alone: every other stage stopped.
@@ -186,8 +221,10 @@ public final class LoopBenchmark {
             }
             listening = false;
             listener.join(5_000);
-            Photo small = photos.stream().min((a, b) -> Integer.compare(Math.abs(a.bytes().length - 100_000),
-                    Math.abs(b.bytes().length - 100_000))).orElseThrow();
+            Photo small = photos.stream()
+                    .min((a, b) ->
+                            Integer.compare(Math.abs(a.bytes().length - 100_000), Math.abs(b.bytes().length - 100_000)))
+                    .orElseThrow();
             md.append("\n").append(ingestAlone(small));
         }
         md.append("\n").append(load()).append("\n");
@@ -220,8 +257,7 @@ public final class LoopBenchmark {
         return dir;
     }
 
-    private record Sent(String uploadId, long started, long accepted) {
-    }
+    private record Sent(String uploadId, long started, long accepted) {}
 
     /** {@code count} uploads from {@code threads} client threads, each uploading one after another. */
     private List<Sent> uploadAll(int count, int threads) throws Exception {
@@ -272,7 +308,8 @@ public final class LoopBenchmark {
         long started = System.nanoTime();
         HttpResponse<String> answer = uploadMultipart(photo);
         if (answer.statusCode() != 202) {
-            throw new IllegalStateException("Upload of " + photo.name() + " answered " + answer.statusCode() + ": " + answer.body());
+            throw new IllegalStateException(
+                    "Upload of " + photo.name() + " answered " + answer.statusCode() + ": " + answer.body());
         }
         String id = EventJson.mapper().readTree(answer.body()).path("uploadId").asString();
         return new Sent(id, started, System.nanoTime());
@@ -281,22 +318,33 @@ public final class LoopBenchmark {
     private HttpResponse<String> uploadMultipart(Photo photo) throws Exception {
         String boundary = "bench" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + photo.name()
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                        + photo.name() + "\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(photo.bytes());
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Reads predictions and labeling requests as committed, noting when each upload's first one arrived. */
     private void listen(String bootstrap) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "bench-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "latest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.PREDICTIONS.name(), Topics.LABELING_REQUESTS.name()));
             while (listening) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -318,7 +366,8 @@ public final class LoopBenchmark {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (predicted.size() < count) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Only " + predicted.size() + " of " + count + " predictions within " + timeout);
+                throw new IllegalStateException(
+                        "Only " + predicted.size() + " of " + count + " predictions within " + timeout);
             }
             Thread.sleep(50); // polling the listener's map; not a test
         }
@@ -328,17 +377,24 @@ public final class LoopBenchmark {
     /** The last {@code count} upload events put on the topic again, as-is; predictions/s until all are scored. */
     private double replay(String bootstrap, int count) throws Exception {
         List<ProducerRecord<byte[], byte[]>> events = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = reader.partitionsFor(Topics.UPLOADS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
             Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> reader.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 reader.poll(Duration.ofMillis(200)).forEach(all::add);
             }
             for (ConsumerRecord<byte[], byte[]> r : all.subList(Math.max(0, all.size() - count), all.size())) {
@@ -347,8 +403,10 @@ public final class LoopBenchmark {
         }
         int before = predictionRecords.get();
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", bootstrap, "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap, "linger.ms", 5),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             events.forEach(producer::send);
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
@@ -363,8 +421,11 @@ public final class LoopBenchmark {
     }
 
     private static String latencies(List<Sent> sent, Map<String, Long> arrivals) {
-        double[] ms = sent.stream().filter(s -> arrivals.containsKey(s.uploadId()))
-                .mapToDouble(s -> (arrivals.get(s.uploadId()) - s.started()) / 1e6).sorted().toArray();
+        double[] ms = sent.stream()
+                .filter(s -> arrivals.containsKey(s.uploadId()))
+                .mapToDouble(s -> (arrivals.get(s.uploadId()) - s.started()) / 1e6)
+                .sorted()
+                .toArray();
         if (ms.length == 0) {
             return "none arrived";
         }
@@ -396,7 +457,8 @@ public final class LoopBenchmark {
         }
         pool.shutdown();
         double perSecond = done.get() / ((System.nanoTime() - start) / 1e9);
-        return String.format("| measure | figure |%n| --- | --- |%n| ingest-api alone (every other stage stopped), %s (%d KB) from 8 client threads for 15 s | **%.0f uploads/s** |%n",
+        return String.format(
+                "| measure | figure |%n| --- | --- |%n| ingest-api alone (every other stage stopped), %s (%d KB) from 8 client threads for 15 s | **%.0f uploads/s** |%n",
                 photo.name(), photo.bytes().length / 1024, perSecond);
     }
 
@@ -442,8 +504,10 @@ public final class LoopBenchmark {
 
     private static long residentKb(long pid) {
         try (Stream<String> lines = Files.lines(Path.of("/proc/" + pid + "/status"))) {
-            return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+            return lines.filter(l -> l.startsWith("VmRSS:"))
+                    .findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .orElse(0L);
         } catch (IOException e) {
             return 0;
         }
@@ -452,7 +516,8 @@ public final class LoopBenchmark {
     /** Spring Boot's own "Started … in N seconds" from the stage's log. */
     private static String startedIn(Path log) {
         try (Stream<String> lines = Files.lines(log)) {
-            Optional<Matcher> m = lines.map(STARTED::matcher).filter(Matcher::find).reduce((a, b) -> b);
+            Optional<Matcher> m =
+                    lines.map(STARTED::matcher).filter(Matcher::find).reduce((a, b) -> b);
             return m.map(x -> x.group(2) + " s").orElse("?");
         } catch (IOException e) {
             return "?";
@@ -461,7 +526,8 @@ public final class LoopBenchmark {
 
     static String load() {
         try {
-            return "_Load average at the end: " + Files.readString(Path.of("/proc/loadavg")).trim() + " ("
+            return "_Load average at the end: "
+                    + Files.readString(Path.of("/proc/loadavg")).trim() + " ("
                     + Runtime.getRuntime().availableProcessors() + " cores)._";
         } catch (IOException e) {
             return "";

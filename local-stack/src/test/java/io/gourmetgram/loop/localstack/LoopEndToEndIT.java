@@ -39,6 +39,7 @@ class LoopEndToEndIT {
 
     @TempDir
     static Path dataDir;
+
     private static LoopStack stack;
     private static int ingestPort;
     private static final HttpClient http = HttpClient.newHttpClient();
@@ -47,14 +48,21 @@ class LoopEndToEndIT {
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("gourmetgram.repo.dir", "..")).toAbsolutePath();
         ingestPort = Ports.free();
-        List<Stage> stages = new ArrayList<>(List.of(new Stage("ingest-api", ingestPort, Ports.free()),
+        List<Stage> stages = new ArrayList<>(List.of(
+                new Stage("ingest-api", ingestPort, Ports.free()),
                 new Stage("inference-processor", Ports.free(), Ports.free())));
         Stage sampling = new Stage("sampling-streams", Ports.free(), Ports.free());
         if (Files.isRegularFile(sampling.jar(repo))) {
             stages.add(sampling);
         }
         int kafkaPort = Ports.free();
-        StackConfig config = new StackConfig(repo, dataDir, kafkaPort, Ports.free(), Ports.free(), List.copyOf(stages),
+        StackConfig config = new StackConfig(
+                repo,
+                dataDir,
+                kafkaPort,
+                Ports.free(),
+                Ports.free(),
+                List.copyOf(stages),
                 // The full distribution (top-k = every label) lets the test check that it sums to 1.
                 Map.of("INFERENCE_TOP_K", "11"));
         stack = LoopStack.start(config);
@@ -71,10 +79,12 @@ class LoopEndToEndIT {
     void everyUploadedPhotoGetsExactlyOnePredictionFromTheModelsLabels() throws Exception {
         Map<String, String> tokens = new HashMap<>();
         for (Path photo : SharedFixtures.food11Photos()) {
-            HttpResponse<String> answer = uploadMultipart(Files.readAllBytes(photo), photo.getFileName().toString());
+            HttpResponse<String> answer = uploadMultipart(
+                    Files.readAllBytes(photo), photo.getFileName().toString());
             assertThat(answer.statusCode()).as(photo.getFileName().toString()).isEqualTo(202);
             JsonNode body = EventJson.mapper().readTree(answer.body());
-            tokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
+            tokens.put(
+                    body.path("uploadId").asString(), body.path("feedbackToken").asString());
         }
         assertThat(tokens).hasSize(27);
 
@@ -83,39 +93,51 @@ class LoopEndToEndIT {
         for (Prediction p : predictions) {
             assertThat(Food11.LABELS).contains(p.label());
             assertThat(p.topK()).hasSize(11);
-            assertThat(p.topK().stream().mapToDouble(ScoredLabel::probability).sum()).isCloseTo(1.0, within(1e-4));
+            assertThat(p.topK().stream().mapToDouble(ScoredLabel::probability).sum())
+                    .isCloseTo(1.0, within(1e-4));
             assertThat(p.confidence()).isEqualTo(p.topK().getFirst().probability());
         }
 
         String someId = predictions.get(3).uploadId();
         JsonNode status = get("/api/uploads/" + someId + "?wait=5s");
         assertThat(status.path("state").asString()).isEqualTo("predicted");
-        assertThat(status.path("prediction").path("label").asString()).isEqualTo(predictions.get(3).label());
+        assertThat(status.path("prediction").path("label").asString())
+                .isEqualTo(predictions.get(3).label());
 
         HttpResponse<String> bad = uploadMultipart("not a photo".getBytes(StandardCharsets.UTF_8), "fake.jpg");
         assertThat(bad.statusCode()).isEqualTo(415);
-        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(bad.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
 
         if (stack.stages().stream().anyMatch(s -> s.stage().module().equals("sampling-streams"))) {
             String flagged = predictions.get(0).uploadId();
             String corrected = predictions.get(1).uploadId();
-            assertThat(post("/api/uploads/" + flagged + "/flag", tokens.get(flagged), "").statusCode()).isEqualTo(202);
+            assertThat(post("/api/uploads/" + flagged + "/flag", tokens.get(flagged), "")
+                            .statusCode())
+                    .isEqualTo(202);
             assertThat(post("/api/uploads/" + corrected + "/correction", tokens.get(corrected), "{\"label\":\"Soup\"}")
-                    .statusCode()).isEqualTo(202);
+                            .statusCode())
+                    .isEqualTo(202);
             Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 Map<String, LabelingRequest> latest = latestRequests();
                 assertThat(latest.get(flagged)).isNotNull();
                 assertThat(latest.get(flagged).hasReason(ReviewReason.FLAGGED)).isTrue();
                 assertThat(latest.get(corrected)).isNotNull();
-                assertThat(latest.get(corrected).hasReason(ReviewReason.CORRECTED)).isTrue();
+                assertThat(latest.get(corrected).hasReason(ReviewReason.CORRECTED))
+                        .isTrue();
                 assertThat(latest.get(corrected).userCorrection()).isEqualTo("Soup");
             });
             // One request per selected upload: its records are revisions 1, 2, … of the same request.
             Map<String, List<Integer>> revisions = new HashMap<>();
             readAll(Topics.LABELING_REQUESTS, Duration.ofSeconds(2))
-                    .forEach(r -> revisions.computeIfAbsent(r.uploadId(), id -> new ArrayList<>()).add(r.revision()));
-            revisions.forEach((id, seen) -> assertThat(seen).as(id)
-                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, seen.size()).boxed().toList()));
+                    .forEach(r -> revisions
+                            .computeIfAbsent(r.uploadId(), id -> new ArrayList<>())
+                            .add(r.revision()));
+            revisions.forEach((id, seen) -> assertThat(seen)
+                    .as(id)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, seen.size())
+                            .boxed()
+                            .toList()));
         }
     }
 
@@ -140,13 +162,21 @@ class LoopEndToEndIT {
     }
 
     private static JsonNode get(String path) throws Exception {
-        return EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
-                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        return EventJson.mapper()
+                .readTree(http.send(
+                                HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     private static HttpResponse<String> post(String path, String token, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
-                .header("Content-Type", "application/json").header("X-Feedback-Token", token)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + ingestPort + path))
+                        .header("Content-Type", "application/json")
+                        .header("X-Feedback-Token", token)
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -26,18 +26,22 @@ class ManagementPortConventionTest {
     @MethodSource("stages")
     void actuatorOnHttpPortPlusAThousandWithDetailsOnlyForTheToken(Stage stage) throws Exception {
         StandardEnvironment unset = stageEnvironment(stage, Map.of());
-        StandardEnvironment operator = stageEnvironment(stage, Map.of("MANAGEMENT_TOKEN", "t".repeat(40),
-                "MANAGEMENT_SERVER_PORT", "19999"));
+        StandardEnvironment operator =
+                stageEnvironment(stage, Map.of("MANAGEMENT_TOKEN", "t".repeat(40), "MANAGEMENT_SERVER_PORT", "19999"));
 
         assertThat(unset.getProperty("management.server.port", Integer.class))
-                .isEqualTo(unset.getProperty("server.port", Integer.class) + 1000).isEqualTo(stage.managementPort());
+                .isEqualTo(unset.getProperty("server.port", Integer.class) + 1000)
+                .isEqualTo(stage.managementPort());
         assertThat(operator.getProperty("management.server.port")).isEqualTo("19999");
         assertThat(unset.getProperty("gourmetgram.management.token")).isEmpty();
         assertThat(operator.getProperty("gourmetgram.management.token")).isEqualTo("t".repeat(40));
         assertThat(unset.getProperty("management.endpoint.health.show-details")).isEqualTo("when-authorized");
-        assertThat(unset.getProperty("management.endpoint.health.show-components")).isEqualTo("when-authorized");
-        assertThat(unset.getProperty("management.endpoint.health.probes.enabled")).isEqualTo("true");
-        assertThat(unset.getProperty("management.endpoints.web.exposure.include")).contains("health", "prometheus");
+        assertThat(unset.getProperty("management.endpoint.health.show-components"))
+                .isEqualTo("when-authorized");
+        assertThat(unset.getProperty("management.endpoint.health.probes.enabled"))
+                .isEqualTo("true");
+        assertThat(unset.getProperty("management.endpoints.web.exposure.include"))
+                .contains("health", "prometheus");
     }
 
     private static StandardEnvironment stageEnvironment(Stage stage, Map<String, Object> variables) throws Exception {
@@ -45,7 +49,8 @@ class ManagementPortConventionTest {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
         environment.getPropertySources().addFirst(new MapPropertySource("variables", variables));
-        new YamlPropertySourceLoader().load(stage.module(), new FileSystemResource(yml))
+        new YamlPropertySourceLoader()
+                .load(stage.module(), new FileSystemResource(yml))
                 .forEach(environment.getPropertySources()::addLast);
         return environment;
     }

@@ -54,8 +54,8 @@ import tools.jackson.databind.JsonNode;
  */
 class MultiInstanceLoopIT {
 
-    private static final List<String> MODULES = List.of("ingest-api", "inference-processor", "sampling-streams",
-            "accuracy-streams");
+    private static final List<String> MODULES =
+            List.of("ingest-api", "inference-processor", "sampling-streams", "accuracy-streams");
     private static final int PARTITIONS = 6;
     private static final double RANDOM_RATE = 0.3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
@@ -63,6 +63,7 @@ class MultiInstanceLoopIT {
 
     @TempDir
     static Path dataDir;
+
     private static Path repo;
     private static LoopStack stack;
     private static final List<StageProcess> added = new ArrayList<>();
@@ -72,13 +73,20 @@ class MultiInstanceLoopIT {
     static void startOneOfEach() throws Exception {
         repo = Path.of(System.getProperty("gourmetgram.repo.dir", "..")).toAbsolutePath();
         childEnv = Map.of(
-                "KAFKA_TOPIC_PARTITIONS", Integer.toString(PARTITIONS),
-                "SAMPLING_RANDOM_RATE", Double.toString(RANDOM_RATE),
-                "INFERENCE_ONNX_THREADS", "1",
+                "KAFKA_TOPIC_PARTITIONS",
+                Integer.toString(PARTITIONS),
+                "SAMPLING_RANDOM_RATE",
+                Double.toString(RANDOM_RATE),
+                "INFERENCE_ONNX_THREADS",
+                "1",
                 // Small, quick-starting JVMs: the work here is little; CI has 2 cores for eight of them.
-                "JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k");
-        List<Stage> first = MODULES.stream().map(module -> new Stage(module, Ports.free(), Ports.free())).toList();
-        stack = LoopStack.start(new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), first, childEnv));
+                "JDK_JAVA_OPTIONS",
+                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k");
+        List<Stage> first = MODULES.stream()
+                .map(module -> new Stage(module, Ports.free(), Ports.free()))
+                .toList();
+        stack = LoopStack.start(
+                new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), first, childEnv));
     }
 
     @AfterAll
@@ -105,29 +113,41 @@ class MultiInstanceLoopIT {
             process.awaitHealthy(START_TIMEOUT);
         }
         // SIGTERM to both at once: each leaves its group and its partitions move to the second instance.
-        List.of(first("inference-processor"), first("sampling-streams")).parallelStream().forEach(process -> {
-            try {
-                process.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
-        List<Integer> ingestPorts = List.of(first("ingest-api").stage().port(), second("ingest-api").stage().port());
-        upload(photos.subList(18, photos.size()), ingestPorts.stream().map(MultiInstanceLoopIT::ingestAt).toList(), tokens);
+        List.of(first("inference-processor"), first("sampling-streams")).parallelStream()
+                .forEach(process -> {
+                    try {
+                        process.close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                });
+        List<Integer> ingestPorts = List.of(
+                first("ingest-api").stage().port(), second("ingest-api").stage().port());
+        upload(
+                photos.subList(18, photos.size()),
+                ingestPorts.stream().map(MultiInstanceLoopIT::ingestAt).toList(),
+                tokens);
 
         // Exactly one prediction per upload, however partitions moved.
-        List<Prediction> predictions = new TopicReader(stack.kafkaBootstrap()).readUntil(Topics.PREDICTIONS, tokens.size());
+        List<Prediction> predictions =
+                new TopicReader(stack.kafkaBootstrap()).readUntil(Topics.PREDICTIONS, tokens.size());
         assertThat(predictions).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(tokens.keySet());
 
         // Feedback through both ingest instances.
-        List<String> flagged = predictions.stream().map(Prediction::uploadId).filter(id -> id.hashCode() % 4 == 0).toList();
+        List<String> flagged = predictions.stream()
+                .map(Prediction::uploadId)
+                .filter(id -> id.hashCode() % 4 == 0)
+                .toList();
         for (int i = 0; i < flagged.size(); i++) {
             String id = flagged.get(i);
-            HttpResponse<String> flag = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                            + ingestPorts.get(i % 2) + "/api/uploads/" + id + "/flag"))
-                    .header("Content-Type", "application/json").header("X-Feedback-Token", tokens.get(id))
-                    .POST(HttpRequest.BodyPublishers.ofString("")).build(),
+            HttpResponse<String> flag = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://localhost:" + ingestPorts.get(i % 2) + "/api/uploads/" + id + "/flag"))
+                            .header("Content-Type", "application/json")
+                            .header("X-Feedback-Token", tokens.get(id))
+                            .POST(HttpRequest.BodyPublishers.ofString(""))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(flag.statusCode()).as(flag.body()).isEqualTo(202);
         }
@@ -137,33 +157,51 @@ class MultiInstanceLoopIT {
         Map<String, List<LabelingRequest>> requests = new HashMap<>();
         Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             requests.clear();
-            new TopicReader(stack.kafkaBootstrap()).readAll(Topics.LABELING_REQUESTS, Duration.ofSeconds(2)).forEach(r -> requests.computeIfAbsent(r.uploadId(), k -> new ArrayList<>()).add(r));
+            new TopicReader(stack.kafkaBootstrap())
+                    .readAll(Topics.LABELING_REQUESTS, Duration.ofSeconds(2))
+                    .forEach(r -> requests.computeIfAbsent(r.uploadId(), k -> new ArrayList<>())
+                            .add(r));
             Map<String, Set<ReviewReason>> latest = new HashMap<>();
             requests.forEach((id, revisions) -> latest.put(id, reasons(revisions.getLast())));
             assertThat(latest).isEqualTo(expected);
         });
-        requests.forEach((id, revisions) -> assertThat(revisions).extracting(LabelingRequest::revision).as(id)
-                .containsExactlyElementsOf(IntStream.rangeClosed(1, revisions.size()).boxed().toList()));
+        requests.forEach((id, revisions) -> assertThat(revisions)
+                .extracting(LabelingRequest::revision)
+                .as(id)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, revisions.size()).boxed().toList()));
 
         // Annotators label every open request (as labeling-sink publishes their webhooks).
         Map<String, Prediction> byUpload = new HashMap<>();
         predictions.forEach(p -> byUpload.put(p.uploadId(), p));
         long correct = 0;
         long annotated = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.kafkaBootstrap()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.kafkaBootstrap()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (List<LabelingRequest> revisions : requests.values()) {
                 LabelingRequest request = revisions.getLast();
                 if (request.state() != RequestState.OPEN) {
                     continue;
                 }
-                String truth = annotated % 2 == 0 ? byUpload.get(request.uploadId()).label() : "Soup";
+                String truth =
+                        annotated % 2 == 0 ? byUpload.get(request.uploadId()).label() : "Soup";
                 correct += truth.equals(byUpload.get(request.uploadId()).label()) ? 1 : 0;
                 annotated++;
-                Annotation annotation = TestEvents.annotation(request.uploadId()).taskId(annotated).annotationId(annotated)
-                        .label(truth).action(AnnotationAction.CREATED).updatedAt(Instant.now()).at(Instant.now()).build();
-                producer.send(new ProducerRecord<>(Topics.ANNOTATIONS.name(), request.uploadId(),
-                        Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), annotation))).get();
+                Annotation annotation = TestEvents.annotation(request.uploadId())
+                        .taskId(annotated)
+                        .annotationId(annotated)
+                        .label(truth)
+                        .action(AnnotationAction.CREATED)
+                        .updatedAt(Instant.now())
+                        .at(Instant.now())
+                        .build();
+                producer.send(new ProducerRecord<>(
+                                Topics.ANNOTATIONS.name(),
+                                request.uploadId(),
+                                Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), annotation)))
+                        .get();
             }
         }
         assertThat(annotated).isPositive();
@@ -171,7 +209,9 @@ class MultiInstanceLoopIT {
         // The same accuracy windows on both accuracy instances, counting every prediction and label once.
         long labels = annotated;
         long agreeing = correct;
-        List<Integer> accuracyPorts = List.of(first("accuracy-streams").stage().port(), second("accuracy-streams").stage().port());
+        List<Integer> accuracyPorts = List.of(
+                first("accuracy-streams").stage().port(),
+                second("accuracy-streams").stage().port());
         Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             JsonNode one = windows(accuracyPorts.get(0));
             assertThat(sum(one, "predictions")).isEqualTo(tokens.size());
@@ -215,11 +255,17 @@ class MultiInstanceLoopIT {
     }
 
     private static StageProcess first(String module) {
-        return stack.stages().stream().filter(s -> s.stage().module().equals(module)).findFirst().orElseThrow();
+        return stack.stages().stream()
+                .filter(s -> s.stage().module().equals(module))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static StageProcess second(String module) {
-        return added.stream().filter(s -> s.stage().module().equals(module)).findFirst().orElseThrow();
+        return added.stream()
+                .filter(s -> s.stage().module().equals(module))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A second instance: its own port, state directories and log, the same topics and group. */
@@ -243,11 +289,15 @@ class MultiInstanceLoopIT {
 
     private static void upload(List<Path> photos, List<URI> ingests, Map<String, String> tokens) throws Exception {
         for (int i = 0; i < photos.size(); i++) {
-            HttpResponse<String> answer = PhotoUpload.send(http, ingests.get(i % ingests.size()), Files.readAllBytes(photos.get(i)),
+            HttpResponse<String> answer = PhotoUpload.send(
+                    http,
+                    ingests.get(i % ingests.size()),
+                    Files.readAllBytes(photos.get(i)),
                     photos.get(i).getFileName().toString());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
             JsonNode body = EventJson.mapper().readTree(answer.body());
-            tokens.put(body.path("uploadId").asString(), body.path("feedbackToken").asString());
+            tokens.put(
+                    body.path("uploadId").asString(), body.path("feedbackToken").asString());
         }
     }
 
@@ -256,8 +306,10 @@ class MultiInstanceLoopIT {
     }
 
     private static JsonNode windows(int port) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/api/accuracy?window=tumbling")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/accuracy?window=tumbling"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return EventJson.mapper().readTree(answer.body());
     }

@@ -22,13 +22,15 @@ class StackConfigTest {
     void everyStagesActuatorIsOnItsHttpPortPlusAThousand() {
         StackConfig config = StackConfig.parse(new String[0], Map.of());
 
-        assertThat(config.stages()).allSatisfy(stage -> assertThat(stage.managementPort()).isEqualTo(stage.port() + 1000));
+        assertThat(config.stages())
+                .allSatisfy(stage -> assertThat(stage.managementPort()).isEqualTo(stage.port() + 1000));
         assertThat(config.stages().getFirst().managementPort()).isEqualTo(9080);
     }
 
     @Test
     void labelStudioSettingsArePassedThroughOnlyWhenSet() {
-        StackConfig config = StackConfig.parse(new String[0],
+        StackConfig config = StackConfig.parse(
+                new String[0],
                 Map.of("LABEL_STUDIO_URL", "http://localhost:8085", "LABEL_STUDIO_API_KEY", "", "PATH", "/bin"));
 
         assertThat(config.passThroughEnv()).containsOnly(Map.entry("LABEL_STUDIO_URL", "http://localhost:8085"));
@@ -41,6 +43,7 @@ class StackConfigTest {
         assertThatThrownBy(() -> StackConfig.parse(new String[] {"--only", "ingest-api,nope"}, Map.of()))
                 .hasMessageContaining("Unknown stage 'nope'");
         assertThatThrownBy(() -> StackConfig.parse(new String[] {"--frobnicate", "1"}, Map.of()))
-                .hasMessageContaining("Unknown option --frobnicate").hasMessageContaining("Usage");
+                .hasMessageContaining("Unknown option --frobnicate")
+                .hasMessageContaining("Usage");
     }
 }

@@ -44,16 +44,24 @@ final class TopicReader {
         return values;
     }
 
-    private static <V> void poll(KafkaConsumer<String, byte[]> consumer, TopicSpec<V> topic, Duration timeout, List<V> into) {
+    private static <V> void poll(
+            KafkaConsumer<String, byte[]> consumer, TopicSpec<V> topic, Duration timeout, List<V> into) {
         consumer.poll(timeout).forEach(r -> into.add(topic.valueSerde().deserialize(r.topic(), r.value())));
     }
 
     private KafkaConsumer<String, byte[]> consumer(TopicSpec<?> topic) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic.name()));
         return consumer;
     }

@@ -1,7 +1,5 @@
 package io.gourmetgram.loop.accuracy.app;
 
-import java.time.Duration;
-import io.gourmetgram.loop.support.streams.StreamsStage;
 import io.gourmetgram.loop.accuracy.config.AccuracyProperties;
 import io.gourmetgram.loop.accuracy.topology.AccuracyTopology;
 import io.gourmetgram.loop.accuracy.topology.AllWindows;
@@ -9,9 +7,11 @@ import io.gourmetgram.loop.accuracy.topology.WindowTotals;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.streams.StreamsStage;
 import io.gourmetgram.loop.support.streams.StreamsStageLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.streams.Topology;
@@ -29,10 +29,24 @@ public class AccuracyStreams extends StreamsStageLifecycle {
     private final AccuracyProperties properties;
 
     public AccuracyStreams(AccuracyProperties properties, KafkaProperties kafka, MeterRegistry registry) {
-        super(new Definition(STAGE, properties.stateDir(), Topics.ACCURACY_DEAD_LETTER,
-                List.of(Topics.PREDICTIONS, Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.FEEDBACK, Topics.ACCURACY_TUMBLING, Topics.ACCURACY_ROLLING,
-                        Topics.RETRAIN_SIGNALS, Topics.ACCURACY_DEAD_LETTER),
-                tuning(), properties.stallTimeout()), kafka, registry);
+        super(
+                new Definition(
+                        STAGE,
+                        properties.stateDir(),
+                        Topics.ACCURACY_DEAD_LETTER,
+                        List.of(
+                                Topics.PREDICTIONS,
+                                Topics.LABELING_REQUESTS,
+                                Topics.ANNOTATIONS,
+                                Topics.FEEDBACK,
+                                Topics.ACCURACY_TUMBLING,
+                                Topics.ACCURACY_ROLLING,
+                                Topics.RETRAIN_SIGNALS,
+                                Topics.ACCURACY_DEAD_LETTER),
+                        tuning(),
+                        properties.stallTimeout()),
+                kafka,
+                registry);
         this.properties = properties;
     }
 

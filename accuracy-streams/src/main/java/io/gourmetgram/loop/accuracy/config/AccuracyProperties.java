@@ -21,17 +21,26 @@ public record AccuracyProperties(
         @NotNull Duration rollingWindow,
         @NotNull Duration rollingStep,
         @NotNull Duration grace,
+
         @jakarta.validation.constraints.DecimalMin(value = "0.0", message = "retrain-below must be between 0 and 1")
         @jakarta.validation.constraints.DecimalMax(value = "1.0", message = "retrain-below must be between 0 and 1")
         double retrainBelow,
-        @jakarta.validation.constraints.Min(value = 1, message = "retrain-every (ACCURACY_RETRAIN_EVERY) must be at least 1 label")
+
+        @jakarta.validation.constraints.Min(
+                value = 1,
+                message = "retrain-every (ACCURACY_RETRAIN_EVERY) must be at least 1 label")
         long retrainEvery,
+
         @jakarta.validation.constraints.Min(value = 1, message = "min-labels (ACCURACY_MIN_LABELS) must be at least 1")
         long minLabels,
-        @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory") String stateDir,
+
+        @NotBlank(message = "state-dir (ACCURACY_STATE_DIR) must name a writable directory")
+        String stateDir,
+
         @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
     public AccuracySettings settings() {
-        return new AccuracySettings(tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery, minLabels);
+        return new AccuracySettings(
+                tumblingWindow, rollingWindow, rollingStep, grace, true, retrainBelow, retrainEvery, minLabels);
     }
 }

@@ -1,15 +1,15 @@
 package io.gourmetgram.loop.accuracy.curation;
 
+import io.gourmetgram.loop.support.s3.S3Settings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import io.gourmetgram.loop.support.s3.S3Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import jakarta.validation.constraints.NotBlank;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -25,8 +25,11 @@ public record CurationProperties(
         @DecimalMin(value = "0.0", message = "confident-above (CURATION_CONFIDENT_ABOVE) must be between 0 and 1")
         @DecimalMax(value = "1.0", message = "confident-above (CURATION_CONFIDENT_ABOVE) must be between 0 and 1")
         double confidentAbove,
+
         Path labelsFile,
-        @NotBlank(message = "state-dir (CURATION_STATE_DIR) must name a writable directory") String stateDir,
+
+        @NotBlank(message = "state-dir (CURATION_STATE_DIR) must name a writable directory")
+        String stateDir,
+
         @Valid @NotNull S3Settings s3,
-        @DefaultValue("2m") @NotNull Duration stallTimeout) {
-}
+        @DefaultValue("2m") @NotNull Duration stallTimeout) {}

@@ -9,6 +9,10 @@ import io.gourmetgram.loop.events.ObjectRef;
  * @param noisyByPrediction key in production-noisy of the copy filed by predicted label, or null
  * @param humanClassIndex   class of the standing human label, or -1
  */
-public record CurationState(ObjectRef object, int predictedIndex, double confidence, boolean reviewed,
-                            String noisyByPrediction, int humanClassIndex) {
-}
+public record CurationState(
+        ObjectRef object,
+        int predictedIndex,
+        double confidence,
+        boolean reviewed,
+        String noisyByPrediction,
+        int humanClassIndex) {}

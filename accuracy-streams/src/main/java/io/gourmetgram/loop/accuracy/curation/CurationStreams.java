@@ -19,9 +19,20 @@ public class CurationStreams extends StreamsStageLifecycle {
     private DatasetStore store;
 
     public CurationStreams(CurationProperties properties, KafkaProperties kafka) {
-        super(new Definition(APPLICATION_ID, properties.stateDir(), Topics.ACCURACY_DEAD_LETTER,
-                List.of(Topics.PREDICTIONS, Topics.LABELING_REQUESTS, Topics.ANNOTATIONS, Topics.ACCURACY_DEAD_LETTER),
-                new Properties(), properties.stallTimeout()), kafka, null);
+        super(
+                new Definition(
+                        APPLICATION_ID,
+                        properties.stateDir(),
+                        Topics.ACCURACY_DEAD_LETTER,
+                        List.of(
+                                Topics.PREDICTIONS,
+                                Topics.LABELING_REQUESTS,
+                                Topics.ANNOTATIONS,
+                                Topics.ACCURACY_DEAD_LETTER),
+                        new Properties(),
+                        properties.stallTimeout()),
+                kafka,
+                null);
         this.properties = properties;
     }
 
@@ -31,14 +42,14 @@ public class CurationStreams extends StreamsStageLifecycle {
         try {
             store.ensureBuckets();
         } catch (Exception e) {
-            throw new IllegalStateException("Could not create the dataset buckets at " + properties.s3().endpoint() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not create the dataset buckets at " + properties.s3().endpoint() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     protected Topology topology() {
-        return CurationTopology.build(store, ModelLabels.configured(properties.labelsFile()).labels(),
-                properties.confidentAbove(), true);
+        return CurationTopology.build(
+                store, ModelLabels.configured(properties.labelsFile()).labels(), properties.confidentAbove(), true);
     }
 }

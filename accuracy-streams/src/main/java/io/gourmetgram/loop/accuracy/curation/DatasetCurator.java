@@ -54,7 +54,9 @@ final class DatasetCurator implements Processor<String, Object, Void, Void> {
             case Prediction p -> onPrediction(id, state, p);
             case LabelingRequest r -> onRequest(id, state, r);
             case Annotation a -> onAnnotation(id, state, a);
-            default -> throw new IllegalArgumentException("Unexpected record type " + record.value().getClass());
+            default ->
+                throw new IllegalArgumentException(
+                        "Unexpected record type " + record.value().getClass());
         };
         if (next != null) {
             states.put(id, next);
@@ -81,7 +83,8 @@ final class DatasetCurator implements Processor<String, Object, Void, Void> {
         if (known.noisyByPrediction() != null && known.humanClassIndex() < 0) {
             store.remove(DatasetStore.NOISY, known.noisyByPrediction());
         }
-        return new CurationState(known.object(), known.predictedIndex(), known.confidence(), true, null, known.humanClassIndex());
+        return new CurationState(
+                known.object(), known.predictedIndex(), known.confidence(), true, null, known.humanClassIndex());
     }
 
     private CurationState onAnnotation(String id, CurationState state, Annotation a) {
@@ -97,8 +100,8 @@ final class DatasetCurator implements Processor<String, Object, Void, Void> {
             store.copy(state.object(), DatasetStore.CLEAN, DatasetStore.key(human, state.object(), id));
             store.copy(state.object(), DatasetStore.NOISY, DatasetStore.key(human, state.object(), id));
         }
-        return new CurationState(state.object(), state.predictedIndex(), state.confidence(), true, state.noisyByPrediction(),
-                human);
+        return new CurationState(
+                state.object(), state.predictedIndex(), state.confidence(), true, state.noisyByPrediction(), human);
     }
 
     private static CurationState fromRequest(LabelingRequest r, boolean reviewed) {

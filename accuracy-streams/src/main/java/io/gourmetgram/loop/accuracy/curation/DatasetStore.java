@@ -1,6 +1,8 @@
 package io.gourmetgram.loop.accuracy.curation;
 
 import io.gourmetgram.loop.events.ObjectRef;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
@@ -10,8 +12,6 @@ import io.minio.RemoveObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -40,8 +40,15 @@ public final class DatasetStore {
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(5);
     private static final Duration LOG_EVERY = Duration.ofSeconds(30);
     /** S3 error codes that a later call may not get (throttling, timeouts, credentials being rotated). */
-    private static final Set<String> PASSING_CODES = Set.of("SlowDown", "RequestTimeout", "ServiceUnavailable",
-            "InternalError", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken");
+    private static final Set<String> PASSING_CODES = Set.of(
+            "SlowDown",
+            "RequestTimeout",
+            "ServiceUnavailable",
+            "InternalError",
+            "AccessDenied",
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "ExpiredToken");
 
     private final MinioClient s3;
     private final Counter retries;
@@ -50,7 +57,8 @@ public final class DatasetStore {
         this.s3 = s3;
         // The global registry: Spring Boot adds the application's registries to it.
         this.retries = Counter.builder("gourmetgram.curation.s3.retries")
-                .description("S3 calls of dataset curation retried after a transient failure").register(Metrics.globalRegistry);
+                .description("S3 calls of dataset curation retried after a transient failure")
+                .register(Metrics.globalRegistry);
     }
 
     public void ensureBuckets() throws Exception {
@@ -67,14 +75,23 @@ public final class DatasetStore {
     }
 
     void copy(ObjectRef source, String bucket, String key) {
-        untilAnswered("copy s3://" + source.bucket() + "/" + source.key() + " to s3://" + bucket + "/" + key,
-                () -> s3.copyObject(CopyObjectArgs.builder().bucket(bucket).object(key)
-                        .source(CopySource.builder().bucket(source.bucket()).object(source.key()).build()).build()));
+        untilAnswered(
+                "copy s3://" + source.bucket() + "/" + source.key() + " to s3://" + bucket + "/" + key,
+                () -> s3.copyObject(CopyObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(key)
+                        .source(CopySource.builder()
+                                .bucket(source.bucket())
+                                .object(source.key())
+                                .build())
+                        .build()));
     }
 
     void remove(String bucket, String key) {
-        untilAnswered("remove s3://" + bucket + "/" + key,
-                () -> s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build()));
+        untilAnswered(
+                "remove s3://" + bucket + "/" + key,
+                () -> s3.removeObject(
+                        RemoveObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
     private interface S3Call {
@@ -103,8 +120,11 @@ public final class DatasetStore {
                 }
                 if (attempts == 0 || now - lastLog >= LOG_EVERY.toNanos()) {
                     lastLog = now;
-                    log.warn("Dataset curation cannot {} ({}; failing for {} s); retrying until the store answers",
-                            what, e.toString(), Duration.ofNanos(now - firstFailure).toSeconds());
+                    log.warn(
+                            "Dataset curation cannot {} ({}; failing for {} s); retrying until the store answers",
+                            what,
+                            e.toString(),
+                            Duration.ofNanos(now - firstFailure).toSeconds());
                 }
                 attempts++;
                 retries.increment();
@@ -127,8 +147,9 @@ public final class DatasetStore {
     /** Whether a later call may succeed: I/O trouble, 5xx, unreadable answers (a proxy's error page), throttling. */
     static boolean isTransient(Exception e) {
         return switch (e) {
-            case ErrorResponseException r -> r.response() != null && r.response().code() >= 500
-                    || PASSING_CODES.contains(r.errorResponse().code());
+            case ErrorResponseException r ->
+                r.response() != null && r.response().code() >= 500
+                        || PASSING_CODES.contains(r.errorResponse().code());
             case IOException io -> true;
             case ServerException server -> true;
             case InvalidResponseException invalid -> true;

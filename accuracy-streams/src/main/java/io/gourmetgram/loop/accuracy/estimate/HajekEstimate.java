@@ -13,8 +13,7 @@ import io.gourmetgram.loop.events.AccuracyWindow.Estimate;
  */
 public final class HajekEstimate {
 
-    private HajekEstimate() {
-    }
+    private HajekEstimate() {}
 
     /**
      * @param sumW   Σ w

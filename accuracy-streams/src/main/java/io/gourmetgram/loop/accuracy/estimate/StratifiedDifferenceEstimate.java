@@ -30,15 +30,15 @@ import java.util.Map;
 public final class StratifiedDifferenceEstimate {
 
     /** The overall estimate and each stratum's own. */
-    public record Result(Estimate overall, Map<String, Estimate> strata) {
-    }
+    public record Result(Estimate overall, Map<String, Estimate> strata) {}
 
-    private StratifiedDifferenceEstimate() {
-    }
+    private StratifiedDifferenceEstimate() {}
 
     public static Result of(Map<String, StratumSample> strata) {
-        long population = strata.values().stream().mapToLong(StratumSample::predictions).sum();
-        long labels = strata.values().stream().mapToLong(StratumSample::labelled).sum();
+        long population =
+                strata.values().stream().mapToLong(StratumSample::predictions).sum();
+        long labels =
+                strata.values().stream().mapToLong(StratumSample::labelled).sum();
         Map<String, Estimate> perStratum = new LinkedHashMap<>();
         boolean insufficient = population <= 0;
         double estimate = 0;
@@ -52,7 +52,8 @@ public final class StratifiedDifferenceEstimate {
                 insufficient |= s.predictions() != 0 || s.labelled() != 0;
                 continue;
             }
-            perStratum.put(entry.getKey(), new Estimate(clip(i.estimate), clip(i.lower), clip(i.upper), s.labelled(), false));
+            perStratum.put(
+                    entry.getKey(), new Estimate(clip(i.estimate), clip(i.lower), clip(i.upper), s.labelled(), false));
             double share = (double) s.predictions() / population;
             estimate += share * i.estimate;
             below += square(share * (i.estimate - i.lower));
@@ -61,12 +62,17 @@ public final class StratifiedDifferenceEstimate {
         if (insufficient) {
             return new Result(Estimate.insufficient(labels), perStratum);
         }
-        return new Result(new Estimate(clip(estimate), clip(estimate - Math.sqrt(below)), clip(estimate + Math.sqrt(above)),
-                labels, false), perStratum);
+        return new Result(
+                new Estimate(
+                        clip(estimate),
+                        clip(estimate - Math.sqrt(below)),
+                        clip(estimate + Math.sqrt(above)),
+                        labels,
+                        false),
+                perStratum);
     }
 
-    private record Interval(double estimate, double lower, double upper) {
-    }
+    private record Interval(double estimate, double lower, double upper) {}
 
     /** Null when the stratum cannot be estimated: predictions without at least 2 labels (unless all are), or more labels than predictions. */
     private static Interval stratum(StratumSample s) {

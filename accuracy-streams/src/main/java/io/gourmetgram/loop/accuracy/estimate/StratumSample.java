@@ -13,22 +13,40 @@ package io.gourmetgram.loop.accuracy.estimate;
  * @param labelledConfidence2 Σ c² over the labelled
  * @param correctConfidence   Σ y·c over the labelled
  */
-public record StratumSample(long predictions, double confidenceSum, long labelled, long correct,
-                            double labelledConfidence, double labelledConfidence2, double correctConfidence) {
+public record StratumSample(
+        long predictions,
+        double confidenceSum,
+        long labelled,
+        long correct,
+        double labelledConfidence,
+        double labelledConfidence2,
+        double correctConfidence) {
 
     public static final StratumSample EMPTY = new StratumSample(0, 0, 0, 0, 0, 0, 0);
 
     /** {@code sign} predictions of confidence c, none labelled (sign −1 retracts). */
     public StratumSample withPredictions(int sign, double c) {
-        return new StratumSample(predictions + sign, confidenceSum + sign * c, labelled, correct, labelledConfidence,
-                labelledConfidence2, correctConfidence);
+        return new StratumSample(
+                predictions + sign,
+                confidenceSum + sign * c,
+                labelled,
+                correct,
+                labelledConfidence,
+                labelledConfidence2,
+                correctConfidence);
     }
 
     /** {@code sign} labels of a prediction of confidence c (sign −1 retracts). */
     public StratumSample withLabel(int sign, double c, boolean right) {
         int y = right ? 1 : 0;
-        return new StratumSample(predictions, confidenceSum, labelled + sign, correct + (long) sign * y,
-                labelledConfidence + sign * c, labelledConfidence2 + sign * c * c, correctConfidence + sign * y * c);
+        return new StratumSample(
+                predictions,
+                confidenceSum,
+                labelled + sign,
+                correct + (long) sign * y,
+                labelledConfidence + sign * c,
+                labelledConfidence2 + sign * c * c,
+                correctConfidence + sign * y * c);
     }
 
     /**
@@ -36,7 +54,13 @@ public record StratumSample(long predictions, double confidenceSum, long labelle
      * is all predictions less those of the strata that were requested.
      */
     public StratumSample withPopulation(long predictions, double confidenceSum) {
-        return new StratumSample(predictions, confidenceSum, labelled, correct, labelledConfidence, labelledConfidence2,
+        return new StratumSample(
+                predictions,
+                confidenceSum,
+                labelled,
+                correct,
+                labelledConfidence,
+                labelledConfidence2,
                 correctConfidence);
     }
 }

@@ -7,13 +7,13 @@ package io.gourmetgram.loop.accuracy.estimate;
  */
 final class StudentT {
 
-    private StudentT() {
-    }
+    private StudentT() {}
 
     /** Exact for 1 and 2 degrees of freedom; Cornish–Fisher expansion about z otherwise (error < 0.005). */
     static double quantile975(double degreesOfFreedom) {
         if (degreesOfFreedom < 1) {
-            throw new IllegalArgumentException("Student's t needs at least 1 degree of freedom, got " + degreesOfFreedom);
+            throw new IllegalArgumentException(
+                    "Student's t needs at least 1 degree of freedom, got " + degreesOfFreedom);
         }
         if (degreesOfFreedom < 2) {
             return 12.706204736;
@@ -27,7 +27,8 @@ final class StudentT {
         double z7 = z5 * z * z;
         double z9 = z7 * z * z;
         double v = degreesOfFreedom;
-        return z + (z3 + z) / (4 * v)
+        return z
+                + (z3 + z) / (4 * v)
                 + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v)
                 + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v)
                 + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v);

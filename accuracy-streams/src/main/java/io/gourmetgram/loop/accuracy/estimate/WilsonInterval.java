@@ -10,8 +10,7 @@ public final class WilsonInterval {
 
     static final double Z95 = 1.959963984540054;
 
-    private WilsonInterval() {
-    }
+    private WilsonInterval() {}
 
     public static Estimate of(long correct, long labelled) {
         if (labelled == 0) {

@@ -31,17 +31,20 @@ public class AccuracyController {
     }
 
     @GetMapping("/api/accuracy")
-    public ResponseEntity<?> windows(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
-                                     @RequestParam(required = false) String reason, @RequestParam(required = false) String model,
-                                     @RequestParam(defaultValue = "tumbling") String window) {
+    public ResponseEntity<?> windows(
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String model,
+            @RequestParam(defaultValue = "tumbling") String window) {
         WindowType windowType = WindowType.fromWireName(window).orElse(null);
         if (windowType == null) {
-            return ProblemType.INVALID_ACCURACY_QUERY.response("window must be one of " + WindowType.wireNames()
-                    + ", not '" + window + "'");
+            return ProblemType.INVALID_ACCURACY_QUERY.response(
+                    "window must be one of " + WindowType.wireNames() + ", not '" + window + "'");
         }
         if (reason != null && ReviewReason.fromWireName(reason).isEmpty()) {
-            return ProblemType.INVALID_ACCURACY_QUERY.response("reason must be one of " + ReviewReason.wireNames()
-                    + ", not '" + reason + "'");
+            return ProblemType.INVALID_ACCURACY_QUERY.response(
+                    "reason must be one of " + ReviewReason.wireNames() + ", not '" + reason + "'");
         }
         Instant since;
         Instant until;
@@ -49,16 +52,24 @@ public class AccuracyController {
             since = from == null ? Instant.MIN : Instant.parse(from);
             until = to == null ? Instant.MAX : Instant.parse(to);
         } catch (DateTimeParseException e) {
-            return ProblemType.INVALID_ACCURACY_QUERY.response("from and to are ISO-8601 instants like 2026-11-24T10:00:00Z");
+            return ProblemType.INVALID_ACCURACY_QUERY.response(
+                    "from and to are ISO-8601 instants like 2026-11-24T10:00:00Z");
         }
         List<AccuracyWindow> found = new ArrayList<>();
         // Every instance holds every window (a global store), so any instance answers completely.
-        try (KeyValueIterator<String, AccuracyWindow> all = streams.allWindows(windowType).all()) {
+        try (KeyValueIterator<String, AccuracyWindow> all =
+                streams.allWindows(windowType).all()) {
             while (all.hasNext()) {
                 AccuracyWindow w = all.next().value;
-                if (w != null && !w.windowStart().isBefore(since) && !w.windowEnd().isAfter(until)
-                        && (model == null || model.equals(w.model().id()) || model.equals(w.model().qualifiedName()))
-                        && (reason == null || w.byReason().containsKey(reason) && w.byReason().get(reason).labelled() > 0)) {
+                if (w != null
+                        && !w.windowStart().isBefore(since)
+                        && !w.windowEnd().isAfter(until)
+                        && (model == null
+                                || model.equals(w.model().id())
+                                || model.equals(w.model().qualifiedName()))
+                        && (reason == null
+                                || w.byReason().containsKey(reason)
+                                        && w.byReason().get(reason).labelled() > 0)) {
                     found.add(w);
                 }
             }

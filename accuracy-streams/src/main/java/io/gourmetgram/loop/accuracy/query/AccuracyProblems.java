@@ -5,5 +5,4 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** accuracy-streams' HTTP errors are problem JSON from the shared catalog, like every stage's. */
 @RestControllerAdvice
-class AccuracyProblems extends ProblemResponses {
-}
+class AccuracyProblems extends ProblemResponses {}

@@ -1,7 +1,6 @@
 package io.gourmetgram.loop.accuracy.suites;
 
 import io.gourmetgram.loop.accuracy.topology.UploadAnnotations;
-import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
@@ -41,15 +40,21 @@ public final class LabelledUploadReader {
     public List<LabelledUpload> readAll() {
         Map<String, LabelingRequest> requests = new HashMap<>();
         Map<String, UploadAnnotations> annotations = new HashMap<>();
-        replay(Topics.LABELING_REQUESTS, (id, request) -> requests.merge(id, request,
-                (known, next) -> next.revision() >= known.revision() ? next : known));
-        replay(Topics.ANNOTATIONS, (id, annotation) -> annotations.merge(id, UploadAnnotations.NONE.with(annotation),
-                (known, next) -> known.with(annotation)));
+        replay(
+                Topics.LABELING_REQUESTS,
+                (id, request) -> requests.merge(
+                        id, request, (known, next) -> next.revision() >= known.revision() ? next : known));
+        replay(
+                Topics.ANNOTATIONS,
+                (id, annotation) -> annotations.merge(
+                        id, UploadAnnotations.NONE.with(annotation), (known, next) -> known.with(annotation)));
         List<LabelledUpload> labelled = new ArrayList<>();
         requests.forEach((id, request) -> {
             UploadAnnotations standing = annotations.get(id);
             if (standing != null) {
-                standing.standing().filter(a -> a.label() != null).ifPresent(a -> labelled.add(new LabelledUpload(request, a)));
+                standing.standing()
+                        .filter(a -> a.label() != null)
+                        .ifPresent(a -> labelled.add(new LabelledUpload(request, a)));
             }
         });
         return labelled;
@@ -57,13 +62,19 @@ public final class LabelledUploadReader {
 
     private <V> void replay(TopicSpec<V> topic, BiConsumer<String, V> apply) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "accuracy-suites-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "accuracy-suites-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+                    .map(p -> new TopicPartition(topic.name(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -76,8 +87,12 @@ public final class LabelledUploadReader {
                         apply.accept(record.key(), topic.valueSerde().deserialize(topic.name(), record.value()));
                     } catch (RuntimeException e) {
                         // the accuracy topology dead-letters such a record; a suite simply leaves it out
-                        log.warn("Skipping unreadable {} record at partition {} offset {}: {}", topic.name(),
-                                record.partition(), record.offset(), e.getMessage());
+                        log.warn(
+                                "Skipping unreadable {} record at partition {} offset {}: {}",
+                                topic.name(),
+                                record.partition(),
+                                record.offset(),
+                                e.getMessage());
                     }
                 }
             }

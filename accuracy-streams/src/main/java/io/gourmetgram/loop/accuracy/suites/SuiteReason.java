@@ -30,7 +30,9 @@ public enum SuiteReason {
     }
 
     public static SuiteReason parse(String text) {
-        return Arrays.stream(values()).filter(r -> r.wireName().equals(text)).findFirst()
+        return Arrays.stream(values())
+                .filter(r -> r.wireName().equals(text))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("reason must be one of "
                         + Arrays.stream(values()).map(SuiteReason::wireName).collect(Collectors.joining(", "))
                         + ", not '" + text + "'"));

@@ -36,7 +36,9 @@ public record SuiteSelection(String reason, Instant from, Instant to, String mod
         return suiteReason().selects(upload.request())
                 && (from == null || !prediction.scoredAt().isBefore(from))
                 && (to == null || prediction.scoredAt().isBefore(to))
-                && (model == null || model.equals(prediction.model().id()) || model.equals(prediction.model().qualifiedName()));
+                && (model == null
+                        || model.equals(prediction.model().id())
+                        || model.equals(prediction.model().qualifiedName()));
     }
 
     private static Instant instant(String name, String text) {
@@ -46,7 +48,8 @@ public record SuiteSelection(String reason, Instant from, Instant to, String mod
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be an ISO-8601 instant like 2026-11-24T10:00:00Z, not '" + text + "'");
+            throw new IllegalArgumentException(
+                    name + " must be an ISO-8601 instant like 2026-11-24T10:00:00Z, not '" + text + "'");
         }
     }
 }

@@ -13,5 +13,5 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gourmetgram.accuracy.suites")
 public record SuitesProperties(
-        @NotBlank(message = "the test-suite bucket is missing: set ACCURACY_SUITES_BUCKET (or S3_BUCKET)") String bucket) {
-}
+        @NotBlank(message = "the test-suite bucket is missing: set ACCURACY_SUITES_BUCKET (or S3_BUCKET)")
+        String bucket) {}

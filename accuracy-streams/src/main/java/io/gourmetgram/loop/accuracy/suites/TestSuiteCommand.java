@@ -19,8 +19,7 @@ import java.util.Map;
  */
 public final class TestSuiteCommand {
 
-    private TestSuiteCommand() {
-    }
+    private TestSuiteCommand() {}
 
     public static void main(String[] args) {
         // the answer goes to standard output: keep the clients' INFO logging out of it
@@ -43,16 +42,21 @@ public final class TestSuiteCommand {
         if (accessKey == null || secretKey == null) {
             return usage("Set S3_ACCESS_KEY and S3_SECRET_KEY (and S3_ENDPOINT, default http://localhost:9000).");
         }
-        MinioClient s3 = MinioClient.builder().endpoint(env.getOrDefault("S3_ENDPOINT", "http://localhost:9000"))
-                .credentials(accessKey, secretKey).build();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(env.getOrDefault("S3_ENDPOINT", "http://localhost:9000"))
+                .credentials(accessKey, secretKey)
+                .build();
         String bucket = env.getOrDefault("ACCURACY_SUITES_BUCKET", env.getOrDefault("S3_BUCKET", "production"));
-        LabelledUploadReader reader = new LabelledUploadReader(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
+        LabelledUploadReader reader =
+                new LabelledUploadReader(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
         TestSuites suites = new TestSuites(reader::readAll, new TestSuiteStore(s3, bucket), Clock.systemUTC());
         try {
-            Object answer = options.containsKey("list") ? suites.list()
-                    : suites.create(SuiteSelection.of(options.get("reason"), options.get("from"), options.get("to"),
-                    options.get("model")));
-            System.out.println(EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            Object answer = options.containsKey("list")
+                    ? suites.list()
+                    : suites.create(SuiteSelection.of(
+                            options.get("reason"), options.get("from"), options.get("to"), options.get("model")));
+            System.out.println(
+                    EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
             return 0;
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());

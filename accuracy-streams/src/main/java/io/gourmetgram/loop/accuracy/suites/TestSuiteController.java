@@ -28,22 +28,24 @@ public class TestSuiteController {
     private final TestSuites suites;
 
     public TestSuiteController(SuitesProperties properties, CurationProperties curation, KafkaProperties kafka) {
-        MinioClient s3 = MinioClient.builder().endpoint(curation.s3().endpoint())
-                .credentials(curation.s3().accessKey(), curation.s3().secretKey()).build();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(curation.s3().endpoint())
+                .credentials(curation.s3().accessKey(), curation.s3().secretKey())
+                .build();
         LabelledUploadReader reader = new LabelledUploadReader(String.join(",", kafka.getBootstrapServers()));
         this.suites = new TestSuites(reader::readAll, new TestSuiteStore(s3, properties.bucket()), Clock.systemUTC());
     }
 
     /** The body of {@code POST /api/test-suites}; only {@code reason} is required. */
-    public record SuiteRequest(String reason, String from, String to, String model) {
-    }
+    public record SuiteRequest(String reason, String from, String to, String model) {}
 
     @PostMapping("/api/test-suites")
     public ResponseEntity<?> create(@RequestBody(required = false) SuiteRequest request) {
         try {
             SuiteRequest r = request == null ? new SuiteRequest(null, null, null, null) : request;
             SuiteSummary summary = suites.create(SuiteSelection.of(r.reason(), r.from(), r.to(), r.model()));
-            return ResponseEntity.created(URI.create("/api/test-suites/" + summary.name())).body(summary);
+            return ResponseEntity.created(URI.create("/api/test-suites/" + summary.name()))
+                    .body(summary);
         } catch (IllegalArgumentException e) {
             return problem(HttpStatus.BAD_REQUEST, "Invalid test-suite request", e.getMessage());
         } catch (TestSuites.NothingToInclude e) {
@@ -52,7 +54,9 @@ public class TestSuiteController {
             return problem(HttpStatus.CONFLICT, "Suite exists", e.getMessage());
         } catch (Exception e) {
             log.error("Could not make a test suite", e);
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Suite not made",
+            return problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Suite not made",
                     "The event log or the object store did not answer: " + e.getMessage());
         }
     }
@@ -64,7 +68,10 @@ public class TestSuiteController {
             return ResponseEntity.ok(all);
         } catch (Exception e) {
             log.error("Could not list test suites", e);
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Suites not listed", "The object store did not answer: " + e.getMessage());
+            return problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Suites not listed",
+                    "The object store did not answer: " + e.getMessage());
         }
     }
 

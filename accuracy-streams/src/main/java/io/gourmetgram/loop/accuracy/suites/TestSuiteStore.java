@@ -58,7 +58,10 @@ public final class TestSuiteStore {
 
     boolean exists(String name) throws Exception {
         try {
-            s3.statObject(StatObjectArgs.builder().bucket(bucket).object(prefix(name) + SUMMARY).build());
+            s3.statObject(StatObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(prefix(name) + SUMMARY)
+                    .build());
             return true;
         } catch (ErrorResponseException e) {
             if ("NoSuchKey".equals(e.errorResponse().code())) {
@@ -71,9 +74,16 @@ public final class TestSuiteStore {
     /** Copies an upload's photo into the suite and returns where the copy is. */
     ObjectRef copyImage(String name, String uploadId, ObjectRef source) throws Exception {
         String ext = source.extension();
-        ObjectRef target = new ObjectRef(bucket, prefix(name) + "images/" + uploadId + (ext.isEmpty() ? "" : "." + ext));
-        s3.copyObject(CopyObjectArgs.builder().bucket(target.bucket()).object(target.key())
-                .source(CopySource.builder().bucket(source.bucket()).object(source.key()).build()).build());
+        ObjectRef target =
+                new ObjectRef(bucket, prefix(name) + "images/" + uploadId + (ext.isEmpty() ? "" : "." + ext));
+        s3.copyObject(CopyObjectArgs.builder()
+                .bucket(target.bucket())
+                .object(target.key())
+                .source(CopySource.builder()
+                        .bucket(source.bucket())
+                        .object(source.key())
+                        .build())
+                .build());
         return target;
     }
 
@@ -83,17 +93,21 @@ public final class TestSuiteStore {
             manifest.append(EventJson.mapper().writeValueAsString(entry)).append('\n');
         }
         put(summary.prefix() + MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
-        put(summary.prefix() + SUMMARY, EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary),
+        put(
+                summary.prefix() + SUMMARY,
+                EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary),
                 "application/json");
     }
 
     /** Every complete suite (one with its {@code suite.json}), oldest first. */
     public List<SuiteSummary> list() throws Exception {
         List<SuiteSummary> suites = new ArrayList<>();
-        for (Result<Item> result : s3.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(SUITES_PREFIX).build())) {
+        for (Result<Item> result : s3.listObjects(
+                ListObjectsArgs.builder().bucket(bucket).prefix(SUITES_PREFIX).build())) {
             Item item = result.get();
             if (item.isDir()) {
-                String name = item.objectName().substring(SUITES_PREFIX.length()).replaceAll("/$", "");
+                String name =
+                        item.objectName().substring(SUITES_PREFIX.length()).replaceAll("/$", "");
                 read(name).ifPresent(suites::add);
             }
         }
@@ -105,13 +119,18 @@ public final class TestSuiteStore {
         if (!exists(name)) {
             return Optional.empty();
         }
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(prefix(name) + SUMMARY).build())) {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                .bucket(bucket)
+                .object(prefix(name) + SUMMARY)
+                .build())) {
             return Optional.of(EventJson.mapper().readValue(in, SuiteSummary.class));
         }
     }
 
     private void put(String key, byte[] bytes, String contentType) throws Exception {
-        s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType(contentType).build());
+        s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                .contentType(contentType)
+                .build());
     }
 }

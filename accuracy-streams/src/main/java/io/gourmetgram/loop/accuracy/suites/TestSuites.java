@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class TestSuites {
 
     private static final Logger log = LoggerFactory.getLogger(TestSuites.class);
-    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter NAME_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Supplier<List<LabelledUpload>> labelled;
     private final TestSuiteStore store;
@@ -60,24 +60,44 @@ public final class TestSuites {
         String name = NAME_TIME.format(now) + "-" + selection.suiteReason().wireName();
         store.ensureBucket();
         if (store.exists(name)) {
-            throw new SuiteExists("Suite " + name + " exists already; suites are never rewritten. Try again in a second.");
+            throw new SuiteExists(
+                    "Suite " + name + " exists already; suites are never rewritten. Try again in a second.");
         }
-        List<LabelledUpload> chosen = labelled.get().stream().filter(selection::selects)
-                .sorted(Comparator.comparing(u -> u.request().uploadId())).toList();
+        List<LabelledUpload> chosen = labelled.get().stream()
+                .filter(selection::selects)
+                .sorted(Comparator.comparing(u -> u.request().uploadId()))
+                .toList();
         if (chosen.isEmpty()) {
             throw new NothingToInclude("No human-labelled upload matches " + describe(selection) + ".");
         }
         List<SuiteManifestEntry> entries = new ArrayList<>();
         for (LabelledUpload upload : chosen) {
-            ObjectRef image = store.copyImage(name, upload.request().uploadId(), upload.request().object());
+            ObjectRef image = store.copyImage(
+                    name, upload.request().uploadId(), upload.request().object());
             entries.add(entry(upload, image));
         }
-        SuiteSummary summary = new SuiteSummary(SuiteSummary.FORMAT_VERSION, name, store.bucket(), TestSuiteStore.prefix(name),
-                now, selection, entries.size(), count(entries, e -> List.of(e.humanLabel())),
-                count(entries, e -> e.reasons().stream().map(r -> r.reason().wireName()).toList()),
+        SuiteSummary summary = new SuiteSummary(
+                SuiteSummary.FORMAT_VERSION,
+                name,
+                store.bucket(),
+                TestSuiteStore.prefix(name),
+                now,
+                selection,
+                entries.size(),
+                count(entries, e -> List.of(e.humanLabel())),
+                count(
+                        entries,
+                        e -> e.reasons().stream()
+                                .map(r -> r.reason().wireName())
+                                .toList()),
                 count(entries, e -> List.of(e.model().qualifiedName())));
         store.write(summary, entries);
-        log.info("Test suite {} written to s3://{}/{} with {} photos", name, store.bucket(), summary.prefix(), entries.size());
+        log.info(
+                "Test suite {} written to s3://{}/{} with {} photos",
+                name,
+                store.bucket(),
+                summary.prefix(),
+                entries.size());
         return summary;
     }
 
@@ -90,20 +110,30 @@ public final class TestSuites {
         Prediction prediction = request.prediction();
         Annotation label = upload.label();
         List<ReasonInclusion> reasons = request.reasons();
-        return new SuiteManifestEntry(request.uploadId(), image, request.object(), label.label(), prediction.label(),
-                prediction.confidence(), prediction.model(), prediction.scoredAt(), reasons, request.inclusionProbability(),
-                label.annotatorId(), label.updatedAt());
+        return new SuiteManifestEntry(
+                request.uploadId(),
+                image,
+                request.object(),
+                label.label(),
+                prediction.label(),
+                prediction.confidence(),
+                prediction.model(),
+                prediction.scoredAt(),
+                reasons,
+                request.inclusionProbability(),
+                label.annotatorId(),
+                label.updatedAt());
     }
 
-    private static Map<String, Long> count(List<SuiteManifestEntry> entries,
-                                           java.util.function.Function<SuiteManifestEntry, List<String>> keys) {
+    private static Map<String, Long> count(
+            List<SuiteManifestEntry> entries, java.util.function.Function<SuiteManifestEntry, List<String>> keys) {
         Map<String, Long> counts = new TreeMap<>();
         entries.forEach(e -> keys.apply(e).forEach(k -> counts.merge(k, 1L, Long::sum)));
         return counts;
     }
 
     private static String describe(SuiteSelection s) {
-        return "reason " + s.reason() + (s.from() == null ? "" : ", from " + s.from()) + (s.to() == null ? "" : ", to " + s.to())
-                + (s.model() == null ? "" : ", model " + s.model());
+        return "reason " + s.reason() + (s.from() == null ? "" : ", from " + s.from())
+                + (s.to() == null ? "" : ", to " + s.to()) + (s.model() == null ? "" : ", model " + s.model());
     }
 }

@@ -14,20 +14,33 @@ import java.time.Duration;
  * @param retrainEvery a retrain signal each time this many new human labels have accumulated for a model
  * @param minLabels    per-reason and per-class figures with fewer labels are published as insufficient
  */
-public record AccuracySettings(Duration tumbling, Duration rollingSize, Duration rollingStep, Duration grace,
-                               boolean persistent, double retrainBelow, long retrainEvery, long minLabels) {
+public record AccuracySettings(
+        Duration tumbling,
+        Duration rollingSize,
+        Duration rollingStep,
+        Duration grace,
+        boolean persistent,
+        double retrainBelow,
+        long retrainEvery,
+        long minLabels) {
 
     public static final long DEFAULT_MIN_LABELS = 20;
 
-    public AccuracySettings(Duration tumbling, Duration rollingSize, Duration rollingStep, Duration grace,
-                            boolean persistent, double retrainBelow, long retrainEvery) {
+    public AccuracySettings(
+            Duration tumbling,
+            Duration rollingSize,
+            Duration rollingStep,
+            Duration grace,
+            boolean persistent,
+            double retrainBelow,
+            long retrainEvery) {
         this(tumbling, rollingSize, rollingStep, grace, persistent, retrainBelow, retrainEvery, DEFAULT_MIN_LABELS);
     }
 
     public AccuracySettings {
         if (rollingSize.toMillis() % rollingStep.toMillis() != 0) {
-            throw new IllegalArgumentException("rolling window size " + rollingSize + " must be a multiple of its step "
-                    + rollingStep);
+            throw new IllegalArgumentException(
+                    "rolling window size " + rollingSize + " must be a multiple of its step " + rollingStep);
         }
     }
 }

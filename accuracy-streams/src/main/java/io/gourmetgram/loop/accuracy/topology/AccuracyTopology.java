@@ -37,8 +37,7 @@ public final class AccuracyTopology {
 
     public static final String WINDOWS = "accuracy-windows";
 
-    private AccuracyTopology() {
-    }
+    private AccuracyTopology() {}
 
     public static Topology build(AccuracySettings settings, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
@@ -47,52 +46,71 @@ public final class AccuracyTopology {
         builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
         builder.addStateStore(store(settings, ContributionTracker.CONFIRMATIONS, Instant.class));
 
-        KStream<String, Object> predictions = builder.stream(Topics.PREDICTIONS.name(),
-                        Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
+        KStream<String, Object> predictions = builder.stream(
+                        Topics.PREDICTIONS.name(), Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
                 .processValues(UploadKeyCheck.values(Topics.PREDICTIONS, Prediction::uploadId))
                 .mapValues(p -> (Object) p);
-        KStream<String, Object> requests = builder.stream(Topics.LABELING_REQUESTS.name(),
+        KStream<String, Object> requests = builder.stream(
+                        Topics.LABELING_REQUESTS.name(),
                         Consumed.with(Serdes.String(), Topics.LABELING_REQUESTS.valueSerde()))
                 .processValues(UploadKeyCheck.values(Topics.LABELING_REQUESTS, LabelingRequest::uploadId))
                 .mapValues(r -> (Object) r);
-        KStream<String, Object> annotations = builder.stream(Topics.ANNOTATIONS.name(),
-                        Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
+        KStream<String, Object> annotations = builder.stream(
+                        Topics.ANNOTATIONS.name(), Consumed.with(Serdes.String(), Topics.ANNOTATIONS.valueSerde()))
                 .processValues(UploadKeyCheck.values(Topics.ANNOTATIONS, Annotation::uploadId))
                 .mapValues(a -> (Object) a);
 
-        KStream<String, Object> confirmations = builder.stream(Topics.FEEDBACK.name(),
-                        Consumed.with(Serdes.String(), Topics.FEEDBACK.valueSerde()))
+        KStream<String, Object> confirmations = builder.stream(
+                        Topics.FEEDBACK.name(), Consumed.with(Serdes.String(), Topics.FEEDBACK.valueSerde()))
                 .processValues(UploadKeyCheck.values(Topics.FEEDBACK, Feedback::uploadId))
                 .filter((id, f) -> f.kind() == FeedbackKind.CONFIRMATION)
                 .mapValues(f -> (Object) f);
 
-        KStream<String, AccuracyWindow> windows = predictions.merge(requests).merge(annotations).merge(confirmations)
-                .process(() -> new ContributionTracker(settings), ContributionTracker.REQUESTS, ContributionTracker.ANNOTATIONS,
-                        ContributionTracker.CONTRIBUTIONS, ContributionTracker.CONFIRMATIONS)
+        KStream<String, AccuracyWindow> windows = predictions
+                .merge(requests)
+                .merge(annotations)
+                .merge(confirmations)
+                .process(
+                        () -> new ContributionTracker(settings),
+                        ContributionTracker.REQUESTS,
+                        ContributionTracker.ANNOTATIONS,
+                        ContributionTracker.CONTRIBUTIONS,
+                        ContributionTracker.CONFIRMATIONS)
                 .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
-                .aggregate(() -> null, (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
+                .aggregate(
+                        () -> null,
+                        (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
                         Materialized.<String, WindowTotals>as(windowStore(settings))
-                                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(WindowTotals.class)))
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(JsonSerde.of(WindowTotals.class)))
                 .toStream()
                 .mapValues(totals -> totals.toAccuracyWindow(clock.instant(), settings.minLabels()));
         KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
-        tumbling.to(Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
-        builder.addStateStore(store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));
+        tumbling.to(
+                Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+        builder.addStateStore(
+                store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));
         builder.addStateStore(store(settings, RetrainSignalDetector.MODEL_STATE, Long.class));
         tumbling.selectKey((k, w) -> w.model().qualifiedName())
-                .repartition(Repartitioned.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()).withName("accuracy-by-model"))
-                .process(() -> new RetrainSignalDetector(settings), RetrainSignalDetector.WINDOW_STATE,
+                .repartition(Repartitioned.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde())
+                        .withName("accuracy-by-model"))
+                .process(
+                        () -> new RetrainSignalDetector(settings),
+                        RetrainSignalDetector.WINDOW_STATE,
                         RetrainSignalDetector.MODEL_STATE)
                 .to(Topics.RETRAIN_SIGNALS.name(), Produced.with(Serdes.String(), Topics.RETRAIN_SIGNALS.valueSerde()));
         windows.filter((k, w) -> w.windowType() == WindowType.ROLLING)
-                .to(Topics.ACCURACY_ROLLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));
+                .to(
+                        Topics.ACCURACY_ROLLING.name(),
+                        Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));
         AllWindows.addTo(builder, settings);
         return builder.build();
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(AccuracySettings settings, String name, Class<V> type) {
-        KeyValueBytesStoreSupplier supplier = settings.persistent()
-                ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(
+            AccuracySettings settings, String name, Class<V> type) {
+        KeyValueBytesStoreSupplier supplier =
+                settings.persistent() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
         return Stores.keyValueStoreBuilder(supplier, Serdes.String(), JsonSerde.of(type));
     }
 

@@ -28,8 +28,7 @@ public final class AllWindows {
     public static final String TUMBLING = "all-accuracy-tumbling";
     public static final String ROLLING = "all-accuracy-rolling";
 
-    private AllWindows() {
-    }
+    private AllWindows() {}
 
     static void addTo(StreamsBuilder builder, AccuracySettings settings) {
         add(builder, settings, Topics.ACCURACY_TUMBLING, TUMBLING);
@@ -41,10 +40,16 @@ public final class AllWindows {
         return type == WindowType.TUMBLING ? TUMBLING : ROLLING;
     }
 
-    private static void add(StreamsBuilder builder, AccuracySettings settings, TopicSpec<AccuracyWindow> topic, String store) {
-        builder.globalTable(topic.name(), Consumed.with(Serdes.String(), topic.valueSerde()).withName(store + "-source"),
-                Materialized.<String, AccuracyWindow>as(settings.persistent()
-                                ? Stores.persistentKeyValueStore(store) : Stores.inMemoryKeyValueStore(store))
-                        .withKeySerde(Serdes.String()).withValueSerde(topic.valueSerde()));
+    private static void add(
+            StreamsBuilder builder, AccuracySettings settings, TopicSpec<AccuracyWindow> topic, String store) {
+        builder.globalTable(
+                topic.name(),
+                Consumed.with(Serdes.String(), topic.valueSerde()).withName(store + "-source"),
+                Materialized.<String, AccuracyWindow>as(
+                                settings.persistent()
+                                        ? Stores.persistentKeyValueStore(store)
+                                        : Stores.inMemoryKeyValueStore(store))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(topic.valueSerde()));
     }
 }

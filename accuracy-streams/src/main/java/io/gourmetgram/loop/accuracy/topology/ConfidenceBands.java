@@ -7,8 +7,7 @@ final class ConfidenceBands {
 
     private static final double[] EDGES = {0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0};
 
-    private ConfidenceBands() {
-    }
+    private ConfidenceBands() {}
 
     /** The band's name, e.g. {@code 0.90-0.95}; the last band includes 1. */
     static String of(double confidence) {

@@ -15,9 +15,18 @@ import java.util.List;
  * @param confidence the model's top-1 confidence (null in contributions stored before it was kept)
  * @param confirmed  whether the uploader confirmed the prediction (null in contributions stored before it was kept)
  */
-public record Contribution(String uploadId, ModelRef model, Instant scoredAt, String predicted, String truth,
-                           List<String> reasons, double inclusionProbability, String userCorrection, boolean flagged,
-                           Double confidence, Boolean confirmed) {
+public record Contribution(
+        String uploadId,
+        ModelRef model,
+        Instant scoredAt,
+        String predicted,
+        String truth,
+        List<String> reasons,
+        double inclusionProbability,
+        String userCorrection,
+        boolean flagged,
+        Double confidence,
+        Boolean confirmed) {
 
     /** Whether the uploader confirmed the prediction; boxed because contributions stored before it existed lack it. */
     public boolean wasConfirmed() {

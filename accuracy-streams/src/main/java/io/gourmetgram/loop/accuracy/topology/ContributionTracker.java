@@ -8,7 +8,6 @@ import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.WindowType;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,8 +63,8 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         streamTime = Math.max(streamTime, record.timestamp());
         switch (record.value()) {
             case Prediction prediction -> {
-                WindowDelta.PredictionSeen seen = new WindowDelta.PredictionSeen(prediction.model(), prediction.confidence(),
-                        prediction.label());
+                WindowDelta.PredictionSeen seen =
+                        new WindowDelta.PredictionSeen(prediction.model(), prediction.confidence(), prediction.label());
                 forward(windows(prediction.scoredAt(), 1, null, seen), record.timestamp());
                 return;
             }
@@ -80,7 +79,8 @@ final class ContributionTracker implements Processor<String, Object, String, Win
                 UploadAnnotations known = annotations.get(uploadId);
                 annotations.put(uploadId, (known == null ? UploadAnnotations.NONE : known).with(annotation));
             }
-            case Feedback feedback when feedback.kind() == FeedbackKind.CONFIRMATION -> {
+            case Feedback feedback
+            when feedback.kind() == FeedbackKind.CONFIRMATION -> {
                 if (confirmations.get(uploadId) != null) {
                     return;
                 }
@@ -89,7 +89,9 @@ final class ContributionTracker implements Processor<String, Object, String, Win
             case Feedback other -> {
                 return; // flags and corrections reach accuracy through the labeling request
             }
-            default -> throw new IllegalArgumentException("Unexpected record type " + record.value().getClass());
+            default ->
+                throw new IllegalArgumentException(
+                        "Unexpected record type " + record.value().getClass());
         }
         Contribution before = contributions.get(uploadId);
         Contribution after = contribution(uploadId);
@@ -116,11 +118,21 @@ final class ContributionTracker implements Processor<String, Object, String, Win
             return null; // a label waits for its request in the store
         }
         String truth = standing == null ? null : standing.label().orElse(null);
-        return new Contribution(uploadId, request.prediction().model(), request.prediction().scoredAt(),
-                request.prediction().label(), truth,
-                request.reasons().stream().map(ReasonInclusion::reason).map(ReviewReason::wireName).toList(),
-                request.inclusionProbability(), request.userCorrection(), request.hasReason(ReviewReason.FLAGGED),
-                request.prediction().confidence(), confirmations.get(uploadId) != null);
+        return new Contribution(
+                uploadId,
+                request.prediction().model(),
+                request.prediction().scoredAt(),
+                request.prediction().label(),
+                truth,
+                request.reasons().stream()
+                        .map(ReasonInclusion::reason)
+                        .map(ReviewReason::wireName)
+                        .toList(),
+                request.inclusionProbability(),
+                request.userCorrection(),
+                request.hasReason(ReviewReason.FLAGGED),
+                request.prediction().confidence(),
+                confirmations.get(uploadId) != null);
     }
 
     /** One delta per window the prediction falls in, unless that window closed (end + grace) before stream time. */
@@ -141,12 +153,14 @@ final class ContributionTracker implements Processor<String, Object, String, Win
         long t = scoredAt.toEpochMilli();
         long size = settings.tumbling().toMillis();
         long start = Math.floorDiv(t, size) * size;
-        deltas.add(new WindowDelta(WindowType.TUMBLING, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c, p));
+        deltas.add(new WindowDelta(
+                WindowType.TUMBLING, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c, p));
         long step = settings.rollingStep().toMillis();
         long rolling = settings.rollingSize().toMillis();
         long last = Math.floorDiv(t, step) * step;
         for (long s = last; s > t - rolling; s -= step) {
-            deltas.add(new WindowDelta(WindowType.ROLLING, Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c, p));
+            deltas.add(new WindowDelta(
+                    WindowType.ROLLING, Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c, p));
         }
         return deltas;
     }

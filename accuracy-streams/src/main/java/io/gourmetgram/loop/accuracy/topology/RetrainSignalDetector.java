@@ -25,13 +25,14 @@ final class RetrainSignalDetector implements Processor<String, AccuracyWindow, S
     private KeyValueStore<String, Long> labelsSinceSignal;
 
     /** What we last saw of a window: its labelled count, and whether it is below the threshold. */
-    public record WindowState(long labelled, boolean below) {
-    }
+    public record WindowState(long labelled, boolean below) {}
 
     /** The production estimate's upper bound; the weighted (Hájek) one while the production estimate is insufficient. */
     static Double upperBound(AccuracyWindow w) {
         AccuracyWindow.Estimate production = w.production();
-        return production != null && Boolean.FALSE.equals(production.insufficient()) ? production.upper() : w.weighted().upper();
+        return production != null && Boolean.FALSE.equals(production.insufficient())
+                ? production.upper()
+                : w.weighted().upper();
     }
 
     RetrainSignalDetector(AccuracySettings settings) {
@@ -56,15 +57,29 @@ final class RetrainSignalDetector implements Processor<String, AccuracyWindow, S
         windows.put(windowKey, new WindowState(w.labelled(), below));
         Instant at = Instant.ofEpochMilli(record.timestamp());
         if (below && (before == null || !before.below())) {
-            context.forward(record.withValue(new RetrainSignal(RetrainSignal.SCHEMA_VERSION, w.model(),
-                    RetrainSignal.Reason.ACCURACY_BELOW_THRESHOLD, w.windowStart(), upper, settings.retrainBelow(), null, at)));
+            context.forward(record.withValue(new RetrainSignal(
+                    RetrainSignal.SCHEMA_VERSION,
+                    w.model(),
+                    RetrainSignal.Reason.ACCURACY_BELOW_THRESHOLD,
+                    w.windowStart(),
+                    upper,
+                    settings.retrainBelow(),
+                    null,
+                    at)));
         }
         long added = w.labelled() - (before == null ? 0 : before.labelled());
         Long known = labelsSinceSignal.get(model);
         long since = (known == null ? 0 : known) + added;
         if (since >= settings.retrainEvery()) {
-            context.forward(record.withValue(new RetrainSignal(RetrainSignal.SCHEMA_VERSION, w.model(),
-                    RetrainSignal.Reason.LABELS_ACCUMULATED, null, null, null, since, at)));
+            context.forward(record.withValue(new RetrainSignal(
+                    RetrainSignal.SCHEMA_VERSION,
+                    w.model(),
+                    RetrainSignal.Reason.LABELS_ACCUMULATED,
+                    null,
+                    null,
+                    null,
+                    since,
+                    at)));
             since = 0;
         }
         labelsSinceSignal.put(model, since);

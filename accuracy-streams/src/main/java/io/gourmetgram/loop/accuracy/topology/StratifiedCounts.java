@@ -45,8 +45,17 @@ public record StratifiedCounts(StratumSample predicted, Map<String, StratumSampl
         StratumSample lowConfidence = requested.getOrDefault(Contribution.LOW_CONFIDENCE, StratumSample.EMPTY);
         long rest = predicted.predictions() - feedback.predictions() - lowConfidence.predictions();
         // fewer predictions seen than requested (predictions not read, e.g. before this version): no rest stratum
-        StratumSample other = requested.getOrDefault(Contribution.OTHER, StratumSample.EMPTY).withPopulation(Math.max(0, rest),
-                rest <= 0 ? 0 : Math.max(0, predicted.confidenceSum() - feedback.confidenceSum() - lowConfidence.confidenceSum()));
+        StratumSample other = requested
+                .getOrDefault(Contribution.OTHER, StratumSample.EMPTY)
+                .withPopulation(
+                        Math.max(0, rest),
+                        rest <= 0
+                                ? 0
+                                : Math.max(
+                                        0,
+                                        predicted.confidenceSum()
+                                                - feedback.confidenceSum()
+                                                - lowConfidence.confidenceSum()));
         Map<String, StratumSample> samples = new LinkedHashMap<>();
         samples.put(Contribution.FEEDBACK, feedback);
         samples.put(Contribution.LOW_CONFIDENCE, lowConfidence);
@@ -61,7 +70,8 @@ public record StratifiedCounts(StratumSample predicted, Map<String, StratumSampl
         long requestedPredictions = samples.get(Contribution.FEEDBACK).predictions()
                 + samples.get(Contribution.LOW_CONFIDENCE).predictions();
         if (predicted.predictions() < requestedPredictions) {
-            long labels = samples.values().stream().mapToLong(StratumSample::labelled).sum();
+            long labels =
+                    samples.values().stream().mapToLong(StratumSample::labelled).sum();
             return new StratifiedDifferenceEstimate.Result(Estimate.insufficient(labels), result.strata());
         }
         return result;

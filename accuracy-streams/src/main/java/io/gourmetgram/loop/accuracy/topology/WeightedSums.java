@@ -11,7 +11,10 @@ public record WeightedSums(double w, double wy, double w2, double w2y) {
 
     WeightedSums add(int sign, double weight, boolean right) {
         int y = right ? 1 : 0;
-        return new WeightedSums(w + sign * weight, wy + sign * weight * y, w2 + sign * weight * weight,
+        return new WeightedSums(
+                w + sign * weight,
+                wy + sign * weight * y,
+                w2 + sign * weight * weight,
                 w2y + sign * weight * weight * y);
     }
 

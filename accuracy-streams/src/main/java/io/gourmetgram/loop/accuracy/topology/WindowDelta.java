@@ -9,16 +9,20 @@ import java.time.Instant;
  * Add (+1) or retract (−1) something to one window; keyed by {@link #key()}. Either an upload's
  * {@code contribution} (stratum membership and label) or a {@code prediction} the model made.
  */
-public record WindowDelta(WindowType windowType, Instant windowStart, Instant windowEnd, int sign, Contribution contribution,
-                          PredictionSeen prediction) {
+public record WindowDelta(
+        WindowType windowType,
+        Instant windowStart,
+        Instant windowEnd,
+        int sign,
+        Contribution contribution,
+        PredictionSeen prediction) {
 
     /**
      * A prediction the model made: counted in its window whether or not anyone labels it.
      *
      * @param label the predicted label (null in deltas written before it was carried)
      */
-    public record PredictionSeen(ModelRef model, double confidence, String label) {
-    }
+    public record PredictionSeen(ModelRef model, double confidence, String label) {}
 
     public ModelRef model() {
         return contribution != null ? contribution.model() : prediction.model();

@@ -29,15 +29,30 @@ import java.util.function.Function;
  * @param byTrueClassWeights     weighted sums per human label
  * @param confirmations          labelled predictions the uploader had confirmed, and how many were right
  */
-public record WindowTotals(WindowType windowType, Instant windowStart, Instant windowEnd, ModelRef model,
-                           long labelled, long correct,
-                           Map<String, Tally> byReason, Map<String, Tally> byPredictedClass, Map<String, Tally> byTrueClass,
-                           Map<String, Map<String, Long>> confusion,
-                           double sumW, double sumWY, double sumW2, double sumW2Y,
-                           long corrections, long correctionsMatching, long flags, long flagsWrong,
-                           StratifiedCounts counts, Map<String, ConfidenceBand> bands,
-                           Map<String, StratifiedCounts> byPredictedClassCounts, Map<String, WeightedSums> byTrueClassWeights,
-                           Tally confirmations) {
+public record WindowTotals(
+        WindowType windowType,
+        Instant windowStart,
+        Instant windowEnd,
+        ModelRef model,
+        long labelled,
+        long correct,
+        Map<String, Tally> byReason,
+        Map<String, Tally> byPredictedClass,
+        Map<String, Tally> byTrueClass,
+        Map<String, Map<String, Long>> confusion,
+        double sumW,
+        double sumWY,
+        double sumW2,
+        double sumW2Y,
+        long corrections,
+        long correctionsMatching,
+        long flags,
+        long flagsWrong,
+        StratifiedCounts counts,
+        Map<String, ConfidenceBand> bands,
+        Map<String, StratifiedCounts> byPredictedClassCounts,
+        Map<String, WeightedSums> byTrueClassWeights,
+        Tally confirmations) {
 
     /** Totals stored before the strata were kept read with empty ones. */
     public WindowTotals {
@@ -49,9 +64,30 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
     }
 
     static WindowTotals empty(WindowDelta first) {
-        return new WindowTotals(first.windowType(), first.windowStart(), first.windowEnd(), first.model(),
-                0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0,
-                StratifiedCounts.NONE, Map.of(), Map.of(), Map.of(), new Tally(0, 0));
+        return new WindowTotals(
+                first.windowType(),
+                first.windowStart(),
+                first.windowEnd(),
+                first.model(),
+                0,
+                0,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                StratifiedCounts.NONE,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                new Tally(0, 0));
     }
 
     WindowTotals apply(WindowDelta delta) {
@@ -59,9 +95,16 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
         if (delta.prediction() != null) {
             WindowDelta.PredictionSeen p = delta.prediction();
             Map<String, ConfidenceBand> nextBands = new TreeMap<>(bands);
-            nextBands.merge(ConfidenceBands.of(p.confidence()), new ConfidenceBand(s, s * p.confidence(), 0, 0), WindowTotals::sum);
-            return with(counts.withPrediction(s, p.confidence()), nextBands,
-                    p.label() == null ? byPredictedClassCounts : byClass(p.label(), k -> k.withPrediction(s, p.confidence())));
+            nextBands.merge(
+                    ConfidenceBands.of(p.confidence()),
+                    new ConfidenceBand(s, s * p.confidence(), 0, 0),
+                    WindowTotals::sum);
+            return with(
+                    counts.withPrediction(s, p.confidence()),
+                    nextBands,
+                    p.label() == null
+                            ? byPredictedClassCounts
+                            : byClass(p.label(), k -> k.withPrediction(s, p.confidence())));
         }
         Contribution c = delta.contribution();
         if (c.confidence() == null) { // stored before strata were kept: it was never counted in them
@@ -70,28 +113,56 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
         double confidence = c.confidence();
         Boolean right = c.labelled() ? c.correct() : null;
         StratifiedCounts nextCounts = counts.withRequest(c.stratum(), s, confidence, right);
-        Map<String, StratifiedCounts> nextByClass = byClass(c.predicted(), k -> k.withRequest(c.stratum(), s, confidence, right));
+        Map<String, StratifiedCounts> nextByClass =
+                byClass(c.predicted(), k -> k.withRequest(c.stratum(), s, confidence, right));
         if (!c.labelled()) {
             return with(nextCounts, bands, nextByClass);
         }
         Map<String, ConfidenceBand> nextBands = new TreeMap<>(bands);
         if (c.reasons().contains(ReviewReason.RANDOM.wireName())) {
-            nextBands.merge(ConfidenceBands.of(confidence), new ConfidenceBand(0, 0, s, c.correct() ? s : 0), WindowTotals::sum);
+            nextBands.merge(
+                    ConfidenceBands.of(confidence),
+                    new ConfidenceBand(0, 0, s, c.correct() ? s : 0),
+                    WindowTotals::sum);
         }
         return with(nextCounts, nextBands, nextByClass).withLabel(c, s);
     }
 
-    private Map<String, StratifiedCounts> byClass(String label, java.util.function.UnaryOperator<StratifiedCounts> change) {
+    private Map<String, StratifiedCounts> byClass(
+            String label, java.util.function.UnaryOperator<StratifiedCounts> change) {
         Map<String, StratifiedCounts> next = new TreeMap<>(byPredictedClassCounts);
         next.put(label, change.apply(next.getOrDefault(label, StratifiedCounts.NONE)));
         return next;
     }
 
-    private WindowTotals with(StratifiedCounts nextCounts, Map<String, ConfidenceBand> nextBands,
-                              Map<String, StratifiedCounts> nextByClass) {
-        return new WindowTotals(windowType, windowStart, windowEnd, model, labelled, correct, byReason, byPredictedClass,
-                byTrueClass, confusion, sumW, sumWY, sumW2, sumW2Y, corrections, correctionsMatching, flags, flagsWrong,
-                nextCounts, nextBands, nextByClass, byTrueClassWeights, confirmations);
+    private WindowTotals with(
+            StratifiedCounts nextCounts,
+            Map<String, ConfidenceBand> nextBands,
+            Map<String, StratifiedCounts> nextByClass) {
+        return new WindowTotals(
+                windowType,
+                windowStart,
+                windowEnd,
+                model,
+                labelled,
+                correct,
+                byReason,
+                byPredictedClass,
+                byTrueClass,
+                confusion,
+                sumW,
+                sumWY,
+                sumW2,
+                sumW2Y,
+                corrections,
+                correctionsMatching,
+                flags,
+                flagsWrong,
+                nextCounts,
+                nextBands,
+                nextByClass,
+                byTrueClassWeights,
+                confirmations);
     }
 
     private WindowTotals withLabel(Contribution c, int s) {
@@ -108,14 +179,33 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
         matrix.put(c.truth(), row);
         double w = c.weight();
         Map<String, WeightedSums> trueWeights = new TreeMap<>(byTrueClassWeights);
-        trueWeights.put(c.truth(), trueWeights.getOrDefault(c.truth(), WeightedSums.NONE).add(s, w, c.correct()));
+        trueWeights.put(
+                c.truth(),
+                trueWeights.getOrDefault(c.truth(), WeightedSums.NONE).add(s, w, c.correct()));
         boolean corrected = c.userCorrection() != null;
-        return new WindowTotals(windowType, windowStart, windowEnd, model, labelled + s, correct + (long) s * right,
-                reasons, predictedTallies, truth, matrix,
-                sumW + s * w, sumWY + s * w * right, sumW2 + s * w * w, sumW2Y + s * w * w * right,
-                corrections + (corrected ? s : 0), correctionsMatching + (corrected && c.userCorrection().equals(c.truth()) ? s : 0),
-                flags + (c.flagged() ? s : 0), flagsWrong + (c.flagged() && !c.correct() ? s : 0),
-                counts, bands, byPredictedClassCounts, trueWeights,
+        return new WindowTotals(
+                windowType,
+                windowStart,
+                windowEnd,
+                model,
+                labelled + s,
+                correct + (long) s * right,
+                reasons,
+                predictedTallies,
+                truth,
+                matrix,
+                sumW + s * w,
+                sumWY + s * w * right,
+                sumW2 + s * w * w,
+                sumW2Y + s * w * w * right,
+                corrections + (corrected ? s : 0),
+                correctionsMatching + (corrected && c.userCorrection().equals(c.truth()) ? s : 0),
+                flags + (c.flagged() ? s : 0),
+                flagsWrong + (c.flagged() && !c.correct() ? s : 0),
+                counts,
+                bands,
+                byPredictedClassCounts,
+                trueWeights,
                 c.wasConfirmed() ? add(confirmations, s, right) : confirmations);
     }
 
@@ -124,19 +214,52 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
         Tally random = byReason.getOrDefault(ReviewReason.RANDOM.wireName(), new Tally(0, 0));
         StratifiedDifferenceEstimate.Result production = counts.estimate();
         Map<String, Stratum> published = new LinkedHashMap<>();
-        counts.samples().forEach((name, sample) -> published.put(name, new Stratum(sample.predictions(),
-                Math.max(0, sample.confidenceSum()), counts.requested().getOrDefault(name, StratumSample.EMPTY).predictions(),
-                sample.labelled(), sample.correct(), production.strata().get(name))));
-        return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, windowType, windowStart, windowEnd, model, labelled, correct,
-                byReason, byPredictedClass, byTrueClass, confusion,
+        counts.samples()
+                .forEach((name, sample) -> published.put(
+                        name,
+                        new Stratum(
+                                sample.predictions(),
+                                Math.max(0, sample.confidenceSum()),
+                                counts.requested()
+                                        .getOrDefault(name, StratumSample.EMPTY)
+                                        .predictions(),
+                                sample.labelled(),
+                                sample.correct(),
+                                production.strata().get(name))));
+        return new AccuracyWindow(
+                AccuracyWindow.SCHEMA_VERSION,
+                windowType,
+                windowStart,
+                windowEnd,
+                model,
+                labelled,
+                correct,
+                byReason,
+                byPredictedClass,
+                byTrueClass,
+                confusion,
                 WilsonInterval.of(random.correct(), random.labelled()),
                 HajekEstimate.of(sumW, sumWY, sumW2, sumW2Y),
                 labelled == 0 ? null : (double) correct / labelled,
-                rate(corrections, correctionsMatching), rate(flags, flagsWrong), now,
-                production.overall(), published, publishedBands(), counts.predicted().predictions(),
-                figures(byReason, r -> WilsonInterval.of(byReason.get(r).correct(), byReason.get(r).labelled()), minLabels),
-                figures(byPredictedClass, label -> byPredictedClassCounts.getOrDefault(label, StratifiedCounts.NONE).estimate()
-                        .overall(), minLabels),
+                rate(corrections, correctionsMatching),
+                rate(flags, flagsWrong),
+                now,
+                production.overall(),
+                published,
+                publishedBands(),
+                counts.predicted().predictions(),
+                figures(
+                        byReason,
+                        r -> WilsonInterval.of(
+                                byReason.get(r).correct(), byReason.get(r).labelled()),
+                        minLabels),
+                figures(
+                        byPredictedClass,
+                        label -> byPredictedClassCounts
+                                .getOrDefault(label, StratifiedCounts.NONE)
+                                .estimate()
+                                .overall(),
+                        minLabels),
                 figures(byTrueClass, label -> weighted(byTrueClassWeights, label), minLabels),
                 rate(confirmations.labelled(), confirmations.correct()));
     }
@@ -147,13 +270,16 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
     }
 
     /** Each tally's figure with its interval, or insufficient (with the count) below {@code minLabels} labels. */
-    private static Map<String, Estimate> figures(Map<String, Tally> tallies, Function<String, Estimate> estimateOf,
-                                                 long minLabels) {
+    private static Map<String, Estimate> figures(
+            Map<String, Tally> tallies, Function<String, Estimate> estimateOf, long minLabels) {
         Map<String, Estimate> figures = new TreeMap<>();
         tallies.forEach((name, tally) -> {
             Estimate e = tally.labelled() < minLabels ? null : estimateOf.apply(name);
-            figures.put(name, e == null || e.accuracy() == null ? Estimate.insufficient(Math.max(0, tally.labelled()))
-                    : new Estimate(e.accuracy(), e.lower(), e.upper(), e.sampleSize(), false));
+            figures.put(
+                    name,
+                    e == null || e.accuracy() == null
+                            ? Estimate.insufficient(Math.max(0, tally.labelled()))
+                            : new Estimate(e.accuracy(), e.lower(), e.upper(), e.sampleSize(), false));
         });
         return figures;
     }
@@ -161,14 +287,19 @@ public record WindowTotals(WindowType windowType, Instant windowStart, Instant w
     /** Sums of confidences added and retracted may drift a hair below zero; published as zero. */
     private Map<String, ConfidenceBand> publishedBands() {
         Map<String, ConfidenceBand> published = new TreeMap<>();
-        bands.forEach((name, b) -> published.put(name, new ConfidenceBand(b.predictions(), Math.max(0, b.confidenceSum()),
-                b.randomLabelled(), b.randomCorrect())));
+        bands.forEach((name, b) -> published.put(
+                name,
+                new ConfidenceBand(
+                        b.predictions(), Math.max(0, b.confidenceSum()), b.randomLabelled(), b.randomCorrect())));
         return published;
     }
 
     private static ConfidenceBand sum(ConfidenceBand a, ConfidenceBand b) {
-        return new ConfidenceBand(a.predictions() + b.predictions(), a.confidenceSum() + b.confidenceSum(),
-                a.randomLabelled() + b.randomLabelled(), a.randomCorrect() + b.randomCorrect());
+        return new ConfidenceBand(
+                a.predictions() + b.predictions(),
+                a.confidenceSum() + b.confidenceSum(),
+                a.randomLabelled() + b.randomLabelled(),
+                a.randomCorrect() + b.randomCorrect());
     }
 
     private static Tally add(Tally tally, int sign, int right) {

@@ -59,22 +59,25 @@ class AccuracyFromAnyInstanceIT {
     @BeforeAll
     static void start() {
         broker = new EmbeddedKafkaKraftBroker(1, 6);
-        broker.brokerProperties(Map.of("transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
+        broker.brokerProperties(
+                Map.of("transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
         broker.afterPropertiesSet();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
             TopicProvisioner.ensure(admin, Topics.all(), new TopicLayout(6, (short) 1, 1));
         }
         s3 = S3TestServer.start();
         for (String name : List.of("a", "b")) {
             // Command-line arguments: they win over application.yml (builder properties would not).
-            instances.add(new SpringApplicationBuilder(AccuracyStreamsApplication.class).run(
-                    "--server.port=0",
-                    "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                    "--gourmetgram.accuracy.state-dir=" + stateDirs.resolve("accuracy-" + name),
-                    "--gourmetgram.curation.state-dir=" + stateDirs.resolve("curation-" + name),
-                    "--gourmetgram.curation.s3.endpoint=" + s3.endpoint(),
-                    "--gourmetgram.curation.s3.access-key=" + S3TestServer.ACCESS_KEY,
-                    "--gourmetgram.curation.s3.secret-key=" + S3TestServer.SECRET_KEY));
+            instances.add(new SpringApplicationBuilder(AccuracyStreamsApplication.class)
+                    .run(
+                            "--server.port=0",
+                            "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                            "--gourmetgram.accuracy.state-dir=" + stateDirs.resolve("accuracy-" + name),
+                            "--gourmetgram.curation.state-dir=" + stateDirs.resolve("curation-" + name),
+                            "--gourmetgram.curation.s3.endpoint=" + s3.endpoint(),
+                            "--gourmetgram.curation.s3.access-key=" + S3TestServer.ACCESS_KEY,
+                            "--gourmetgram.curation.s3.secret-key=" + S3TestServer.SECRET_KEY));
         }
     }
 
@@ -88,8 +91,10 @@ class AccuracyFromAnyInstanceIT {
     @Test
     void everyInstanceAnswersWithEveryWindow() throws Exception {
         Instant first = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(HOURS + 1));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (int h = 0; h < HOURS; h++) {
                 Instant at = first.plus(Duration.ofHours(h)).plusSeconds(60);
                 for (String label : List.of("Rice", "Soup")) {
@@ -97,9 +102,18 @@ class AccuracyFromAnyInstanceIT {
                     LabelingRequest request = request(id, at);
                     send(producer, Topics.PREDICTIONS, id, request.prediction());
                     send(producer, Topics.LABELING_REQUESTS, id, request);
-                    send(producer, Topics.ANNOTATIONS, id, TestEvents.annotation(id).taskId(h * 10L + label.length())
-                            .annotationId(h * 10L + label.length()).label(label).action(AnnotationAction.CREATED)
-                            .leadTimeSeconds(2.0).updatedAt(at).build());
+                    send(
+                            producer,
+                            Topics.ANNOTATIONS,
+                            id,
+                            TestEvents.annotation(id)
+                                    .taskId(h * 10L + label.length())
+                                    .annotationId(h * 10L + label.length())
+                                    .label(label)
+                                    .action(AnnotationAction.CREATED)
+                                    .leadTimeSeconds(2.0)
+                                    .updatedAt(at)
+                                    .build());
                 }
             }
         }
@@ -128,7 +142,9 @@ class AccuracyFromAnyInstanceIT {
 
     private static JsonNode get(ConfigurableApplicationContext instance, String query) throws Exception {
         int port = Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + query)).build(),
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + query))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
         return EventJson.mapper().readTree(answer.body());
@@ -136,11 +152,20 @@ class AccuracyFromAnyInstanceIT {
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSpec<V> topic, String key, V value)
             throws Exception {
-        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value))).get();
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value)))
+                .get();
     }
 
     private static LabelingRequest request(String id, Instant at) {
-        Prediction p = TestEvents.prediction(id).label("Rice").confidence(0.5).scoredAt(at).build();
-        return TestEvents.labelingRequest(id).prediction(p).reasons(ReviewReason.LOW_CONFIDENCE).at(at).build();
+        Prediction p = TestEvents.prediction(id)
+                .label("Rice")
+                .confidence(0.5)
+                .scoredAt(at)
+                .build();
+        return TestEvents.labelingRequest(id)
+                .prediction(p)
+                .reasons(ReviewReason.LOW_CONFIDENCE)
+                .at(at)
+                .build();
     }
 }

@@ -1,6 +1,5 @@
 package io.gourmetgram.loop.accuracy.app;
 
-import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +9,8 @@ import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
+import io.gourmetgram.loop.events.testing.S3TestServer;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.net.URI;
@@ -26,23 +27,27 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import io.gourmetgram.loop.events.testing.S3TestServer;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The application with exactly_once_v2 on a real KRaft broker, queried over HTTP as analysts do. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
-        "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}",
-        "gourmetgram.management.token=" + AccuracyStreamsIT.MANAGEMENT_TOKEN})
-@EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "gourmetgram.accuracy.state-dir=${java.io.tmpdir}/accuracy-it-${random.uuid}",
+            "gourmetgram.curation.state-dir=${java.io.tmpdir}/curation-it-${random.uuid}",
+            "gourmetgram.management.token=" + AccuracyStreamsIT.MANAGEMENT_TOKEN
+        })
+@EmbeddedKafka(
+        partitions = 3,
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers",
         brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class AccuracyStreamsIT {
 
@@ -67,14 +72,21 @@ class AccuracyStreamsIT {
 
     @LocalManagementPort
     private int managementPort;
+
     @Autowired
     private EmbeddedKafkaBroker broker;
 
     @Test
     void labelsBecomeAWindowedAccuracyThatUpdatesAndDeletesChange() throws Exception {
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
-        send(Topics.PREDICTIONS, "a", request("a", hour, ReviewReason.LOW_CONFIDENCE).prediction());
-        send(Topics.PREDICTIONS, "b", request("b", hour, ReviewReason.LOW_CONFIDENCE).prediction());
+        send(
+                Topics.PREDICTIONS,
+                "a",
+                request("a", hour, ReviewReason.LOW_CONFIDENCE).prediction());
+        send(
+                Topics.PREDICTIONS,
+                "b",
+                request("b", hour, ReviewReason.LOW_CONFIDENCE).prediction());
         send(Topics.LABELING_REQUESTS, "a", request("a", hour, ReviewReason.LOW_CONFIDENCE));
         send(Topics.LABELING_REQUESTS, "b", request("b", hour, ReviewReason.LOW_CONFIDENCE));
         send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, "Rice", AnnotationAction.CREATED, hour));
@@ -93,7 +105,11 @@ class AccuracyStreamsIT {
             assertThat(w.path("correct").asLong()).isEqualTo(2);
             // both predictions of the window were low-confidence and both are labelled: the production figure is exact
             assertThat(w.path("predictions").asLong()).isEqualTo(2);
-            assertThat(w.path("strata").path("low_confidence").path("predictions").asLong()).isEqualTo(2);
+            assertThat(w.path("strata")
+                            .path("low_confidence")
+                            .path("predictions")
+                            .asLong())
+                    .isEqualTo(2);
             assertThat(w.path("production").path("accuracy").asDouble()).isEqualTo(1.0);
             assertThat(w.path("production").path("lower").asDouble()).isEqualTo(1.0);
         });
@@ -108,32 +124,50 @@ class AccuracyStreamsIT {
             assertThat(w.path("production").path("sampleSize").asDouble()).isEqualTo(1.0);
         });
 
-        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/api/accuracy?window=weekly")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bad = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/accuracy?window=weekly"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("tumbling");
-        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(bad.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
         assertThat(bad.body()).contains("https://gourmetgram.io/loop/problems/invalid-accuracy-query");
-        HttpResponse<String> nowhere = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/api/nowhere")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> nowhere = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/nowhere"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(nowhere.statusCode()).isEqualTo(404);
         assertThat(nowhere.body()).contains("https://gourmetgram.io/loop/problems/not-found", "/api/nowhere");
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
-                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body()).contains("gourmetgram_accuracy_latest_weighted 1.0", "gourmetgram_accuracy_latest_predictions 2.0",
-                "gourmetgram_accuracy_latest_production NaN");
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body())
+                .contains(
+                        "gourmetgram_accuracy_latest_weighted 1.0",
+                        "gourmetgram_accuracy_latest_predictions 2.0",
+                        "gourmetgram_accuracy_latest_production NaN");
     }
 
     @Test
     void healthDetailsNeedTheManagementTokenAndTheActuatorIsOnlyOnTheManagementPort() throws Exception {
         URI health = URI.create("http://localhost:" + managementPort + "/actuator/health");
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> operator = http.send(HttpRequest.newBuilder(health)
-                .header("Authorization", "Bearer " + MANAGEMENT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> liveness = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
-                + "/actuator/health/liveness")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> onPublicPort = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous =
+                http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> operator = http.send(
+                HttpRequest.newBuilder(health)
+                        .header("Authorization", "Bearer " + MANAGEMENT_TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> liveness = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/health/liveness"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> onPublicPort = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(anonymous.body()).contains("\"status\"").doesNotContain("accuracyStreams", "components");
         assertThat(operator.body()).contains("accuracyStreams", "curationStreams");
@@ -142,7 +176,9 @@ class AccuracyStreamsIT {
     }
 
     private JsonNode onlyWindow(String query) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + query)).build(),
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + query))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode windows = EventJson.mapper().readTree(answer.body());
@@ -151,20 +187,38 @@ class AccuracyStreamsIT {
     }
 
     private <V> void send(TopicSpec<V> topic, String key, V value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value))).get();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topic.name(), key, topic.valueSerde().serialize(topic.name(), value)))
+                    .get();
         }
     }
 
     private static LabelingRequest request(String id, Instant at, ReviewReason reason) {
-        Prediction p = TestEvents.prediction(id).label("Rice").confidence(0.5).scoredAt(at).build();
-        return TestEvents.labelingRequest(id).prediction(p).reasons(reason).at(at).build();
+        Prediction p = TestEvents.prediction(id)
+                .label("Rice")
+                .confidence(0.5)
+                .scoredAt(at)
+                .build();
+        return TestEvents.labelingRequest(id)
+                .prediction(p)
+                .reasons(reason)
+                .at(at)
+                .build();
     }
 
-    private static Annotation annotation(String id, long task, long annotation, String label, AnnotationAction action,
-                                         Instant at) {
-        return TestEvents.annotation(id).taskId(task).annotationId(annotation).label(label).action(action)
-                .leadTimeSeconds(action == AnnotationAction.DELETED ? null : 2.0).updatedAt(at).build();
+    private static Annotation annotation(
+            String id, long task, long annotation, String label, AnnotationAction action, Instant at) {
+        return TestEvents.annotation(id)
+                .taskId(task)
+                .annotationId(annotation)
+                .label(label)
+                .action(action)
+                .leadTimeSeconds(action == AnnotationAction.DELETED ? null : 2.0)
+                .updatedAt(at)
+                .build();
     }
 }

@@ -11,30 +11,29 @@ import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.testing.TestEvents;
-import io.gourmetgram.loop.support.testing.TopologyHarness;
 import io.gourmetgram.loop.events.topics.KeyPartitioning;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.streams.UploadKeyCheck;
+import io.gourmetgram.loop.support.testing.TopologyHarness;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.ListObjectsArgs;
-import io.minio.RemoveObjectArgs;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -56,7 +55,10 @@ class CurationTopologyIT {
     @BeforeEach
     void start() throws Exception {
         s3 = S3TestServer.start();
-        minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
+        minio = MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)
+                .build();
         minio.makeBucket(MakeBucketArgs.builder().bucket("production").build());
         store = new DatasetStore(minio);
         store.ensureBuckets();
@@ -67,8 +69,12 @@ class CurationTopologyIT {
         if (harness != null) {
             harness.close();
         }
-        harness = TopologyHarness.start(CurationTopology.build(store, Food11.LABELS, 0.9, false), CurationStreams.APPLICATION_ID,
-                Topics.ACCURACY_DEAD_LETTER, tuning, T);
+        harness = TopologyHarness.start(
+                CurationTopology.build(store, Food11.LABELS, 0.9, false),
+                CurationStreams.APPLICATION_ID,
+                Topics.ACCURACY_DEAD_LETTER,
+                tuning,
+                T);
         predictions = harness.input(Topics.PREDICTIONS);
         requests = harness.input(Topics.LABELING_REQUESTS);
         annotations = harness.input(Topics.ANNOTATIONS);
@@ -125,7 +131,8 @@ class CurationTopologyIT {
             predictions.pipeInput("u1", prediction("u2", 7, 0.95));
 
             assertThat(keys(DatasetStore.NOISY)).isEmpty();
-            assertThat(harness.deadLetters()).singleElement()
+            assertThat(harness.deadLetters())
+                    .singleElement()
                     .satisfies(letter -> assertThat(letter.errorMessage()).contains("keyed 'u1'"));
         }
     }
@@ -148,10 +155,12 @@ class CurationTopologyIT {
             requests.pipeInput("u1", request("u1", prediction("u1", 7, 0.95)));
 
             s3.stop();
-            CompletableFuture<Void> labelled = CompletableFuture.runAsync(() ->
-                    annotations.pipeInput("u1", annotation("u1", "Soup", AnnotationAction.CREATED)));
-            Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> registry.counter("gourmetgram.curation.s3.retries").count() >= 3);
+            CompletableFuture<Void> labelled = CompletableFuture.runAsync(
+                    () -> annotations.pipeInput("u1", annotation("u1", "Soup", AnnotationAction.CREATED)));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            registry.counter("gourmetgram.curation.s3.retries").count() >= 3);
             assertThat(labelled).isNotDone(); // held, not skipped
             assertThat(harness.deadLetters()).isEmpty();
 
@@ -167,11 +176,15 @@ class CurationTopologyIT {
         void aLabelForAPhotoThatNoLongerExistsIsDeadLetteredAndTheStreamContinues() throws Exception {
             predictions.pipeInput("u1", prediction("u1", 7, 0.5));
             requests.pipeInput("u1", request("u1", prediction("u1", 7, 0.5)));
-            minio.removeObject(RemoveObjectArgs.builder().bucket("production").object("u1.jpg").build());
+            minio.removeObject(RemoveObjectArgs.builder()
+                    .bucket("production")
+                    .object("u1.jpg")
+                    .build());
             annotations.pipeInput("u1", annotation("u1", "Soup", AnnotationAction.CREATED));
             predictions.pipeInput("u2", prediction("u2", 7, 0.95));
 
-            assertThat(harness.deadLetters()).singleElement()
+            assertThat(harness.deadLetters())
+                    .singleElement()
                     .satisfies(letter -> assertThat(letter.errorMessage()).contains("u1.jpg"));
             assertThat(keys(DatasetStore.NOISY)).containsExactly("class_07/u2.jpg");
         }
@@ -188,20 +201,26 @@ class CurationTopologyIT {
                 threePartitions.put(UploadKeyCheck.PARTITIONS + topic.name(), 3);
             }
             open(threePartitions);
-            String misplaced = java.util.stream.IntStream.iterate(0, i -> i + 1).mapToObj(i -> "u" + i)
-                    .filter(id -> KeyPartitioning.partitionOf(id, 3) != 0).findFirst().orElseThrow();
+            String misplaced = java.util.stream.IntStream.iterate(0, i -> i + 1)
+                    .mapToObj(i -> "u" + i)
+                    .filter(id -> KeyPartitioning.partitionOf(id, 3) != 0)
+                    .findFirst()
+                    .orElseThrow();
 
-            annotations.pipeInput(misplaced, annotation(misplaced, "Soup", AnnotationAction.CREATED)); // driver: partition 0
+            annotations.pipeInput(
+                    misplaced, annotation(misplaced, "Soup", AnnotationAction.CREATED)); // driver: partition 0
 
             assertThat(keys(DatasetStore.CLEAN)).isEmpty();
-            assertThat(harness.deadLetters()).singleElement()
+            assertThat(harness.deadLetters())
+                    .singleElement()
                     .satisfies(letter -> assertThat(letter.errorMessage()).contains("belongs on partition"));
         }
     }
 
     private List<String> keys(String bucket) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (Result<Item> item : minio.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
+        for (Result<Item> item : minio.listObjects(
+                ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
             keys.add(item.get().objectName());
         }
         return keys;
@@ -209,17 +228,30 @@ class CurationTopologyIT {
 
     private Prediction prediction(String id, int index, double confidence) throws Exception {
         byte[] photo = ("photo " + id).getBytes();
-        minio.putObject(PutObjectArgs.builder().bucket("production").object(id + ".jpg")
-                .stream(new ByteArrayInputStream(photo), photo.length, -1).build());
-        return TestEvents.prediction(id).object(new ObjectRef("production", id + ".jpg")).label(Food11.LABELS.get(index))
-                .confidence(confidence).scoredAt(T).build();
+        minio.putObject(PutObjectArgs.builder().bucket("production").object(id + ".jpg").stream(
+                        new ByteArrayInputStream(photo), photo.length, -1)
+                .build());
+        return TestEvents.prediction(id)
+                .object(new ObjectRef("production", id + ".jpg"))
+                .label(Food11.LABELS.get(index))
+                .confidence(confidence)
+                .scoredAt(T)
+                .build();
     }
 
     private static LabelingRequest request(String id, Prediction p) {
-        return TestEvents.labelingRequest(id).prediction(p).reasons(ReviewReason.FLAGGED).at(T).build();
+        return TestEvents.labelingRequest(id)
+                .prediction(p)
+                .reasons(ReviewReason.FLAGGED)
+                .at(T)
+                .build();
     }
 
     private static Annotation annotation(String id, String label, AnnotationAction action) {
-        return TestEvents.annotation(id).label(label).action(action).updatedAt(T).build();
+        return TestEvents.annotation(id)
+                .label(label)
+                .action(action)
+                .updatedAt(T)
+                .build();
     }
 }

@@ -46,15 +46,20 @@ class ProductionEstimateSimulationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = SyntheticTraffic.class, names = {"CALIBRATED", "UNSURE"})
-    void withCalibratedConfidenceTheHourlyErrorIsAtTheFloorOfAnyUnbiasedEstimateFromTheseLabels(SyntheticTraffic traffic) {
+    @EnumSource(
+            value = SyntheticTraffic.class,
+            names = {"CALIBRATED", "UNSURE"})
+    void withCalibratedConfidenceTheHourlyErrorIsAtTheFloorOfAnyUnbiasedEstimateFromTheseLabels(
+            SyntheticTraffic traffic) {
         Outcome hourly = simulate(traffic, RANDOM_RATE, 1, 3);
 
         assertThat(hourly.meanAbsoluteError()).isLessThanOrEqualTo(1.1 * hourly.floorMeanAbsoluteError());
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = SyntheticTraffic.class, names = {"CALIBRATED", "UNSURE"})
+    @EnumSource(
+            value = SyntheticTraffic.class,
+            names = {"CALIBRATED", "UNSURE"})
     void atTheDefaultFivePercentRandomRateHourlyEstimatesAreWithinTwoAndAHalfPointsOnAverage(SyntheticTraffic traffic) {
         Outcome hourly = simulate(traffic, 0.05, 1, 5);
 
@@ -74,15 +79,36 @@ class ProductionEstimateSimulationTest {
     }
 
     /** What the estimators did over many windows. */
-    record Outcome(int windows, double meanAbsoluteError, double worst, double coverage, double bias,
-                   double biasStandardError, double meanWidth, double hajekMeanAbsoluteError, double hajekCoverage,
-                   double rawMeanAbsoluteError, double meanTruth, int insufficient, double floorMeanAbsoluteError) {
+    record Outcome(
+            int windows,
+            double meanAbsoluteError,
+            double worst,
+            double coverage,
+            double bias,
+            double biasStandardError,
+            double meanWidth,
+            double hajekMeanAbsoluteError,
+            double hajekCoverage,
+            double rawMeanAbsoluteError,
+            double meanTruth,
+            int insufficient,
+            double floorMeanAbsoluteError) {
 
         String row(String name) {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "| %s | %d | %.3f | %.1f pp | %.1f pp | %.1f pp | %.1f %% | %+.2f pp | %.1f pp | %.1f pp | %.1f %% | %.1f pp |",
-                    name, windows, meanTruth, 100 * meanAbsoluteError, 100 * floorMeanAbsoluteError, 100 * worst,
-                    100 * coverage, 100 * bias, 100 * meanWidth, 100 * hajekMeanAbsoluteError, 100 * hajekCoverage,
+                    name,
+                    windows,
+                    meanTruth,
+                    100 * meanAbsoluteError,
+                    100 * floorMeanAbsoluteError,
+                    100 * worst,
+                    100 * coverage,
+                    100 * bias,
+                    100 * meanWidth,
+                    100 * hajekMeanAbsoluteError,
+                    100 * hajekCoverage,
                     100 * rawMeanAbsoluteError);
         }
     }
@@ -125,14 +151,28 @@ class ProductionEstimateSimulationTest {
             rawAbsolute += Math.abs((double) window.labelledRight / window.labelled - truth);
             truthSum += truth;
             // an estimator that knew P(right | c) exactly still has the labels' own noise in the sampled stratum
-            floorVariance += (1 - randomRate) / randomRate * window.otherBinomialVariance
+            floorVariance += (1 - randomRate)
+                    / randomRate
+                    * window.otherBinomialVariance
                     / ((double) window.predictions() * window.predictions());
         }
         int n = errors.size();
         double bias = errors.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double variance = errors.stream().mapToDouble(x -> (x - bias) * (x - bias)).sum() / Math.max(1, n - 1);
-        return new Outcome(n, absolute / n, worst, (double) covered / n, bias, Math.sqrt(variance / n), width / n,
-                hajekAbsolute / n, (double) hajekCovered / n, rawAbsolute / n, truthSum / n, insufficient,
+        double variance =
+                errors.stream().mapToDouble(x -> (x - bias) * (x - bias)).sum() / Math.max(1, n - 1);
+        return new Outcome(
+                n,
+                absolute / n,
+                worst,
+                (double) covered / n,
+                bias,
+                Math.sqrt(variance / n),
+                width / n,
+                hajekAbsolute / n,
+                (double) hajekCovered / n,
+                rawAbsolute / n,
+                truthSum / n,
+                insufficient,
                 Math.sqrt(2 / Math.PI) * Math.sqrt(floorVariance / n));
     }
 }

@@ -81,8 +81,11 @@ public final class SimulatedWindow {
         Map<String, StratumSample> strata = new LinkedHashMap<>();
         strata.put("feedback", feedback);
         strata.put("low_confidence", lowConfidence);
-        strata.put("other", other.withPopulation(all.predictions() - feedback.predictions() - lowConfidence.predictions(),
-                all.confidenceSum() - feedback.confidenceSum() - lowConfidence.confidenceSum()));
+        strata.put(
+                "other",
+                other.withPopulation(
+                        all.predictions() - feedback.predictions() - lowConfidence.predictions(),
+                        all.confidenceSum() - feedback.confidenceSum() - lowConfidence.confidenceSum()));
         return strata;
     }
 }

@@ -12,10 +12,13 @@ class StratifiedDifferenceEstimateTest {
 
     @Test
     void aFullyLabelledWindowIsKnownExactly() {
-        StratumSample all = labels(StratumSample.EMPTY.withPopulation(4, 2.6), new double[] {0.5, 0.6, 0.7, 0.8},
-                new boolean[] {true, false, true, true});
+        StratumSample all =
+                labels(StratumSample.EMPTY.withPopulation(4, 2.6), new double[] {0.5, 0.6, 0.7, 0.8}, new boolean[] {
+                    true, false, true, true
+                });
 
-        Estimate e = StratifiedDifferenceEstimate.of(Map.of("low_confidence", all)).overall();
+        Estimate e =
+                StratifiedDifferenceEstimate.of(Map.of("low_confidence", all)).overall();
 
         assertThat(e.accuracy()).isCloseTo(0.75, within(1e-12));
         assertThat(e.lower()).isCloseTo(0.75, within(1e-12));
@@ -25,9 +28,12 @@ class StratifiedDifferenceEstimateTest {
 
     @Test
     void theLabelledSampleCorrectsTheMeanConfidenceOfAllPredictions() {
-        // 100 predictions of mean confidence 0.9; 4 labelled: the model was 0.875 less right than confident... on average
-        StratumSample other = labels(StratumSample.EMPTY.withPopulation(100, 90), new double[] {0.9, 0.8, 0.95, 0.85},
-                new boolean[] {true, true, true, false});
+        // 100 predictions of mean confidence 0.9; 4 labelled: the model was 0.875 less right than confident... on
+        // average
+        StratumSample other =
+                labels(StratumSample.EMPTY.withPopulation(100, 90), new double[] {0.9, 0.8, 0.95, 0.85}, new boolean[] {
+                    true, true, true, false
+                });
 
         Estimate e = StratifiedDifferenceEstimate.of(Map.of("other", other)).overall();
 
@@ -54,10 +60,12 @@ class StratifiedDifferenceEstimateTest {
 
     @Test
     void strataAddByTheirKnownSharesAndOnlyTheSampledOneIsUncertain() {
-        StratumSample exact = labels(StratumSample.EMPTY.withPopulation(2, 1.0), new double[] {0.5, 0.5},
-                new boolean[] {false, false});
-        StratumSample sampled = labels(StratumSample.EMPTY.withPopulation(8, 7.2), new double[] {0.9, 0.9, 0.9},
-                new boolean[] {true, true, false});
+        StratumSample exact = labels(
+                StratumSample.EMPTY.withPopulation(2, 1.0), new double[] {0.5, 0.5}, new boolean[] {false, false});
+        StratumSample sampled =
+                labels(StratumSample.EMPTY.withPopulation(8, 7.2), new double[] {0.9, 0.9, 0.9}, new boolean[] {
+                    true, true, false
+                });
         Map<String, StratumSample> strata = new LinkedHashMap<>();
         strata.put("low_confidence", exact);
         strata.put("other", sampled);
@@ -75,8 +83,9 @@ class StratifiedDifferenceEstimateTest {
     void aStratumWithPredictionsButNoLabelsYetMakesTheWindowInsufficient() {
         Map<String, StratumSample> strata = new LinkedHashMap<>();
         strata.put("feedback", StratumSample.EMPTY.withPopulation(3, 2.1));
-        strata.put("other", labels(StratumSample.EMPTY.withPopulation(50, 45), new double[] {0.9, 0.9},
-                new boolean[] {true, true}));
+        strata.put("other", labels(StratumSample.EMPTY.withPopulation(50, 45), new double[] {0.9, 0.9}, new boolean[] {
+            true, true
+        }));
 
         Estimate e = StratifiedDifferenceEstimate.of(strata).overall();
 

@@ -19,6 +19,7 @@ public enum SyntheticTraffic {
 
     /** Uploaders flag a fifth of wrong answers, and a few right ones by mistake. */
     static final double FLAG_IF_WRONG = 0.2;
+
     static final double FLAG_IF_RIGHT = 0.01;
 
     public final String description;
@@ -28,11 +29,11 @@ public enum SyntheticTraffic {
     }
 
     /** One prediction: its confidence, whether it was right, whether the uploader flagged it. */
-    public record Draw(double confidence, boolean right, boolean flagged) {
-    }
+    public record Draw(double confidence, boolean right, boolean flagged) {}
 
     public Draw draw(Random random) {
-        double c = this == UNSURE ? 0.4 + 0.6 * random.nextDouble()
+        double c = this == UNSURE
+                ? 0.4 + 0.6 * random.nextDouble()
                 : 1 - (10.0 / 11) * (1 - Math.pow(random.nextDouble(), 1.0 / 8));
         double pRight = probabilityRight(c);
         boolean right = random.nextDouble() < pRight;

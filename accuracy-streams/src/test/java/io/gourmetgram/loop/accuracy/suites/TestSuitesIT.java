@@ -29,7 +29,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -48,8 +47,10 @@ class TestSuitesIT extends LiveAccuracyStreams {
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final ModelRef MODEL = new ModelRef("food11-suites", "3");
     private static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
-    private final MinioClient s3 = MinioClient.builder().endpoint(S3.endpoint())
-            .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
+    private final MinioClient s3 = MinioClient.builder()
+            .endpoint(S3.endpoint())
+            .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)
+            .build();
 
     @Test
     void aSuitePerReasonHoldsEachLabelledPhotoOnceWithItsCurrentLabel() throws Exception {
@@ -79,7 +80,8 @@ class TestSuitesIT extends LiveAccuracyStreams {
         JsonNode flagged = post("{\"reason\": \"flagged\", \"model\": \"" + MODEL.qualifiedName() + "\"}", 201);
 
         assertThat(random.get("name").asString()).matches("\\d{8}T\\d{6}Z-random");
-        assertThat(random.get("prefix").asString()).isEqualTo("test-suites/" + random.get("name").asString() + "/");
+        assertThat(random.get("prefix").asString())
+                .isEqualTo("test-suites/" + random.get("name").asString() + "/");
         assertThat(random.get("count").asLong()).isEqualTo(2);
         assertThat(uploadIds(manifest(random))).containsExactly("s-both", "s-rand");
         assertThat(uploadIds(manifest(lowConfidence))).containsExactly("s-both", "s-flag", "s-low");
@@ -87,7 +89,10 @@ class TestSuitesIT extends LiveAccuracyStreams {
         assertThat(lowConfidence.get("byReason").get("random").asLong()).isEqualTo(1);
         assertThat(uploadIds(manifest(flagged))).containsExactly("s-flag");
 
-        SuiteManifestEntry low = manifest(lowConfidence).stream().filter(e -> e.uploadId().equals("s-low")).findFirst().orElseThrow();
+        SuiteManifestEntry low = manifest(lowConfidence).stream()
+                .filter(e -> e.uploadId().equals("s-low"))
+                .findFirst()
+                .orElseThrow();
         assertThat(low.humanLabel()).isEqualTo("Noodles/Pasta");
         assertThat(low.predictedLabel()).isEqualTo("Egg");
         assertThat(low.confidence()).isEqualTo(0.4);
@@ -103,7 +108,10 @@ class TestSuitesIT extends LiveAccuracyStreams {
 
         JsonNode listed = EventJson.mapper().readTree(get("/api/test-suites").body());
         assertThat(listed.valueStream().map(s -> s.get("name").asString()).toList())
-                .contains(random.get("name").asString(), lowConfidence.get("name").asString(), flagged.get("name").asString());
+                .contains(
+                        random.get("name").asString(),
+                        lowConfidence.get("name").asString(),
+                        flagged.get("name").asString());
     }
 
     @Test
@@ -111,27 +119,49 @@ class TestSuitesIT extends LiveAccuracyStreams {
         photo("c-one");
         request("c-one", 1, "Rice", 1.0, ReviewReason.CORRECTED);
         annotate("c-one", 9, "Seafood", AnnotationAction.CREATED, 0);
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString(), "S3_ENDPOINT", S3.endpoint(),
-                "S3_ACCESS_KEY", S3TestServer.ACCESS_KEY, "S3_SECRET_KEY", S3TestServer.SECRET_KEY);
+        Map<String, String> env = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                broker.getBrokersAsString(),
+                "S3_ENDPOINT",
+                S3.endpoint(),
+                "S3_ACCESS_KEY",
+                S3TestServer.ACCESS_KEY,
+                "S3_SECRET_KEY",
+                S3TestServer.SECRET_KEY);
 
-        int made = TestSuiteCommand.run(new String[] {"--reason=corrected", "--model=food11-suites:3",
-                "--from=2026-11-20T00:00:00Z", "--to=2026-11-21T00:00:00Z"}, env);
-        int nothing = TestSuiteCommand.run(new String[] {"--reason=corrected", "--model=food11-suites:3",
-                "--from=2026-11-21T00:00:00Z"}, env);
+        int made = TestSuiteCommand.run(
+                new String[] {
+                    "--reason=corrected",
+                    "--model=food11-suites:3",
+                    "--from=2026-11-20T00:00:00Z",
+                    "--to=2026-11-21T00:00:00Z"
+                },
+                env);
+        int nothing = TestSuiteCommand.run(
+                new String[] {"--reason=corrected", "--model=food11-suites:3", "--from=2026-11-21T00:00:00Z"}, env);
         int bad = TestSuiteCommand.run(new String[] {"--reason=tasty"}, env);
 
         assertThat(List.of(made, nothing, bad)).containsExactly(0, 3, 2);
-        SuiteSummary suite = new TestSuiteStore(s3, "production").list().stream()
-                .filter(s -> s.name().endsWith("-corrected")).findFirst().orElseThrow();
+        SuiteSummary suite = new TestSuiteStore(s3, "production")
+                .list().stream()
+                        .filter(s -> s.name().endsWith("-corrected"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(suite.count()).isEqualTo(1);
         assertThat(suite.byClass()).isEqualTo(Map.of("Seafood", 1L));
     }
 
     @Test
     void aBadRequestOrAnEmptySelectionGetsAProblemAndNoSuite() throws Exception {
-        assertThat(post("{\"reason\": \"tasty\"}", 400).get("detail").asString()).contains("random, low_confidence");
-        assertThat(post("{\"reason\": \"all\", \"from\": \"yesterday\"}", 400).get("detail").asString()).contains("ISO-8601");
-        assertThat(post("{\"reason\": \"all\", \"model\": \"no-such-model\"}", 422).get("detail").asString())
+        assertThat(post("{\"reason\": \"tasty\"}", 400).get("detail").asString())
+                .contains("random, low_confidence");
+        assertThat(post("{\"reason\": \"all\", \"from\": \"yesterday\"}", 400)
+                        .get("detail")
+                        .asString())
+                .contains("ISO-8601");
+        assertThat(post("{\"reason\": \"all\", \"model\": \"no-such-model\"}", 422)
+                        .get("detail")
+                        .asString())
                 .contains("no-such-model");
     }
 
@@ -140,45 +170,71 @@ class TestSuitesIT extends LiveAccuracyStreams {
             s3.makeBucket(MakeBucketArgs.builder().bucket("production").build());
         }
         byte[] bytes = ("photo " + id).getBytes(StandardCharsets.UTF_8);
-        s3.putObject(PutObjectArgs.builder().bucket("production").object("2026/11/20/" + id + ".jpg")
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("image/jpeg").build());
+        s3.putObject(PutObjectArgs.builder().bucket("production").object("2026/11/20/" + id + ".jpg").stream(
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                .contentType("image/jpeg")
+                .build());
     }
 
-    private void request(String id, int revision, String predicted, double randomRate, ReviewReason... reasons) throws Exception {
-        Prediction p = new Prediction(id, new ObjectRef("production", "2026/11/20/" + id + ".jpg"), MODEL, predicted, 0, 0.4,
-                List.of(new ScoredLabel(predicted, 0, 0.4)), 1.0, AT);
+    private void request(String id, int revision, String predicted, double randomRate, ReviewReason... reasons)
+            throws Exception {
+        Prediction p = new Prediction(
+                id,
+                new ObjectRef("production", "2026/11/20/" + id + ".jpg"),
+                MODEL,
+                predicted,
+                0,
+                0.4,
+                List.of(new ScoredLabel(predicted, 0, 0.4)),
+                1.0,
+                AT);
         List<ReasonInclusion> inclusions = Arrays.stream(reasons)
-                .map(r -> new ReasonInclusion(r, r == ReviewReason.RANDOM ? randomRate : 1.0)).toList();
+                .map(r -> new ReasonInclusion(r, r == ReviewReason.RANDOM ? randomRate : 1.0))
+                .toList();
         double overall = inclusions.stream().anyMatch(r -> r.reason() != ReviewReason.RANDOM) ? 1.0 : randomRate;
-        send(Topics.LABELING_REQUESTS, id, new LabelingRequest(id, revision, RequestState.OPEN, inclusions, overall, p, null, AT, AT));
+        send(
+                Topics.LABELING_REQUESTS,
+                id,
+                new LabelingRequest(id, revision, RequestState.OPEN, inclusions, overall, p, null, AT, AT));
     }
 
-    private void annotate(String id, long annotationId, String label, AnnotationAction action, int secondsLater) throws Exception {
+    private void annotate(String id, long annotationId, String label, AnnotationAction action, int secondsLater)
+            throws Exception {
         Instant at = AT.plusSeconds(secondsLater);
         send(Topics.ANNOTATIONS, id, new Annotation(id, 1, annotationId, label, "annotator-7", 2.0, action, at, at));
     }
 
     private JsonNode post(String body, int status) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/test-suites"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/test-suites"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return EventJson.mapper().readTree(response.body());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private List<SuiteManifestEntry> manifest(JsonNode suite) throws Exception {
-        String text = new String(bytes(new ObjectRef(suite.get("bucket").asString(), suite.get("prefix").asString() + "manifest.jsonl")),
+        String text = new String(
+                bytes(new ObjectRef(
+                        suite.get("bucket").asString(), suite.get("prefix").asString() + "manifest.jsonl")),
                 StandardCharsets.UTF_8);
-        return text.lines().map(line -> EventJson.mapper().readValue(line, SuiteManifestEntry.class)).toList();
+        return text.lines()
+                .map(line -> EventJson.mapper().readValue(line, SuiteManifestEntry.class))
+                .toList();
     }
 
     private byte[] bytes(ObjectRef ref) throws Exception {
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build())) {
+        try (InputStream in = s3.getObject(
+                GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build())) {
             return in.readAllBytes();
         }
     }

@@ -15,29 +15,48 @@ final class AccuracyFixtures {
 
     static final ModelRef MODEL = TestEvents.MODEL;
 
-    private AccuracyFixtures() {
-    }
+    private AccuracyFixtures() {}
 
-    static LabelingRequest request(String id, Instant scoredAt, String predicted, double inclusion, String correction,
-                                   ReviewReason... reasons) {
+    static LabelingRequest request(
+            String id,
+            Instant scoredAt,
+            String predicted,
+            double inclusion,
+            String correction,
+            ReviewReason... reasons) {
         return request(prediction(id, scoredAt, predicted, 0.6), inclusion, correction, reasons);
     }
 
     /** The request for a prediction, as sampling-streams writes it: every reason but the random one is certain. */
-    static LabelingRequest request(Prediction prediction, double inclusion, String correction, ReviewReason... reasons) {
+    static LabelingRequest request(
+            Prediction prediction, double inclusion, String correction, ReviewReason... reasons) {
         return TestEvents.labelingRequest(prediction.uploadId())
                 .prediction(prediction)
                 .inclusions(java.util.Arrays.stream(reasons)
                         .map(r -> new ReasonInclusion(r, r == ReviewReason.RANDOM ? inclusion : 1.0))
                         .toArray(ReasonInclusion[]::new))
-                .inclusionProbability(inclusion).userCorrection(correction).at(prediction.scoredAt()).build();
+                .inclusionProbability(inclusion)
+                .userCorrection(correction)
+                .at(prediction.scoredAt())
+                .build();
     }
 
     static Prediction prediction(String id, Instant scoredAt, String predicted, double confidence) {
-        return TestEvents.prediction(id).model(MODEL).label(predicted).confidence(confidence).scoredAt(scoredAt).build();
+        return TestEvents.prediction(id)
+                .model(MODEL)
+                .label(predicted)
+                .confidence(confidence)
+                .scoredAt(scoredAt)
+                .build();
     }
 
-    static Annotation annotation(String id, long annotationId, String label, AnnotationAction action, Instant updatedAt) {
-        return TestEvents.annotation(id).annotationId(annotationId).label(label).action(action).updatedAt(updatedAt).build();
+    static Annotation annotation(
+            String id, long annotationId, String label, AnnotationAction action, Instant updatedAt) {
+        return TestEvents.annotation(id)
+                .annotationId(annotationId)
+                .label(label)
+                .action(action)
+                .updatedAt(updatedAt)
+                .build();
     }
 }

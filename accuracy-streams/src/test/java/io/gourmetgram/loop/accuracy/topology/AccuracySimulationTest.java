@@ -56,7 +56,8 @@ class AccuracySimulationTest {
         Map<Instant, SimulatedWindow> hours = new LinkedHashMap<>();
         try (TopologyTestDriver driver = driver()) {
             TestInputTopic<String, Prediction> predictions = input(driver, Topics.PREDICTIONS.name(), Prediction.class);
-            TestInputTopic<String, LabelingRequest> requests = input(driver, Topics.LABELING_REQUESTS.name(), LabelingRequest.class);
+            TestInputTopic<String, LabelingRequest> requests =
+                    input(driver, Topics.LABELING_REQUESTS.name(), LabelingRequest.class);
             TestInputTopic<String, Annotation> annotations = input(driver, Topics.ANNOTATIONS.name(), Annotation.class);
             for (int h = 0; h < HOURS; h++) {
                 Instant hourStart = START.plus(Duration.ofHours(h));
@@ -69,7 +70,11 @@ class AccuracySimulationTest {
                     SyntheticTraffic.Draw d = SyntheticTraffic.CALIBRATED.draw(random);
                     boolean sampled = random.nextDouble() < RANDOM_RATE;
                     boolean unsure = d.confidence() < 0.7;
-                    Prediction p = TestEvents.prediction(id).label("Rice").confidence(d.confidence()).scoredAt(at).build();
+                    Prediction p = TestEvents.prediction(id)
+                            .label("Rice")
+                            .confidence(d.confidence())
+                            .scoredAt(at)
+                            .build();
                     predictions.pipeInput(id, p, at);
                     boolean labelArrives = random.nextDouble() >= 0.1;
                     hour.add(d, sampled, labelArrives);
@@ -82,54 +87,96 @@ class AccuracySimulationTest {
                     }
                     int revision = 0;
                     if (!reasons.isEmpty()) {
-                        requests.pipeInput(id, TestEvents.labelingRequest(id).revision(++revision).prediction(p)
-                                .inclusions(reasons.toArray(ReasonInclusion[]::new)).inclusionProbability(unsure ? 1.0 : RANDOM_RATE)
-                                .at(at).build(), at);
+                        requests.pipeInput(
+                                id,
+                                TestEvents.labelingRequest(id)
+                                        .revision(++revision)
+                                        .prediction(p)
+                                        .inclusions(reasons.toArray(ReasonInclusion[]::new))
+                                        .inclusionProbability(unsure ? 1.0 : RANDOM_RATE)
+                                        .at(at)
+                                        .build(),
+                                at);
                     }
                     if (d.flagged()) { // the uploader's flag comes a little later
                         reasons.add(new ReasonInclusion(ReviewReason.FLAGGED, 1.0));
-                        requests.pipeInput(id, TestEvents.labelingRequest(id).revision(++revision).prediction(p)
-                                .inclusions(reasons.toArray(ReasonInclusion[]::new)).inclusionProbability(1.0).at(at)
-                                .updatedAt(at.plusSeconds(1)).build(), at.plusSeconds(1));
+                        requests.pipeInput(
+                                id,
+                                TestEvents.labelingRequest(id)
+                                        .revision(++revision)
+                                        .prediction(p)
+                                        .inclusions(reasons.toArray(ReasonInclusion[]::new))
+                                        .inclusionProbability(1.0)
+                                        .at(at)
+                                        .updatedAt(at.plusSeconds(1))
+                                        .build(),
+                                at.plusSeconds(1));
                     }
                     if (!reasons.isEmpty() && labelArrives) {
                         Instant labelled = hourStart.plus(Duration.ofHours(1)).plusSeconds(i);
                         String truth = d.right() ? "Rice" : "Soup";
                         if (random.nextDouble() < 0.05) { // a slip the annotator corrects an hour later
-                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(d.right() ? "Soup" : "Rice")
-                                    .updatedAt(labelled).build());
-                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(truth)
-                                    .action(AnnotationAction.UPDATED).updatedAt(labelled.plusSeconds(3600)).build());
+                            labels.add(TestEvents.annotation(id)
+                                    .taskId(i)
+                                    .annotationId(i)
+                                    .label(d.right() ? "Soup" : "Rice")
+                                    .updatedAt(labelled)
+                                    .build());
+                            labels.add(TestEvents.annotation(id)
+                                    .taskId(i)
+                                    .annotationId(i)
+                                    .label(truth)
+                                    .action(AnnotationAction.UPDATED)
+                                    .updatedAt(labelled.plusSeconds(3600))
+                                    .build());
                         } else {
-                            labels.add(TestEvents.annotation(id).taskId(i).annotationId(i).label(truth).updatedAt(labelled).build());
+                            labels.add(TestEvents.annotation(id)
+                                    .taskId(i)
+                                    .annotationId(i)
+                                    .label(truth)
+                                    .updatedAt(labelled)
+                                    .build());
                         }
                     }
                 }
                 Collections.shuffle(labels, random); // any order: the latest update wins whenever it arrives
                 labels.forEach(a -> annotations.pipeInput(a.uploadId(), a, hourStart.plus(Duration.ofHours(2))));
             }
-            Map<String, AccuracyWindow> windows = driver.createOutputTopic(Topics.ACCURACY_TUMBLING.name(),
-                    Serdes.String().deserializer(), Topics.ACCURACY_TUMBLING.valueSerde().deserializer()).readKeyValuesToMap();
+            Map<String, AccuracyWindow> windows = driver.createOutputTopic(
+                            Topics.ACCURACY_TUMBLING.name(),
+                            Serdes.String().deserializer(),
+                            Topics.ACCURACY_TUMBLING.valueSerde().deserializer())
+                    .readKeyValuesToMap();
 
             int covered = 0;
             double rawError = 0;
             for (Map.Entry<Instant, SimulatedWindow> entry : hours.entrySet()) {
-                AccuracyWindow w = windows.get(AccuracyWindow.key(WindowType.TUMBLING, entry.getKey(), TestEvents.MODEL));
+                AccuracyWindow w =
+                        windows.get(AccuracyWindow.key(WindowType.TUMBLING, entry.getKey(), TestEvents.MODEL));
                 SimulatedWindow hour = entry.getValue();
-                AccuracyWindow.Estimate expected = StratifiedDifferenceEstimate.of(hour.strata()).overall();
+                AccuracyWindow.Estimate expected =
+                        StratifiedDifferenceEstimate.of(hour.strata()).overall();
                 assertThat(w.predictions()).isEqualTo(PER_HOUR);
                 assertThat(w.production().accuracy()).isCloseTo(expected.accuracy(), within(1e-9));
                 assertThat(w.production().lower()).isCloseTo(expected.lower(), within(1e-9));
                 assertThat(w.production().upper()).isCloseTo(expected.upper(), within(1e-9));
-                assertThat(w.strata().get("other").predictions()).isEqualTo(hour.strata().get("other").predictions());
-                assertThat(w.byConfidenceBand().values().stream().mapToLong(AccuracyWindow.ConfidenceBand::predictions).sum())
+                assertThat(w.strata().get("other").predictions())
+                        .isEqualTo(hour.strata().get("other").predictions());
+                assertThat(w.byConfidenceBand().values().stream()
+                                .mapToLong(AccuracyWindow.ConfidenceBand::predictions)
+                                .sum())
                         .isEqualTo(PER_HOUR);
                 double truth = hour.truth();
-                covered += w.production().lower() <= truth && truth <= w.production().upper() ? 1 : 0;
+                covered += w.production().lower() <= truth
+                                && truth <= w.production().upper()
+                        ? 1
+                        : 0;
                 rawError += Math.abs(w.rawLabelledAccuracyBiased() - truth) / HOURS;
             }
             assertThat(covered).isGreaterThanOrEqualTo(HOURS - Math.max(1, HOURS / 10));
-            assertThat(rawError).as("the raw labelled share is dominated by the hard cases").isGreaterThan(0.1);
+            assertThat(rawError)
+                    .as("the raw labelled share is dominated by the hard cases")
+                    .isGreaterThan(0.1);
         }
     }
 
@@ -137,12 +184,21 @@ class AccuracySimulationTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "accuracy-simulation");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(24),
-                Duration.ofDays(1), false, 0.0, 1_000_000);
+        AccuracySettings settings = new AccuracySettings(
+                Duration.ofHours(1),
+                Duration.ofHours(24),
+                Duration.ofHours(24),
+                Duration.ofDays(1),
+                false,
+                0.0,
+                1_000_000);
         return new TopologyTestDriver(AccuracyTopology.build(settings, Clock.systemUTC()), props);
     }
 
     private static <V> TestInputTopic<String, V> input(TopologyTestDriver driver, String topic, Class<V> type) {
-        return driver.createInputTopic(topic, new StringSerializer(), io.gourmetgram.loop.events.JsonSerde.of(type).serializer());
+        return driver.createInputTopic(
+                topic,
+                new StringSerializer(),
+                io.gourmetgram.loop.events.JsonSerde.of(type).serializer());
     }
 }

@@ -6,6 +6,7 @@ import static io.gourmetgram.loop.accuracy.topology.AccuracyFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.LabelingRequest;
@@ -16,7 +17,6 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.support.testing.TopologyHarness;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,10 +49,14 @@ class AccuracyTopologyTest {
 
     @BeforeEach
     void start() {
-        AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1),
-                Duration.ofDays(2), false, 0.6, 3, 2);
-        harness = TopologyHarness.start(AccuracyTopology.build(settings, Clock.systemUTC()), "accuracy-streams",
-                Topics.ACCURACY_DEAD_LETTER, AccuracyStreams.tuning(), HOUR);
+        AccuracySettings settings = new AccuracySettings(
+                Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(2), false, 0.6, 3, 2);
+        harness = TopologyHarness.start(
+                AccuracyTopology.build(settings, Clock.systemUTC()),
+                "accuracy-streams",
+                Topics.ACCURACY_DEAD_LETTER,
+                AccuracyStreams.tuning(),
+                HOUR);
         driver = harness.driver();
         predictions = harness.input(Topics.PREDICTIONS);
         requests = harness.input(Topics.LABELING_REQUESTS);
@@ -74,7 +78,8 @@ class AccuracyTopologyTest {
 
         @Test
         void aLabelJoinedWithItsRequestCountsInItsHourAndInEveryRollingDayContainingIt() {
-            requests.pipeInput("u1", request("u1", HOUR.plusSeconds(600), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            requests.pipeInput(
+                    "u1", request("u1", HOUR.plusSeconds(600), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
             annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(900)));
 
             Map<String, AccuracyWindow> hourly = tumbling.readKeyValuesToMap();
@@ -88,7 +93,8 @@ class AccuracyTopologyTest {
             assertThat(daily).hasSize(24);
             assertThat(hourly).allSatisfy((key, window) -> assertThat(key).isEqualTo(window.key()));
             assertThat(daily).allSatisfy((key, window) -> assertThat(key).isEqualTo(window.key()));
-            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
+            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w))
+                    .isEmpty();
         }
 
         @Test
@@ -114,7 +120,9 @@ class AccuracyTopologyTest {
             AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
             assertThat(w.labelled()).isEqualTo(1);
             assertThat(w.correct()).isEqualTo(1);
-            assertThat(w.confusion()).containsEntry("Soup", Map.of("Rice", 0L)).containsEntry("Rice", Map.of("Rice", 1L));
+            assertThat(w.confusion())
+                    .containsEntry("Soup", Map.of("Rice", 0L))
+                    .containsEntry("Rice", Map.of("Rice", 1L));
             assertThat(w.flagPrecision()).isEqualTo(new AccuracyWindow.Rate(1, 0, 0.0)); // flagged but right after all
         }
 
@@ -134,12 +142,17 @@ class AccuracyTopologyTest {
         @Test
         void aLabelForAWindowPastItsGraceIsNotCounted() {
             requests.pipeInput("late", request("late", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE), HOUR);
-            requests.pipeInput("now", request("now", HOUR.plus(Duration.ofDays(5)), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE),
+            requests.pipeInput(
+                    "now",
+                    request("now", HOUR.plus(Duration.ofDays(5)), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE),
                     HOUR.plus(Duration.ofDays(5)));
-            annotations.pipeInput("late", annotation("late", 1, "Rice", AnnotationAction.CREATED, HOUR.plus(Duration.ofDays(5))),
+            annotations.pipeInput(
+                    "late",
+                    annotation("late", 1, "Rice", AnnotationAction.CREATED, HOUR.plus(Duration.ofDays(5))),
                     HOUR.plus(Duration.ofDays(5)));
 
-            assertThat(tumbling.readKeyValuesToMap().get(KEY).labelled()).isZero(); // the request counts, the late label not
+            assertThat(tumbling.readKeyValuesToMap().get(KEY).labelled())
+                    .isZero(); // the request counts, the late label not
         }
     }
 
@@ -154,7 +167,8 @@ class AccuracyTopologyTest {
             requests.pipeInput("u2", request("u2", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
             requests.pipeInput("u3", request("u3", HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
             feedback.pipeInput("u2", TestEvents.confirmation("u2").at(HOUR).build());
-            feedback.pipeInput("u2", TestEvents.confirmation("u2").at(HOUR).build()); // confirmed twice: one upload still
+            feedback.pipeInput(
+                    "u2", TestEvents.confirmation("u2").at(HOUR).build()); // confirmed twice: one upload still
             feedback.pipeInput("u3", TestEvents.confirmation("u3").at(HOUR).build()); // confirmed, never labelled
             feedback.pipeInput("u1", TestEvents.flag("u1").at(HOUR).build()); // a flag counts through the request
             annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR));
@@ -164,7 +178,8 @@ class AccuracyTopologyTest {
             assertThat(w.labelled()).isEqualTo(2);
             assertThat(w.userReliability()).isEqualTo(new AccuracyWindow.Rate(2, 1, 0.5));
             assertThat(w.byReason()).doesNotContainKey("confirmation");
-            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
+            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w))
+                    .isEmpty();
         }
 
         @Test
@@ -202,7 +217,8 @@ class AccuracyTopologyTest {
             predictions.pipeInput("a", prediction("a", HOUR, "Rice", 0.95));
             predictions.pipeInput("b", prediction("b", HOUR, "Rice", 0.6));
             predictions.pipeInput("c", prediction("c", HOUR, "Rice", 0.92));
-            requests.pipeInput("b", request(prediction("b", HOUR, "Rice", 0.6), 1.0, null, ReviewReason.LOW_CONFIDENCE));
+            requests.pipeInput(
+                    "b", request(prediction("b", HOUR, "Rice", 0.6), 1.0, null, ReviewReason.LOW_CONFIDENCE));
 
             AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
             assertThat(w.predictions()).isEqualTo(3);
@@ -212,7 +228,8 @@ class AccuracyTopologyTest {
             assertThat(w.strata().get("other").confidenceSum()).isCloseTo(1.87, within(1e-9));
             assertThat(w.byConfidenceBand()).containsOnlyKeys("0.50-0.70", "0.90-0.95", "0.95-1.00");
             assertThat(w.production().insufficient()).isTrue(); // nothing labelled yet
-            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w)).isEmpty();
+            assertThat(EventSchemas.violations(Topics.ACCURACY_TUMBLING.schemaResource(), w))
+                    .isEmpty();
         }
 
         @Test
@@ -221,11 +238,23 @@ class AccuracyTopologyTest {
             predictions.pipeInput("b", prediction("b", HOUR, "Rice", 0.93));
             LabelingRequest sampled = request(prediction("a", HOUR, "Rice", 0.97), 0.02, null, ReviewReason.RANDOM);
             requests.pipeInput("a", sampled);
-            assertThat(tumbling.readKeyValuesToMap().get(KEY).strata().get("other").requests()).isEqualTo(1);
+            assertThat(tumbling.readKeyValuesToMap()
+                            .get(KEY)
+                            .strata()
+                            .get("other")
+                            .requests())
+                    .isEqualTo(1);
 
-            requests.pipeInput("a", TestEvents.labelingRequest("a").revision(2).prediction(sampled.prediction())
-                    .inclusions(new ReasonInclusion(ReviewReason.RANDOM, 0.02), new ReasonInclusion(ReviewReason.FLAGGED, 1.0))
-                    .at(HOUR).build());
+            requests.pipeInput(
+                    "a",
+                    TestEvents.labelingRequest("a")
+                            .revision(2)
+                            .prediction(sampled.prediction())
+                            .inclusions(
+                                    new ReasonInclusion(ReviewReason.RANDOM, 0.02),
+                                    new ReasonInclusion(ReviewReason.FLAGGED, 1.0))
+                            .at(HOUR)
+                            .build());
 
             AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
             assertThat(w.strata().get("feedback").predictions()).isEqualTo(1);
@@ -237,7 +266,8 @@ class AccuracyTopologyTest {
         void whenEveryPredictionOfTheWindowIsLabelledTheProductionEstimateIsExact() {
             for (String id : List.of("a", "b")) {
                 predictions.pipeInput(id, prediction(id, HOUR, "Rice", 0.6));
-                requests.pipeInput(id, request(prediction(id, HOUR, "Rice", 0.6), 1.0, null, ReviewReason.LOW_CONFIDENCE));
+                requests.pipeInput(
+                        id, request(prediction(id, HOUR, "Rice", 0.6), 1.0, null, ReviewReason.LOW_CONFIDENCE));
             }
             annotations.pipeInput("a", annotation("a", 1, "Rice", AnnotationAction.CREATED, HOUR));
             annotations.pipeInput("b", annotation("b", 2, "Soup", AnnotationAction.CREATED, HOUR));
@@ -252,15 +282,18 @@ class AccuracyTopologyTest {
                 Prediction p = prediction(id, HOUR, id.equals("b") ? "Egg" : "Rice", 0.6);
                 predictions.pipeInput(id, p);
                 requests.pipeInput(id, request(p, 1.0, null, ReviewReason.LOW_CONFIDENCE));
-                annotations.pipeInput(id, annotation(id, id.hashCode(), id.equals("b") ? "Soup" : "Rice",
-                        AnnotationAction.CREATED, HOUR));
+                annotations.pipeInput(
+                        id,
+                        annotation(
+                                id, id.hashCode(), id.equals("b") ? "Soup" : "Rice", AnnotationAction.CREATED, HOUR));
             }
 
             AccuracyWindow w = tumbling.readKeyValuesToMap().get(KEY);
             assertThat(w.byReasonEstimate().get("low_confidence").accuracy()).isCloseTo(2.0 / 3, within(1e-9));
             assertThat(w.byReasonEstimate().get("low_confidence").lower()).isLessThan(0.5);
             // every Rice prediction of the window was labelled: its precision is known exactly
-            assertThat(w.byPredictedClassEstimate().get("Rice")).isEqualTo(new AccuracyWindow.Estimate(1.0, 1.0, 1.0, 2, false));
+            assertThat(w.byPredictedClassEstimate().get("Rice"))
+                    .isEqualTo(new AccuracyWindow.Estimate(1.0, 1.0, 1.0, 2, false));
             assertThat(w.byPredictedClassEstimate().get("Egg")).isEqualTo(AccuracyWindow.Estimate.insufficient(1));
             // two Rice photos, both recognised: right so far, but no certainty about Rice photos in general
             assertThat(w.byTrueClassEstimate().get("Rice").accuracy()).isEqualTo(1.0);
@@ -274,21 +307,27 @@ class AccuracyTopologyTest {
 
         @Test
         void retrainingIsSignalledOncePerCrossingAndEveryNNewLabels() {
-            TestOutputTopic<String, RetrainSignal> signals = driver.createOutputTopic(Topics.RETRAIN_SIGNALS.name(),
-                    Serdes.String().deserializer(), Topics.RETRAIN_SIGNALS.valueSerde().deserializer());
+            TestOutputTopic<String, RetrainSignal> signals = driver.createOutputTopic(
+                    Topics.RETRAIN_SIGNALS.name(),
+                    Serdes.String().deserializer(),
+                    Topics.RETRAIN_SIGNALS.valueSerde().deserializer());
             for (String id : new String[] {"w1", "w2", "w3", "w4"}) {
                 requests.pipeInput(id, request(id, HOUR, "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
                 annotations.pipeInput(id, annotation(id, id.hashCode(), "Soup", AnnotationAction.CREATED, HOUR));
             }
 
             List<RetrainSignal> all = signals.readValuesToList();
-            assertThat(all).extracting(RetrainSignal::reason).containsExactly(
-                    RetrainSignal.Reason.ACCURACY_BELOW_THRESHOLD, RetrainSignal.Reason.LABELS_ACCUMULATED);
+            assertThat(all)
+                    .extracting(RetrainSignal::reason)
+                    .containsExactly(
+                            RetrainSignal.Reason.ACCURACY_BELOW_THRESHOLD, RetrainSignal.Reason.LABELS_ACCUMULATED);
             assertThat(all.get(0).upperBound()).isLessThan(0.6);
             assertThat(all.get(0).windowStart()).isEqualTo(HOUR);
             assertThat(all.get(1).newLabels()).isEqualTo(3);
-            assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(0))).isEmpty();
-            assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(1))).isEmpty();
+            assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(0)))
+                    .isEmpty();
+            assertThat(EventSchemas.violations(Topics.RETRAIN_SIGNALS.schemaResource(), all.get(1)))
+                    .isEmpty();
         }
     }
 
@@ -303,8 +342,9 @@ class AccuracyTopologyTest {
             annotations.pipeInput("u1", annotation("u1", 1, "Rice", AnnotationAction.CREATED, HOUR));
 
             assertThat(tumbling.readKeyValuesToMap()).containsKey(KEY);
-            assertThat(harness.deadLetters()).singleElement().satisfies(letter -> assertThat(letter.errorMessage())
-                    .contains("not a valid Annotation event"));
+            assertThat(harness.deadLetters())
+                    .singleElement()
+                    .satisfies(letter -> assertThat(letter.errorMessage()).contains("not a valid Annotation event"));
         }
 
         @Test

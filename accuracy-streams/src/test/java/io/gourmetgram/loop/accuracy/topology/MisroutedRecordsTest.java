@@ -35,15 +35,19 @@ class MisroutedRecordsTest {
 
     @BeforeEach
     void start() {
-        AccuracySettings settings = new AccuracySettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1),
-                Duration.ofDays(2), false, 0.6, 3);
+        AccuracySettings settings = new AccuracySettings(
+                Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(2), false, 0.6, 3);
         Properties tuning = AccuracyStreams.tuning();
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.PREDICTIONS.name(), 3);
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.FEEDBACK.name(), 3);
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.LABELING_REQUESTS.name(), 3);
         tuning.put(UploadKeyCheck.PARTITIONS + Topics.ANNOTATIONS.name(), 3);
-        harness = TopologyHarness.start(AccuracyTopology.build(settings, Clock.systemUTC()), "accuracy-streams",
-                Topics.ACCURACY_DEAD_LETTER, tuning, HOUR);
+        harness = TopologyHarness.start(
+                AccuracyTopology.build(settings, Clock.systemUTC()),
+                "accuracy-streams",
+                Topics.ACCURACY_DEAD_LETTER,
+                tuning,
+                HOUR);
     }
 
     @AfterEach
@@ -57,12 +61,13 @@ class MisroutedRecordsTest {
         String misplaced = onPartition(2);
         TestOutputTopic<String, AccuracyWindow> tumbling = harness.output(Topics.ACCURACY_TUMBLING);
 
-        harness.input(Topics.LABELING_REQUESTS).pipeInput(placed,
-                request(placed, HOUR.plusSeconds(60), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
-        harness.input(Topics.ANNOTATIONS).pipeInput(misplaced,
-                annotation(misplaced, 1, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(90)));
-        harness.input(Topics.ANNOTATIONS).pipeInput(placed,
-                annotation(placed, 2, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(120)));
+        harness.input(Topics.LABELING_REQUESTS)
+                .pipeInput(
+                        placed, request(placed, HOUR.plusSeconds(60), "Rice", 1.0, null, ReviewReason.LOW_CONFIDENCE));
+        harness.input(Topics.ANNOTATIONS)
+                .pipeInput(misplaced, annotation(misplaced, 1, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(90)));
+        harness.input(Topics.ANNOTATIONS)
+                .pipeInput(placed, annotation(placed, 2, "Rice", AnnotationAction.CREATED, HOUR.plusSeconds(120)));
 
         assertThat(tumbling.readValuesToList().getLast().labelled()).isEqualTo(1);
         assertThat(harness.deadLetters()).singleElement().satisfies(letter -> {
@@ -72,7 +77,10 @@ class MisroutedRecordsTest {
     }
 
     private static String onPartition(int partition) {
-        return IntStream.iterate(0, i -> i + 1).mapToObj(i -> "upload-" + i)
-                .filter(id -> KeyPartitioning.partitionOf(id, 3) == partition).findFirst().orElseThrow();
+        return IntStream.iterate(0, i -> i + 1)
+                .mapToObj(i -> "upload-" + i)
+                .filter(id -> KeyPartitioning.partitionOf(id, 3) == partition)
+                .findFirst()
+                .orElseThrow();
     }
 }

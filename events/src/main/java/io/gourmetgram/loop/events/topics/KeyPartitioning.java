@@ -13,8 +13,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class KeyPartitioning {
 
-    private KeyPartitioning() {
-    }
+    private KeyPartitioning() {}
 
     /** The partition {@code key} belongs on in a topic of {@code partitions} partitions. */
     public static int partitionOf(String key, int partitions) {

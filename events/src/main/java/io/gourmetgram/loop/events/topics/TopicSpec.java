@@ -9,8 +9,8 @@ import java.util.Map;
  * @param keyDescription what the (string) key holds
  * @param config         topic-level configs applied at creation (retention, cleanup policy)
  */
-public record TopicSpec<V>(String name, String keyDescription, Class<V> valueType, int partitions,
-                           Map<String, String> config) {
+public record TopicSpec<V>(
+        String name, String keyDescription, Class<V> valueType, int partitions, Map<String, String> config) {
 
     public TopicSpec {
         config = Map.copyOf(config);
@@ -22,7 +22,10 @@ public record TopicSpec<V>(String name, String keyDescription, Class<V> valueTyp
 
     /** Classpath location of the JSON Schema of this topic's values, named after the value type. */
     public String schemaResource() {
-        String kebab = valueType.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        String kebab = valueType
+                .getSimpleName()
+                .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                .toLowerCase(java.util.Locale.ROOT);
         return "/schemas/" + kebab + ".schema.json";
     }
 

@@ -32,26 +32,26 @@ public final class Topics {
 
     private static final List<TopicSpec<?>> ALL = new ArrayList<>();
 
-    public static final TopicSpec<Upload> UPLOADS = register(new TopicSpec<>(
-            "uploads", UPLOAD_ID, Upload.class, PARTITIONS, retention(Duration.ofDays(30))));
+    public static final TopicSpec<Upload> UPLOADS =
+            register(new TopicSpec<>("uploads", UPLOAD_ID, Upload.class, PARTITIONS, retention(Duration.ofDays(30))));
 
-    public static final TopicSpec<Prediction> PREDICTIONS = register(new TopicSpec<>(
-            "predictions", UPLOAD_ID, Prediction.class, PARTITIONS, retention(Duration.ofDays(30))));
+    public static final TopicSpec<Prediction> PREDICTIONS = register(
+            new TopicSpec<>("predictions", UPLOAD_ID, Prediction.class, PARTITIONS, retention(Duration.ofDays(30))));
 
-    public static final TopicSpec<Feedback> FEEDBACK = register(new TopicSpec<>(
-            "feedback", UPLOAD_ID, Feedback.class, PARTITIONS, retention(Duration.ofDays(90))));
+    public static final TopicSpec<Feedback> FEEDBACK = register(
+            new TopicSpec<>("feedback", UPLOAD_ID, Feedback.class, PARTITIONS, retention(Duration.ofDays(90))));
 
     /** Compacted: a request's latest revision is its state; readers rebuild it from the start of the topic. */
-    public static final TopicSpec<LabelingRequest> LABELING_REQUESTS = register(new TopicSpec<>(
-            "labeling-requests", UPLOAD_ID, LabelingRequest.class, PARTITIONS, compacted()));
+    public static final TopicSpec<LabelingRequest> LABELING_REQUESTS =
+            register(new TopicSpec<>("labeling-requests", UPLOAD_ID, LabelingRequest.class, PARTITIONS, compacted()));
 
     /** Human labels are the most expensive data we have: kept forever. */
     public static final TopicSpec<Annotation> ANNOTATIONS = register(new TopicSpec<>(
             "annotations", UPLOAD_ID, Annotation.class, PARTITIONS, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
 
     /** labeling-sink's upload → Label Studio task receipts; compacted, the latest receipt per upload is kept. */
-    public static final TopicSpec<LabelingReceipt> LABELING_RECEIPTS = register(new TopicSpec<>(
-            "labeling-receipts", UPLOAD_ID, LabelingReceipt.class, PARTITIONS, compacted()));
+    public static final TopicSpec<LabelingReceipt> LABELING_RECEIPTS =
+            register(new TopicSpec<>("labeling-receipts", UPLOAD_ID, LabelingReceipt.class, PARTITIONS, compacted()));
 
     /** Hourly (by default) accuracy per model version; compacted, the latest record per window and model wins. */
     public static final TopicSpec<AccuracyWindow> ACCURACY_TUMBLING = register(new TopicSpec<>(
@@ -71,8 +71,7 @@ public final class Topics {
     public static final TopicSpec<DeadLetter> LABELING_DEAD_LETTER = deadLetter("labeling-sink");
     public static final TopicSpec<DeadLetter> ACCURACY_DEAD_LETTER = deadLetter("accuracy-streams");
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** Every topic in the catalog, in declaration order. */
     public static List<TopicSpec<?>> all() {
@@ -89,13 +88,20 @@ public final class Topics {
     }
 
     private static TopicSpec<DeadLetter> deadLetter(String stage) {
-        return register(new TopicSpec<>(stage + "-dead-letter", "the original record's key", DeadLetter.class,
-                1, retention(Duration.ofDays(30))));
+        return register(new TopicSpec<>(
+                stage + "-dead-letter",
+                "the original record's key",
+                DeadLetter.class,
+                1,
+                retention(Duration.ofDays(30))));
     }
 
     static Map<String, String> retention(Duration retention) {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG,
+                Long.toString(retention.toMillis()));
     }
 
     static Map<String, String> compacted() {

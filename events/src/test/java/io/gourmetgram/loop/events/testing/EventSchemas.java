@@ -14,11 +14,11 @@ import java.util.List;
 public final class EventSchemas {
 
     private static final String ID_PREFIX = "https://gourmetgram.io/loop/schemas/";
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
             builder -> builder.schemaIdResolvers(ids -> ids.mapPrefix(ID_PREFIX, "classpath:schemas/")));
 
-    private EventSchemas() {
-    }
+    private EventSchemas() {}
 
     /** Schema violations of {@code event} serialized as JSON, or an empty list. */
     public static List<String> violations(String schemaResource, Object event) {
@@ -27,7 +27,10 @@ public final class EventSchemas {
     }
 
     public static List<String> violationsOfJson(String schemaResource, String json) {
-        Schema schema = REGISTRY.getSchema(SchemaLocation.of(ID_PREFIX + schemaResource.replaceFirst("^/schemas/", "")));
-        return schema.validate(EventJson.mapper().readTree(json)).stream().map(Object::toString).toList();
+        Schema schema =
+                REGISTRY.getSchema(SchemaLocation.of(ID_PREFIX + schemaResource.replaceFirst("^/schemas/", "")));
+        return schema.validate(EventJson.mapper().readTree(json)).stream()
+                .map(Object::toString)
+                .toList();
     }
 }

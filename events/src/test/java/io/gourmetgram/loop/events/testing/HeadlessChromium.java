@@ -58,11 +58,22 @@ public final class HeadlessChromium implements AutoCloseable {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(chromium.toFile());
             // Root on a build machine: no sandbox; no GPU, no background traffic, no first-run dialogs.
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1200,1000", "--user-data-dir=" + profile);
+            options.addArguments(
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1200,1000",
+                    "--user-data-dir=" + profile);
             ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+                    .usingDriverExecutable(chromedriver.toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
             return new HeadlessChromium(driver, profile);

@@ -2,8 +2,8 @@ package io.gourmetgram.loop.events.testing;
 
 import java.net.URI;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.shaded.org.eclipse.jetty.util.component.AbstractLifeCycle;
 
 /**

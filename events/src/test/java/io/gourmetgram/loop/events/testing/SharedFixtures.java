@@ -16,8 +16,7 @@ public final class SharedFixtures {
     /** Set by the root pom for surefire and failsafe; a test run from an IDE finds the folder by walking up. */
     static final String DIR_PROPERTY = "gourmetgram.fixtures.dir";
 
-    private SharedFixtures() {
-    }
+    private SharedFixtures() {}
 
     public static Path fixturesDir() {
         String configured = System.getProperty(DIR_PROPERTY);

@@ -38,11 +38,11 @@ public final class TestEvents {
     public static final Instant AT = Instant.parse("2026-11-23T10:15:30.123Z");
     /** A well-formed SHA-256 (of "test"). */
     public static final String SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
     public static final ModelRef MODEL = new ModelRef("food11-demo", "1");
     public static final String BUCKET = "production";
 
-    private TestEvents() {
-    }
+    private TestEvents() {}
 
     public static UploadBuilder upload(String uploadId) {
         return new UploadBuilder(uploadId);
@@ -145,7 +145,8 @@ public final class TestEvents {
         }
 
         public Upload build() {
-            return new Upload(uploadId, object, contentType, byteSize, sha256, width, height, feedbackTokenSha256, uploadedAt);
+            return new Upload(
+                    uploadId, object, contentType, byteSize, sha256, width, height, feedbackTokenSha256, uploadedAt);
         }
     }
 
@@ -222,8 +223,12 @@ public final class TestEvents {
 
         private List<ScoredLabel> defaultTopK(int index) {
             double rest = (1 - confidence) / 2;
-            List<String> others = Food11.LABELS.stream().filter(l -> !l.equals(label)).limit(2).toList();
-            return List.of(new ScoredLabel(label, index, confidence),
+            List<String> others = Food11.LABELS.stream()
+                    .filter(l -> !l.equals(label))
+                    .limit(2)
+                    .toList();
+            return List.of(
+                    new ScoredLabel(label, index, confidence),
                     new ScoredLabel(others.get(0), Food11.LABELS.indexOf(others.get(0)), rest),
                     new ScoredLabel(others.get(1), Food11.LABELS.indexOf(others.get(1)), rest));
         }
@@ -295,7 +300,8 @@ public final class TestEvents {
 
         /** Each reason with inclusion probability 1. */
         public LabelingRequestBuilder reasons(ReviewReason... reasons) {
-            this.reasons = Arrays.stream(reasons).map(r -> new ReasonInclusion(r, 1.0)).toList();
+            this.reasons =
+                    Arrays.stream(reasons).map(r -> new ReasonInclusion(r, 1.0)).toList();
             return this;
         }
 
@@ -332,9 +338,19 @@ public final class TestEvents {
         }
 
         public LabelingRequest build() {
-            Prediction p = prediction != null ? prediction : TestEvents.prediction(uploadId).build();
-            return new LabelingRequest(uploadId, revision, state, reasons, inclusionProbability, p, userCorrection,
-                    requestedAt, updatedAt);
+            Prediction p = prediction != null
+                    ? prediction
+                    : TestEvents.prediction(uploadId).build();
+            return new LabelingRequest(
+                    uploadId,
+                    revision,
+                    state,
+                    reasons,
+                    inclusionProbability,
+                    p,
+                    userCorrection,
+                    requestedAt,
+                    updatedAt);
         }
     }
 
@@ -397,7 +413,8 @@ public final class TestEvents {
         }
 
         public Annotation build() {
-            return new Annotation(uploadId, taskId, annotationId, label, annotatorId, leadTimeSeconds, action, updatedAt, at);
+            return new Annotation(
+                    uploadId, taskId, annotationId, label, annotatorId, leadTimeSeconds, action, updatedAt, at);
         }
     }
 
@@ -449,8 +466,7 @@ public final class TestEvents {
         private Long newLabels;
         private Instant at = AT;
 
-        private RetrainSignalBuilder() {
-        }
+        private RetrainSignalBuilder() {}
 
         public RetrainSignalBuilder model(ModelRef model) {
             this.model = model;
@@ -468,8 +484,8 @@ public final class TestEvents {
         }
 
         public RetrainSignal build() {
-            return new RetrainSignal(RetrainSignal.SCHEMA_VERSION, model, reason, windowStart, upperBound, threshold,
-                    newLabels, at);
+            return new RetrainSignal(
+                    RetrainSignal.SCHEMA_VERSION, model, reason, windowStart, upperBound, threshold, newLabels, at);
         }
     }
 
@@ -483,8 +499,7 @@ public final class TestEvents {
         private long correct = 1;
         private AccuracyWindow.Rate userReliability = new AccuracyWindow.Rate(0, 0, null);
 
-        private AccuracyWindowBuilder() {
-        }
+        private AccuracyWindowBuilder() {}
 
         public AccuracyWindowBuilder windowType(WindowType windowType) {
             this.windowType = windowType;
@@ -518,11 +533,32 @@ public final class TestEvents {
             AccuracyWindow.Tally tally = new AccuracyWindow.Tally(labelled, correct);
             Double accuracy = labelled == 0 ? null : (double) correct / labelled;
             AccuracyWindow.Estimate estimate = new AccuracyWindow.Estimate(accuracy, accuracy, accuracy, labelled);
-            return new AccuracyWindow(AccuracyWindow.SCHEMA_VERSION, windowType, windowStart, windowStart.plus(size), model,
-                    labelled, correct, Map.of(ReviewReason.RANDOM.wireName(), tally), Map.of("Soup", tally),
-                    Map.of("Soup", tally), Map.of("Soup", Map.of("Soup", correct)), estimate, estimate, accuracy,
-                    new AccuracyWindow.Rate(0, 0, null), new AccuracyWindow.Rate(0, 0, null), AT,
-                    null, null, null, null, null, null, null, userReliability);
+            return new AccuracyWindow(
+                    AccuracyWindow.SCHEMA_VERSION,
+                    windowType,
+                    windowStart,
+                    windowStart.plus(size),
+                    model,
+                    labelled,
+                    correct,
+                    Map.of(ReviewReason.RANDOM.wireName(), tally),
+                    Map.of("Soup", tally),
+                    Map.of("Soup", tally),
+                    Map.of("Soup", Map.of("Soup", correct)),
+                    estimate,
+                    estimate,
+                    accuracy,
+                    new AccuracyWindow.Rate(0, 0, null),
+                    new AccuracyWindow.Rate(0, 0, null),
+                    AT,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    userReliability);
         }
     }
 
@@ -564,8 +600,21 @@ public final class TestEvents {
         }
 
         public DeadLetter build() {
-            return new DeadLetter(DeadLetter.SCHEMA_VERSION, stage, sourceTopic, 1, 7, key, valueBase64, valueBytes,
-                    valueSha256, false, headers, errorClass, errorMessage, AT);
+            return new DeadLetter(
+                    DeadLetter.SCHEMA_VERSION,
+                    stage,
+                    sourceTopic,
+                    1,
+                    7,
+                    key,
+                    valueBase64,
+                    valueBytes,
+                    valueSha256,
+                    false,
+                    headers,
+                    errorClass,
+                    errorMessage,
+                    AT);
         }
     }
 }

@@ -13,11 +13,15 @@ class KeyPartitioningTest {
 
     @Test
     void aKeyBelongsWhereTheJavaProducerPutsIt() {
-        IntStream.range(0, 2_000).mapToObj(i -> UUID.nameUUIDFromBytes(("upload " + i).getBytes(StandardCharsets.UTF_8))
-                .toString()).forEach(key -> {
+        IntStream.range(0, 2_000)
+                .mapToObj(i -> UUID.nameUUIDFromBytes(("upload " + i).getBytes(StandardCharsets.UTF_8))
+                        .toString())
+                .forEach(key -> {
                     for (int partitions : new int[] {1, 3, 7}) {
-                        assertThat(KeyPartitioning.partitionOf(key, partitions)).as(key)
-                                .isEqualTo(BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions));
+                        assertThat(KeyPartitioning.partitionOf(key, partitions))
+                                .as(key)
+                                .isEqualTo(BuiltInPartitioner.partitionForKey(
+                                        key.getBytes(StandardCharsets.UTF_8), partitions));
                     }
                 });
     }

@@ -8,7 +8,9 @@ class TopicCatalogTest {
 
     @Test
     void topicNamesAreUniqueAndKafkaLegal() {
-        assertThat(Topics.all()).extracting(TopicSpec::name).doesNotHaveDuplicates()
+        assertThat(Topics.all())
+                .extracting(TopicSpec::name)
+                .doesNotHaveDuplicates()
                 .allMatch(n -> n.matches("[a-z0-9.-]{1,200}"));
     }
 

@@ -33,18 +33,35 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gourmetgram.inference")
 public record InferenceProperties(
         Path modelDir,
+
         @Min(value = 1, message = "max-batch (INFERENCE_MAX_BATCH) must be at least 1")
         @Max(value = 1024, message = "max-batch (INFERENCE_MAX_BATCH) above 1024 would hold too many images in memory")
         int maxBatch,
-        @Min(value = 1, message = "top-k must be at least 1") int topK,
-        @Min(value = 1, message = "decode-threads must be at least 1") int decodeThreads,
-        @Min(value = 0, message = "onnx-threads must be 0 (ONNX Runtime's default) or more") int onnxThreads,
-        @NotBlank(message = "transactional-id must be set (defaults to the host name and a random UUID; INSTANCE_ID pins it)") String transactionalId,
+
+        @Min(value = 1, message = "top-k must be at least 1")
+        int topK,
+
+        @Min(value = 1, message = "decode-threads must be at least 1")
+        int decodeThreads,
+
+        @Min(value = 0, message = "onnx-threads must be 0 (ONNX Runtime's default) or more")
+        int onnxThreads,
+
+        @NotBlank(
+                message =
+                        "transactional-id must be set (defaults to the host name and a random UUID; INSTANCE_ID pins it)")
+        String transactionalId,
+
         @NotNull Duration pollTimeout,
         @NotNull Duration retryBackoff,
+
         @Min(value = 1, message = "max-record-attempts (INFERENCE_MAX_RECORD_ATTEMPTS) must be at least 1")
         int maxRecordAttempts,
-        @NotNull(message = "stall-timeout (INFERENCE_STALL_TIMEOUT) must be set, e.g. 2m") Duration stallTimeout,
-        @NotNull(message = "commit-give-up (INFERENCE_COMMIT_GIVE_UP) must be set, e.g. 2m") Duration commitGiveUp,
-        @Valid @NotNull S3Settings s3) {
-}
+
+        @NotNull(message = "stall-timeout (INFERENCE_STALL_TIMEOUT) must be set, e.g. 2m")
+        Duration stallTimeout,
+
+        @NotNull(message = "commit-give-up (INFERENCE_COMMIT_GIVE_UP) must be set, e.g. 2m")
+        Duration commitGiveUp,
+
+        @Valid @NotNull S3Settings s3) {}

@@ -21,15 +21,14 @@ public final class CandidateRun {
 
     private static final int BATCH = 16;
 
-    private CandidateRun() {
-    }
+    private CandidateRun() {}
 
     /** The candidate's top-1 per photo, and the photos it could not be given (with why). */
-    public record Answers(List<ModelComparison.Outcome> outcomes, List<String> skipped) {
-    }
+    public record Answers(List<ModelComparison.Outcome> outcomes, List<String> skipped) {}
 
     public static Answers run(ImageClassifier classifier, TestSuite suite) throws IOException, OrtException {
-        ImagePreprocessor preprocessor = new ImagePreprocessor(classifier.files().sidecar());
+        ImagePreprocessor preprocessor =
+                new ImagePreprocessor(classifier.files().sidecar());
         List<String> labels = classifier.files().labels();
         List<ModelComparison.Outcome> outcomes = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -50,8 +49,13 @@ public final class CandidateRun {
         return new Answers(outcomes, skipped);
     }
 
-    private static void score(ImageClassifier classifier, List<String> labels, List<SuiteManifestEntry> batch,
-                              List<float[]> tensors, List<ModelComparison.Outcome> outcomes) throws OrtException {
+    private static void score(
+            ImageClassifier classifier,
+            List<String> labels,
+            List<SuiteManifestEntry> batch,
+            List<float[]> tensors,
+            List<ModelComparison.Outcome> outcomes)
+            throws OrtException {
         float[][] probabilities = classifier.classify(tensors);
         for (int i = 0; i < batch.size(); i++) {
             outcomes.add(new ModelComparison.Outcome(batch.get(i), labels.get(argmax(probabilities[i]))));

@@ -27,8 +27,7 @@ import java.util.Map;
  */
 public final class EvaluateCommand {
 
-    private EvaluateCommand() {
-    }
+    private EvaluateCommand() {}
 
     public static void main(String[] args) {
         // the answer goes to standard output: keep the clients' INFO logging out of it
@@ -56,14 +55,16 @@ public final class EvaluateCommand {
             if (!(alpha > 0 && alpha < 1)) {
                 return usage(err, "--alpha must be between 0 and 1.");
             }
-            TestSuite suite = suiteLocation.startsWith("s3://") ? TestSuite.fromObjectStore(objectStore(env), suiteLocation)
+            TestSuite suite = suiteLocation.startsWith("s3://")
+                    ? TestSuite.fromObjectStore(objectStore(env), suiteLocation)
                     : TestSuite.fromDirectory(Path.of(suiteLocation));
-            ModelFiles files = "builtin".equals(model) ? ModelFiles.builtIn() : ModelFiles.fromDirectory(Path.of(model));
+            ModelFiles files =
+                    "builtin".equals(model) ? ModelFiles.builtIn() : ModelFiles.fromDirectory(Path.of(model));
             EvaluationReport report;
             try (ImageClassifier classifier = ImageClassifier.load(files, 0)) {
                 CandidateRun.Answers answers = CandidateRun.run(classifier, suite);
-                report = ModelComparison.compare(suite.name(), suite.reason(), files.modelRef(), answers.outcomes(),
-                        answers.skipped(), alpha);
+                report = ModelComparison.compare(
+                        suite.name(), suite.reason(), files.modelRef(), answers.outcomes(), answers.skipped(), alpha);
             }
             String json = EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
             String jsonTarget = options.get("json");
@@ -91,14 +92,17 @@ public final class EvaluateCommand {
             throw new IllegalArgumentException("An s3:// suite needs S3_ACCESS_KEY and S3_SECRET_KEY (and S3_ENDPOINT,"
                     + " default http://localhost:9000).");
         }
-        return new ImageStore(MinioClient.builder().endpoint(env.getOrDefault("S3_ENDPOINT", "http://localhost:9000"))
-                .credentials(access, secret).build());
+        return new ImageStore(MinioClient.builder()
+                .endpoint(env.getOrDefault("S3_ENDPOINT", "http://localhost:9000"))
+                .credentials(access, secret)
+                .build());
     }
 
     private static int usage(PrintStream err, String problem) {
         err.println(problem);
-        err.println("Usage: EvaluateCommand --suite=s3://<bucket>/test-suites/<name>/|<folder> --model=<model dir>|builtin"
-                + " [--json=<file>|-] [--alpha=0.05]");
+        err.println(
+                "Usage: EvaluateCommand --suite=s3://<bucket>/test-suites/<name>/|<folder> --model=<model dir>|builtin"
+                        + " [--json=<file>|-] [--alpha=0.05]");
         return 2;
     }
 }

@@ -34,18 +34,21 @@ public record EvaluationReport(
     public static final String WORSE = "candidate worse";
 
     /** Top-1 of both models on the same photos. */
-    public record Score(long photos, long candidateCorrect, long productionCorrect, Double candidateAccuracy,
-                        Double productionAccuracy) {
-    }
+    public record Score(
+            long photos,
+            long candidateCorrect,
+            long productionCorrect,
+            Double candidateAccuracy,
+            Double productionAccuracy) {}
 
     /**
      * The paired difference (candidate − production accuracy) with a 95 % interval, McNemar's test and
      * the verdict at significance level {@code alpha}.
      */
-    public record Paired(double difference, double lower, double upper, McNemarTest mcnemar, double alpha, String verdict) {
-    }
+    public record Paired(
+            double difference, double lower, double upper, McNemarTest mcnemar, double alpha, String verdict) {}
 
     /** Hájek estimates Σw·y / Σw with w = 1 / (probability the photo was in the random sample). */
-    public record Weighted(long photos, double effectiveSampleSize, double candidateAccuracy, double productionAccuracy) {
-    }
+    public record Weighted(
+            long photos, double effectiveSampleSize, double candidateAccuracy, double productionAccuracy) {}
 }

@@ -6,7 +6,8 @@ package io.gourmetgram.loop.inference.evaluation;
  * Exact two-sided binomial test when b + c ≤ 50, else the chi-square statistic with continuity
  * correction, (|b − c| − 1)² / (b + c), on one degree of freedom.
  */
-public record McNemarTest(long productionOnlyRight, long candidateOnlyRight, String method, Double statistic, double pValue) {
+public record McNemarTest(
+        long productionOnlyRight, long candidateOnlyRight, String method, Double statistic, double pValue) {
 
     static final int EXACT_UP_TO = 50;
 
@@ -33,9 +34,28 @@ public record McNemarTest(long productionOnlyRight, long candidateOnlyRight, Str
     static double erfc(double x) {
         double z = Math.abs(x);
         double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
+        double r = t
+                * Math.exp(
+                        -z * z
+                                - 1.26551223
+                                + t
+                                        * (1.00002368
+                                                + t
+                                                        * (0.37409196
+                                                                + t
+                                                                        * (0.09678418
+                                                                                + t
+                                                                                        * (-0.18628806
+                                                                                                + t
+                                                                                                        * (0.27886807
+                                                                                                                + t
+                                                                                                                        * (-1.13520398
+                                                                                                                                + t
+                                                                                                                                        * (1.48851587
+                                                                                                                                                + t
+                                                                                                                                                        * (-0.82215223
+                                                                                                                                                                + t
+                                                                                                                                                                        * 0.17087277)))))))));
         return x >= 0 ? r : 2 - r;
     }
 }

@@ -20,8 +20,7 @@ public final class ModelComparison {
 
     private static final double Z95 = 1.959963984540054;
 
-    private ModelComparison() {
-    }
+    private ModelComparison() {}
 
     /** One photo: its manifest line and the candidate's top-1 label. */
     public record Outcome(SuiteManifestEntry entry, String candidateLabel) {
@@ -35,37 +34,64 @@ public final class ModelComparison {
         }
     }
 
-    public static EvaluationReport compare(String suite, String suiteReason, ModelRef candidate, List<Outcome> outcomes,
-                                           List<String> skipped, double alpha) {
+    public static EvaluationReport compare(
+            String suite,
+            String suiteReason,
+            ModelRef candidate,
+            List<Outcome> outcomes,
+            List<String> skipped,
+            double alpha) {
         Map<String, Long> models = new TreeMap<>();
         Map<String, Map<String, Long>> confusion = new TreeMap<>();
         long b = 0;
         long c = 0;
         for (Outcome o : outcomes) {
             models.merge(o.entry().model().qualifiedName(), 1L, Long::sum);
-            confusion.computeIfAbsent(o.entry().humanLabel(), k -> new TreeMap<>()).merge(o.candidateLabel(), 1L, Long::sum);
+            confusion
+                    .computeIfAbsent(o.entry().humanLabel(), k -> new TreeMap<>())
+                    .merge(o.candidateLabel(), 1L, Long::sum);
             if (o.productionRight() && !o.candidateRight()) {
                 b++;
             } else if (o.candidateRight() && !o.productionRight()) {
                 c++;
             }
         }
-        return new EvaluationReport(suite, suiteReason, candidate, models, outcomes.size(), List.copyOf(skipped),
-                score(outcomes), grouped(outcomes, o -> List.of(o.entry().humanLabel())),
-                grouped(outcomes, o -> o.entry().reasons().stream().map(r -> r.reason().wireName()).toList()),
-                confusion, paired(b, c, outcomes.size(), alpha), randomWeighted(outcomes));
+        return new EvaluationReport(
+                suite,
+                suiteReason,
+                candidate,
+                models,
+                outcomes.size(),
+                List.copyOf(skipped),
+                score(outcomes),
+                grouped(outcomes, o -> List.of(o.entry().humanLabel())),
+                grouped(
+                        outcomes,
+                        o -> o.entry().reasons().stream()
+                                .map(r -> r.reason().wireName())
+                                .toList()),
+                confusion,
+                paired(b, c, outcomes.size(), alpha),
+                randomWeighted(outcomes));
     }
 
     private static Score score(List<Outcome> outcomes) {
         long n = outcomes.size();
         long candidate = outcomes.stream().filter(Outcome::candidateRight).count();
         long production = outcomes.stream().filter(Outcome::productionRight).count();
-        return new Score(n, candidate, production, n == 0 ? null : (double) candidate / n, n == 0 ? null : (double) production / n);
+        return new Score(
+                n,
+                candidate,
+                production,
+                n == 0 ? null : (double) candidate / n,
+                n == 0 ? null : (double) production / n);
     }
 
     private static Map<String, Score> grouped(List<Outcome> outcomes, Function<Outcome, List<String>> keys) {
         Map<String, List<Outcome>> groups = new TreeMap<>();
-        outcomes.forEach(o -> keys.apply(o).forEach(k -> groups.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(o)));
+        outcomes.forEach(o -> keys.apply(o)
+                .forEach(k -> groups.computeIfAbsent(k, x -> new java.util.ArrayList<>())
+                        .add(o)));
         Map<String, Score> scores = new TreeMap<>();
         groups.forEach((k, v) -> scores.put(k, score(v)));
         return scores;
@@ -82,10 +108,16 @@ public final class ModelComparison {
         }
         double difference = (double) (c - b) / n;
         double se = Math.sqrt(Math.max(0, b + c - Math.pow(c - b, 2) / n)) / n;
-        String verdict = test.pValue() >= alpha ? EvaluationReport.NO_EVIDENCE
+        String verdict = test.pValue() >= alpha
+                ? EvaluationReport.NO_EVIDENCE
                 : c > b ? EvaluationReport.BETTER : EvaluationReport.WORSE;
         // a difference of proportions lies in [-1, 1]; the Wald interval can overshoot at the edges
-        return new Paired(difference, Math.max(-1, difference - Z95 * se), Math.min(1, difference + Z95 * se), test, alpha,
+        return new Paired(
+                difference,
+                Math.max(-1, difference - Z95 * se),
+                Math.min(1, difference + Z95 * se),
+                test,
+                alpha,
                 verdict);
     }
 

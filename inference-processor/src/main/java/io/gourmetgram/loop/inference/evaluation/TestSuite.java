@@ -62,10 +62,12 @@ public final class TestSuite {
         String rest = location.substring("s3://".length());
         int slash = rest.indexOf('/');
         if (slash < 0) {
-            throw new IllegalArgumentException("An object-store suite is s3://<bucket>/test-suites/<name>/, not " + location);
+            throw new IllegalArgumentException(
+                    "An object-store suite is s3://<bucket>/test-suites/<name>/, not " + location);
         }
         String bucket = rest.substring(0, slash);
-        String prefix = rest.substring(slash + 1).endsWith("/") ? rest.substring(slash + 1) : rest.substring(slash + 1) + "/";
+        String prefix =
+                rest.substring(slash + 1).endsWith("/") ? rest.substring(slash + 1) : rest.substring(slash + 1) + "/";
         byte[] summary = readRequired(store, new ObjectRef(bucket, prefix + SuiteManifestEntry.SUMMARY), location);
         byte[] manifest = readRequired(store, new ObjectRef(bucket, prefix + SuiteManifestEntry.MANIFEST), location);
         return parse(summary, manifest, entry -> store.read(entry.image()));
@@ -77,7 +79,8 @@ public final class TestSuite {
             byte[] summary = Files.readAllBytes(dir.resolve(SuiteManifestEntry.SUMMARY));
             byte[] manifest = Files.readAllBytes(dir.resolve(SuiteManifestEntry.MANIFEST));
             return parse(summary, manifest, entry -> {
-                Path file = dir.resolve("images").resolve(Path.of(entry.image().key()).getFileName());
+                Path file = dir.resolve("images")
+                        .resolve(Path.of(entry.image().key()).getFileName());
                 if (!Files.isRegularFile(file)) {
                     throw new ImageUnavailableException(file + " does not exist");
                 }
@@ -92,17 +95,23 @@ public final class TestSuite {
         try {
             return store.read(ref);
         } catch (ImageUnavailableException e) {
-            throw new IllegalArgumentException(location + " is not a complete test suite: s3://" + ref.bucket() + "/"
-                    + ref.key() + " is missing", e);
+            throw new IllegalArgumentException(
+                    location + " is not a complete test suite: s3://" + ref.bucket() + "/" + ref.key() + " is missing",
+                    e);
         }
     }
 
     private static TestSuite parse(byte[] summary, byte[] manifest, Photos photos) {
         JsonNode suite = EventJson.mapper().readTree(summary);
-        List<SuiteManifestEntry> entries = new String(manifest, StandardCharsets.UTF_8).lines()
+        List<SuiteManifestEntry> entries = new String(manifest, StandardCharsets.UTF_8)
+                .lines()
                 .filter(line -> !line.isBlank())
-                .map(line -> EventJson.mapper().readValue(line, SuiteManifestEntry.class)).toList();
-        return new TestSuite(suite.path("name").asString("unnamed"), suite.path("selection").path("reason").asString("unknown"),
-                entries, photos);
+                .map(line -> EventJson.mapper().readValue(line, SuiteManifestEntry.class))
+                .toList();
+        return new TestSuite(
+                suite.path("name").asString("unnamed"),
+                suite.path("selection").path("reason").asString("unknown"),
+                entries,
+                photos);
     }
 }

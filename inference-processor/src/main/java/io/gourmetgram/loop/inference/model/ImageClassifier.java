@@ -49,7 +49,8 @@ public final class ImageClassifier implements AutoCloseable {
             classifier.checkAgainstSidecar();
             return classifier;
         } catch (OrtException e) {
-            throw new ModelMismatchException("ONNX Runtime cannot load " + files.onnxLocation() + ": " + e.getMessage());
+            throw new ModelMismatchException(
+                    "ONNX Runtime cannot load " + files.onnxLocation() + ": " + e.getMessage());
         }
     }
 
@@ -76,7 +77,8 @@ public final class ImageClassifier implements AutoCloseable {
         FloatBuffer batch = inputBuffer(size * images.size());
         for (float[] image : images) {
             if (image.length != size) {
-                throw new IllegalArgumentException("Image tensor has " + image.length + " floats, model expects " + size);
+                throw new IllegalArgumentException(
+                        "Image tensor has " + image.length + " floats, model expects " + size);
             }
             batch.put(image);
         }
@@ -84,7 +86,9 @@ public final class ImageClassifier implements AutoCloseable {
         long[] shape = new long[] {images.size(), singleImageShape[0], singleImageShape[1], singleImageShape[2]};
         String inputName = files.sidecar().input().name();
         try (OnnxTensor input = OnnxTensor.createTensor(env, batch, shape);
-             OrtSession.Result result = session.run(Map.of(inputName, input), java.util.Set.of(files.sidecar().output().name()))) {
+                OrtSession.Result result = session.run(
+                        Map.of(inputName, input),
+                        java.util.Set.of(files.sidecar().output().name()))) {
             float[][] scores = (float[][]) result.get(0).getValue();
             if (files.sidecar().output().kind() == ModelSidecar.Output.Kind.LOGITS) {
                 for (float[] row : scores) {
@@ -102,7 +106,8 @@ public final class ImageClassifier implements AutoCloseable {
     private FloatBuffer inputBuffer(int floats) {
         FloatBuffer buffer = inputBuffers.get();
         if (buffer == null || buffer.capacity() < floats) {
-            buffer = java.nio.ByteBuffer.allocateDirect(floats * Float.BYTES).order(java.nio.ByteOrder.nativeOrder())
+            buffer = java.nio.ByteBuffer.allocateDirect(floats * Float.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder())
                     .asFloatBuffer();
             inputBuffers.set(buffer);
         }
@@ -117,26 +122,30 @@ public final class ImageClassifier implements AutoCloseable {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         NodeInfo input = inputs.get(s.input().name());
         if (input == null) {
-            throw new ModelMismatchException("model.json names input '" + s.input().name() + "' but the model's inputs are "
-                    + inputs.keySet() + both);
+            throw new ModelMismatchException("model.json names input '"
+                    + s.input().name() + "' but the model's inputs are " + inputs.keySet() + both);
         }
         long[] inShape = ((TensorInfo) input.getInfo()).getShape();
         long[] expected = {-1, singleImageShape[0], singleImageShape[1], singleImageShape[2]};
         if (!compatible(inShape, expected)) {
-            throw new ModelMismatchException("model.json declares input " + s.input().layout() + " "
-                    + s.input().height() + "×" + s.input().width() + " (shape " + Arrays.toString(expected)
-                    + ") but the model's input '" + s.input().name() + "' has shape " + Arrays.toString(inShape) + both);
+            throw new ModelMismatchException(
+                    "model.json declares input " + s.input().layout() + " "
+                            + s.input().height() + "×" + s.input().width() + " (shape " + Arrays.toString(expected)
+                            + ") but the model's input '" + s.input().name() + "' has shape " + Arrays.toString(inShape)
+                            + both);
         }
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         NodeInfo output = outputs.get(s.output().name());
         if (output == null) {
-            throw new ModelMismatchException("model.json names output '" + s.output().name() + "' but the model's outputs are "
-                    + outputs.keySet() + both);
+            throw new ModelMismatchException("model.json names output '"
+                    + s.output().name() + "' but the model's outputs are " + outputs.keySet() + both);
         }
         long[] outShape = ((TensorInfo) output.getInfo()).getShape();
-        if (outShape.length != 2 || (outShape[1] >= 0 && outShape[1] != s.labels().size())) {
-            throw new ModelMismatchException("model.json lists " + s.labels().size() + " labels but the model's output '"
-                    + s.output().name() + "' has shape " + Arrays.toString(outShape) + both);
+        if (outShape.length != 2
+                || (outShape[1] >= 0 && outShape[1] != s.labels().size())) {
+            throw new ModelMismatchException(
+                    "model.json lists " + s.labels().size() + " labels but the model's output '"
+                            + s.output().name() + "' has shape " + Arrays.toString(outShape) + both);
         }
     }
 

@@ -24,11 +24,13 @@ public record ModelFiles(byte[] onnx, ModelSidecar sidecar, String onnxLocation,
         Path onnx = dir.resolve("model.onnx");
         Path json = dir.resolve("model.json");
         if (!Files.isRegularFile(onnx) || !Files.isRegularFile(json)) {
-            throw new ModelMismatchException("Model directory " + dir.toAbsolutePath()
-                    + " must contain model.onnx and model.json (see inference-processor/README.md, 'Serving your own model')");
+            throw new ModelMismatchException(
+                    "Model directory " + dir.toAbsolutePath()
+                            + " must contain model.onnx and model.json (see inference-processor/README.md, 'Serving your own model')");
         }
         try (InputStream sidecar = Files.newInputStream(json)) {
-            return new ModelFiles(Files.readAllBytes(onnx), parse(sidecar, json.toString()), onnx.toString(), json.toString());
+            return new ModelFiles(
+                    Files.readAllBytes(onnx), parse(sidecar, json.toString()), onnx.toString(), json.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model files in " + dir, e);
         }
@@ -39,8 +41,11 @@ public record ModelFiles(byte[] onnx, ModelSidecar sidecar, String onnxLocation,
         String onnxName = BUILT_IN + "/model.onnx";
         String jsonName = BUILT_IN + "/model.json";
         try (InputStream onnx = Objects.requireNonNull(loader.getResourceAsStream(onnxName), onnxName);
-             InputStream json = Objects.requireNonNull(loader.getResourceAsStream(jsonName), jsonName)) {
-            return new ModelFiles(onnx.readAllBytes(), parse(json, "classpath:" + jsonName), "classpath:" + onnxName,
+                InputStream json = Objects.requireNonNull(loader.getResourceAsStream(jsonName), jsonName)) {
+            return new ModelFiles(
+                    onnx.readAllBytes(),
+                    parse(json, "classpath:" + jsonName),
+                    "classpath:" + onnxName,
                     "classpath:" + jsonName);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the built-in model", e);

@@ -12,22 +12,26 @@ import java.util.List;
  * @param output        the output tensor's name and whether it holds logits or probabilities
  * @param preprocessing how an image becomes the input tensor
  */
-public record ModelSidecar(String id, String version, List<String> labels, Input input, Output output,
-                           Preprocessing preprocessing) {
+public record ModelSidecar(
+        String id, String version, List<String> labels, Input input, Output output, Preprocessing preprocessing) {
 
     public ModelSidecar {
         labels = List.copyOf(labels);
     }
 
-    public enum Layout { NCHW, NHWC }
-
-    public record Input(String name, Layout layout, int height, int width) {
+    public enum Layout {
+        NCHW,
+        NHWC
     }
+
+    public record Input(String name, Layout layout, int height, int width) {}
 
     public record Output(String name, Kind kind) {
         public enum Kind {
-            @JsonProperty("logits") LOGITS,
-            @JsonProperty("probabilities") PROBABILITIES
+            @JsonProperty("logits")
+            LOGITS,
+            @JsonProperty("probabilities")
+            PROBABILITIES
         }
     }
 
@@ -43,11 +47,24 @@ public record ModelSidecar(String id, String version, List<String> labels, Input
      *                   before resizing — several times faster on phone photos, within one intensity level of the
      *                   seed's tensors on average (see README); absent or {@code false}: always full-size decoding
      */
-    public record Preprocessing(Resize resize, int resizeSize, int cropSize, ChannelOrder channelOrder, double scale,
-                                List<Double> mean, List<Double> std, Boolean jpegReducedDecoding) {
+    public record Preprocessing(
+            Resize resize,
+            int resizeSize,
+            int cropSize,
+            ChannelOrder channelOrder,
+            double scale,
+            List<Double> mean,
+            List<Double> std,
+            Boolean jpegReducedDecoding) {
 
-        public Preprocessing(Resize resize, int resizeSize, int cropSize, ChannelOrder channelOrder, double scale,
-                             List<Double> mean, List<Double> std) {
+        public Preprocessing(
+                Resize resize,
+                int resizeSize,
+                int cropSize,
+                ChannelOrder channelOrder,
+                double scale,
+                List<Double> mean,
+                List<Double> std) {
             this(resize, resizeSize, cropSize, channelOrder, scale, mean, std, false);
         }
 
@@ -61,10 +78,15 @@ public record ModelSidecar(String id, String version, List<String> labels, Input
         }
 
         public enum Resize {
-            @JsonProperty("stretch") STRETCH,
-            @JsonProperty("shorter-side") SHORTER_SIDE
+            @JsonProperty("stretch")
+            STRETCH,
+            @JsonProperty("shorter-side")
+            SHORTER_SIDE
         }
 
-        public enum ChannelOrder { RGB, BGR }
+        public enum ChannelOrder {
+            RGB,
+            BGR
+        }
     }
 }

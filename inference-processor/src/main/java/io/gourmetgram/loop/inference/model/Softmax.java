@@ -3,8 +3,7 @@ package io.gourmetgram.loop.inference.model;
 /** Numerically stable softmax: subtract the max before exponentiating. */
 public final class Softmax {
 
-    private Softmax() {
-    }
+    private Softmax() {}
 
     public static void inPlace(float[] logits) {
         float max = Float.NEGATIVE_INFINITY;

@@ -2,11 +2,11 @@ package io.gourmetgram.loop.inference.pipeline;
 
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.pipeline.ScoringBatch.Fetched;
 import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,12 +26,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,13 +76,24 @@ public final class InferenceLoop implements Runnable {
      * @param stallTimeout       health turns DOWN when nothing was committed for this long while uploads waited
      * @param commitGiveUp       after a commit has timed out for this long, the producer is replaced
      */
-    public record Settings(int topK, Duration pollTimeout, Duration retryBackoff, int maxRecordAttempts,
-                           Duration stallTimeout, Duration commitGiveUp) {
-    }
+    public record Settings(
+            int topK,
+            Duration pollTimeout,
+            Duration retryBackoff,
+            int maxRecordAttempts,
+            Duration stallTimeout,
+            Duration commitGiveUp) {}
 
-    public InferenceLoop(Consumer<String, byte[]> consumer, Supplier<Producer<byte[], byte[]>> producers, ImageStore images,
-                         ImageClassifier classifier, PhotoTensors tensors, ExecutorService decodePool, Settings settings, Clock clock,
-                         MeterRegistry registry) {
+    public InferenceLoop(
+            Consumer<String, byte[]> consumer,
+            Supplier<Producer<byte[], byte[]>> producers,
+            ImageStore images,
+            ImageClassifier classifier,
+            PhotoTensors tensors,
+            ExecutorService decodePool,
+            Settings settings,
+            Clock clock,
+            MeterRegistry registry) {
         this.consumer = consumer;
         this.producers = producers;
         this.settings = settings;
@@ -132,11 +143,15 @@ public final class InferenceLoop implements Runnable {
             if (running) {
                 failure = e;
             }
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
-                 | UnsupportedVersionException e) {
+        } catch (ProducerFencedException
+                | OutOfOrderSequenceException
+                | AuthorizationException
+                | UnsupportedVersionException e) {
             failure = e;
-            log.error("Inference loop stopped: this instance can no longer write transactionally (another instance "
-                    + "with the same transactional id, lost authorization, or a broker too old)", e);
+            log.error(
+                    "Inference loop stopped: this instance can no longer write transactionally (another instance "
+                            + "with the same transactional id, lost authorization, or a broker too old)",
+                    e);
         } catch (RuntimeException | Error e) {
             failure = e;
             log.error("Inference loop stopped by an unexpected error; health is DOWN until restart", e);
@@ -192,8 +207,14 @@ public final class InferenceLoop implements Runnable {
             producer.beginTransaction();
             for (Fetched f : outcome) {
                 if (f.failure() != null) {
-                    deadLetters.publish(f.record().topic(), f.record().partition(), f.record().offset(),
-                            ScoringBatch.keyBytes(f.record()), f.record().value(), f.record(), f.failure());
+                    deadLetters.publish(
+                            f.record().topic(),
+                            f.record().partition(),
+                            f.record().offset(),
+                            ScoringBatch.keyBytes(f.record()),
+                            f.record().value(),
+                            f.record(),
+                            f.failure());
                     metrics.deadLetter(f.failure());
                 } else {
                     producer.send(predictionRecord(f));
@@ -228,7 +249,9 @@ public final class InferenceLoop implements Runnable {
 
     private static ProducerRecord<byte[], byte[]> predictionRecord(Fetched f) {
         Prediction p = f.prediction();
-        return new ProducerRecord<>(Topics.PREDICTIONS.name(), ScoringBatch.keyBytes(f.record()),
+        return new ProducerRecord<>(
+                Topics.PREDICTIONS.name(),
+                ScoringBatch.keyBytes(f.record()),
                 Topics.PREDICTIONS.valueSerde().serialize(Topics.PREDICTIONS.name(), p));
     }
 
@@ -284,13 +307,17 @@ public final class InferenceLoop implements Runnable {
             try {
                 fresh.initTransactions();
                 producer = fresh;
-                deadLetters = new DeadLetterPublisher("inference-processor", Topics.INFERENCE_DEAD_LETTER, fresh, clock);
+                deadLetters =
+                        new DeadLetterPublisher("inference-processor", Topics.INFERENCE_DEAD_LETTER, fresh, clock);
                 committedSinceProducerOpened = false;
                 return;
             } catch (TimeoutException e) {
                 fresh.close(Duration.ZERO);
                 progress.failed("Kafka did not answer initTransactions", e);
-                log.warn("Kafka did not answer initTransactions ({}); retrying in {}", e.getMessage(), settings.retryBackoff());
+                log.warn(
+                        "Kafka did not answer initTransactions ({}); retrying in {}",
+                        e.getMessage(),
+                        settings.retryBackoff());
                 if (!running) {
                     throw e;
                 }
@@ -300,7 +327,11 @@ public final class InferenceLoop implements Runnable {
     }
 
     private void retryLater(ScoringBatch batch, String what, Exception e) {
-        log.warn("Batch of {} uploads not committed: {} ({}); retrying in {}", batch.size(), what, e.getMessage(),
+        log.warn(
+                "Batch of {} uploads not committed: {} ({}); retrying in {}",
+                batch.size(),
+                what,
+                e.getMessage(),
                 settings.retryBackoff());
         metrics.retries.increment();
         progress.failed(what, e);
@@ -348,8 +379,7 @@ public final class InferenceLoop implements Runnable {
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        }
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {

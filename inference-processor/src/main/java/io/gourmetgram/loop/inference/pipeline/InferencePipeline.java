@@ -1,8 +1,5 @@
 package io.gourmetgram.loop.inference.pipeline;
 
-import java.time.Duration;
-import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
-import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.config.InferenceProperties;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
@@ -11,28 +8,31 @@ import io.gourmetgram.loop.inference.preprocessing.ImagePreprocessor;
 import io.gourmetgram.loop.inference.preprocessing.OpenCvPhotoTensors;
 import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
+import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -64,28 +64,46 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
     @Override
     public void start() {
         warnIfTelemetryIsOn();
-        ModelFiles files = properties.modelDir() == null ? ModelFiles.builtIn() : ModelFiles.fromDirectory(properties.modelDir());
+        ModelFiles files =
+                properties.modelDir() == null ? ModelFiles.builtIn() : ModelFiles.fromDirectory(properties.modelDir());
         classifier = ImageClassifier.load(files, properties.onnxThreads());
-        TopicProvisioner.ensure(kafka.buildAdminProperties(), List.of(Topics.UPLOADS, Topics.PREDICTIONS, Topics.INFERENCE_DEAD_LETTER));
+        TopicProvisioner.ensure(
+                kafka.buildAdminProperties(),
+                List.of(Topics.UPLOADS, Topics.PREDICTIONS, Topics.INFERENCE_DEAD_LETTER));
 
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
         new KafkaClientMetrics(consumer).bindTo(registry);
         Map<String, Object> producerConfig = producerConfig();
         Supplier<Producer<byte[], byte[]>> producers = () -> {
-            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
-                    new ByteArraySerializer());
+            KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
             producerMetrics = swap(producerMetrics, new KafkaClientMetrics(producer));
             return producer;
         };
-        decodePool = Executors.newFixedThreadPool(properties.decodeThreads(), Thread.ofPlatform().name("decode-", 0).factory());
-        PhotoTensors tensors = OpenCvPhotoTensors.orImageIo(new ImagePreprocessor(files.sidecar()),
+        decodePool = Executors.newFixedThreadPool(
+                properties.decodeThreads(),
+                Thread.ofPlatform().name("decode-", 0).factory());
+        PhotoTensors tensors = OpenCvPhotoTensors.orImageIo(
+                new ImagePreprocessor(files.sidecar()),
                 files.sidecar().preprocessing().allowsJpegReducedDecoding());
-        InferenceLoop.Settings settings = new InferenceLoop.Settings(properties.topK(), properties.pollTimeout(),
-                properties.retryBackoff(), properties.maxRecordAttempts(), properties.stallTimeout(),
+        InferenceLoop.Settings settings = new InferenceLoop.Settings(
+                properties.topK(),
+                properties.pollTimeout(),
+                properties.retryBackoff(),
+                properties.maxRecordAttempts(),
+                properties.stallTimeout(),
                 properties.commitGiveUp());
-        loop = new InferenceLoop(consumer, producers, new ImageStore(properties.s3().newClient()), classifier, tensors, decodePool, settings,
-                Clock.systemUTC(), registry);
+        loop = new InferenceLoop(
+                consumer,
+                producers,
+                new ImageStore(properties.s3().newClient()),
+                classifier,
+                tensors,
+                decodePool,
+                settings,
+                Clock.systemUTC(),
+                registry);
         thread = Thread.ofPlatform().name("inference-loop").start(loop);
     }
 
@@ -121,7 +139,9 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         if (problem != null) {
             return Health.down().withDetail("reason", problem).build();
         }
-        return Health.up().withDetail("model", classifier.files().modelRef().qualifiedName()).build();
+        return Health.up()
+                .withDetail("model", classifier.files().modelRef().qualifiedName())
+                .build();
     }
 
     /** Spring's {@code spring.kafka.*} client settings (bootstrap servers, TLS, SASL) plus what this loop needs. */
@@ -146,7 +166,8 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         // A call blocked on an absent broker gives up after this and is retried by the loop, which stays responsive.
-        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) properties.commitGiveUp().dividedBy(4).toMillis());
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int)
+                properties.commitGiveUp().dividedBy(4).toMillis());
         config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         return config;

@@ -25,22 +25,32 @@ final class PipelineMetrics {
                 .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
                 .register(registry);
         this.retries = Counter.builder("gourmetgram.inference.batch.retries")
-                .description("Batches aborted by a transient failure and retried").register(registry);
+                .description("Batches aborted by a transient failure and retried")
+                .register(registry);
         this.producerReplacements = Counter.builder("gourmetgram.inference.producer.replacements")
-                .description("Kafka producers closed and opened afresh after a failed abort or a commit that kept timing out")
+                .description(
+                        "Kafka producers closed and opened afresh after a failed abort or a commit that kept timing out")
                 .register(registry);
         this.batchSize = DistributionSummary.builder("gourmetgram.inference.batch.size")
-                .description("Images scored per model run").publishPercentileHistogram().register(registry);
+                .description("Images scored per model run")
+                .publishPercentileHistogram()
+                .register(registry);
         this.modelRun = Timer.builder("gourmetgram.inference.model.run")
-                .description("ONNX Runtime session run per batch").publishPercentileHistogram().register(registry);
+                .description("ONNX Runtime session run per batch")
+                .publishPercentileHistogram()
+                .register(registry);
         this.batchTotal = Timer.builder("gourmetgram.inference.batch.duration")
-                .description("From poll to scored (fetch + decode + preprocess + model run) per batch").register(registry);
+                .description("From poll to scored (fetch + decode + preprocess + model run) per batch")
+                .register(registry);
     }
 
     /** A committed prediction: the class mix (by label) and the confidence distribution. */
     void predicted(Prediction prediction) {
-        Counter.builder("gourmetgram.inference.predictions").tag("label", prediction.label())
-                .description("Predictions written, by predicted label").register(registry).increment();
+        Counter.builder("gourmetgram.inference.predictions")
+                .tag("label", prediction.label())
+                .description("Predictions written, by predicted label")
+                .register(registry)
+                .increment();
         confidence.record(prediction.confidence());
     }
 
@@ -51,8 +61,10 @@ final class PipelineMetrics {
     }
 
     void deadLetter(Throwable reason) {
-        Counter.builder("gourmetgram.inference.dead.letters").tag("reason", reason.getClass().getSimpleName())
+        Counter.builder("gourmetgram.inference.dead.letters")
+                .tag("reason", reason.getClass().getSimpleName())
                 .description("Uploads that could not be scored, written to the dead-letter topic")
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 }

@@ -26,12 +26,21 @@ final class PredictionFactory {
     Prediction predict(Upload upload, float[] probabilities, double inferenceMillis, Instant scoredAt) {
         List<ScoredLabel> ranked = IntStream.range(0, probabilities.length)
                 .boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed())
+                .sorted(Comparator.comparingDouble((Integer i) -> probabilities[i])
+                        .reversed())
                 .limit(topK)
                 .map(i -> new ScoredLabel(labels.get(i), i, probabilities[i]))
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
         ScoredLabel best = ranked.getFirst();
-        return new Prediction(upload.uploadId(), upload.object(), model, best.label(), best.index(), best.probability(),
-                ranked, inferenceMillis, scoredAt);
+        return new Prediction(
+                upload.uploadId(),
+                upload.object(),
+                model,
+                best.label(),
+                best.index(),
+                best.probability(),
+                ranked,
+                inferenceMillis,
+                scoredAt);
     }
 }

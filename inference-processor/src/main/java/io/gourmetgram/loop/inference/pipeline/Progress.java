@@ -42,7 +42,8 @@ final class Progress {
         Duration since = Duration.between(lastProgress, now);
         if (inHand > 0 && since.compareTo(timeout) > 0) {
             return "no upload scored or dead-lettered for " + since.withNanos(0) + " while " + inHand
-                    + " waited (stall timeout " + timeout + "); last error: " + (lastError == null ? "none" : lastError);
+                    + " waited (stall timeout " + timeout + "); last error: "
+                    + (lastError == null ? "none" : lastError);
         }
         return null;
     }

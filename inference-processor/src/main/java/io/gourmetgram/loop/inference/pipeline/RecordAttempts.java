@@ -8,8 +8,7 @@ import org.apache.kafka.common.TopicPartition;
 /** Failed tries per record (partition + offset) that count towards its cap; forgotten once committed. */
 final class RecordAttempts {
 
-    private record Position(TopicPartition partition, long offset) {
-    }
+    private record Position(TopicPartition partition, long offset) {}
 
     private final Map<Position, Integer> failures = new HashMap<>();
 

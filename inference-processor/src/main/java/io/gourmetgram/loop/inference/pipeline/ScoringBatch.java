@@ -35,7 +35,8 @@ final class ScoringBatch {
     private final Scorer scorer;
     private final long started = System.nanoTime();
 
-    private ScoringBatch(ConsumerRecords<String, byte[]> records, List<CompletableFuture<Decoded>> decoding, Scorer scorer) {
+    private ScoringBatch(
+            ConsumerRecords<String, byte[]> records, List<CompletableFuture<Decoded>> decoding, Scorer scorer) {
         this.records = records;
         this.decoding = decoding;
         this.scorer = scorer;
@@ -61,11 +62,13 @@ final class ScoringBatch {
      */
     List<Fetched> score(RecordAttempts attempts, int maxAttempts) {
         List<Decoded> decoded = decoding.stream().map(CompletableFuture::join).toList();
-        List<Decoded> fetchFailed = decoded.stream().filter(d -> d.fetchFailure() != null).toList();
+        List<Decoded> fetchFailed =
+                decoded.stream().filter(d -> d.fetchFailure() != null).toList();
         List<Fetched> outcome = new ArrayList<>();
         if (!fetchFailed.isEmpty()) {
             boolean storeAnswers = decoded.stream().anyMatch(Decoded::fetched)
-                    || scorer.images.answers(fetchFailed.getFirst().upload().object().bucket());
+                    || scorer.images.answers(
+                            fetchFailed.getFirst().upload().object().bucket());
             if (!storeAnswers) {
                 throw new StoreUnavailable(fetchFailed.getFirst().fetchFailure());
             }
@@ -91,9 +94,16 @@ final class ScoringBatch {
         int next = 0;
         for (Decoded d : decoded) {
             if (d.fetchFailure() != null) {
-                outcome.add(new Fetched(d.record(), null, new IOException("The object store failed to serve s3://"
-                        + d.upload().object().bucket() + "/" + d.upload().object().key() + " " + maxAttempts
-                        + " times while it answered other requests: " + d.fetchFailure().getMessage(), d.fetchFailure())));
+                outcome.add(new Fetched(
+                        d.record(),
+                        null,
+                        new IOException(
+                                "The object store failed to serve s3://"
+                                        + d.upload().object().bucket() + "/"
+                                        + d.upload().object().key() + " " + maxAttempts
+                                        + " times while it answered other requests: "
+                                        + d.fetchFailure().getMessage(),
+                                d.fetchFailure())));
             } else if (d.failure() != null) {
                 outcome.add(new Fetched(d.record(), null, d.failure()));
             } else {
@@ -102,8 +112,10 @@ final class ScoringBatch {
                     outcome.add(new Fetched(d.record(), null, scorer.modelFailure(d)));
                 } else {
                     double millis = (d.decodeNanos() + scorer.lastRunNanos / (double) ready.size()) / 1e6;
-                    outcome.add(new Fetched(d.record(), scorer.predictions.predict(d.upload(), row, millis,
-                            scorer.clock.instant()), null));
+                    outcome.add(new Fetched(
+                            d.record(),
+                            scorer.predictions.predict(d.upload(), row, millis, scorer.clock.instant()),
+                            null));
                 }
             }
         }
@@ -128,13 +140,17 @@ final class ScoringBatch {
     }
 
     /** One record's outcome: a prediction, or the failure to dead-letter. */
-    record Fetched(ConsumerRecord<String, byte[]> record, Prediction prediction, Throwable failure) {
-    }
+    record Fetched(ConsumerRecord<String, byte[]> record, Prediction prediction, Throwable failure) {}
 
     /** Fetched and decoded; or failed for good ({@code failure}); or the store failed to serve it ({@code fetchFailure}). */
-    private record Decoded(ConsumerRecord<String, byte[]> record, Upload upload, boolean fetched, float[] tensor,
-                           long decodeNanos, Throwable failure, IOException fetchFailure) {
-    }
+    private record Decoded(
+            ConsumerRecord<String, byte[]> record,
+            Upload upload,
+            boolean fetched,
+            float[] tensor,
+            long decodeNanos,
+            Throwable failure,
+            IOException fetchFailure) {}
 
     /** The object store is unreachable or failed an object that has attempts left: retry the whole batch later. */
     static final class StoreUnavailable extends RuntimeException {
@@ -155,19 +171,27 @@ final class ScoringBatch {
         private volatile long lastRunNanos;
         private volatile String lastModelError;
 
-        Scorer(ImageStore images, ImageClassifier classifier, PhotoTensors tensors, ExecutorService decodePool, int topK,
-               Clock clock, PipelineMetrics metrics) {
+        Scorer(
+                ImageStore images,
+                ImageClassifier classifier,
+                PhotoTensors tensors,
+                ExecutorService decodePool,
+                int topK,
+                Clock clock,
+                PipelineMetrics metrics) {
             this.images = images;
             this.classifier = classifier;
             this.tensors = tensors;
-            this.predictions = new PredictionFactory(classifier.files().modelRef(), classifier.files().labels(), topK);
+            this.predictions = new PredictionFactory(
+                    classifier.files().modelRef(), classifier.files().labels(), topK);
             this.decodePool = decodePool;
             this.clock = clock;
             this.metrics = metrics;
         }
 
         String modelName() {
-            return classifier.files().modelRef().qualifiedName() + " (" + classifier.files().labels().size() + " labels)";
+            return classifier.files().modelRef().qualifiedName() + " ("
+                    + classifier.files().labels().size() + " labels)";
         }
 
         ScoringBatch start(ConsumerRecords<String, byte[]> records) {

@@ -17,8 +17,7 @@ public final class ExifOrientation {
     /** Pixels are stored as they are shown. */
     public static final int UPRIGHT = 1;
 
-    private ExifOrientation() {
-    }
+    private ExifOrientation() {}
 
     /** The orientation tag of a JPEG's EXIF segment; {@link #UPRIGHT} when there is none or it cannot be read. */
     public static int of(byte[] jpeg) {

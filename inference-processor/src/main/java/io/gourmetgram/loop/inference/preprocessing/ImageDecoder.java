@@ -16,8 +16,7 @@ import javax.imageio.stream.ImageInputStream;
  */
 public final class ImageDecoder {
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     /** Format and size as the header declares them. */
     public record Header(String format, int width, int height) {
@@ -75,8 +74,8 @@ public final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("Image cannot be decoded: " + e.getMessage());
         } catch (OutOfMemoryError e) {
-            throw new UndecodableImageException("Image of " + bytes.length + " bytes needs more memory to decode than this"
-                    + " service has: " + e.getMessage());
+            throw new UndecodableImageException("Image of " + bytes.length
+                    + " bytes needs more memory to decode than this" + " service has: " + e.getMessage());
         }
     }
 }

@@ -13,8 +13,7 @@ public final class ImageLimits {
     /** Longer side at most 20 × the shorter one: wider than any phone panorama's usual 1:8. */
     public static final long MAX_ASPECT_RATIO = 20;
 
-    private ImageLimits() {
-    }
+    private ImageLimits() {}
 
     /** @throws UndecodableImageException naming the size and the limits, if the photo is outside them */
     public static void check(long width, long height) {

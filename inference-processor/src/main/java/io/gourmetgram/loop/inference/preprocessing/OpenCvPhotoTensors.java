@@ -40,7 +40,8 @@ public final class OpenCvPhotoTensors implements PhotoTensors {
         if (NativeLibrary.LOADED) {
             return new OpenCvPhotoTensors(preprocessor, reducedDecoding);
         }
-        log.warn("JPEG decoding falls back to ImageIO (slower): OpenCV's native library did not load: {}",
+        log.warn(
+                "JPEG decoding falls back to ImageIO (slower): OpenCV's native library did not load: {}",
                 NativeLibrary.PROBLEM);
         return PhotoTensors.imageIo(preprocessor);
     }
@@ -60,7 +61,8 @@ public final class OpenCvPhotoTensors implements PhotoTensors {
             }
             int w = bgr.cols();
             int h = bgr.rows();
-            byte[] pixels = ScratchBuffers.mine().bytes(Math.toIntExact((long) w * h * 3)); // get() copies w*h*3 at most
+            byte[] pixels =
+                    ScratchBuffers.mine().bytes(Math.toIntExact((long) w * h * 3)); // get() copies w*h*3 at most
             bgr.get(0, 0, pixels);
             return preprocessor.toTensorFromBgr(pixels, w, h);
         } finally {

@@ -9,8 +9,7 @@ import java.awt.image.BufferedImage;
  */
 final class TriangleResampler {
 
-    private TriangleResampler() {
-    }
+    private TriangleResampler() {}
 
     /** The pixels to resize, one row at a time as R, G and B floats (0–255). */
     interface Rows {
@@ -24,7 +23,8 @@ final class TriangleResampler {
     /** Rows of a decoded image; 8-bit sRGB rasters are read directly (getRGB converts per pixel, 10× slower). */
     static Rows of(BufferedImage image) {
         int w = image.getWidth();
-        boolean plainRgb = image.getRaster().getNumBands() == 3 && image.getColorModel().getColorSpace().isCS_sRGB()
+        boolean plainRgb = image.getRaster().getNumBands() == 3
+                && image.getColorModel().getColorSpace().isCS_sRGB()
                 && image.getColorModel() instanceof java.awt.image.ComponentColorModel;
         int[] pixels = new int[w * (plainRgb ? 3 : 1)];
         return new Rows() {
@@ -89,7 +89,8 @@ final class TriangleResampler {
      */
     static float[][] resizeBgr(byte[] bgr, int w, int h, int outW, int outH) {
         Kernel horizontal = new Kernel(w, outW);
-        float[][] narrow = ScratchBuffers.mine().planes(Math.toIntExact((long) outW * h)); // every used cell is written below
+        float[][] narrow =
+                ScratchBuffers.mine().planes(Math.toIntExact((long) outW * h)); // every used cell is written below
         float[] r = narrow[0];
         float[] g = narrow[1];
         float[] b = narrow[2];

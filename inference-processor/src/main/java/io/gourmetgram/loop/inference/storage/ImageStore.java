@@ -40,14 +40,16 @@ public class ImageStore {
      * @throws IOException               the store could not be reached or failed (transient)
      */
     public byte[] read(ObjectRef ref) throws IOException {
-        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build())) {
+        try (InputStream in = client.getObject(
+                GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build())) {
             return in.readAllBytes();
         } catch (ErrorResponseException e) {
             if (MISSING.contains(e.errorResponse().code())) {
-                throw new ImageUnavailableException("Object s3://" + ref.bucket() + "/" + ref.key() + " does not exist ("
-                        + e.errorResponse().code() + ")");
+                throw new ImageUnavailableException("Object s3://" + ref.bucket() + "/" + ref.key()
+                        + " does not exist (" + e.errorResponse().code() + ")");
             }
-            throw new IOException("S3 refused to read s3://" + ref.bucket() + "/" + ref.key() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "S3 refused to read s3://" + ref.bucket() + "/" + ref.key() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {

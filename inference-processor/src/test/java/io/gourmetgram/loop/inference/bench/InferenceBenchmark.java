@@ -44,12 +44,17 @@ public final class InferenceBenchmark {
         ModelFiles files = TestModels.benchModel();
         StringBuilder md = new StringBuilder();
 
-        md.append("### ONNX Runtime alone (").append(files.onnxLocation()).append(")\n\n")
-                .append("| batch | ms per batch (median of ").append(rounds * 5).append(") | images/s | CPU ms per image |\n")
+        md.append("### ONNX Runtime alone (")
+                .append(files.onnxLocation())
+                .append(")\n\n")
+                .append("| batch | ms per batch (median of ")
+                .append(rounds * 5)
+                .append(") | images/s | CPU ms per image |\n")
                 .append("| --- | --- | --- | --- |\n");
         float[] tensor;
         try (ImageClassifier classifier = ImageClassifier.load(files, 0)) {
-            tensor = PhotoTensors.imageIo(new ImagePreprocessor(files.sidecar())).fromPhoto(photos.getFirst());
+            tensor =
+                    PhotoTensors.imageIo(new ImagePreprocessor(files.sidecar())).fromPhoto(photos.getFirst());
             for (int batch : new int[] {1, 8, 16}) {
                 List<float[]> input = java.util.Collections.nCopies(batch, tensor);
                 classifier.classify(input); // warm-up
@@ -61,14 +66,20 @@ public final class InferenceBenchmark {
                     ms[r] = (System.nanoTime() - t) / 1e6;
                 }
                 double cpuPerImage = (processCpuNanos() - cpu) / 1e6 / (ms.length * batch);
-                md.append(String.format("| %d | %.1f | %.0f | %.1f |%n", batch, median(ms), batch * 1000 / median(ms), cpuPerImage));
+                md.append(String.format(
+                        "| %d | %.1f | %.0f | %.1f |%n", batch, median(ms), batch * 1000 / median(ms), cpuPerImage));
             }
         }
         md.append("\n").append(load()).append("\n\n");
 
         Map<String, PhotoTensors> decoders = decoders(files.sidecar());
-        md.append("### Decode + preprocess, one thread, ").append(photos.size()).append(" photos from `").append(photoDir)
-                .append("`\n\n| decoder | CPU ms per photo (median of ").append(rounds).append(" rounds) |\n| --- | --- |\n");
+        md.append("### Decode + preprocess, one thread, ")
+                .append(photos.size())
+                .append(" photos from `")
+                .append(photoDir)
+                .append("`\n\n| decoder | CPU ms per photo (median of ")
+                .append(rounds)
+                .append(" rounds) |\n| --- | --- |\n");
         for (Map.Entry<String, PhotoTensors> decoder : decoders.entrySet()) {
             double[] perPhoto = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -83,9 +94,15 @@ public final class InferenceBenchmark {
         md.append("\n").append(load()).append("\n\n");
 
         int images = photos.size() * 10;
-        md.append("### In-process limit: ").append(images).append(" photos, batches of 16, ").append(cores)
-                .append(" decode threads + ONNX Runtime's default intra-op threads, next batch decoding during the model run\n\n")
-                .append("| decoder | images/s (best of ").append(rounds).append(") | CPU ms per image |\n| --- | --- | --- |\n");
+        md.append("### In-process limit: ")
+                .append(images)
+                .append(" photos, batches of 16, ")
+                .append(cores)
+                .append(
+                        " decode threads + ONNX Runtime's default intra-op threads, next batch decoding during the model run\n\n")
+                .append("| decoder | images/s (best of ")
+                .append(rounds)
+                .append(") | CPU ms per image |\n| --- | --- | --- |\n");
         try (ImageClassifier classifier = ImageClassifier.load(files, 0)) {
             ExecutorService pool = Executors.newFixedThreadPool(cores);
             try {
@@ -121,17 +138,20 @@ public final class InferenceBenchmark {
         Map<String, PhotoTensors> decoders = new LinkedHashMap<>();
         decoders.put("ImageIO (before)", PhotoTensors.imageIo(preprocessor));
         decoders.put("OpenCV libjpeg-turbo, full size (default)", OpenCvPhotoTensors.orImageIo(preprocessor, false));
-        decoders.put("OpenCV, reduced DCT scale (sidecar `jpegReducedDecoding`)", OpenCvPhotoTensors.orImageIo(preprocessor, true));
+        decoders.put(
+                "OpenCV, reduced DCT scale (sidecar `jpegReducedDecoding`)",
+                OpenCvPhotoTensors.orImageIo(preprocessor, true));
         return decoders;
     }
 
     /** Batches of 16: decoding of batch n+1 is queued before batch n's model run, as in the service's loop. */
-    private static void pipelined(List<byte[]> photos, int images, PhotoTensors decoder, ImageClassifier classifier,
-                                  ExecutorService pool) throws Exception {
+    private static void pipelined(
+            List<byte[]> photos, int images, PhotoTensors decoder, ImageClassifier classifier, ExecutorService pool)
+            throws Exception {
         List<CompletableFuture<float[]>> current = submit(photos, 0, Math.min(16, images), decoder, pool);
         for (int start = 16; ; start += 16) {
-            List<CompletableFuture<float[]>> next = start < images
-                    ? submit(photos, start, Math.min(start + 16, images), decoder, pool) : List.of();
+            List<CompletableFuture<float[]>> next =
+                    start < images ? submit(photos, start, Math.min(start + 16, images), decoder, pool) : List.of();
             classifier.classify(current.stream().map(CompletableFuture::join).toList());
             if (next.isEmpty()) {
                 return;
@@ -140,8 +160,8 @@ public final class InferenceBenchmark {
         }
     }
 
-    private static List<CompletableFuture<float[]>> submit(List<byte[]> photos, int from, int to, PhotoTensors decoder,
-                                                          ExecutorService pool) {
+    private static List<CompletableFuture<float[]>> submit(
+            List<byte[]> photos, int from, int to, PhotoTensors decoder, ExecutorService pool) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>();
         for (int i = from; i < to; i++) {
             byte[] photo = photos.get(i % photos.size());
@@ -153,7 +173,8 @@ public final class InferenceBenchmark {
     private static List<byte[]> photos(Path dir) throws IOException {
         List<byte[]> photos = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
                 photos.add(Files.readAllBytes(p));
             }
         }
@@ -161,14 +182,16 @@ public final class InferenceBenchmark {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Other work on the machine skews wall-clock figures; CPU ms per image much less so. */
     static String load() {
         try {
-            return "_Load average while measured: " + Files.readString(Path.of("/proc/loadavg")).trim()
-                    + " (" + Runtime.getRuntime().availableProcessors() + " cores)._";
+            return "_Load average while measured: "
+                    + Files.readString(Path.of("/proc/loadavg")).trim() + " ("
+                    + Runtime.getRuntime().availableProcessors() + " cores)._";
         } catch (IOException e) {
             return "";
         }

@@ -22,7 +22,8 @@ class TransactionalIdTest {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("instance environment", env));
         RandomValuePropertySource.addToEnvironment(environment);
-        new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"))
+        new YamlPropertySourceLoader()
+                .load("application.yml", new ClassPathResource("application.yml"))
                 .forEach(environment.getPropertySources()::addLast);
         return environment.getProperty(PROPERTY);
     }

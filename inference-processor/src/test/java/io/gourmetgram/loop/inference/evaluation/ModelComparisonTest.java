@@ -47,7 +47,13 @@ class ModelComparisonTest {
     void accuracyIsReportedOverallPerClassPerReasonWithTheConfusionMatrix() {
         List<Outcome> outcomes = List.of(
                 outcome("a", "Soup", "Soup", "Soup", reason(ReviewReason.LOW_CONFIDENCE, 1.0)),
-                outcome("b", "Soup", "Rice", "Soup", reason(ReviewReason.LOW_CONFIDENCE, 1.0), reason(ReviewReason.RANDOM, 0.1)),
+                outcome(
+                        "b",
+                        "Soup",
+                        "Rice",
+                        "Soup",
+                        reason(ReviewReason.LOW_CONFIDENCE, 1.0),
+                        reason(ReviewReason.RANDOM, 0.1)),
                 outcome("c", "Rice", "Rice", "Egg", reason(ReviewReason.FLAGGED, 1.0)));
 
         EvaluationReport r = ModelComparison.compare("s", "all", CANDIDATE, outcomes, List.of(), 0.05);
@@ -70,7 +76,8 @@ class ModelComparisonTest {
         // an hour sampled at 50 %: 2 photos, candidate wrong, production right (weight 2 each)
         outcomes.add(outcome("y", "Egg", "Egg", "Rice", reason(ReviewReason.RANDOM, 0.5)));
         outcomes.add(outcome("z", "Egg", "Egg", "Rice", reason(ReviewReason.RANDOM, 0.5)));
-        outcomes.add(outcome("w", "Egg", "Egg", "Egg", reason(ReviewReason.LOW_CONFIDENCE, 1.0))); // not in the random sample
+        outcomes.add(outcome(
+                "w", "Egg", "Egg", "Egg", reason(ReviewReason.LOW_CONFIDENCE, 1.0))); // not in the random sample
 
         EvaluationReport.Weighted w = ModelComparison.randomWeighted(outcomes);
 
@@ -88,22 +95,45 @@ class ModelComparisonTest {
             outcomes.add(outcome("u" + i, "Soup", "Rice", "Soup", reason(ReviewReason.RANDOM, 0.05)));
         }
 
-        String table = ReportTable.render(ModelComparison.compare("20261130T120000Z-random", "random", CANDIDATE, outcomes,
-                List.of("u99: gone"), 0.05));
+        String table = ReportTable.render(ModelComparison.compare(
+                "20261130T120000Z-random", "random", CANDIDATE, outcomes, List.of("u99: gone"), 0.05));
 
-        assertThat(table).contains("Candidate food11-next:2 vs production food11-demo:1", "overall", "100.0 %", "0.0 %",
-                "random, weighted", "+100.0 points", "McNemar (exact)", "CANDIDATE BETTER", "skipped: u99: gone");
+        assertThat(table)
+                .contains(
+                        "Candidate food11-next:2 vs production food11-demo:1",
+                        "overall",
+                        "100.0 %",
+                        "0.0 %",
+                        "random, weighted",
+                        "+100.0 points",
+                        "McNemar (exact)",
+                        "CANDIDATE BETTER",
+                        "skipped: u99: gone");
     }
 
     private static ReasonInclusion reason(ReviewReason reason, double p) {
         return new ReasonInclusion(reason, p);
     }
 
-    private static Outcome outcome(String id, String human, String production, String candidate, ReasonInclusion... reasons) {
-        double overall = List.of(reasons).stream().mapToDouble(ReasonInclusion::inclusionProbability).max().orElse(1);
-        SuiteManifestEntry entry = new SuiteManifestEntry(id, new ObjectRef("production", "test-suites/s/images/" + id + ".jpg"),
-                new ObjectRef("production", id + ".jpg"), human, production, 0.7, new ModelRef("food11-demo", "1"),
-                Instant.parse("2026-11-30T10:00:00Z"), List.of(reasons), overall, "7", Instant.parse("2026-11-30T11:00:00Z"));
+    private static Outcome outcome(
+            String id, String human, String production, String candidate, ReasonInclusion... reasons) {
+        double overall = List.of(reasons).stream()
+                .mapToDouble(ReasonInclusion::inclusionProbability)
+                .max()
+                .orElse(1);
+        SuiteManifestEntry entry = new SuiteManifestEntry(
+                id,
+                new ObjectRef("production", "test-suites/s/images/" + id + ".jpg"),
+                new ObjectRef("production", id + ".jpg"),
+                human,
+                production,
+                0.7,
+                new ModelRef("food11-demo", "1"),
+                Instant.parse("2026-11-30T10:00:00Z"),
+                List.of(reasons),
+                overall,
+                "7",
+                Instant.parse("2026-11-30T11:00:00Z"));
         return new Outcome(entry, candidate);
     }
 }

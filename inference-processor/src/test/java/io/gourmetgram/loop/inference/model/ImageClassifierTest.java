@@ -20,7 +20,8 @@ class ImageClassifierTest {
     void builtInDemoModelScoresEverySamplePhotoWithAProbabilityDistributionOverFood11() throws Exception {
         try (ImageClassifier classifier = ImageClassifier.load(ModelFiles.builtIn(), 0)) {
             assertThat(classifier.files().labels()).isEqualTo(Food11.LABELS);
-            ImagePreprocessor preprocessor = new ImagePreprocessor(classifier.files().sidecar());
+            ImagePreprocessor preprocessor =
+                    new ImagePreprocessor(classifier.files().sidecar());
             List<float[]> tensors = new ArrayList<>();
             for (Path photo : SharedFixtures.food11Photos()) {
                 tensors.add(preprocessor.toTensor(ImageDecoder.decode(Files.readAllBytes(photo))));
@@ -36,13 +37,18 @@ class ImageClassifierTest {
             // One image alone scores as it did inside the batch.
             assertThat(classifier.classify(List.of(tensors.get(5)))[0]).containsExactly(batch[5], within(1e-5f));
             // The demo model looks at the picture: not every photo gets the same answer.
-            assertThat(java.util.Arrays.stream(batch).map(ImageClassifierTest::argmax).distinct().count()).isGreaterThan(1);
+            assertThat(java.util.Arrays.stream(batch)
+                            .map(ImageClassifierTest::argmax)
+                            .distinct()
+                            .count())
+                    .isGreaterThan(1);
         }
     }
 
     @Test
     void aModelRunsInBatchesOfSixteen() throws Exception {
-        try (ImageClassifier classifier = ImageClassifier.load(TestModels.demoModel(TestModels.seedSidecar("input", 64)), 0)) {
+        try (ImageClassifier classifier =
+                ImageClassifier.load(TestModels.demoModel(TestModels.seedSidecar("input", 64)), 0)) {
             List<float[]> batch = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 batch.add(new float[classifier.imageTensorSize()]);
@@ -82,7 +88,8 @@ class ImageClassifierTest {
         ModelSidecar seed = TestModels.seedSidecar("input", 64);
         List<String> twelve = new ArrayList<>(Food11.LABELS);
         twelve.add("Pizza");
-        ModelSidecar wrong = new ModelSidecar(seed.id(), seed.version(), twelve, seed.input(), seed.output(), seed.preprocessing());
+        ModelSidecar wrong =
+                new ModelSidecar(seed.id(), seed.version(), twelve, seed.input(), seed.output(), seed.preprocessing());
 
         assertThatThrownBy(() -> ImageClassifier.load(TestModels.demoModel(wrong), 0))
                 .isInstanceOf(ModelMismatchException.class)

@@ -14,16 +14,24 @@ public final class TestModels {
     /** Benchmarks only: path of a MobileNetV2-sized ONNX model (input "input" [N,3,224,224], output "logits" [N,11]). */
     public static final String BENCH_MODEL_PROPERTY = "gourmetgram.bench.model";
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** The seed's preprocessing (stretch to size×size, ImageNet mean/std) for an input named {@code inputName}. */
     public static ModelSidecar seedSidecar(String inputName, int size) {
-        return new ModelSidecar("food11-test", "test", Food11.LABELS,
+        return new ModelSidecar(
+                "food11-test",
+                "test",
+                Food11.LABELS,
                 new ModelSidecar.Input(inputName, ModelSidecar.Layout.NCHW, size, size),
                 new ModelSidecar.Output("logits", ModelSidecar.Output.Kind.LOGITS),
-                new Preprocessing(Preprocessing.Resize.STRETCH, size, size, Preprocessing.ChannelOrder.RGB, 1 / 255.0,
-                        List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225)));
+                new Preprocessing(
+                        Preprocessing.Resize.STRETCH,
+                        size,
+                        size,
+                        Preprocessing.ChannelOrder.RGB,
+                        1 / 255.0,
+                        List.of(0.485, 0.456, 0.406),
+                        List.of(0.229, 0.224, 0.225)));
     }
 
     /** The demo model's weights (input "input" [N,3,64,64], output "logits" [N,11]) described by {@code sidecar}. */
@@ -41,7 +49,8 @@ public final class TestModels {
                     + " (inference-processor/model-tools/export_seed_model.py writes one)");
         }
         try {
-            return new ModelFiles(Files.readAllBytes(Path.of(path)), seedSidecar("input", 224), path, "model.json (bench)");
+            return new ModelFiles(
+                    Files.readAllBytes(Path.of(path)), seedSidecar("input", 224), path, "model.json (bench)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

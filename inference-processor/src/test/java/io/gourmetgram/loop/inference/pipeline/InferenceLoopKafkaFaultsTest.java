@@ -8,15 +8,14 @@ import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.testing.ManualClock;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
-import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.model.ModelFiles;
+import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.preprocessing.UndecodableImageException;
 import io.gourmetgram.loop.inference.storage.ImageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.MinioClient;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -114,13 +114,16 @@ class InferenceLoopKafkaFaultsTest {
         producer.clockStepPerCommit = Duration.ofSeconds(40); // each timed-out commit is a max.block.ms wait
         start(producer, Duration.ofDays(365));
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(loop.problem())
-                .contains("no upload scored or dead-lettered for").contains("TimeoutException"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(loop.problem())
+                        .contains("no upload scored or dead-lettered for")
+                        .contains("TimeoutException"));
         assertThat(loop.isHealthy()).isFalse();
 
         producer.commitTimeouts = 0; // the broker is back
         await().atMost(Duration.ofSeconds(20)).until(producer::transactionCommitted);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(loop.problem()).isNull());
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(loop.problem()).isNull());
         assertThat(deadLetters(producer)).hasSize(1);
     }
 
@@ -160,23 +163,33 @@ class InferenceLoopKafkaFaultsTest {
         };
         start(producer, Duration.ofMinutes(2), store, bytes -> new float[classifier.imageTensorSize()]);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters(producer).stream()
-                .anyMatch(r -> new String(r.key()).equals("broken-object")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> producer.history().stream()
-                .anyMatch(r -> r.topic().equals(Topics.PREDICTIONS.name()) && new String(r.key()).equals("fine-object")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> deadLetters(producer).stream().anyMatch(r -> new String(r.key()).equals("broken-object")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> producer.history().stream()
+                        .anyMatch(r -> r.topic().equals(Topics.PREDICTIONS.name())
+                                && new String(r.key()).equals("fine-object")));
         assertThat(reads.get()).isEqualTo(3); // the cap: INFERENCE_MAX_RECORD_ATTEMPTS = 3 here
-        assertThat(new String(deadLetters(producer).stream().filter(r -> new String(r.key()).equals("broken-object"))
-                .findFirst().orElseThrow().value())).contains("failed to serve").contains("3 times");
+        assertThat(new String(deadLetters(producer).stream()
+                        .filter(r -> new String(r.key()).equals("broken-object"))
+                        .findFirst()
+                        .orElseThrow()
+                        .value()))
+                .contains("failed to serve")
+                .contains("3 times");
     }
 
     private static ConsumerRecord<String, byte[]> upload(long offset, String id) {
         Upload upload = TestEvents.upload(id).object("production", id).build();
-        return new ConsumerRecord<>(UPLOADS_0.topic(), 0, offset, id,
-                Topics.UPLOADS.valueSerde().serialize(Topics.UPLOADS.name(), upload));
+        return new ConsumerRecord<>(
+                UPLOADS_0.topic(), 0, offset, id, Topics.UPLOADS.valueSerde().serialize(Topics.UPLOADS.name(), upload));
     }
 
     private static MinioClient unusedClient() {
-        return MinioClient.builder().endpoint("http://127.0.0.1:9").credentials("unused", "unused").build();
+        return MinioClient.builder()
+                .endpoint("http://127.0.0.1:9")
+                .credentials("unused", "unused")
+                .build();
     }
 
     private void start(FaultyProducer first, Duration commitGiveUp) {
@@ -187,18 +200,29 @@ class InferenceLoopKafkaFaultsTest {
 
     private void start(FaultyProducer first, Duration commitGiveUp, ImageStore store, PhotoTensors tensors) {
         AtomicBoolean firstHandedOut = new AtomicBoolean();
-        InferenceLoop.Settings settings = new InferenceLoop.Settings(5, Duration.ofMillis(10), Duration.ofMillis(10), 3,
-                Duration.ofMinutes(1), commitGiveUp);
-        loop = new InferenceLoop(consumer, () -> {
-            FaultyProducer p = firstHandedOut.getAndSet(true) ? nextProducer.get() : first;
-            producers.add(p);
-            return p;
-        }, store, classifier, tensors, decodePool, settings, clock, new SimpleMeterRegistry());
+        InferenceLoop.Settings settings = new InferenceLoop.Settings(
+                5, Duration.ofMillis(10), Duration.ofMillis(10), 3, Duration.ofMinutes(1), commitGiveUp);
+        loop = new InferenceLoop(
+                consumer,
+                () -> {
+                    FaultyProducer p = firstHandedOut.getAndSet(true) ? nextProducer.get() : first;
+                    producers.add(p);
+                    return p;
+                },
+                store,
+                classifier,
+                tensors,
+                decodePool,
+                settings,
+                clock,
+                new SimpleMeterRegistry());
         thread = Thread.ofPlatform().name("inference-loop-test").start(loop);
     }
 
     private static List<ProducerRecord<byte[], byte[]>> deadLetters(MockProducer<byte[], byte[]> producer) {
-        return producer.history().stream().filter(r -> r.topic().equals(Topics.INFERENCE_DEAD_LETTER.name())).toList();
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(Topics.INFERENCE_DEAD_LETTER.name()))
+                .toList();
     }
 
     /** Kafka's MockConsumer forgets records once polled; a real partition gives them again after a seek back. */
@@ -217,7 +241,9 @@ class InferenceLoopKafkaFaultsTest {
         @Override
         public synchronized void seek(TopicPartition partition, long offset) {
             super.seek(partition, offset);
-            log.stream().filter(r -> r.partition() == partition.partition() && r.offset() >= offset).forEach(this::addRecord);
+            log.stream()
+                    .filter(r -> r.partition() == partition.partition() && r.offset() >= offset)
+                    .forEach(this::addRecord);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.gourmetgram.loop.inference.pipeline;
 
-import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +9,7 @@ import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.testing.OddImages;
@@ -46,7 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The processor against a real KRaft broker and a real S3 server, with the shipped demo model. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
+@EmbeddedKafka(
+        partitions = 1,
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers",
         brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class InferenceProcessorIT {
 
@@ -64,7 +66,10 @@ class InferenceProcessorIT {
     @BeforeAll
     static void startS3() throws Exception {
         s3 = S3TestServer.start();
-        minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
+        minio = MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)
+                .build();
         minio.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
         s3Link = new SeverableLink(java.net.URI.create(s3.endpoint()).getPort());
     }
@@ -86,7 +91,8 @@ class InferenceProcessorIT {
     }
 
     @Test
-    void everyStoredPhotoGetsExactlyOnePredictionAndBadRecordsAreDeadLetteredWithoutStoppingTheStream() throws Exception {
+    void everyStoredPhotoGetsExactlyOnePredictionAndBadRecordsAreDeadLetteredWithoutStoppingTheStream()
+            throws Exception {
         List<String> good = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (Path photo : SharedFixtures.food11Photos().subList(0, 6)) {
@@ -94,11 +100,16 @@ class InferenceProcessorIT {
             }
             String corruptImage = publishUpload(producer, "this is not a jpeg".getBytes(StandardCharsets.UTF_8));
             String missingObject = UUID.randomUUID().toString();
-            producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), missingObject, json(upload(missingObject, "gone.jpg"))));
+            producer.send(new ProducerRecord<>(
+                    Topics.UPLOADS.name(), missingObject, json(upload(missingObject, "gone.jpg"))));
             producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), "corrupt-json", new byte[] {'{', 'x'}));
             String misfiled = "misfiled-" + UUID.randomUUID(); // keyed by one upload, body about another
-            producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), misfiled, json(upload(UUID.randomUUID().toString(),
-                    storedPhoto(SharedFixtures.food11Photos().getFirst())))));
+            producer.send(new ProducerRecord<>(
+                    Topics.UPLOADS.name(),
+                    misfiled,
+                    json(upload(
+                            UUID.randomUUID().toString(),
+                            storedPhoto(SharedFixtures.food11Photos().getFirst())))));
             for (Path photo : SharedFixtures.food11Photos().subList(6, 9)) {
                 good.add(publishUpload(producer, Files.readAllBytes(photo)));
             }
@@ -115,7 +126,8 @@ class InferenceProcessorIT {
                 assertThat(p.confidence()).isBetween(1.0 / 11, 1.0);
                 assertThat(p.model().id()).isEqualTo("food11-demo");
             }
-            assertThat(deadLetters).extracting(DeadLetter::key)
+            assertThat(deadLetters)
+                    .extracting(DeadLetter::key)
                     .containsExactlyInAnyOrder(corruptImage, missingObject, "corrupt-json", misfiled);
             assertThat(deadLetters).allSatisfy(d -> assertThat(d.stage()).isEqualTo("inference-processor"));
             assertThat(deadLetters).anySatisfy(d -> assertThat(d.errorMessage()).contains("does not exist"));
@@ -138,12 +150,18 @@ class InferenceProcessorIT {
 
             Outcomes outcomes = awaitOutcomes(behind, List.of(corruptData, oneByFortyMillion));
 
-            assertThat(outcomes.predictions()).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(behind);
-            DeadLetter tooNarrow = outcomes.deadLetters().stream().filter(d -> d.key().equals(oneByFortyMillion))
-                    .findFirst().orElseThrow();
+            assertThat(outcomes.predictions())
+                    .extracting(Prediction::uploadId)
+                    .containsExactlyInAnyOrderElementsOf(behind);
+            DeadLetter tooNarrow = outcomes.deadLetters().stream()
+                    .filter(d -> d.key().equals(oneByFortyMillion))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(tooNarrow.errorMessage()).contains("1×40000000");
-            DeadLetter corrupt = outcomes.deadLetters().stream().filter(d -> d.key().equals(corruptData))
-                    .findFirst().orElseThrow();
+            DeadLetter corrupt = outcomes.deadLetters().stream()
+                    .filter(d -> d.key().equals(corruptData))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(corrupt.errorMessage()).isNotBlank();
         }
     }
@@ -166,16 +184,20 @@ class InferenceProcessorIT {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     assertThat(pipeline.health().getStatus().getCode()).isEqualTo("DOWN");
                     assertThat(String.valueOf(pipeline.health().getDetails().get("reason")))
-                            .contains("no upload scored").contains("object store");
+                            .contains("no upload scored")
+                            .contains("object store");
                 });
             } finally {
                 s3Link.restore();
             }
 
             Outcomes outcomes = awaitOutcomes(waiting, List.of());
-            assertThat(outcomes.predictions()).extracting(Prediction::uploadId).containsExactlyInAnyOrderElementsOf(waiting);
+            assertThat(outcomes.predictions())
+                    .extracting(Prediction::uploadId)
+                    .containsExactlyInAnyOrderElementsOf(waiting);
             await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(pipeline.health().getStatus().getCode()).isEqualTo("UP"));
+                    .untilAsserted(() ->
+                            assertThat(pipeline.health().getStatus().getCode()).isEqualTo("UP"));
         }
     }
 
@@ -184,7 +206,7 @@ class InferenceProcessorIT {
         List<Prediction> predictions = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> predictionReader = reader(Topics.PREDICTIONS);
-             KafkaConsumer<String, byte[]> deadLetterReader = reader(Topics.INFERENCE_DEAD_LETTER)) {
+                KafkaConsumer<String, byte[]> deadLetterReader = reader(Topics.INFERENCE_DEAD_LETTER)) {
             Runnable drain = () -> {
                 predictionReader.poll(Duration.ofMillis(200)).forEach(r -> {
                     Prediction p = Topics.PREDICTIONS.valueSerde().deserialize(r.topic(), r.value());
@@ -214,8 +236,7 @@ class InferenceProcessorIT {
         return new Outcomes(predictions, deadLetters);
     }
 
-    private record Outcomes(List<Prediction> predictions, List<DeadLetter> deadLetters) {
-    }
+    private record Outcomes(List<Prediction> predictions, List<DeadLetter> deadLetters) {}
 
     private String publishUpload(KafkaProducer<String, byte[]> producer, byte[] bytes) throws Exception {
         String id = UUID.randomUUID().toString();
@@ -230,13 +251,17 @@ class InferenceProcessorIT {
 
     private String store(String id, byte[] bytes) throws Exception {
         String key = "2026/11/24/" + id + ".jpg";
-        minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).contentType("image/jpeg")
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).contentType("image/jpeg").stream(
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
         return key;
     }
 
     private static Upload upload(String id, String key) {
-        return TestEvents.upload(id).object(BUCKET, key).uploadedAt(Instant.now()).build();
+        return TestEvents.upload(id)
+                .object(BUCKET, key)
+                .uploadedAt(Instant.now())
+                .build();
     }
 
     private static byte[] json(Upload upload) {
@@ -244,17 +269,25 @@ class InferenceProcessorIT {
     }
 
     private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", broker.getBrokersAsString()), new StringSerializer(),
+        return new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()),
+                new StringSerializer(),
                 new ByteArraySerializer());
     }
 
     private KafkaConsumer<String, byte[]> reader(TopicSpec<?> topic) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.getBrokersAsString(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "it-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
         consumer.subscribe(List.of(topic.name()));
         return consumer;
     }

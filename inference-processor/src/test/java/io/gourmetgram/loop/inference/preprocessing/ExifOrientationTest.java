@@ -23,11 +23,20 @@ import org.junit.jupiter.api.Test;
 class ExifOrientationTest {
 
     /** Identity normalization, so tensor values are resized pixels in intensity levels. */
-    private static final ModelSidecar PIXELS = new ModelSidecar("exif", "1", Food11.LABELS,
+    private static final ModelSidecar PIXELS = new ModelSidecar(
+            "exif",
+            "1",
+            Food11.LABELS,
             new ModelSidecar.Input("input", ModelSidecar.Layout.NCHW, 64, 64),
             new ModelSidecar.Output("logits", ModelSidecar.Output.Kind.LOGITS),
-            new Preprocessing(Preprocessing.Resize.STRETCH, 64, 64, Preprocessing.ChannelOrder.RGB, 1.0,
-                    List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)));
+            new Preprocessing(
+                    Preprocessing.Resize.STRETCH,
+                    64,
+                    64,
+                    Preprocessing.ChannelOrder.RGB,
+                    1.0,
+                    List.of(0.0, 0.0, 0.0),
+                    List.of(1.0, 1.0, 1.0)));
 
     @Test
     void aPhotoStoredSidewaysWithOrientationSixScoresAsTheUprightPhotoOnBothDecoders() throws Exception {
@@ -37,10 +46,11 @@ class ExifOrientationTest {
         byte[] taggedJpeg = withOrientation(sidewaysJpeg, 6, ByteOrder.BIG_ENDIAN);
         ImagePreprocessor preprocessor = new ImagePreprocessor(PIXELS);
 
-        for (PhotoTensors decoder : List.of(PhotoTensors.imageIo(preprocessor),
-                OpenCvPhotoTensors.orImageIo(preprocessor, false))) {
+        for (PhotoTensors decoder :
+                List.of(PhotoTensors.imageIo(preprocessor), OpenCvPhotoTensors.orImageIo(preprocessor, false))) {
             float[] shown = decoder.fromPhoto(uprightJpeg);
-            assertThat(meanDifference(decoder.fromPhoto(taggedJpeg), shown)).as(decoder.getClass().getSimpleName())
+            assertThat(meanDifference(decoder.fromPhoto(taggedJpeg), shown))
+                    .as(decoder.getClass().getSimpleName())
                     .isLessThan(1.0);
             // Without the tag the same pixels are a different picture to the model: the check above can fail.
             assertThat(meanDifference(decoder.fromPhoto(sidewaysJpeg), shown)).isGreaterThan(10.0);
@@ -51,11 +61,14 @@ class ExifOrientationTest {
     void theTagIsReadInEitherByteOrderAndAbsentOrBrokenMeansUpright() throws Exception {
         byte[] plain = jpeg(new BufferedImage(8, 4, BufferedImage.TYPE_INT_RGB));
 
-        assertThat(ExifOrientation.of(withOrientation(plain, 6, ByteOrder.BIG_ENDIAN))).isEqualTo(6);
-        assertThat(ExifOrientation.of(withOrientation(plain, 3, ByteOrder.LITTLE_ENDIAN))).isEqualTo(3);
+        assertThat(ExifOrientation.of(withOrientation(plain, 6, ByteOrder.BIG_ENDIAN)))
+                .isEqualTo(6);
+        assertThat(ExifOrientation.of(withOrientation(plain, 3, ByteOrder.LITTLE_ENDIAN)))
+                .isEqualTo(3);
         assertThat(ExifOrientation.of(plain)).isEqualTo(ExifOrientation.UPRIGHT);
         byte[] broken = withOrientation(plain, 6, ByteOrder.BIG_ENDIAN);
-        broken[2 + 4 + 6 + 4] = 0x7f; // SOI, APP1 marker and length, "Exif\0\0", "MM" 42: the IFD offset, now far outside
+        broken[2 + 4 + 6 + 4] =
+                0x7f; // SOI, APP1 marker and length, "Exif\0\0", "MM" 42: the IFD offset, now far outside
         assertThat(ExifOrientation.of(broken)).isEqualTo(ExifOrientation.UPRIGHT);
     }
 
@@ -68,12 +81,15 @@ class ExifOrientationTest {
         for (int orientation = 1; orientation <= 8; orientation++) {
             BufferedImage shown = ExifOrientation.upright(stored, orientation);
             assertThat(shown.getRGB(shownAt[orientation][0], shownAt[orientation][1]) & 0xffffff)
-                    .as("orientation %d", orientation).isEqualTo(0xff0000);
+                    .as("orientation %d", orientation)
+                    .isEqualTo(0xff0000);
         }
     }
 
     private static Path photo(String name) {
-        return SharedFixtures.food11Photos().stream().filter(p -> p.getFileName().toString().equals(name)).findFirst()
+        return SharedFixtures.food11Photos().stream()
+                .filter(p -> p.getFileName().toString().equals(name))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -110,14 +126,23 @@ class ExifOrientationTest {
     private static byte[] withOrientation(byte[] jpeg, int orientation, ByteOrder order) {
         ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(order);
         tiff.put(order == ByteOrder.BIG_ENDIAN ? new byte[] {'M', 'M'} : new byte[] {'I', 'I'})
-                .putShort((short) 42).putInt(8) // header, first IFD at 8
+                .putShort((short) 42)
+                .putInt(8) // header, first IFD at 8
                 .putShort((short) 1) // one entry
-                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+                .putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0)
                 .putInt(0); // no next IFD
         int length = 2 + 6 + tiff.capacity();
         ByteBuffer out = ByteBuffer.allocate(jpeg.length + 2 + length).order(ByteOrder.BIG_ENDIAN);
-        out.put(jpeg, 0, 2).putShort((short) 0xFFE1).putShort((short) length)
-                .put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(tiff.array()).put(jpeg, 2, jpeg.length - 2);
+        out.put(jpeg, 0, 2)
+                .putShort((short) 0xFFE1)
+                .putShort((short) length)
+                .put(new byte[] {'E', 'x', 'i', 'f', 0, 0})
+                .put(tiff.array())
+                .put(jpeg, 2, jpeg.length - 2);
         return out.array();
     }
 

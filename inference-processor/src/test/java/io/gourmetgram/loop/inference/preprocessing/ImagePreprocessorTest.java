@@ -20,8 +20,9 @@ class ImagePreprocessorTest {
     @Test
     void aUniformImageBecomesItsNormalizedColourEverywhereInNchwOrder() {
         BufferedImage orange = filled(300, 200, new Color(255, 128, 0));
-        float[] tensor = new ImagePreprocessor(sidecar(Preprocessing.Resize.STRETCH, 8, 8, Preprocessing.ChannelOrder.RGB,
-                ModelSidecar.Layout.NCHW)).toTensor(orange);
+        float[] tensor = new ImagePreprocessor(sidecar(
+                        Preprocessing.Resize.STRETCH, 8, 8, Preprocessing.ChannelOrder.RGB, ModelSidecar.Layout.NCHW))
+                .toTensor(orange);
 
         assertThat(tensor).hasSize(3 * 8 * 8);
         float red = (float) ((255 / 255.0 - 0.485) / 0.229);
@@ -38,8 +39,8 @@ class ImagePreprocessorTest {
         BufferedImage packed = filled(50, 40, new Color(12, 200, 99));
         BufferedImage bgrBytes = new BufferedImage(50, 40, BufferedImage.TYPE_3BYTE_BGR); // what JPEG decoding yields
         bgrBytes.getGraphics().drawImage(packed, 0, 0, null);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(sidecar(Preprocessing.Resize.STRETCH, 8, 8,
-                Preprocessing.ChannelOrder.RGB, ModelSidecar.Layout.NCHW));
+        ImagePreprocessor preprocessor = new ImagePreprocessor(
+                sidecar(Preprocessing.Resize.STRETCH, 8, 8, Preprocessing.ChannelOrder.RGB, ModelSidecar.Layout.NCHW));
 
         assertThat(preprocessor.toTensor(bgrBytes)).containsExactly(preprocessor.toTensor(packed), within(1e-5f));
     }
@@ -47,8 +48,9 @@ class ImagePreprocessorTest {
     @Test
     void nhwcInterleavesChannelsAndBgrSwapsThem() {
         BufferedImage orange = filled(16, 16, new Color(255, 128, 0));
-        float[] tensor = new ImagePreprocessor(sidecar(Preprocessing.Resize.STRETCH, 4, 4, Preprocessing.ChannelOrder.BGR,
-                ModelSidecar.Layout.NHWC)).toTensor(orange);
+        float[] tensor = new ImagePreprocessor(sidecar(
+                        Preprocessing.Resize.STRETCH, 4, 4, Preprocessing.ChannelOrder.BGR, ModelSidecar.Layout.NHWC))
+                .toTensor(orange);
 
         // First pixel: B, G, R (normalized with the mean/std of each position in the declared order).
         assertThat(tensor[0]).isCloseTo((float) ((0 - 0.485) / 0.229), within(1e-4f));
@@ -69,8 +71,8 @@ class ImagePreprocessorTest {
         g.dispose();
 
         // Resize shorter side to 10 → 30 × 10, crop 10 × 10 from the middle: all green.
-        ModelSidecar sidecar = sidecar(Preprocessing.Resize.SHORTER_SIDE, 10, 10, Preprocessing.ChannelOrder.RGB,
-                ModelSidecar.Layout.NCHW);
+        ModelSidecar sidecar = sidecar(
+                Preprocessing.Resize.SHORTER_SIDE, 10, 10, Preprocessing.ChannelOrder.RGB, ModelSidecar.Layout.NCHW);
         float[] tensor = new ImagePreprocessor(sidecar).toTensor(stripes);
 
         float green = (float) ((1.0 - 0.456) / 0.224);
@@ -88,11 +90,20 @@ class ImagePreprocessorTest {
                 checker.setRGB(x, y, (x + y) % 2 == 0 ? 0xffffff : 0x000000);
             }
         }
-        ModelSidecar sidecar = new ModelSidecar("t", "1", Food11.LABELS,
+        ModelSidecar sidecar = new ModelSidecar(
+                "t",
+                "1",
+                Food11.LABELS,
                 new ModelSidecar.Input("input", ModelSidecar.Layout.NCHW, 16, 16),
                 new ModelSidecar.Output("logits", ModelSidecar.Output.Kind.LOGITS),
-                new Preprocessing(Preprocessing.Resize.STRETCH, 16, 16, Preprocessing.ChannelOrder.RGB, 1.0,
-                        List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)));
+                new Preprocessing(
+                        Preprocessing.Resize.STRETCH,
+                        16,
+                        16,
+                        Preprocessing.ChannelOrder.RGB,
+                        1.0,
+                        List.of(0.0, 0.0, 0.0),
+                        List.of(1.0, 1.0, 1.0)));
 
         float[] tensor = new ImagePreprocessor(sidecar).toTensor(checker);
 
@@ -101,9 +112,17 @@ class ImagePreprocessorTest {
         }
     }
 
-    private static ModelSidecar sidecar(Preprocessing.Resize resize, int resizeSize, int crop,
-                                        Preprocessing.ChannelOrder order, ModelSidecar.Layout layout) {
-        return new ModelSidecar("t", "1", Food11.LABELS, new ModelSidecar.Input("input", layout, crop, crop),
+    private static ModelSidecar sidecar(
+            Preprocessing.Resize resize,
+            int resizeSize,
+            int crop,
+            Preprocessing.ChannelOrder order,
+            ModelSidecar.Layout layout) {
+        return new ModelSidecar(
+                "t",
+                "1",
+                Food11.LABELS,
+                new ModelSidecar.Input("input", layout, crop, crop),
                 new ModelSidecar.Output("logits", ModelSidecar.Output.Kind.LOGITS),
                 new Preprocessing(resize, resizeSize, crop, order, 1 / 255.0, MEAN, STD));
     }

@@ -22,14 +22,25 @@ import org.junit.jupiter.api.Test;
 class PilParityTest {
 
     /** Identity normalization, so tensor values are the resized pixels themselves. */
-    private static final Preprocessing PIXELS = new Preprocessing(Preprocessing.Resize.STRETCH, 224, 224,
-            Preprocessing.ChannelOrder.RGB, 1.0, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0));
+    private static final Preprocessing PIXELS = new Preprocessing(
+            Preprocessing.Resize.STRETCH,
+            224,
+            224,
+            Preprocessing.ChannelOrder.RGB,
+            1.0,
+            List.of(0.0, 0.0, 0.0),
+            List.of(1.0, 1.0, 1.0));
 
     @Test
     void imageIoFallbackMatchesPilWithinOneIntensityLevelOnAverageAndOneAndAHalfOnEveryPhoto() throws Exception {
-        // ImageIO applies an embedded colour profile PIL ignores: 1_260.jpg differs by 1.33 levels, the others by < 0.3.
+        // ImageIO applies an embedded colour profile PIL ignores: 1_260.jpg differs by 1.33 levels, the others by <
+        // 0.3.
         List<Double> differences = differencesFromPil(PhotoTensors.imageIo(new ImagePreprocessor(sidecar(PIXELS))));
-        assertThat(differences.stream().mapToDouble(Double::doubleValue).average().orElseThrow()).isLessThanOrEqualTo(1.0);
+        assertThat(differences.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElseThrow())
+                .isLessThanOrEqualTo(1.0);
         assertThat(differences).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(1.5));
     }
 
@@ -53,7 +64,8 @@ class PilParityTest {
         List<Double> differences = differencesFromPil(tensors);
         List<Path> photos = SharedFixtures.food11Photos();
         for (int i = 0; i < photos.size(); i++) {
-            assertThat(differences.get(i)).as("mean absolute difference from PIL on %s", photos.get(i).getFileName())
+            assertThat(differences.get(i))
+                    .as("mean absolute difference from PIL on %s", photos.get(i).getFileName())
                     .isLessThanOrEqualTo(1.0);
         }
     }
@@ -79,7 +91,8 @@ class PilParityTest {
     }
 
     private static BufferedImage reference(Path photo) throws Exception {
-        String name = "/pil-reference/food11-224/" + photo.getFileName().toString().replace(".jpg", ".png");
+        String name =
+                "/pil-reference/food11-224/" + photo.getFileName().toString().replace(".jpg", ".png");
         try (InputStream in = PilParityTest.class.getResourceAsStream(name)) {
             assertThat(in).as("PIL reference %s", name).isNotNull();
             return ImageIO.read(in);
@@ -87,7 +100,12 @@ class PilParityTest {
     }
 
     private static ModelSidecar sidecar(Preprocessing preprocessing) {
-        return new ModelSidecar("parity", "1", Food11.LABELS, new ModelSidecar.Input("input", ModelSidecar.Layout.NCHW,
-                224, 224), new ModelSidecar.Output("logits", ModelSidecar.Output.Kind.LOGITS), preprocessing);
+        return new ModelSidecar(
+                "parity",
+                "1",
+                Food11.LABELS,
+                new ModelSidecar.Input("input", ModelSidecar.Layout.NCHW, 224, 224),
+                new ModelSidecar.Output("logits", ModelSidecar.Output.Kind.LOGITS),
+                preprocessing);
     }
 }

@@ -15,8 +15,7 @@ import java.util.zip.DeflaterOutputStream;
  */
 public final class OddImages {
 
-    private OddImages() {
-    }
+    private OddImages() {}
 
     /** An RGB PNG of the given size, every pixel black; compresses to a few hundred KB even at 40 million rows. */
     public static byte[] blackPng(int width, int height) {
@@ -36,7 +35,8 @@ public final class OddImages {
 
     /** A PNG whose header is valid (64×64 RGB) and whose image data is not a zlib stream. */
     public static byte[] pngWithCorruptData() {
-        byte[] garbage = "these bytes are not deflated pixels, whatever the header says".repeat(8)
+        byte[] garbage = "these bytes are not deflated pixels, whatever the header says"
+                .repeat(8)
                 .getBytes(StandardCharsets.US_ASCII);
         return png(64, 64, garbage);
     }

@@ -73,7 +73,8 @@ public final class SeverableLink implements AutoCloseable {
 
     private void pump(Socket from, Socket to) {
         Thread.ofPlatform().daemon().start(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 in.transferTo(out);
             } catch (IOException e) {
                 // connection cut

@@ -6,13 +6,13 @@ import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.Upload;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.ingest.view.KnownUpload;
+import io.gourmetgram.loop.ingest.view.UploadView;
 import io.gourmetgram.loop.support.kafka.EventNotPublishedException;
 import io.gourmetgram.loop.support.kafka.EventPublisher;
 import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.support.problem.ApiProblem;
 import io.gourmetgram.loop.support.problem.ProblemType;
-import io.gourmetgram.loop.ingest.view.KnownUpload;
-import io.gourmetgram.loop.ingest.view.UploadView;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -55,9 +55,16 @@ class FeedbackController {
     private final MeterRegistry meters;
     private final FeedbackQuota quota;
 
-    FeedbackController(UploadView view, ModelLabels labels, EventPublisher publisher, JsonMapper json,
-                       FeedbackProperties properties, Clock clock, MeterRegistry meters) {
-        this.quota = new FeedbackQuota(properties.perClientLimit(), properties.perUploadLimit(), properties.rateWindow(), clock);
+    FeedbackController(
+            UploadView view,
+            ModelLabels labels,
+            EventPublisher publisher,
+            JsonMapper json,
+            FeedbackProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
+        this.quota = new FeedbackQuota(
+                properties.perClientLimit(), properties.perUploadLimit(), properties.rateWindow(), clock);
         this.view = view;
         this.labels = labels;
         this.publisher = publisher;
@@ -69,27 +76,36 @@ class FeedbackController {
 
     /** Body optional; if present it must be a JSON object (its content is not used). */
     @PostMapping("/api/uploads/{id}/flag")
-    ResponseEntity<FeedbackReceipt> flag(@PathVariable String id, @RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                         HttpServletRequest request) throws IOException {
+    ResponseEntity<FeedbackReceipt> flag(
+            @PathVariable String id,
+            @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+            HttpServletRequest request)
+            throws IOException {
         return record(FeedbackKind.FLAG, id, token, request);
     }
 
     /** Body {@code {"label": "<one of GET /api/labels>"}}. */
     @PostMapping("/api/uploads/{id}/correction")
-    ResponseEntity<FeedbackReceipt> correct(@PathVariable String id, @RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                            HttpServletRequest request) throws IOException {
+    ResponseEntity<FeedbackReceipt> correct(
+            @PathVariable String id,
+            @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+            HttpServletRequest request)
+            throws IOException {
         return record(FeedbackKind.CORRECTION, id, token, request);
     }
 
     /** Body optional, like a flag. Not a reason for review: it measures how reliable users' confirmations are. */
     @PostMapping("/api/uploads/{id}/confirm")
-    ResponseEntity<FeedbackReceipt> confirm(@PathVariable String id, @RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                            HttpServletRequest request) throws IOException {
+    ResponseEntity<FeedbackReceipt> confirm(
+            @PathVariable String id,
+            @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+            HttpServletRequest request)
+            throws IOException {
         return record(FeedbackKind.CONFIRMATION, id, token, request);
     }
 
-    private ResponseEntity<FeedbackReceipt> record(FeedbackKind kind, String id, String token, HttpServletRequest request)
-            throws IOException {
+    private ResponseEntity<FeedbackReceipt> record(
+            FeedbackKind kind, String id, String token, HttpServletRequest request) throws IOException {
         try {
             quota.chargeClient(request.getRemoteAddr());
             authorize(id, token);
@@ -109,15 +125,22 @@ class FeedbackController {
     }
 
     private void authorize(String id, String token) {
-        Upload upload = view.find(id).map(KnownUpload::upload).orElseThrow(() -> new ApiProblem(ProblemType.UPLOAD_NOT_FOUND,
-                "No upload with id " + id + " is known here, so there is nothing to give feedback on.").with("uploadId", id));
+        Upload upload = view.find(id)
+                .map(KnownUpload::upload)
+                .orElseThrow(() -> new ApiProblem(
+                                ProblemType.UPLOAD_NOT_FOUND,
+                                "No upload with id " + id + " is known here, so there is nothing to give feedback on.")
+                        .with("uploadId", id));
         if (token == null || token.isBlank()) {
-            throw new ApiProblem(ProblemType.FEEDBACK_FORBIDDEN, "Send the feedback token you received with the upload"
-                    + " in the " + TOKEN_HEADER + " header.");
+            throw new ApiProblem(
+                    ProblemType.FEEDBACK_FORBIDDEN,
+                    "Send the feedback token you received with the upload" + " in the " + TOKEN_HEADER + " header.");
         }
         if (!FeedbackToken.matches(token, upload.feedbackTokenSha256())) {
-            throw new ApiProblem(ProblemType.FEEDBACK_FORBIDDEN, "The " + TOKEN_HEADER + " header does not match this"
-                    + " upload's feedback token. Only the person who uploaded the photo can give feedback on it.");
+            throw new ApiProblem(
+                    ProblemType.FEEDBACK_FORBIDDEN,
+                    "The " + TOKEN_HEADER + " header does not match this"
+                            + " upload's feedback token. Only the person who uploaded the photo can give feedback on it.");
         }
     }
 
@@ -129,7 +152,8 @@ class FeedbackController {
             body = in.readNBytes(max + 1);
         }
         if (body.length > max) {
-            throw malformed("The body is longer than " + max + " bytes; feedback is a JSON object like {\"label\": \"Soup\"}.");
+            throw malformed(
+                    "The body is longer than " + max + " bytes; feedback is a JSON object like {\"label\": \"Soup\"}.");
         }
         if (kind != FeedbackKind.CORRECTION && body.length == 0) {
             return null;
@@ -166,9 +190,14 @@ class FeedbackController {
         }
         JsonNode method = picker.get("inputMethod");
         JsonNode shown = picker.get("labelsShown");
-        if (!picker.isObject() || method == null || !method.isString() || method.asString().isBlank()
-                || method.asString().length() > MAX_INPUT_METHOD || (shown != null && !shown.isArray())) {
-            throw malformed("\"picker\" must be like {\"inputMethod\": \"shuffled_list\", \"labelsShown\": [\"Soup\", …]}.");
+        if (!picker.isObject()
+                || method == null
+                || !method.isString()
+                || method.asString().isBlank()
+                || method.asString().length() > MAX_INPUT_METHOD
+                || (shown != null && !shown.isArray())) {
+            throw malformed(
+                    "\"picker\" must be like {\"inputMethod\": \"shuffled_list\", \"labelsShown\": [\"Soup\", …]}.");
         }
         List<String> order = new ArrayList<>();
         if (shown != null) {
@@ -185,8 +214,10 @@ class FeedbackController {
 
     private void requireKnown(String label) {
         if (!labels.contains(label)) {
-            throw new ApiProblem(ProblemType.UNKNOWN_LABEL, "\"" + label + "\" is not one of the model's labels."
-                    + " Valid labels: " + String.join(", ", labels.labels()) + ".")
+            throw new ApiProblem(
+                            ProblemType.UNKNOWN_LABEL,
+                            "\"" + label + "\" is not one of the model's labels." + " Valid labels: "
+                                    + String.join(", ", labels.labels()) + ".")
                     .with("validLabels", labels.labels());
         }
     }
@@ -196,8 +227,10 @@ class FeedbackController {
             publisher.publish(Topics.FEEDBACK, feedback.uploadId(), feedback);
         } catch (EventNotPublishedException e) {
             log.warn("Refusing {} for upload {}: {}", feedback.kind(), feedback.uploadId(), e.getMessage());
-            throw new ApiProblem(ProblemType.EVENT_LOG_UNAVAILABLE,
-                    "Your feedback could not be recorded right now; please try again in a moment.", e)
+            throw new ApiProblem(
+                            ProblemType.EVENT_LOG_UNAVAILABLE,
+                            "Your feedback could not be recorded right now; please try again in a moment.",
+                            e)
                     .retryAfterSeconds(5);
         }
     }
@@ -215,6 +248,14 @@ class FeedbackController {
     }
 
     private void count(FeedbackKind kind, String outcome, String reason) {
-        meters.counter("gourmetgram.ingest.feedback", "kind", kind.name().toLowerCase(Locale.ROOT), "outcome", outcome, "reason", reason).increment();
+        meters.counter(
+                        "gourmetgram.ingest.feedback",
+                        "kind",
+                        kind.name().toLowerCase(Locale.ROOT),
+                        "outcome",
+                        outcome,
+                        "reason",
+                        reason)
+                .increment();
     }
 }

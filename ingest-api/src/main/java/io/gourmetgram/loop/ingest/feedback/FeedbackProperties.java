@@ -19,8 +19,13 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gourmetgram.ingest.feedback")
 public record FeedbackProperties(
         @DefaultValue("1KB") DataSize maxBodySize,
-        @DefaultValue("60") @Positive(message = "must be at least 1 call per window") int perClientLimit,
-        @DefaultValue("10") @Positive(message = "must be at least 1 call per window") int perUploadLimit,
+
+        @DefaultValue("60") @Positive(message = "must be at least 1 call per window")
+        int perClientLimit,
+
+        @DefaultValue("10") @Positive(message = "must be at least 1 call per window")
+        int perUploadLimit,
+
         @DefaultValue("1m") @NotNull Duration rateWindow) {
 
     @AssertTrue(message = "gourmetgram.ingest.feedback.max-body-size must be between 64B and 64KB")
@@ -28,9 +33,12 @@ public record FeedbackProperties(
         return maxBodySize != null && maxBodySize.toBytes() >= 64 && maxBodySize.toBytes() <= 65536;
     }
 
-    @AssertTrue(message = "gourmetgram.ingest.feedback.rate-window (INGEST_FEEDBACK_RATE_WINDOW) must be between 1s and 1h, e.g. 1m")
+    @AssertTrue(
+            message =
+                    "gourmetgram.ingest.feedback.rate-window (INGEST_FEEDBACK_RATE_WINDOW) must be between 1s and 1h, e.g. 1m")
     boolean isRateWindowReasonable() {
-        return rateWindow != null && rateWindow.compareTo(Duration.ofSeconds(1)) >= 0
+        return rateWindow != null
+                && rateWindow.compareTo(Duration.ofSeconds(1)) >= 0
                 && rateWindow.compareTo(Duration.ofHours(1)) <= 0;
     }
 }

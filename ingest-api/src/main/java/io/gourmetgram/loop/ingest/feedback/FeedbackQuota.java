@@ -38,10 +38,14 @@ public final class FeedbackQuota {
 
     private void refuseIfSpent(OptionalLong retryAfterSeconds, String scope, int limit) {
         if (retryAfterSeconds.isPresent()) {
-            throw new ApiProblem(ProblemType.FEEDBACK_RATE_LIMITED, "At most " + limit + " feedback calls " + scope
-                    + " are accepted per " + window.toSeconds() + " s. Your earlier feedback was recorded; try again in "
-                    + retryAfterSeconds.getAsLong() + " s if something is still to say.")
-                    .with("limit", limit).with("windowSeconds", window.toSeconds())
+            throw new ApiProblem(
+                            ProblemType.FEEDBACK_RATE_LIMITED,
+                            "At most " + limit + " feedback calls " + scope
+                                    + " are accepted per " + window.toSeconds()
+                                    + " s. Your earlier feedback was recorded; try again in "
+                                    + retryAfterSeconds.getAsLong() + " s if something is still to say.")
+                    .with("limit", limit)
+                    .with("windowSeconds", window.toSeconds())
                     .retryAfterSeconds(retryAfterSeconds.getAsLong());
         }
     }

@@ -4,5 +4,4 @@ import io.gourmetgram.loop.events.FeedbackKind;
 import java.time.Instant;
 
 /** The 202 answer to feedback: what was recorded. */
-public record FeedbackReceipt(String uploadId, FeedbackKind kind, String correctedLabel, Instant at) {
-}
+public record FeedbackReceipt(String uploadId, FeedbackKind kind, String correctedLabel, Instant at) {}

@@ -12,8 +12,7 @@ import java.util.OptionalLong;
  */
 final class WindowQuota {
 
-    private record Window(long startMillis, int used) {
-    }
+    private record Window(long startMillis, int used) {}
 
     private final int limit;
     private final long windowMillis;

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 /** The image formats we accept, recognised by their leading "magic" bytes, never by name or declared type. */
 public enum ImageFormat {
-
     JPEG("image/jpeg", "jpg"),
     PNG("image/png", "png"),
     WEBP("image/webp", "webp");

@@ -34,34 +34,65 @@ public final class ImageInspector {
     }
 
     public InspectedImage inspect(byte[] bytes) {
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ApiProblem(ProblemType.UNSUPPORTED_IMAGE_TYPE,
-                "This is not a JPEG, PNG or WebP image (its first bytes are " + leadingBytes(bytes)
-                        + "). The file name and the declared content type are not trusted; only the content counts.")
-                .with("supportedTypes", Arrays.stream(ImageFormat.values()).map(ImageFormat::mediaType).toList()));
+        ImageFormat format = ImageFormat.sniff(bytes)
+                .orElseThrow(() -> new ApiProblem(
+                                ProblemType.UNSUPPORTED_IMAGE_TYPE,
+                                "This is not a JPEG, PNG or WebP image (its first bytes are " + leadingBytes(bytes)
+                                        + "). The file name and the declared content type are not trusted; only the content counts.")
+                        .with(
+                                "supportedTypes",
+                                Arrays.stream(ImageFormat.values())
+                                        .map(ImageFormat::mediaType)
+                                        .toList()));
         if (format == ImageFormat.WEBP && ImageFormat.isAnimatedWebp(bytes)) {
-            throw new ApiProblem(ProblemType.UNSUPPORTED_IMAGE_TYPE, "This is an animated WebP. Only still photos are"
-                    + " accepted: send a single frame as JPEG, PNG or WebP.")
-                    .with("supportedTypes", Arrays.stream(ImageFormat.values()).map(ImageFormat::mediaType).toList());
+            throw new ApiProblem(
+                            ProblemType.UNSUPPORTED_IMAGE_TYPE,
+                            "This is an animated WebP. Only still photos are"
+                                    + " accepted: send a single frame as JPEG, PNG or WebP.")
+                    .with(
+                            "supportedTypes",
+                            Arrays.stream(ImageFormat.values())
+                                    .map(ImageFormat::mediaType)
+                                    .toList());
         }
         InspectedImage image = readHeader(format, bytes);
         if (image.pixels() > bounds.maxPixels()) {
-            throw new ApiProblem(ProblemType.TOO_MANY_PIXELS, String.format(Locale.ROOT,
-                    "The photo is %d x %d = %.1f megapixels; at most %.1f megapixels are accepted. Scale it down and try again.",
-                    image.width(), image.height(), image.pixels() / 1e6, bounds.maxPixels() / 1e6))
-                    .with("width", image.width()).with("height", image.height()).with("maxPixels", bounds.maxPixels());
+            throw new ApiProblem(
+                            ProblemType.TOO_MANY_PIXELS,
+                            String.format(
+                                    Locale.ROOT,
+                                    "The photo is %d x %d = %.1f megapixels; at most %.1f megapixels are accepted. Scale it down and try again.",
+                                    image.width(),
+                                    image.height(),
+                                    image.pixels() / 1e6,
+                                    bounds.maxPixels() / 1e6))
+                    .with("width", image.width())
+                    .with("height", image.height())
+                    .with("maxPixels", bounds.maxPixels());
         }
         if (!bounds.sidesFit(image.width(), image.height())) {
-            throw new ApiProblem(ProblemType.UNSUPPORTED_DIMENSIONS, String.format(Locale.ROOT,
-                    "The photo is %d x %d pixels. Each side must be between %d and %d pixels and the aspect ratio"
-                            + " (longer side / shorter side) at most %d:1. Crop or scale it and try again.",
-                    image.width(), image.height(), bounds.minSide(), bounds.maxSide(), bounds.maxAspectRatio()))
-                    .with("width", image.width()).with("height", image.height())
-                    .with("minSide", bounds.minSide()).with("maxSide", bounds.maxSide())
+            throw new ApiProblem(
+                            ProblemType.UNSUPPORTED_DIMENSIONS,
+                            String.format(
+                                    Locale.ROOT,
+                                    "The photo is %d x %d pixels. Each side must be between %d and %d pixels and the aspect ratio"
+                                            + " (longer side / shorter side) at most %d:1. Crop or scale it and try again.",
+                                    image.width(),
+                                    image.height(),
+                                    bounds.minSide(),
+                                    bounds.maxSide(),
+                                    bounds.maxAspectRatio()))
+                    .with("width", image.width())
+                    .with("height", image.height())
+                    .with("minSide", bounds.minSide())
+                    .with("maxSide", bounds.maxSide())
                     .with("maxAspectRatio", bounds.maxAspectRatio());
         }
         if (format == ImageFormat.JPEG && !JpegEnd.isPresent(bytes)) {
-            throw new ApiProblem(ProblemType.TRUNCATED_IMAGE, "The JPEG has no end-of-image marker after its image"
-                    + " data: the file is truncated (an interrupted upload or copy?). Send the whole file.");
+            throw new ApiProblem(
+                    ProblemType.TRUNCATED_IMAGE,
+                    "The JPEG has no end-of-image marker after its image"
+                            + " data: the file is truncated (an interrupted upload or copy?). Send the whole file.");
         }
         return image;
     }
@@ -78,8 +109,11 @@ public final class ImageInspector {
             }
             return new InspectedImage(format, width, height);
         } catch (IOException | RuntimeException e) {
-            throw new ApiProblem(ProblemType.UNREADABLE_IMAGE, "The file starts like a " + format.mediaType()
-                    + " image but its header cannot be read (" + e.getMessage() + "). The file may be truncated or corrupt.", e);
+            throw new ApiProblem(
+                    ProblemType.UNREADABLE_IMAGE,
+                    "The file starts like a " + format.mediaType() + " image but its header cannot be read ("
+                            + e.getMessage() + "). The file may be truncated or corrupt.",
+                    e);
         } finally {
             reader.dispose();
         }

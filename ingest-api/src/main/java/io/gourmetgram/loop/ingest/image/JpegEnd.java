@@ -11,8 +11,7 @@ final class JpegEnd {
     private static final int START_OF_SCAN = 0xDA;
     private static final int END_OF_IMAGE = 0xD9;
 
-    private JpegEnd() {
-    }
+    private JpegEnd() {}
 
     static boolean isPresent(byte[] bytes) {
         int scan = firstScan(bytes);

@@ -1,11 +1,11 @@
 package io.gourmetgram.loop.ingest.kafka;
 
-import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
-import io.gourmetgram.loop.support.kafka.EventPublisher;
-import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.startup.StartupStep;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
+import io.gourmetgram.loop.support.kafka.EventPublisher;
+import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,8 @@ class KafkaConfiguration {
     static final String STAGE = "ingest-api";
 
     /** Every catalog topic this service reads or writes. */
-    static final List<TopicSpec<?>> TOPICS = List.of(
-            Topics.UPLOADS, Topics.PREDICTIONS, Topics.FEEDBACK, Topics.INGEST_API_DEAD_LETTER);
+    static final List<TopicSpec<?>> TOPICS =
+            List.of(Topics.UPLOADS, Topics.PREDICTIONS, Topics.FEEDBACK, Topics.INGEST_API_DEAD_LETTER);
 
     @Bean
     StartupStep catalogTopics(KafkaProperties kafka) {

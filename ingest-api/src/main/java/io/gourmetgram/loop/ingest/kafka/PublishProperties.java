@@ -16,11 +16,13 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gourmetgram.ingest.kafka")
-public record PublishProperties(@DefaultValue("10s") @NotNull Duration deliveryTimeout) {
+public record PublishProperties(
+        @DefaultValue("10s") @NotNull Duration deliveryTimeout) {
 
     @AssertTrue(message = "gourmetgram.ingest.kafka.delivery-timeout must be between 1s and 5m")
     boolean isDeliveryTimeoutReasonable() {
-        return deliveryTimeout != null && deliveryTimeout.compareTo(Duration.ofSeconds(1)) >= 0
+        return deliveryTimeout != null
+                && deliveryTimeout.compareTo(Duration.ofSeconds(1)) >= 0
                 && deliveryTimeout.compareTo(Duration.ofMinutes(5)) <= 0;
     }
 }

@@ -1,7 +1,6 @@
 package io.gourmetgram.loop.ingest.labels;
 
 import io.gourmetgram.loop.support.labels.ModelLabels;
-
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -10,8 +9,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class LabelsController {
 
-    record LabelList(List<String> labels) {
-    }
+    record LabelList(List<String> labels) {}
 
     private final ModelLabels labels;
 

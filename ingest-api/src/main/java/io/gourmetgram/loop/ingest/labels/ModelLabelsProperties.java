@@ -7,5 +7,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                   the Food-11 labels
  */
 @ConfigurationProperties("gourmetgram.ingest.model")
-public record ModelLabelsProperties(String labelsFile) {
-}
+public record ModelLabelsProperties(String labelsFile) {}

@@ -24,19 +24,26 @@ public class ProblemErrorController implements ErrorController {
         HttpStatus status = statusOf(request);
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         ProblemDetail problem = switch (status) {
-            case CONTENT_TOO_LARGE -> ProblemType.PHOTO_TOO_LARGE.detail("The request is larger than this server accepts. Send a smaller photo.");
-            case NOT_FOUND -> ProblemType.NOT_FOUND.detail("There is nothing at " + (path == null ? request.getRequestURI() : path)
-                    + ". The web page is at /, the API under /api/uploads.");
-            default -> status.is5xxServerError()
-                    ? ProblemType.INTERNAL_ERROR.detail("Something went wrong on our side. Please try again later.")
-                    : ProblemType.forStatus(status.value()).map(type -> type.detail(status.getReasonPhrase()))
-                            .orElseGet(() -> ProblemDetail.forStatusAndDetail(status, status.getReasonPhrase()));
+            case CONTENT_TOO_LARGE ->
+                ProblemType.PHOTO_TOO_LARGE.detail(
+                        "The request is larger than this server accepts. Send a smaller photo.");
+            case NOT_FOUND ->
+                ProblemType.NOT_FOUND.detail("There is nothing at " + (path == null ? request.getRequestURI() : path)
+                        + ". The web page is at /, the API under /api/uploads.");
+            default ->
+                status.is5xxServerError()
+                        ? ProblemType.INTERNAL_ERROR.detail("Something went wrong on our side. Please try again later.")
+                        : ProblemType.forStatus(status.value())
+                                .map(type -> type.detail(status.getReasonPhrase()))
+                                .orElseGet(() -> ProblemDetail.forStatusAndDetail(status, status.getReasonPhrase()));
         };
         problem.setStatus(status.value());
         if (path != null) {
             problem.setInstance(URI.create(path.toString()));
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     private static HttpStatus statusOf(HttpServletRequest request) {

@@ -33,18 +33,19 @@ public class ProblemHandler extends ProblemResponses {
     }
 
     @Override
-    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
-                                                                    HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemType.NOT_FOUND.detail("There is nothing at /" + e.getResourcePath()
-                + ". The web page is at /, the API under /api/uploads.");
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = ProblemType.NOT_FOUND.detail(
+                "There is nothing at /" + e.getResourcePath() + ". The web page is at /, the API under /api/uploads.");
         return handleExceptionInternal(e, problem, headers, status, request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e, HttpHeaders headers,
-                                                                          HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            MaxUploadSizeExceededException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = ProblemType.PHOTO_TOO_LARGE.detail("The request is larger than this server accepts"
-                + (e.getMaxUploadSize() > 0 ? " (" + e.getMaxUploadSize() + " bytes)" : "") + ". Send a smaller photo.");
+                + (e.getMaxUploadSize() > 0 ? " (" + e.getMaxUploadSize() + " bytes)" : "")
+                + ". Send a smaller photo.");
         if (e.getMaxUploadSize() > 0) {
             problem.setProperty("maxBytes", e.getMaxUploadSize());
         }
@@ -52,8 +53,8 @@ public class ProblemHandler extends ProblemResponses {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMissingServletRequestPart(MissingServletRequestPartException e, HttpHeaders headers,
-                                                                     HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMissingServletRequestPart(
+            MissingServletRequestPartException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = ProblemType.NO_PHOTO.detail("The multipart form has no part named '"
                 + e.getRequestPartName() + "'. Send the photo as the form field 'file' (curl -F file=@photo.jpg ...).");
         return handleExceptionInternal(e, problem, headers, status, request);

@@ -3,16 +3,16 @@ package io.gourmetgram.loop.ingest.storage;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.minio.BucketExistsArgs;
 import io.minio.ListObjectsArgs;
-import io.minio.Result;
-import io.minio.messages.Item;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,49 +43,61 @@ public class ObjectStore {
                 log.info("Created bucket {} at {}", bucket, endpoint);
             }
         } catch (Exception e) {
-            throw new ObjectStoreException("Cannot reach or prepare bucket '" + bucket + "' at " + endpoint
-                    + " (check S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY): " + e.getMessage(), e);
+            throw new ObjectStoreException(
+                    "Cannot reach or prepare bucket '" + bucket + "' at " + endpoint
+                            + " (check S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY): " + e.getMessage(),
+                    e);
         }
     }
 
     public ObjectRef put(String key, byte[] bytes, String contentType) {
         try {
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                            new ByteArrayInputStream(bytes), bytes.length, -1)
                     .contentType(contentType)
                     .build());
             return new ObjectRef(bucket, key);
         } catch (Exception e) {
-            throw new ObjectStoreException("Could not write " + bucket + "/" + key + " to " + endpoint + ": " + e.getMessage(), e);
+            throw new ObjectStoreException(
+                    "Could not write " + bucket + "/" + key + " to " + endpoint + ": " + e.getMessage(), e);
         }
     }
 
     /** An object in the bucket and when it was last written. */
-    public record StoredObject(ObjectRef ref, Instant lastModified) {
-    }
+    public record StoredObject(ObjectRef ref, Instant lastModified) {}
 
     /** Every object whose key starts with {@code prefix}. */
     public List<StoredObject> list(String prefix) {
         try {
             List<StoredObject> objects = new ArrayList<>();
-            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-                    .recursive(true).build())) {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 Item item = result.get();
                 if (!item.isDir()) {
-                    objects.add(new StoredObject(new ObjectRef(bucket, item.objectName()), item.lastModified().toInstant()));
+                    objects.add(new StoredObject(
+                            new ObjectRef(bucket, item.objectName()),
+                            item.lastModified().toInstant()));
                 }
             }
             return objects;
         } catch (Exception e) {
-            throw new ObjectStoreException("Could not list " + bucket + "/" + prefix + " at " + endpoint + ": " + e.getMessage(), e);
+            throw new ObjectStoreException(
+                    "Could not list " + bucket + "/" + prefix + " at " + endpoint + ": " + e.getMessage(), e);
         }
     }
 
     public void delete(ObjectRef object) {
         try {
-            client.removeObject(RemoveObjectArgs.builder().bucket(object.bucket()).object(object.key()).build());
+            client.removeObject(RemoveObjectArgs.builder()
+                    .bucket(object.bucket())
+                    .object(object.key())
+                    .build());
         } catch (Exception e) {
-            throw new ObjectStoreException("Could not delete " + object.bucket() + "/" + object.key() + ": " + e.getMessage(), e);
+            throw new ObjectStoreException(
+                    "Could not delete " + object.bucket() + "/" + object.key() + ": " + e.getMessage(), e);
         }
     }
 }

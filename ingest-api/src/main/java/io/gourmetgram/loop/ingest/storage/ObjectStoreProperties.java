@@ -13,5 +13,4 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gourmetgram.ingest")
-public record ObjectStoreProperties(@Valid @NotNull S3Settings s3) {
-}
+public record ObjectStoreProperties(@Valid @NotNull S3Settings s3) {}

@@ -26,8 +26,12 @@ class OrphanSweepConfiguration {
     }
 
     @Bean
-    SmartLifecycle orphanSweepSchedule(ObjectStore store, AnnouncedUploads announced, OrphanSweepProperties properties,
-                                       Clock clock, MeterRegistry meters) {
+    SmartLifecycle orphanSweepSchedule(
+            ObjectStore store,
+            AnnouncedUploads announced,
+            OrphanSweepProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         OrphanSweeper sweeper = new OrphanSweeper(store, announced, properties, clock, meters);
         return new SmartLifecycle() {
             private ScheduledExecutorService schedule;
@@ -37,7 +41,8 @@ class OrphanSweepConfiguration {
                 if (!properties.enabled()) {
                     return;
                 }
-                schedule = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("orphan-sweep").daemon(true).factory());
+                schedule = Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name("orphan-sweep").daemon(true).factory());
                 long every = properties.interval().toMillis();
                 schedule.scheduleWithFixedDelay(sweeper::sweep, every, every, TimeUnit.MILLISECONDS);
             }

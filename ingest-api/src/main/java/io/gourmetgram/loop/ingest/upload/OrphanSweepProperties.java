@@ -25,10 +25,16 @@ public record OrphanSweepProperties(
         @DefaultValue("1h") @NotNull Duration window,
         @DefaultValue("5m") @NotNull Duration interval) {
 
-    @AssertTrue(message = "gourmetgram.ingest.orphans.grace, window and interval (INGEST_ORPHANS_GRACE, _WINDOW, _INTERVAL) must be positive, e.g. 10m, 1h, 5m")
+    @AssertTrue(
+            message =
+                    "gourmetgram.ingest.orphans.grace, window and interval (INGEST_ORPHANS_GRACE, _WINDOW, _INTERVAL) must be positive, e.g. 10m, 1h, 5m")
     boolean isEveryDurationPositive() {
-        return grace != null && window != null && interval != null
-                && grace.isPositive() && window.isPositive() && interval.isPositive();
+        return grace != null
+                && window != null
+                && interval != null
+                && grace.isPositive()
+                && window.isPositive()
+                && interval.isPositive();
     }
 
     /** How long announced upload ids must be remembered to judge every object in the window. */

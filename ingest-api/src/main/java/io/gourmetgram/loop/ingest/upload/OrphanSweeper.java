@@ -42,8 +42,12 @@ public final class OrphanSweeper {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public OrphanSweeper(ObjectStore store, AnnouncedUploads announced, OrphanSweepProperties properties, Clock clock,
-                         MeterRegistry meters) {
+    public OrphanSweeper(
+            ObjectStore store,
+            AnnouncedUploads announced,
+            OrphanSweepProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this.store = store;
         this.announced = announced;
         this.properties = properties;
@@ -60,11 +64,14 @@ public final class OrphanSweeper {
             announced.prune();
             List<StoredObject> unannounced = new ArrayList<>();
             for (LocalDate day = LocalDate.ofInstant(oldest, ZoneOffset.UTC);
-                 !day.isAfter(LocalDate.ofInstant(youngest, ZoneOffset.UTC)); day = day.plusDays(1)) {
-                for (StoredObject object : store.list(String.format("%04d/%02d/%02d/", day.getYear(), day.getMonthValue(),
-                        day.getDayOfMonth()))) {
-                    uploadIdOf(object).filter(id -> !announced.contains(id))
-                            .filter(id -> !object.lastModified().isBefore(oldest) && !object.lastModified().isAfter(youngest))
+                    !day.isAfter(LocalDate.ofInstant(youngest, ZoneOffset.UTC));
+                    day = day.plusDays(1)) {
+                for (StoredObject object : store.list(
+                        String.format("%04d/%02d/%02d/", day.getYear(), day.getMonthValue(), day.getDayOfMonth()))) {
+                    uploadIdOf(object)
+                            .filter(id -> !announced.contains(id))
+                            .filter(id -> !object.lastModified().isBefore(oldest)
+                                    && !object.lastModified().isAfter(youngest))
                             .ifPresent(id -> unannounced.add(object));
                 }
             }
@@ -81,9 +88,13 @@ public final class OrphanSweeper {
                 if (uploadIdOf(object).filter(announced::contains).isEmpty()) {
                     store.delete(object.ref());
                     deleted++;
-                    meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "swept").increment();
-                    log.warn("Deleted photo {}/{}: stored at {} but no Upload event for it appeared", object.ref().bucket(),
-                            object.ref().key(), object.lastModified());
+                    meters.counter("gourmetgram.ingest.uploads.orphans", "outcome", "swept")
+                            .increment();
+                    log.warn(
+                            "Deleted photo {}/{}: stored at {} but no Upload event for it appeared",
+                            object.ref().bucket(),
+                            object.ref().key(),
+                            object.lastModified());
                 }
             }
             return deleted;

@@ -6,13 +6,13 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.feedback.FeedbackToken;
 import io.gourmetgram.loop.ingest.image.ImageInspector;
 import io.gourmetgram.loop.ingest.image.InspectedImage;
+import io.gourmetgram.loop.ingest.storage.ObjectStore;
+import io.gourmetgram.loop.ingest.storage.ObjectStoreException;
+import io.gourmetgram.loop.ingest.view.UploadView;
 import io.gourmetgram.loop.support.kafka.EventNotPublishedException;
 import io.gourmetgram.loop.support.kafka.EventPublisher;
 import io.gourmetgram.loop.support.problem.ApiProblem;
 import io.gourmetgram.loop.support.problem.ProblemType;
-import io.gourmetgram.loop.ingest.storage.ObjectStore;
-import io.gourmetgram.loop.ingest.storage.ObjectStoreException;
-import io.gourmetgram.loop.ingest.view.UploadView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -43,7 +43,8 @@ import org.springframework.stereotype.Service;
 public class UploadIntake {
 
     private static final Logger log = LoggerFactory.getLogger(UploadIntake.class);
-    private static final DateTimeFormatter KEY_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter KEY_DATE =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
     private static final long RETRY_AFTER_SECONDS = 5;
     private static final long BUSY_RETRY_AFTER_SECONDS = 2;
     private static final int READ_CHUNK = 64 * 1024;
@@ -61,25 +62,38 @@ public class UploadIntake {
     private final Timer publishLatency;
     private final InFlightBytes inFlight;
 
-    public UploadIntake(UploadLimits limits, ObjectStore store, EventPublisher publisher, UploadView view,
-                        Clock clock, MeterRegistry meters) {
+    public UploadIntake(
+            UploadLimits limits,
+            ObjectStore store,
+            EventPublisher publisher,
+            UploadView view,
+            Clock clock,
+            MeterRegistry meters) {
         this.limits = limits;
         this.inspector = new ImageInspector(limits.imageBounds());
         this.inFlight = new InFlightBytes(limits.maxInFlightBytes().toBytes());
-        Gauge.builder("gourmetgram.ingest.uploads.in.flight.bytes", inFlight, InFlightBytes::reserved).baseUnit("bytes")
-                .description("Photo bytes reserved by uploads being read, checked or stored").register(meters);
+        Gauge.builder("gourmetgram.ingest.uploads.in.flight.bytes", inFlight, InFlightBytes::reserved)
+                .baseUnit("bytes")
+                .description("Photo bytes reserved by uploads being read, checked or stored")
+                .register(meters);
         this.store = store;
         this.publisher = publisher;
         this.view = view;
         this.clock = clock;
         this.meters = meters;
-        this.accepted = Counter.builder("gourmetgram.ingest.uploads.accepted").description("Photos stored and published").register(meters);
-        this.acceptedBytes = DistributionSummary.builder("gourmetgram.ingest.uploads.bytes").baseUnit("bytes")
-                .description("Size of accepted photos").register(meters);
-        this.storeLatency = Timer.builder("gourmetgram.ingest.uploads.store").description("Time to write a photo to the object store")
+        this.accepted = Counter.builder("gourmetgram.ingest.uploads.accepted")
+                .description("Photos stored and published")
+                .register(meters);
+        this.acceptedBytes = DistributionSummary.builder("gourmetgram.ingest.uploads.bytes")
+                .baseUnit("bytes")
+                .description("Size of accepted photos")
+                .register(meters);
+        this.storeLatency = Timer.builder("gourmetgram.ingest.uploads.store")
+                .description("Time to write a photo to the object store")
                 .register(meters);
         this.publishLatency = Timer.builder("gourmetgram.ingest.uploads.publish")
-                .description("Time until Kafka acknowledged an Upload event").register(meters);
+                .description("Time until Kafka acknowledged an Upload event")
+                .register(meters);
     }
 
     /**
@@ -100,14 +114,20 @@ public class UploadIntake {
                     throw tooLarge(-1);
                 }
                 if (bytes.length == 0) {
-                    throw new ApiProblem(ProblemType.NO_PHOTO, "The request body is empty. Send the photo as the multipart"
-                            + " form field 'file' (curl -F file=@photo.jpg) or as the raw body (curl --data-binary @photo.jpg"
-                            + " -H 'Content-Type: image/jpeg').");
+                    throw new ApiProblem(
+                            ProblemType.NO_PHOTO,
+                            "The request body is empty. Send the photo as the multipart"
+                                    + " form field 'file' (curl -F file=@photo.jpg) or as the raw body (curl --data-binary @photo.jpg"
+                                    + " -H 'Content-Type: image/jpeg').");
                 }
                 return accept(bytes);
             }
         } catch (ApiProblem problem) {
-            meters.counter("gourmetgram.ingest.uploads.rejected", "reason", problem.problemType().name().toLowerCase(Locale.ROOT)).increment();
+            meters.counter(
+                            "gourmetgram.ingest.uploads.rejected",
+                            "reason",
+                            problem.problemType().name().toLowerCase(Locale.ROOT))
+                    .increment();
             throw problem;
         }
     }
@@ -115,8 +135,11 @@ public class UploadIntake {
     private InFlightBytes.Reservation reserve(long bytes) {
         InFlightBytes.Reservation reservation = inFlight.tryReserve(bytes);
         if (reservation == null) {
-            throw new ApiProblem(ProblemType.UPLOADS_BUSY, "Too many photos are being uploaded right now. Nothing was"
-                    + " kept; please try again in a moment.").retryAfterSeconds(BUSY_RETRY_AFTER_SECONDS);
+            throw new ApiProblem(
+                            ProblemType.UPLOADS_BUSY,
+                            "Too many photos are being uploaded right now. Nothing was"
+                                    + " kept; please try again in a moment.")
+                    .retryAfterSeconds(BUSY_RETRY_AFTER_SECONDS);
         }
         return reservation;
     }
@@ -131,10 +154,12 @@ public class UploadIntake {
         byte[] chunk = new byte[READ_CHUNK];
         try {
             int n;
-            while (bytes.size() < limit && (n = body.read(chunk, 0, (int) Math.min(chunk.length, limit - bytes.size()))) >= 0) {
+            while (bytes.size() < limit
+                    && (n = body.read(chunk, 0, (int) Math.min(chunk.length, limit - bytes.size()))) >= 0) {
                 bytes.write(chunk, 0, n);
                 if (clock.millis() > deadline) {
-                    throw tooSlow("it was still arriving after " + limits.bodyTimeout().toSeconds() + " s");
+                    throw tooSlow("it was still arriving after "
+                            + limits.bodyTimeout().toSeconds() + " s");
                 }
             }
         } catch (IOException e) {
@@ -144,15 +169,18 @@ public class UploadIntake {
     }
 
     private static ApiProblem tooSlow(String why) {
-        return new ApiProblem(ProblemType.UPLOAD_TOO_SLOW, "The photo did not arrive in time: " + why
-                + ". Nothing was kept; please try again on a better connection.");
+        return new ApiProblem(
+                ProblemType.UPLOAD_TOO_SLOW,
+                "The photo did not arrive in time: " + why
+                        + ". Nothing was kept; please try again on a better connection.");
     }
 
     private UploadReceipt accept(byte[] bytes) {
         InspectedImage image = inspector.inspect(bytes);
         String uploadId = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        String key = KEY_DATE.format(now) + "/" + uploadId + "." + image.format().extension();
+        String key =
+                KEY_DATE.format(now) + "/" + uploadId + "." + image.format().extension();
         String contentType = image.format().mediaType();
 
         ObjectRef object;
@@ -160,38 +188,61 @@ public class UploadIntake {
             object = storeLatency.record(() -> store.put(key, bytes, contentType));
         } catch (ObjectStoreException e) {
             log.warn("Refusing upload {}: {}", uploadId, e.getMessage());
-            throw new ApiProblem(ProblemType.OBJECT_STORE_UNAVAILABLE,
-                    "The photo could not be stored right now. Nothing was kept; please try again in a moment.", e)
+            throw new ApiProblem(
+                            ProblemType.OBJECT_STORE_UNAVAILABLE,
+                            "The photo could not be stored right now. Nothing was kept; please try again in a moment.",
+                            e)
                     .retryAfterSeconds(RETRY_AFTER_SECONDS);
         }
 
         FeedbackToken token = FeedbackToken.issue();
-        Upload upload = new Upload(uploadId, object, contentType, bytes.length, sha256Hex(bytes),
-                image.width(), image.height(), token.sha256Hex(), now);
+        Upload upload = new Upload(
+                uploadId,
+                object,
+                contentType,
+                bytes.length,
+                sha256Hex(bytes),
+                image.width(),
+                image.height(),
+                token.sha256Hex(),
+                now);
         try {
             publishLatency.record(() -> publisher.publish(Topics.UPLOADS, uploadId, upload));
         } catch (EventNotPublishedException e) {
             log.warn("Refusing upload {}: {}", uploadId, e.getMessage());
             discardOrphan(object, e);
-            throw new ApiProblem(ProblemType.EVENT_LOG_UNAVAILABLE,
-                    "The photo could not be queued for classification right now. Nothing was kept; please try again in a moment.", e)
+            throw new ApiProblem(
+                            ProblemType.EVENT_LOG_UNAVAILABLE,
+                            "The photo could not be queued for classification right now. Nothing was kept; please try again in a moment.",
+                            e)
                     .retryAfterSeconds(RETRY_AFTER_SECONDS);
         }
 
         view.recordUpload(upload);
         accepted.increment();
         acceptedBytes.record(bytes.length);
-        log.info("Accepted upload {}: {} {}x{}, {} bytes, stored as {}/{}", uploadId, contentType, image.width(),
-                image.height(), bytes.length, object.bucket(), object.key());
-        return new UploadReceipt(uploadId, "/api/uploads/" + uploadId, "/api/uploads/" + uploadId + "/events", token.value());
+        log.info(
+                "Accepted upload {}: {} {}x{}, {} bytes, stored as {}/{}",
+                uploadId,
+                contentType,
+                image.width(),
+                image.height(),
+                bytes.length,
+                object.bucket(),
+                object.key());
+        return new UploadReceipt(
+                uploadId, "/api/uploads/" + uploadId, "/api/uploads/" + uploadId + "/events", token.value());
     }
 
     /** Removes the object of an upload whose event was not published, unless the event may still appear. */
     private void discardOrphan(ObjectRef object, EventNotPublishedException cause) {
         if (cause.outcomeUnknown()) {
             // The event may still be written; deleting would leave an event without its object.
-            log.error("Kept object {}/{}: Kafka did not say whether its Upload event was written; delete it if no"
-                    + " event for it appears", object.bucket(), object.key());
+            log.error(
+                    "Kept object {}/{}: Kafka did not say whether its Upload event was written; delete it if no"
+                            + " event for it appears",
+                    object.bucket(),
+                    object.key());
             orphans("kept");
             return;
         }
@@ -199,8 +250,11 @@ public class UploadIntake {
             store.delete(object);
             orphans("deleted");
         } catch (ObjectStoreException e) {
-            log.error("Orphaned object {}/{} has no Upload event and could not be deleted; delete it by hand: {}",
-                    object.bucket(), object.key(), e.getMessage());
+            log.error(
+                    "Orphaned object {}/{} has no Upload event and could not be deleted; delete it by hand: {}",
+                    object.bucket(),
+                    object.key(),
+                    e.getMessage());
             orphans("delete_failed");
         }
     }
@@ -211,8 +265,11 @@ public class UploadIntake {
 
     private ApiProblem tooLarge(long size) {
         long max = limits.maxBytes().toBytes();
-        return new ApiProblem(ProblemType.PHOTO_TOO_LARGE, "The photo is larger than the limit of " + limits.maxBytes()
-                + (size > 0 ? " (it is " + size + " bytes)" : "") + ". Send a smaller or more compressed photo.")
+        return new ApiProblem(
+                        ProblemType.PHOTO_TOO_LARGE,
+                        "The photo is larger than the limit of " + limits.maxBytes()
+                                + (size > 0 ? " (it is " + size + " bytes)" : "")
+                                + ". Send a smaller or more compressed photo.")
                 .with("maxBytes", max);
     }
 

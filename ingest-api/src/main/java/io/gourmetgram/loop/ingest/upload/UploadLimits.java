@@ -27,19 +27,32 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gourmetgram.ingest.upload")
 public record UploadLimits(
         @DefaultValue("10MB") DataSize maxBytes,
-        @DefaultValue("40000000") @Positive(message = "must be at least 1 pixel") long maxPixels,
-        @DefaultValue("16") @Positive(message = "must be at least 1 pixel") int minSide,
-        @DefaultValue("20000") @Positive(message = "must be at least 1 pixel") int maxSide,
-        @DefaultValue("10") @Positive(message = "must be at least 1 (a square)") int maxAspectRatio,
+
+        @DefaultValue("40000000") @Positive(message = "must be at least 1 pixel")
+        long maxPixels,
+
+        @DefaultValue("16") @Positive(message = "must be at least 1 pixel")
+        int minSide,
+
+        @DefaultValue("20000") @Positive(message = "must be at least 1 pixel")
+        int maxSide,
+
+        @DefaultValue("10") @Positive(message = "must be at least 1 (a square)")
+        int maxAspectRatio,
+
         @DefaultValue("128MB") DataSize maxInFlightBytes,
         @DefaultValue("60s") @NotNull Duration bodyTimeout) {
 
-    @AssertTrue(message = "gourmetgram.ingest.upload.max-in-flight-bytes (INGEST_UPLOAD_MAX_IN_FLIGHT_BYTES) must be larger than max-bytes (one photo must fit)")
+    @AssertTrue(
+            message =
+                    "gourmetgram.ingest.upload.max-in-flight-bytes (INGEST_UPLOAD_MAX_IN_FLIGHT_BYTES) must be larger than max-bytes (one photo must fit)")
     boolean isInFlightBudgetEnoughForOnePhoto() {
         return maxInFlightBytes != null && maxBytes != null && maxInFlightBytes.toBytes() > maxBytes.toBytes();
     }
 
-    @AssertTrue(message = "gourmetgram.ingest.upload.body-timeout (INGEST_UPLOAD_BODY_TIMEOUT) must be a positive duration, e.g. 60s")
+    @AssertTrue(
+            message =
+                    "gourmetgram.ingest.upload.body-timeout (INGEST_UPLOAD_BODY_TIMEOUT) must be a positive duration, e.g. 60s")
     boolean isBodyTimeoutPositive() {
         return bodyTimeout != null && bodyTimeout.isPositive();
     }
@@ -48,13 +61,17 @@ public record UploadLimits(
         return new ImageBounds(maxPixels, minSide, maxSide, maxAspectRatio);
     }
 
-    @AssertTrue(message = "gourmetgram.ingest.upload.min-side (INGEST_UPLOAD_MIN_SIDE) must not exceed max-side (INGEST_UPLOAD_MAX_SIDE)")
+    @AssertTrue(
+            message =
+                    "gourmetgram.ingest.upload.min-side (INGEST_UPLOAD_MIN_SIDE) must not exceed max-side (INGEST_UPLOAD_MAX_SIDE)")
     boolean isSideRangeValid() {
         return minSide <= maxSide;
     }
 
     @AssertTrue(message = "gourmetgram.ingest.upload.max-bytes must be between 1KB and 1GB, e.g. 10MB")
     boolean isMaxBytesReasonable() {
-        return maxBytes != null && maxBytes.toBytes() >= 1024 && maxBytes.toBytes() <= DataSize.ofGigabytes(1).toBytes();
+        return maxBytes != null
+                && maxBytes.toBytes() >= 1024
+                && maxBytes.toBytes() <= DataSize.ofGigabytes(1).toBytes();
     }
 }

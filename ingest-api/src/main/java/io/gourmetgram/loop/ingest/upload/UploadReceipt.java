@@ -8,5 +8,4 @@ package io.gourmetgram.loop.ingest.upload;
  * @param feedbackToken the secret to send as {@code X-Feedback-Token} to flag or correct this upload's
  *                      prediction; shown once, never stored in clear
  */
-public record UploadReceipt(String uploadId, String statusUrl, String eventsUrl, String feedbackToken) {
-}
+public record UploadReceipt(String uploadId, String statusUrl, String eventsUrl, String feedbackToken) {}

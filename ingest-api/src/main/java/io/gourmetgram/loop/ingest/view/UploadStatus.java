@@ -13,13 +13,20 @@ import java.time.Instant;
 public record UploadStatus(String uploadId, String state, Photo upload, Prediction prediction) {
 
     /** The upload's facts, without its feedback token hash (that stays on the server). */
-    public record Photo(ObjectRef object, String contentType, long byteSize, String sha256, int width, int height,
-                        Instant uploadedAt) {
-    }
+    public record Photo(
+            ObjectRef object,
+            String contentType,
+            long byteSize,
+            String sha256,
+            int width,
+            int height,
+            Instant uploadedAt) {}
 
     static UploadStatus of(KnownUpload known) {
         Upload u = known.upload();
-        return new UploadStatus(u.uploadId(), known.prediction() == null ? "awaiting_prediction" : "predicted",
+        return new UploadStatus(
+                u.uploadId(),
+                known.prediction() == null ? "awaiting_prediction" : "predicted",
                 new Photo(u.object(), u.contentType(), u.byteSize(), u.sha256(), u.width(), u.height(), u.uploadedAt()),
                 known.prediction());
     }

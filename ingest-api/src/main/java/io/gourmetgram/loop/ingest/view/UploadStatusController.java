@@ -43,8 +43,8 @@ class UploadStatusController {
         }
         // On timeout the client gets the upload as it stands (still awaiting its prediction), not an error.
         result = new DeferredResult<>(timeout.toMillis(), () -> UploadStatus.of(known));
-        UploadView.Subscription subscription = view.onPrediction(id,
-                prediction -> result.setResult(UploadStatus.of(known.withPrediction(prediction))));
+        UploadView.Subscription subscription = view.onPrediction(
+                id, prediction -> result.setResult(UploadStatus.of(known.withPrediction(prediction))));
         result.onCompletion(subscription::cancel);
         return result;
     }
@@ -60,7 +60,9 @@ class UploadStatusController {
         emitter.send(SseEmitter.event().name("upload").data(UploadStatus.of(known), MediaType.APPLICATION_JSON));
         UploadView.Subscription subscription = view.onPrediction(id, prediction -> {
             try {
-                emitter.send(SseEmitter.event().name("prediction").id(id)
+                emitter.send(SseEmitter.event()
+                        .name("prediction")
+                        .id(id)
                         .data(UploadStatus.of(known.withPrediction(prediction)), MediaType.APPLICATION_JSON));
                 emitter.complete();
             } catch (IOException | IllegalStateException e) {
@@ -74,9 +76,13 @@ class UploadStatusController {
     }
 
     private KnownUpload find(String id) {
-        return view.find(id).orElseThrow(() -> new ApiProblem(ProblemType.UPLOAD_NOT_FOUND,
-                "No upload with id " + id + " is known here. Upload ids are returned by POST /api/uploads;"
-                        + " uploads older than the view's horizon (" + properties.horizon().toHours() + " h) are forgotten.")
-                .with("uploadId", id));
+        return view.find(id)
+                .orElseThrow(() -> new ApiProblem(
+                                ProblemType.UPLOAD_NOT_FOUND,
+                                "No upload with id " + id
+                                        + " is known here. Upload ids are returned by POST /api/uploads;"
+                                        + " uploads older than the view's horizon ("
+                                        + properties.horizon().toHours() + " h) are forgotten.")
+                        .with("uploadId", id));
     }
 }

@@ -47,14 +47,18 @@ public class UploadView {
      * someone who can write to {@code uploads}) cannot replace its feedback-token hash or its object.
      */
     public synchronized void recordUpload(Upload upload) {
-        entries.merge(upload.uploadId(), new KnownUpload(upload, null),
+        entries.merge(
+                upload.uploadId(),
+                new KnownUpload(upload, null),
                 (old, fresh) -> old.upload() == null ? old.withUpload(upload) : old);
     }
 
     public void recordPrediction(Prediction prediction) {
         List<Consumer<Prediction>> listeners;
         synchronized (this) {
-            entries.merge(prediction.uploadId(), new KnownUpload(null, prediction),
+            entries.merge(
+                    prediction.uploadId(),
+                    new KnownUpload(null, prediction),
                     (old, fresh) -> old.withPrediction(prediction));
             listeners = waiting.remove(prediction.uploadId());
         }
@@ -81,7 +85,7 @@ public class UploadView {
                 return () -> cancel(uploadId, listener);
             }
             notifier.execute(() -> listener.accept(known.prediction()));
-            return () -> { };
+            return () -> {};
         }
     }
 

@@ -1,13 +1,13 @@
 package io.gourmetgram.loop.ingest.view;
 
-import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
-import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.ingest.startup.StartupStep;
+import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
+import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -63,8 +63,14 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    public UploadViewFeed(Map<String, Object> kafkaConsumerConfig, UploadView view, AnnouncedUploads announced,
-                          DeadLetterPublisher deadLetters, Duration horizon, Clock clock, MeterRegistry meters) {
+    public UploadViewFeed(
+            Map<String, Object> kafkaConsumerConfig,
+            UploadView view,
+            AnnouncedUploads announced,
+            DeadLetterPublisher deadLetters,
+            Duration horizon,
+            Clock clock,
+            MeterRegistry meters) {
         Map<String, Object> config = new HashMap<>(kafkaConsumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -137,7 +143,8 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
     private void seekToHorizon() {
         List<TopicPartition> partitions = Stream.of(Topics.UPLOADS, Topics.PREDICTIONS)
                 .map(TopicSpec::name)
-                .flatMap(topic -> consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())))
+                .flatMap(topic ->
+                        consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())))
                 .toList();
         consumer.assign(partitions);
         long since = clock.millis() - horizon.toMillis();
@@ -151,8 +158,12 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
                 consumer.seek(partition, start.offset());
             }
         }
-        log.info("Upload view reads {} partitions of {} and {} from {} back", partitions.size(),
-                Topics.UPLOADS.name(), Topics.PREDICTIONS.name(), horizon);
+        log.info(
+                "Upload view reads {} partitions of {} and {} from {} back",
+                partitions.size(),
+                Topics.UPLOADS.name(),
+                Topics.PREDICTIONS.name(),
+                horizon);
     }
 
     private void apply(ConsumerRecords<byte[], byte[]> records) {
@@ -170,7 +181,8 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
                     deadLettered.increment();
                 } catch (KafkaException deadLetterFailed) {
                     // Keep the record: read it again on the next poll rather than skip it unrecorded.
-                    log.warn("Could not dead-letter {}@{}; will retry it", partition, record.offset(), deadLetterFailed);
+                    log.warn(
+                            "Could not dead-letter {}@{}; will retry it", partition, record.offset(), deadLetterFailed);
                     consumer.seek(partition, record.offset());
                     retryLater.add(partition);
                 }
@@ -188,7 +200,8 @@ public class UploadViewFeed implements SmartLifecycle, HealthIndicator {
         }
         Instant asked = clock.instant();
         List<TopicPartition> uploads = consumer.assignment().stream()
-                .filter(partition -> partition.topic().equals(Topics.UPLOADS.name())).toList();
+                .filter(partition -> partition.topic().equals(Topics.UPLOADS.name()))
+                .toList();
         Map<TopicPartition, Long> ends = consumer.endOffsets(uploads);
         if (uploads.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition))) {
             announced.markCaughtUp(asked);

@@ -13,7 +13,8 @@ class ViewConfiguration {
 
     @Bean
     UploadView uploadView(ViewProperties properties, MeterRegistry meters) {
-        UploadView view = new UploadView(properties.maxEntries(),
+        UploadView view = new UploadView(
+                properties.maxEntries(),
                 task -> Thread.ofVirtual().name("upload-view-notifier").start(task));
         Gauge.builder("gourmetgram.ingest.view.entries", view, UploadView::size)
                 .description("Uploads held in this instance's local view")
@@ -22,9 +23,15 @@ class ViewConfiguration {
     }
 
     @Bean
-    UploadViewFeed uploadViewFeed(KafkaProperties kafka, UploadView view, AnnouncedUploads announced,
-                                  DeadLetterPublisher deadLetters, ViewProperties properties, Clock clock, MeterRegistry meters) {
-        return new UploadViewFeed(kafka.buildConsumerProperties(), view, announced, deadLetters, properties.horizon(),
-                clock, meters);
+    UploadViewFeed uploadViewFeed(
+            KafkaProperties kafka,
+            UploadView view,
+            AnnouncedUploads announced,
+            DeadLetterPublisher deadLetters,
+            ViewProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
+        return new UploadViewFeed(
+                kafka.buildConsumerProperties(), view, announced, deadLetters, properties.horizon(), clock, meters);
     }
 }

@@ -20,13 +20,22 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gourmetgram.ingest.view")
 public record ViewProperties(
         @DefaultValue("24h") @NotNull Duration horizon,
-        @DefaultValue("20000") @Positive(message = "must be at least 1 (uploads kept in the local view)") int maxEntries,
+
+        @DefaultValue("20000") @Positive(message = "must be at least 1 (uploads kept in the local view)")
+        int maxEntries,
+
         @DefaultValue("30s") @NotNull Duration maxWait,
         @DefaultValue("5m") @NotNull Duration eventsTimeout) {
 
-    @AssertTrue(message = "gourmetgram.ingest.view.horizon, max-wait and events-timeout must be positive durations, e.g. 24h, 30s, 5m")
+    @AssertTrue(
+            message =
+                    "gourmetgram.ingest.view.horizon, max-wait and events-timeout must be positive durations, e.g. 24h, 30s, 5m")
     boolean isEveryDurationPositive() {
-        return horizon != null && maxWait != null && eventsTimeout != null
-                && horizon.isPositive() && maxWait.isPositive() && eventsTimeout.isPositive();
+        return horizon != null
+                && maxWait != null
+                && eventsTimeout != null
+                && horizon.isPositive()
+                && maxWait.isPositive()
+                && eventsTimeout.isPositive();
     }
 }

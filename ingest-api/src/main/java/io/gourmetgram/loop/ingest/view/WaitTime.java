@@ -11,14 +11,15 @@ public final class WaitTime {
 
     private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s)");
 
-    private WaitTime() {
-    }
+    private WaitTime() {}
 
     public static Duration parse(String text, Duration cap) {
         Matcher m = FORMAT.matcher(text == null ? "" : text.strip());
         if (!m.matches()) {
-            throw new ApiProblem(ProblemType.INVALID_WAIT, "wait=" + text + " is not a duration. Use seconds or"
-                    + " milliseconds, e.g. wait=5s or wait=5000ms (at most " + cap.toSeconds() + "s).")
+            throw new ApiProblem(
+                            ProblemType.INVALID_WAIT,
+                            "wait=" + text + " is not a duration. Use seconds or"
+                                    + " milliseconds, e.g. wait=5s or wait=5000ms (at most " + cap.toSeconds() + "s).")
                     .with("maxWaitSeconds", cap.toSeconds());
         }
         long amount = Long.parseLong(m.group(1));

@@ -31,7 +31,9 @@ class FeedbackQuotaTest {
             assertThat(problem.getHeaders().getFirst("Retry-After")).isEqualTo("40");
             assertThat(problem.getBody().getDetail()).contains("At most 3", "on this upload", "60 s");
         });
-        assertThatCode(() -> quota.chargeUpload("u2")).as("another upload has its own budget").doesNotThrowAnyException();
+        assertThatCode(() -> quota.chargeUpload("u2"))
+                .as("another upload has its own budget")
+                .doesNotThrowAnyException();
 
         clock.advance(Duration.ofSeconds(40));
         assertThatCode(() -> quota.chargeUpload("u1")).as("a new window").doesNotThrowAnyException();
@@ -43,8 +45,10 @@ class FeedbackQuotaTest {
             quota.chargeClient("203.0.113.7");
         }
 
-        assertThatThrownBy(() -> quota.chargeClient("203.0.113.7")).isInstanceOfSatisfying(ApiProblem.class,
-                problem -> assertThat(problem.getBody().getDetail()).contains("from your address"));
+        assertThatThrownBy(() -> quota.chargeClient("203.0.113.7"))
+                .isInstanceOfSatisfying(
+                        ApiProblem.class,
+                        problem -> assertThat(problem.getBody().getDetail()).contains("from your address"));
         assertThatCode(() -> quota.chargeClient("203.0.113.8")).doesNotThrowAnyException();
     }
 

@@ -32,7 +32,9 @@ class FeedbackTokenTest {
 
         assertThat(FeedbackToken.matches(token.value(), stored)).isTrue();
         assertThat(FeedbackToken.matches(FeedbackToken.issue().value(), stored)).isFalse();
-        assertThat(FeedbackToken.matches(stored, stored)).as("the hash itself is not a token").isFalse();
+        assertThat(FeedbackToken.matches(stored, stored))
+                .as("the hash itself is not a token")
+                .isFalse();
         assertThat(FeedbackToken.matches("", stored)).isFalse();
         assertThat(FeedbackToken.matches(null, stored)).isFalse();
         assertThat(FeedbackToken.matches(token.value(), "not hex")).isFalse();

@@ -30,7 +30,8 @@ class ImageInspectorTest {
 
     @Test
     void readsPngAndWebpHeaders() {
-        assertThat(inspector.inspect(SamplePhotos.png(640, 480))).isEqualTo(new InspectedImage(ImageFormat.PNG, 640, 480));
+        assertThat(inspector.inspect(SamplePhotos.png(640, 480)))
+                .isEqualTo(new InspectedImage(ImageFormat.PNG, 640, 480));
         assertThat(inspector.inspect(SamplePhotos.webpLosslessHeader(300, 200)))
                 .isEqualTo(new InspectedImage(ImageFormat.WEBP, 300, 200));
     }
@@ -48,18 +49,20 @@ class ImageInspectorTest {
 
     @Test
     void acceptsExactlyTheLimit() {
-        assertThat(new ImageInspector(new ImageBounds(640 * 480, 16, 20_000, 10)).inspect(SamplePhotos.png(640, 480)).pixels()).isEqualTo(640 * 480);
+        assertThat(new ImageInspector(new ImageBounds(640 * 480, 16, 20_000, 10))
+                        .inspect(SamplePhotos.png(640, 480))
+                        .pixels())
+                .isEqualTo(640 * 480);
     }
 
     @Test
     void aTruncatedHeaderIsUnreadableNotAServerError() {
         byte[] truncated = Arrays.copyOf(SamplePhotos.pngHeaderClaiming(100, 100), 12);
 
-        assertThatThrownBy(() -> inspector.inspect(truncated))
-                .isInstanceOfSatisfying(ApiProblem.class, problem -> {
-                    assertThat(problem.problemType()).isEqualTo(ProblemType.UNREADABLE_IMAGE);
-                    assertThat(problem.getBody().getDetail()).contains("image/png", "truncated or corrupt");
-                });
+        assertThatThrownBy(() -> inspector.inspect(truncated)).isInstanceOfSatisfying(ApiProblem.class, problem -> {
+            assertThat(problem.problemType()).isEqualTo(ProblemType.UNREADABLE_IMAGE);
+            assertThat(problem.getBody().getDetail()).contains("image/png", "truncated or corrupt");
+        });
     }
 
     @Test
@@ -70,8 +73,10 @@ class ImageInspectorTest {
                     assertThat(problem.getStatusCode().value()).isEqualTo(422);
                     assertThat(problem.getBody().getDetail()).contains("1 x 40000000", "aspect ratio");
                     assertThat(problem.problemType()).isEqualTo(ProblemType.UNSUPPORTED_DIMENSIONS);
-                    assertThat(problem.getBody().getProperties()).containsEntry("minSide", 16)
-                            .containsEntry("maxSide", 20_000).containsEntry("maxAspectRatio", 10);
+                    assertThat(problem.getBody().getProperties())
+                            .containsEntry("minSide", 16)
+                            .containsEntry("maxSide", 20_000)
+                            .containsEntry("maxAspectRatio", 10);
                 });
     }
 
@@ -82,7 +87,8 @@ class ImageInspectorTest {
         assertThat(BOUNDS.sidesFit(2_001, 200)).as("just over 10:1").isFalse();
         assertThat(BOUNDS.sidesFit(15, 15)).as("under min side").isFalse();
         // As ints, 1 x 2^31-1 times a ratio of 10 would wrap around and pass.
-        assertThat(new ImageBounds(Long.MAX_VALUE, 1, Integer.MAX_VALUE, 10).sidesFit(Integer.MAX_VALUE, 1)).isFalse();
+        assertThat(new ImageBounds(Long.MAX_VALUE, 1, Integer.MAX_VALUE, 10).sidesFit(Integer.MAX_VALUE, 1))
+                .isFalse();
     }
 
     @Test
@@ -92,8 +98,10 @@ class ImageInspectorTest {
                     assertThat(problem.problemType()).isEqualTo(ProblemType.TRUNCATED_IMAGE);
                     assertThat(problem.getBody().getDetail()).contains("truncated");
                 });
-        assertThat(inspector.inspect(BadInputCorpus.bytes("ordinary.jpg")).width()).isEqualTo(64);
-        assertThat(inspector.inspect(BadInputCorpus.bytes("progressive.jpg")).width()).isEqualTo(64);
+        assertThat(inspector.inspect(BadInputCorpus.bytes("ordinary.jpg")).width())
+                .isEqualTo(64);
+        assertThat(inspector.inspect(BadInputCorpus.bytes("progressive.jpg")).width())
+                .isEqualTo(64);
     }
 
     @Test

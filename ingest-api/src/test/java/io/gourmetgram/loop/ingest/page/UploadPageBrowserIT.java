@@ -43,8 +43,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * each click an event on {@code feedback}. The test plays inference-processor: it answers the
  * {@code Upload} event with a prediction. Screenshot: {@code target/browser-screenshots/upload-page.png}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}"})
 @EmbeddedKafka(partitions = 1)
 @DirtiesContext
 class UploadPageBrowserIT {
@@ -98,28 +99,36 @@ class UploadPageBrowserIT {
 
         Upload upload = await().atMost(Duration.ofSeconds(20))
                 .until(() -> topics.all(Topics.UPLOADS).stream().findFirst(), java.util.Optional::isPresent)
-                .map(r -> Topics.UPLOADS.valueSerde().deserialize("uploads", r.value())).orElseThrow();
+                .map(r -> Topics.UPLOADS.valueSerde().deserialize("uploads", r.value()))
+                .orElseThrow();
         assertThat(upload.sha256()).isEqualTo(sha256(Files.readAllBytes(photo)));
         topics.publish(Topics.PREDICTIONS, upload.uploadId(), prediction(upload, "Soup", 0.82));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> page.findElement(By.id("label")).getText(), "Soup"::equals);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> page.findElement(By.id("label")).getText(), "Soup"::equals);
         assertThat(page.findElement(By.id("confidence")).getText()).isEqualTo("82.0% confident");
-        assertThat(browser.script("return window.sameDocument === true;")).as("no reload").isEqualTo(true);
+        assertThat(browser.script("return window.sameDocument === true;"))
+                .as("no reload")
+                .isEqualTo(true);
 
         clickAndWaitFor(page, "confirm-button", "right");
         clickAndWaitFor(page, "flag-button", "flagged");
         List<String> shown = classesOffered(page);
-        page.findElement(By.cssSelector("#correction option[value='Noodles/Pasta']")).click();
+        page.findElement(By.cssSelector("#correction option[value='Noodles/Pasta']"))
+                .click();
         clickAndWaitFor(page, "correct-button", "Noodles/Pasta");
         assertThat(Files.size(browser.screenshot("upload-page"))).isPositive();
 
         List<Feedback> feedback = topics.values(Topics.FEEDBACK, upload.uploadId());
-        assertThat(feedback).extracting(Feedback::kind)
+        assertThat(feedback)
+                .extracting(Feedback::kind)
                 .containsExactly(FeedbackKind.CONFIRMATION, FeedbackKind.FLAG, FeedbackKind.CORRECTION);
         Feedback correction = feedback.getLast();
         assertThat(correction.correctedLabel()).isEqualTo("Noodles/Pasta");
         assertThat(correction.picker().inputMethod()).isEqualTo("shuffled_list");
-        assertThat(correction.picker().labelsShown()).as("the order the page showed").isEqualTo(shown);
+        assertThat(correction.picker().labelsShown())
+                .as("the order the page showed")
+                .isEqualTo(shown);
     }
 
     @Test
@@ -128,7 +137,8 @@ class UploadPageBrowserIT {
         Set<List<String>> orders = new HashSet<>();
         for (int load = 0; load < 4; load++) {
             page.get("http://localhost:" + port + "/");
-            List<String> shown = await().until(() -> classesOffered(page), options -> options.size() == Food11.LABELS.size());
+            List<String> shown =
+                    await().until(() -> classesOffered(page), options -> options.size() == Food11.LABELS.size());
             assertThat(shown).containsExactlyInAnyOrderElementsOf(Food11.LABELS);
             orders.add(shown);
         }
@@ -138,7 +148,9 @@ class UploadPageBrowserIT {
 
     private static List<String> classesOffered(WebDriver page) {
         // by value: before an upload the picker is in a hidden section, and hidden text reads as ""
-        return page.findElements(By.cssSelector("#correction option")).stream().map(o -> o.getDomProperty("value")).toList();
+        return page.findElements(By.cssSelector("#correction option")).stream()
+                .map(o -> o.getDomProperty("value"))
+                .toList();
     }
 
     private static void clickAndWaitFor(WebDriver page, String button, String text) {
@@ -151,11 +163,20 @@ class UploadPageBrowserIT {
 
     private static Prediction prediction(Upload upload, String label, double confidence) {
         int index = Food11.LABELS.indexOf(label);
-        return new Prediction(upload.uploadId(), upload.object(), new ModelRef("food11-test", "1"), label, index, confidence,
-                List.of(new ScoredLabel(label, index, confidence)), 3.0, Instant.now());
+        return new Prediction(
+                upload.uploadId(),
+                upload.object(),
+                new ModelRef("food11-test", "1"),
+                label,
+                index,
+                confidence,
+                List.of(new ScoredLabel(label, index, confidence)),
+                3.0,
+                Instant.now());
     }
 
     private static String sha256(byte[] bytes) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

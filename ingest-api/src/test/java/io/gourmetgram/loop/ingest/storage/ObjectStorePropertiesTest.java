@@ -14,39 +14,51 @@ class ObjectStorePropertiesTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(ObjectStoreProperties.class)
-    static class Properties {
-    }
+    static class Properties {}
 
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
             .withUserConfiguration(Properties.class)
-            .withPropertyValues("gourmetgram.ingest.s3.endpoint=http://localhost:9000", "gourmetgram.ingest.s3.bucket=production");
+            .withPropertyValues(
+                    "gourmetgram.ingest.s3.endpoint=http://localhost:9000", "gourmetgram.ingest.s3.bucket=production");
 
     @Test
     void missingCredentialsStopStartupNamingTheVariables() {
-        context.withPropertyValues("gourmetgram.ingest.s3.access-key=", "gourmetgram.ingest.s3.secret-key=").run(started -> {
-            assertThat(started).hasFailed();
-            assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("S3_ACCESS_KEY")
-                    .hasMessageContaining("S3_SECRET_KEY");
-        });
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=", "gourmetgram.ingest.s3.secret-key=")
+                .run(started -> {
+                    assertThat(started).hasFailed();
+                    assertThat(started.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("S3_ACCESS_KEY")
+                            .hasMessageContaining("S3_SECRET_KEY");
+                });
     }
 
     @Test
     void anInvalidBucketNameIsExplained() {
-        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=b", "gourmetgram.ingest.s3.bucket=My_Bucket").run(started ->
-                assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("S3_BUCKET"));
+        context.withPropertyValues(
+                        "gourmetgram.ingest.s3.access-key=a",
+                        "gourmetgram.ingest.s3.secret-key=b",
+                        "gourmetgram.ingest.s3.bucket=My_Bucket")
+                .run(started ->
+                        assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("S3_BUCKET"));
     }
 
     @Test
     void aSecretKeyShorterThanMinioAcceptsStopsStartup() {
-        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=short").run(started ->
-                assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("S3_SECRET_KEY")
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=short")
+                .run(started -> assertThat(started.getStartupFailure())
+                        .rootCause()
+                        .hasMessageContaining("S3_SECRET_KEY")
                         .hasMessageContaining("at least 8 characters"));
     }
 
     @Test
     void completeSettingsBind() {
-        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=long-enough").run(started ->
-                assertThat(started.getBean(ObjectStoreProperties.class).s3().timeout()).hasSeconds(10));
+        context.withPropertyValues("gourmetgram.ingest.s3.access-key=a", "gourmetgram.ingest.s3.secret-key=long-enough")
+                .run(started -> assertThat(started.getBean(ObjectStoreProperties.class)
+                                .s3()
+                                .timeout())
+                        .hasSeconds(10));
     }
 }

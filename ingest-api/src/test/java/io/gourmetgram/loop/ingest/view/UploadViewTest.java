@@ -1,10 +1,10 @@
 package io.gourmetgram.loop.ingest.view;
 
-import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.Upload;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +18,14 @@ class UploadViewTest {
     @Test
     void knowsAnUploadAndLaterItsPrediction() {
         view.recordUpload(upload("a"));
-        assertThat(view.find("a")).hasValueSatisfying(known -> assertThat(known.prediction()).isNull());
+        assertThat(view.find("a"))
+                .hasValueSatisfying(known -> assertThat(known.prediction()).isNull());
 
         view.recordPrediction(prediction("a"));
 
-        assertThat(view.find("a")).hasValueSatisfying(known -> assertThat(known.prediction().label()).isEqualTo("Soup"));
+        assertThat(view.find("a"))
+                .hasValueSatisfying(
+                        known -> assertThat(known.prediction().label()).isEqualTo("Soup"));
     }
 
     @Test
@@ -32,20 +35,30 @@ class UploadViewTest {
 
         view.recordUpload(upload("a"));
 
-        assertThat(view.find("a")).hasValueSatisfying(known -> assertThat(known.prediction()).isNotNull());
+        assertThat(view.find("a"))
+                .hasValueSatisfying(known -> assertThat(known.prediction()).isNotNull());
     }
 
     @Test
     void aLaterUploadRecordForTheSameIdCannotReplaceTheTokenOfTheFirst() {
         Upload original = upload("a");
-        Upload forged = new Upload("a", original.object(), original.contentType(), original.byteSize(), original.sha256(),
-                original.width(), original.height(), "f".repeat(64), original.uploadedAt());
+        Upload forged = new Upload(
+                "a",
+                original.object(),
+                original.contentType(),
+                original.byteSize(),
+                original.sha256(),
+                original.width(),
+                original.height(),
+                "f".repeat(64),
+                original.uploadedAt());
         view.recordUpload(original);
 
         view.recordUpload(forged);
 
-        assertThat(view.find("a")).hasValueSatisfying(known ->
-                assertThat(known.upload().feedbackTokenSha256()).isEqualTo(original.feedbackTokenSha256()));
+        assertThat(view.find("a"))
+                .hasValueSatisfying(known ->
+                        assertThat(known.upload().feedbackTokenSha256()).isEqualTo(original.feedbackTokenSha256()));
     }
 
     @Test
@@ -93,10 +106,15 @@ class UploadViewTest {
     }
 
     private static Upload upload(String id) {
-        return TestEvents.upload(id).uploadedAt(Instant.parse("2026-11-24T00:00:00Z")).build();
+        return TestEvents.upload(id)
+                .uploadedAt(Instant.parse("2026-11-24T00:00:00Z"))
+                .build();
     }
 
     private static Prediction prediction(String id) {
-        return TestEvents.prediction(id).confidence(0.9).scoredAt(Instant.parse("2026-11-24T00:00:01Z")).build();
+        return TestEvents.prediction(id)
+                .confidence(0.9)
+                .scoredAt(Instant.parse("2026-11-24T00:00:01Z"))
+                .build();
     }
 }

@@ -3,13 +3,13 @@ package io.gourmetgram.loop.labeling.annotations;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.EventJson;
-import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.errors.DeadLetterReason;
 import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioAnnotation;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioTask;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
+import io.gourmetgram.loop.support.labels.ModelLabels;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,7 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class AnnotationLedger {
 
     /** What became of an annotation handed to the ledger. */
-    public enum Outcome { PUBLISHED, ALREADY_PUBLISHED, NOT_OURS, NO_LABEL, DEAD_LETTERED }
+    public enum Outcome {
+        PUBLISHED,
+        ALREADY_PUBLISHED,
+        NOT_OURS,
+        NO_LABEL,
+        DEAD_LETTERED
+    }
 
     private static final Logger log = LoggerFactory.getLogger(AnnotationLedger.class);
 
@@ -48,8 +54,12 @@ public final class AnnotationLedger {
     /** Versions already dead-lettered in this process, so a reconciliation pass does not repeat them. */
     private final Set<String> deadLettered = ConcurrentHashMap.newKeySet();
 
-    public AnnotationLedger(Producer<byte[], byte[]> producer, ReceiptBook receipts, ModelLabels labels,
-                            LabelingDeadLetters deadLetters, Clock clock) {
+    public AnnotationLedger(
+            Producer<byte[], byte[]> producer,
+            ReceiptBook receipts,
+            ModelLabels labels,
+            LabelingDeadLetters deadLetters,
+            Clock clock) {
         this.producer = producer;
         this.receipts = receipts;
         this.labels = Set.copyOf(labels.labels());
@@ -59,7 +69,8 @@ public final class AnnotationLedger {
 
     /** An event read from the annotations topic (ours or another replica's). */
     public void remember(Annotation annotation) {
-        latest.merge(annotation.annotationId(), annotation, (old, now) -> now.at().isBefore(old.at()) ? old : now);
+        latest.merge(
+                annotation.annotationId(), annotation, (old, now) -> now.at().isBefore(old.at()) ? old : now);
     }
 
     /** A created or updated annotation delivered by webhook (current as Label Studio sends it). */
@@ -81,27 +92,50 @@ public final class AnnotationLedger {
             return Outcome.NO_LABEL; // skipped by the annotator: no label to report
         }
         Annotation previous = latest.get(annotation.id());
-        if (previous != null && previous.action() != AnnotationAction.DELETED
+        if (previous != null
+                && previous.action() != AnnotationAction.DELETED
                 && !annotation.updatedAt().isAfter(previous.updatedAt())) {
             return Outcome.ALREADY_PUBLISHED; // this version, or a newer one, is out already
         }
-        if (previous != null && previous.action() == AnnotationAction.DELETED && readAfter != null
+        if (previous != null
+                && previous.action() == AnnotationAction.DELETED
+                && readAfter != null
                 && !previous.at().isBefore(readAfter)) {
             return Outcome.ALREADY_PUBLISHED; // retracted after the listing was read: the listing is stale
         }
         String version = annotation.id() + "@" + annotation.updatedAt();
         if (!labels.contains(annotation.label())) {
-            return deadLetter(task, annotation, version, DeadLetterReason.UNKNOWN_LABEL,
+            return deadLetter(
+                    task,
+                    annotation,
+                    version,
+                    DeadLetterReason.UNKNOWN_LABEL,
                     "label '" + annotation.label() + "' is not one of the model's labels " + labels);
         }
         if (receipts.findCurrent(task.uploadId()).isEmpty()) {
-            return deadLetter(task, annotation, version, DeadLetterReason.NO_RECEIPT,
-                    "upload " + task.uploadId() + " of task " + task.id() + " has no receipt: not a task labeling-sink made");
+            return deadLetter(
+                    task,
+                    annotation,
+                    version,
+                    DeadLetterReason.NO_RECEIPT,
+                    "upload " + task.uploadId() + " of task " + task.id()
+                            + " has no receipt: not a task labeling-sink made");
         }
         AnnotationAction action = previous == null || previous.action() == AnnotationAction.DELETED
-                ? AnnotationAction.CREATED : AnnotationAction.UPDATED;
-        send(new Annotation(task.uploadId(), task.id(), annotation.id(), annotation.label(), annotation.annotatorId(),
-                annotation.leadTimeSeconds(), action, annotation.updatedAt(), clock.instant()), previous);
+                ? AnnotationAction.CREATED
+                : AnnotationAction.UPDATED;
+        send(
+                new Annotation(
+                        task.uploadId(),
+                        task.id(),
+                        annotation.id(),
+                        annotation.label(),
+                        annotation.annotatorId(),
+                        annotation.leadTimeSeconds(),
+                        action,
+                        annotation.updatedAt(),
+                        clock.instant()),
+                previous);
         return Outcome.PUBLISHED;
     }
 
@@ -112,8 +146,18 @@ public final class AnnotationLedger {
             return false;
         }
         Instant now = clock.instant();
-        send(new Annotation(known.uploadId(), known.taskId(), annotationId, null, known.annotatorId(), null,
-                AnnotationAction.DELETED, now, now), known);
+        send(
+                new Annotation(
+                        known.uploadId(),
+                        known.taskId(),
+                        annotationId,
+                        null,
+                        known.annotatorId(),
+                        null,
+                        AnnotationAction.DELETED,
+                        now,
+                        now),
+                known);
         return true;
     }
 
@@ -130,7 +174,9 @@ public final class AnnotationLedger {
 
     /** The annotations whose label currently counts. */
     public List<Annotation> standing() {
-        return latest.values().stream().filter(a -> a.action() != AnnotationAction.DELETED).toList();
+        return latest.values().stream()
+                .filter(a -> a.action() != AnnotationAction.DELETED)
+                .toList();
     }
 
     /** The standing annotation with this id, if any. */
@@ -139,25 +185,37 @@ public final class AnnotationLedger {
         return a == null || a.action() == AnnotationAction.DELETED ? null : a;
     }
 
-    private Outcome deadLetter(LabelStudioTask task, LabelStudioAnnotation annotation, String version, DeadLetterReason reason,
-                               String why) {
+    private Outcome deadLetter(
+            LabelStudioTask task,
+            LabelStudioAnnotation annotation,
+            String version,
+            DeadLetterReason reason,
+            String why) {
         if (deadLettered.add(version)) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("taskId", task.id());
             body.put("uploadId", task.uploadId());
             body.put("annotation", annotation);
-            deadLetters.annotation(task.uploadId(), annotation.id(), EventJson.mapper().writeValueAsBytes(body), reason, why);
+            deadLetters.annotation(
+                    task.uploadId(), annotation.id(), EventJson.mapper().writeValueAsBytes(body), reason, why);
         }
         return Outcome.DEAD_LETTERED;
     }
 
     private void send(Annotation annotation, Annotation previous) {
         latest.put(annotation.annotationId(), annotation);
-        producer.send(new ProducerRecord<>(Topics.ANNOTATIONS.name(), annotation.uploadId().getBytes(StandardCharsets.UTF_8),
-                Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), annotation)), (metadata, error) -> {
+        producer.send(
+                new ProducerRecord<>(
+                        Topics.ANNOTATIONS.name(),
+                        annotation.uploadId().getBytes(StandardCharsets.UTF_8),
+                        Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), annotation)),
+                (metadata, error) -> {
                     if (error != null) {
-                        log.warn("Could not publish annotation {} ({}); reconciliation will publish it again: {}",
-                                annotation.annotationId(), annotation.action(), error.toString());
+                        log.warn(
+                                "Could not publish annotation {} ({}); reconciliation will publish it again: {}",
+                                annotation.annotationId(),
+                                annotation.action(),
+                                error.toString());
                         undo(annotation, previous);
                     }
                 });

@@ -44,8 +44,12 @@ public final class AnnotationReconciler {
     private Instant lastSweep = Instant.EPOCH;
     private Long project;
 
-    public AnnotationReconciler(LabelStudioClient client, AnnotationLedger ledger, ReceiptBook receipts, Duration sweepInterval,
-                                Clock clock) {
+    public AnnotationReconciler(
+            LabelStudioClient client,
+            AnnotationLedger ledger,
+            ReceiptBook receipts,
+            Duration sweepInterval,
+            Clock clock) {
         this.client = client;
         this.ledger = ledger;
         this.receipts = receipts;
@@ -63,7 +67,8 @@ public final class AnnotationReconciler {
         Instant passStart = clock.instant();
         // Grouped once per pass: a lookup per task, not a scan of every label per task.
         Map<Long, List<Annotation>> standingByTask = ledger.standing().stream()
-                .filter(a -> a.at().isBefore(passStart)).collect(Collectors.groupingBy(Annotation::taskId));
+                .filter(a -> a.at().isBefore(passStart))
+                .collect(Collectors.groupingBy(Annotation::taskId));
         int published = 0;
         Instant newest = watermark;
         for (LabelStudioTask task : client.tasksUpdatedAfter(projectId, watermark.minus(OVERLAP))) {
@@ -97,14 +102,16 @@ public final class AnnotationReconciler {
     /** A task of ours without a receipt was imported just before a crash: adopt it, so it is never imported again. */
     private void adoptIfUnknown(LabelStudioTask task, long projectId) {
         if (receipts.find(task.uploadId(), projectId).isEmpty() && task.object() != null) {
-            receipts.record(new LabelingReceipt(task.uploadId(), projectId, task.id(), task.revision(), task.object(),
-                    clock.instant()));
+            receipts.record(new LabelingReceipt(
+                    task.uploadId(), projectId, task.id(), task.revision(), task.object(), clock.instant()));
         }
     }
 
     /** {@code standing}: the task's labels published before the pass began (later ones may be newer than the listing). */
     private int retractMissing(long taskId, Set<Long> present, List<Annotation> standing) {
-        List<Annotation> candidates = standing.stream().filter(a -> !present.contains(a.annotationId())).toList();
+        List<Annotation> candidates = standing.stream()
+                .filter(a -> !present.contains(a.annotationId()))
+                .toList();
         if (candidates.isEmpty()) {
             return 0;
         }
@@ -126,7 +133,9 @@ public final class AnnotationReconciler {
         Instant sweepStart = clock.instant();
         int retracted = 0;
         for (Annotation a : ledger.standing()) {
-            if (!existing.contains(a.taskId()) && a.at().isBefore(sweepStart) && client.task(a.taskId()).isEmpty()
+            if (!existing.contains(a.taskId())
+                    && a.at().isBefore(sweepStart)
+                    && client.task(a.taskId()).isEmpty()
                     && ledger.retract(a.annotationId())) {
                 retracted++;
             }

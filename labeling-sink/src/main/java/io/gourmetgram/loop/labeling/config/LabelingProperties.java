@@ -27,15 +27,28 @@ public record LabelingProperties(
         String labelStudioUrl,
         String labelStudioApiKey,
         String webhookSecret,
-        @NotBlank(message = "LABELING_PUBLIC_URL must say where annotators' browsers (and, without LABELING_WEBHOOK_URL, Label Studio) reach this service, e.g. http://localhost:8083")
+
+        @NotBlank(
+                message =
+                        "LABELING_PUBLIC_URL must say where annotators' browsers (and, without LABELING_WEBHOOK_URL, Label Studio) reach this service, e.g. http://localhost:8083")
         String publicUrl,
+
         String webhookUrl,
+
         @NotBlank(message = "LABELING_IMAGE_LINK_SECRET is missing: set a long random string (it signs image links)")
         String imageLinkSecret,
+
         @NotBlank(message = "LABEL_STUDIO_PROJECT_TITLE must not be empty")
-        @Size(min = 3, max = 50, message = "LABEL_STUDIO_PROJECT_TITLE must be 3 to 50 characters long (Label Studio refuses other titles)")
+        @Size(
+                min = 3,
+                max = 50,
+                message =
+                        "LABEL_STUDIO_PROJECT_TITLE must be 3 to 50 characters long (Label Studio refuses other titles)")
         String projectTitle,
-        @Min(value = 1, message = "batch-size (LABELING_BATCH_SIZE) must be at least 1") int batchSize,
+
+        @Min(value = 1, message = "batch-size (LABELING_BATCH_SIZE) must be at least 1")
+        int batchSize,
+
         @NotNull Duration backoffMin,
         @NotNull Duration backoffMax,
         @NotNull Duration reconcileInterval,
@@ -44,7 +57,10 @@ public record LabelingProperties(
         @NotNull Duration sweepInterval,
         @NotNull Duration stallTimeout,
         @NotNull Duration catchUpTimeout,
-        @Min(value = 1024, message = "webhook-max-bytes (LABELING_WEBHOOK_MAX_BYTES) must be at least 1024") int webhookMaxBytes,
+
+        @Min(value = 1024, message = "webhook-max-bytes (LABELING_WEBHOOK_MAX_BYTES) must be at least 1024")
+        int webhookMaxBytes,
+
         Path labelsFile,
         @Valid @NotNull S3Settings s3) {
 

@@ -1,16 +1,16 @@
 package io.gourmetgram.loop.labeling.config;
 
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
+import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
+import io.gourmetgram.loop.labeling.images.ImageLinks;
+import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
 import io.gourmetgram.loop.support.kafka.EventPublisher;
 import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
-import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
-import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.gourmetgram.loop.labeling.images.ImageLinks;
-import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.minio.MinioClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +36,13 @@ public class LabelingWiring {
 
     @Bean(destroyMethod = "close")
     Producer<byte[], byte[]> producer(KafkaProperties kafka, MeterRegistry meters) {
-        TopicProvisioner.ensure(kafka.buildAdminProperties(), List.of(Topics.LABELING_REQUESTS, Topics.LABELING_RECEIPTS,
-                Topics.ANNOTATIONS, Topics.LABELING_DEAD_LETTER));
+        TopicProvisioner.ensure(
+                kafka.buildAdminProperties(),
+                List.of(
+                        Topics.LABELING_REQUESTS,
+                        Topics.LABELING_RECEIPTS,
+                        Topics.ANNOTATIONS,
+                        Topics.LABELING_DEAD_LETTER));
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
@@ -45,7 +50,8 @@ public class LabelingWiring {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // Webhook events are handed to Kafka without waiting; this bounds how long a send may block on metadata.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         new KafkaClientMetrics(producer).bindTo(meters);
         return producer;
     }
@@ -62,15 +68,19 @@ public class LabelingWiring {
     }
 
     @Bean
-    AnnotationLedger annotationLedger(Producer<byte[], byte[]> producer, ReceiptBook receipts, ModelLabels labels,
-                                      LabelingDeadLetters deadLetters, Clock clock) {
+    AnnotationLedger annotationLedger(
+            Producer<byte[], byte[]> producer,
+            ReceiptBook receipts,
+            ModelLabels labels,
+            LabelingDeadLetters deadLetters,
+            Clock clock) {
         return new AnnotationLedger(producer, receipts, labels, deadLetters, clock);
     }
 
     @Bean
     LabelingDeadLetters deadLetters(Producer<byte[], byte[]> producer, Clock clock, MeterRegistry meters) {
-        return new LabelingDeadLetters(new DeadLetterPublisher("labeling-sink", Topics.LABELING_DEAD_LETTER, producer, clock),
-                meters);
+        return new LabelingDeadLetters(
+                new DeadLetterPublisher("labeling-sink", Topics.LABELING_DEAD_LETTER, producer, clock), meters);
     }
 
     @Bean

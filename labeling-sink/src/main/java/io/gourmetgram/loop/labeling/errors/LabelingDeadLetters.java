@@ -23,19 +23,32 @@ public final class LabelingDeadLetters {
     }
 
     public void request(ConsumerRecord<String, byte[]> record, DeadLetterReason reason, Throwable error) {
-        publisher.publish(record.topic(), record.partition(), record.offset(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), record, error);
+        publisher.publish(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                record.value(),
+                record,
+                error);
         count(reason);
     }
 
     /** An annotation from Label Studio that cannot become an event; {@code body} is what we received. */
     public void annotation(String uploadId, long annotationId, byte[] body, DeadLetterReason reason, String why) {
-        publisher.publish(LABEL_STUDIO, -1, annotationId, uploadId == null ? null : uploadId.getBytes(StandardCharsets.UTF_8),
-                body, null, new IllegalArgumentException(why));
+        publisher.publish(
+                LABEL_STUDIO,
+                -1,
+                annotationId,
+                uploadId == null ? null : uploadId.getBytes(StandardCharsets.UTF_8),
+                body,
+                null,
+                new IllegalArgumentException(why));
         count(reason);
     }
 
     private void count(DeadLetterReason reason) {
-        meters.counter("gourmetgram.labeling.dead.letters", "reason", reason.tag()).increment();
+        meters.counter("gourmetgram.labeling.dead.letters", "reason", reason.tag())
+                .increment();
     }
 }

@@ -30,7 +30,8 @@ public class ImageController {
     }
 
     @GetMapping("/images/{uploadId}")
-    public ResponseEntity<?> image(@PathVariable String uploadId, @RequestParam(required = false) String sig) throws Exception {
+    public ResponseEntity<?> image(@PathVariable String uploadId, @RequestParam(required = false) String sig)
+            throws Exception {
         if (!links.valid(uploadId, sig)) {
             return ProblemType.INVALID_IMAGE_LINK.response("This image link is not signed by GourmetGram.");
         }
@@ -38,8 +39,12 @@ public class ImageController {
         if (receipt == null) {
             return ProblemType.UNKNOWN_IMAGE.response("No review task exists for upload " + uploadId + ".");
         }
-        String url = s3.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
-                .bucket(receipt.object().bucket()).object(receipt.object().key()).expiry(15, TimeUnit.MINUTES).build());
+        String url = s3.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET)
+                .bucket(receipt.object().bucket())
+                .object(receipt.object().key())
+                .expiry(15, TimeUnit.MINUTES)
+                .build());
         return ResponseEntity.status(HttpStatus.FOUND).location(URI.create(url)).build();
     }
 }

@@ -27,15 +27,19 @@ public final class ImageLinks {
     }
 
     public boolean valid(String uploadId, String signature) {
-        return signature != null && MessageDigest.isEqual(signature(uploadId).getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII));
+        return signature != null
+                && MessageDigest.isEqual(
+                        signature(uploadId).getBytes(StandardCharsets.US_ASCII),
+                        signature.getBytes(StandardCharsets.US_ASCII));
     }
 
     private String signature(String uploadId) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(uploadId.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(mac.doFinal(uploadId.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
         }

@@ -47,19 +47,24 @@ public final class TopicFollower<V> implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable died;
 
-    public TopicFollower(Map<String, Object> consumerConfig, TopicSpec<V> topic, Consumer<V> sink, MeterRegistry meters) {
+    public TopicFollower(
+            Map<String, Object> consumerConfig, TopicSpec<V> topic, Consumer<V> sink, MeterRegistry meters) {
         this.topic = topic;
         this.sink = sink;
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "labeling-sink-follow-" + topic.name() + "-" + System.identityHashCode(this));
+        config.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "labeling-sink-follow-" + topic.name() + "-" + System.identityHashCode(this));
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.metrics = new KafkaClientMetrics(consumer);
         metrics.bindTo(meters);
-        this.skipped = Counter.builder("gourmetgram.labeling.replay.skipped").tag("topic", topic.name())
-                .description("Records of a followed topic that could not be read and were skipped").register(meters);
+        this.skipped = Counter.builder("gourmetgram.labeling.replay.skipped")
+                .tag("topic", topic.name())
+                .description("Records of a followed topic that could not be read and were skipped")
+                .register(meters);
         this.thread = Thread.ofPlatform().name("follow-" + topic.name()).unstarted(this::follow);
     }
 
@@ -81,7 +86,10 @@ public final class TopicFollower<V> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new KafkaException("Interrupted while catching up with " + topic.name(), e);
         } catch (ExecutionException e) {
-            throw new KafkaException("Could not catch up with " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new KafkaException(
+                    "Could not catch up with " + topic.name() + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             request.cancel(false);
             throw new KafkaException("Not caught up with " + topic.name() + " within " + timeout);
@@ -119,9 +127,12 @@ public final class TopicFollower<V> implements AutoCloseable {
                         request.completeExceptionally(e);
                     }
                 }
-                for (Iterator<Map.Entry<CompletableFuture<Void>, Map<TopicPartition, Long>>> it = waiting.iterator(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<CompletableFuture<Void>, Map<TopicPartition, Long>>> it = waiting.iterator();
+                        it.hasNext(); ) {
                     Map.Entry<CompletableFuture<Void>, Map<TopicPartition, Long>> w = it.next();
-                    if (w.getKey().isDone() || w.getValue().entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    if (w.getKey().isDone()
+                            || w.getValue().entrySet().stream()
+                                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                         w.getKey().complete(null);
                         it.remove();
                     }

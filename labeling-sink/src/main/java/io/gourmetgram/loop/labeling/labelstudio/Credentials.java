@@ -76,7 +76,9 @@ final class Credentials {
         try {
             String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
             JsonNode exp = EventJson.mapper().readTree(payload).path("exp");
-            return exp.isNumber() ? java.util.Optional.of(Instant.ofEpochSecond(exp.asLong())) : java.util.Optional.empty();
+            return exp.isNumber()
+                    ? java.util.Optional.of(Instant.ofEpochSecond(exp.asLong()))
+                    : java.util.Optional.empty();
         } catch (RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -12,15 +12,20 @@ import tools.jackson.databind.JsonNode;
  * @param cancelled the annotator skipped the task ({@code was_cancelled}): no label to report
  * @param updatedAt Label Studio's {@code updated_at} (its version), else {@code created_at}
  */
-public record LabelStudioAnnotation(long id, String label, String annotatorId, Double leadTimeSeconds, boolean cancelled,
-                                    Instant updatedAt) {
+public record LabelStudioAnnotation(
+        long id, String label, String annotatorId, Double leadTimeSeconds, boolean cancelled, Instant updatedAt) {
 
     static LabelStudioAnnotation parse(JsonNode json) {
         JsonNode by = json.path("completed_by");
-        String annotator = by.isObject() ? by.path("id").asString(null) : by.isNull() || by.isMissingNode() ? null : by.asString();
+        String annotator =
+                by.isObject() ? by.path("id").asString(null) : by.isNull() || by.isMissingNode() ? null : by.asString();
         JsonNode lead = json.path("lead_time");
-        return new LabelStudioAnnotation(json.path("id").asLong(), chosenLabel(json), annotator,
-                lead.isNumber() ? lead.asDouble() : null, json.path("was_cancelled").asBoolean(false),
+        return new LabelStudioAnnotation(
+                json.path("id").asLong(),
+                chosenLabel(json),
+                annotator,
+                lead.isNumber() ? lead.asDouble() : null,
+                json.path("was_cancelled").asBoolean(false),
                 instant(json.path("updated_at"), json.path("created_at")));
     }
 

@@ -46,8 +46,13 @@ public final class LabelStudioClient {
 
     public LabelStudioClient(String baseUrl, String apiKey, Duration timeout, Clock clock, MeterRegistry meters) {
         this.base = HttpUrl.get(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-        this.http = new OkHttpClient.Builder().connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout)
-                .callTimeout(timeout.multipliedBy(2)).retryOnConnectionFailure(false).build();
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .callTimeout(timeout.multipliedBy(2))
+                .retryOnConnectionFailure(false)
+                .build();
         this.credentials = new Credentials(apiKey, clock);
         this.meters = meters;
     }
@@ -60,7 +65,8 @@ public final class LabelStudioClient {
     public List<LabelStudioProject> projectsTitled(String title) {
         List<LabelStudioProject> matches = new ArrayList<>();
         for (int page = 1; ; page++) {
-            JsonNode answer = call("list projects", "GET", url("api/projects", Map.of("title", title, "page", page)), null);
+            JsonNode answer =
+                    call("list projects", "GET", url("api/projects", Map.of("title", title, "page", page)), null);
             answer.path("results").forEach(p -> {
                 LabelStudioProject project = LabelStudioProject.parse(p);
                 if (title.equals(project.title())) {
@@ -74,7 +80,10 @@ public final class LabelStudioClient {
     }
 
     public LabelStudioProject createProject(String title, String labelConfig) {
-        return LabelStudioProject.parse(call("create project", "POST", url("api/projects", Map.of()),
+        return LabelStudioProject.parse(call(
+                "create project",
+                "POST",
+                url("api/projects", Map.of()),
                 Map.of("title", title, "label_config", labelConfig)));
     }
 
@@ -87,7 +96,10 @@ public final class LabelStudioClient {
         String operation = "import tasks";
         JsonNode answer;
         try {
-            answer = call(operation, "POST", url("api/projects/" + projectId + "/import", Map.of("return_task_ids", "true")),
+            answer = call(
+                    operation,
+                    "POST",
+                    url("api/projects/" + projectId + "/import", Map.of("return_task_ids", "true")),
                     tasks);
         } catch (LabelStudioException e) {
             if (e.status() == 0 && !e.requestNeverSent() && e.getCause() instanceof IOException io) {
@@ -101,8 +113,11 @@ public final class LabelStudioClient {
         List<Long> ids = new ArrayList<>();
         answer.path("task_ids").forEach(id -> ids.add(id.asLong()));
         if (ids.size() != tasks.size()) {
-            throw new ImportOutcomeUnknownException(operation, 201, "expected " + tasks.size() + " task ids, got "
-                    + ids.size() + (answer.has("import") ? " (asynchronous import " + answer.path("import") + ")" : ""));
+            throw new ImportOutcomeUnknownException(
+                    operation,
+                    201,
+                    "expected " + tasks.size() + " task ids, got " + ids.size()
+                            + (answer.has("import") ? " (asynchronous import " + answer.path("import") + ")" : ""));
         }
         return ids;
     }
@@ -114,7 +129,8 @@ public final class LabelStudioClient {
     /** The task with its annotations, or empty when Label Studio no longer has it. */
     public Optional<LabelStudioTask> task(long taskId) {
         try {
-            return Optional.of(LabelStudioTask.parse(call("get task", "GET", url("api/tasks/" + taskId, Map.of()), null)));
+            return Optional.of(
+                    LabelStudioTask.parse(call("get task", "GET", url("api/tasks/" + taskId, Map.of()), null)));
         } catch (LabelStudioException e) {
             if (e.notFound()) {
                 return Optional.empty();
@@ -154,8 +170,13 @@ public final class LabelStudioClient {
         for (int page = 1; ; page++) {
             JsonNode answer;
             try {
-                answer = call("list tasks", "GET", url("api/tasks", Map.of("project", projectId, "page", page,
-                        "page_size", PAGE, "fields", "task_only")), null);
+                answer = call(
+                        "list tasks",
+                        "GET",
+                        url(
+                                "api/tasks",
+                                Map.of("project", projectId, "page", page, "page_size", PAGE, "fields", "task_only")),
+                        null);
             } catch (LabelStudioException e) {
                 if (e.notFound() && page > 1) {
                     return ids; // past the last page
@@ -171,14 +192,39 @@ public final class LabelStudioClient {
     }
 
     private List<LabelStudioTask> taskPage(long projectId, Instant after, int page) {
-        Map<String, Object> filter = Map.of("filter", "filter:tasks:updated_at", "operator", "greater", "type", "Datetime",
-                "value", after.toString());
-        Map<String, Object> query = Map.of("filters", Map.of("conjunction", "and", "items", List.of(filter)),
-                "ordering", List.of("tasks:updated_at"));
+        Map<String, Object> filter = Map.of(
+                "filter",
+                "filter:tasks:updated_at",
+                "operator",
+                "greater",
+                "type",
+                "Datetime",
+                "value",
+                after.toString());
+        Map<String, Object> query = Map.of(
+                "filters",
+                Map.of("conjunction", "and", "items", List.of(filter)),
+                "ordering",
+                List.of("tasks:updated_at"));
         JsonNode answer;
         try {
-            answer = call("list tasks", "GET", url("api/tasks", Map.of("project", projectId, "page", page, "page_size", PAGE,
-                    "fields", "all", "query", EventJson.mapper().writeValueAsString(query))), null);
+            answer = call(
+                    "list tasks",
+                    "GET",
+                    url(
+                            "api/tasks",
+                            Map.of(
+                                    "project",
+                                    projectId,
+                                    "page",
+                                    page,
+                                    "page_size",
+                                    PAGE,
+                                    "fields",
+                                    "all",
+                                    "query",
+                                    EventJson.mapper().writeValueAsString(query))),
+                    null);
         } catch (LabelStudioException e) {
             if (e.notFound() && page > 1) {
                 return List.of();
@@ -228,9 +274,15 @@ public final class LabelStudioClient {
     private JsonNode call(String operation, String method, HttpUrl url, Object body) {
         for (int attempt = 1; ; attempt++) {
             String authorization = authorization();
-            Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json")
+            Request.Builder request = new Request.Builder()
+                    .url(url)
+                    .header("Accept", "application/json")
                     .header("Authorization", authorization)
-                    .method(method, body == null ? null : RequestBody.create(EventJson.mapper().writeValueAsBytes(body), JSON));
+                    .method(
+                            method,
+                            body == null
+                                    ? null
+                                    : RequestBody.create(EventJson.mapper().writeValueAsBytes(body), JSON));
             Timer.Sample sample = Timer.start(meters);
             String status = "io-error";
             try (Response response = http.newCall(request.build()).execute()) {
@@ -244,11 +296,14 @@ public final class LabelStudioClient {
                     throw new LabelStudioException(operation, response.code(), detail(text));
                 }
                 try {
-                    return text.isBlank() ? EventJson.mapper().createObjectNode() : EventJson.mapper().readTree(text);
+                    return text.isBlank()
+                            ? EventJson.mapper().createObjectNode()
+                            : EventJson.mapper().readTree(text);
                 } catch (JacksonException e) {
                     status = "unreadable";
                     // A 2xx we cannot read: the operation's outcome is unknown to us.
-                    throw new LabelStudioException(operation, response.code(), "answer is not JSON: " + abbreviate(text));
+                    throw new LabelStudioException(
+                            operation, response.code(), "answer is not JSON: " + abbreviate(text));
                 }
             } catch (IOException e) {
                 status = e instanceof java.io.InterruptedIOException ? "timeout" : "io-error";
@@ -262,7 +317,8 @@ public final class LabelStudioClient {
     private void measure(Timer.Sample sample, String operation, String status) {
         sample.stop(meters.timer("gourmetgram.labeling.labelstudio.calls", "operation", operation, "status", status));
         if (!status.startsWith("2")) {
-            meters.counter("gourmetgram.labeling.labelstudio.errors", "operation", operation, "status", status).increment();
+            meters.counter("gourmetgram.labeling.labelstudio.errors", "operation", operation, "status", status)
+                    .increment();
         }
     }
 
@@ -273,8 +329,10 @@ public final class LabelStudioClient {
         }
         String operation = "refresh access token";
         HttpUrl refresh = url("api/token/refresh", Map.of());
-        Request request = new Request.Builder().url(refresh)
-                .post(RequestBody.create(EventJson.mapper().writeValueAsBytes(Map.of("refresh", credentials.refreshToken())), JSON))
+        Request request = new Request.Builder()
+                .url(refresh)
+                .post(RequestBody.create(
+                        EventJson.mapper().writeValueAsBytes(Map.of("refresh", credentials.refreshToken())), JSON))
                 .build();
         Timer.Sample sample = Timer.start(meters);
         String status = "io-error";
@@ -282,8 +340,11 @@ public final class LabelStudioClient {
             status = String.valueOf(response.code());
             String text = response.body().string();
             if (!response.isSuccessful()) {
-                throw new LabelStudioException(operation, response.code() == 401 ? 401 : response.code(), detail(text)
-                        + " (LABEL_STUDIO_API_KEY looks like a personal access token; is it valid and not revoked?)");
+                throw new LabelStudioException(
+                        operation,
+                        response.code() == 401 ? 401 : response.code(),
+                        detail(text)
+                                + " (LABEL_STUDIO_API_KEY looks like a personal access token; is it valid and not revoked?)");
             }
             String access = EventJson.mapper().readTree(text).path("access").asString();
             credentials.accessToken(access);

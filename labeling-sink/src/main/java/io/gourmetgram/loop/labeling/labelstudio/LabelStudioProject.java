@@ -6,6 +6,7 @@ import tools.jackson.databind.JsonNode;
 public record LabelStudioProject(long id, String title) {
 
     static LabelStudioProject parse(JsonNode json) {
-        return new LabelStudioProject(json.path("id").asLong(), json.path("title").asString(""));
+        return new LabelStudioProject(
+                json.path("id").asLong(), json.path("title").asString(""));
     }
 }

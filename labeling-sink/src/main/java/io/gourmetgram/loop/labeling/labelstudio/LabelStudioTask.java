@@ -14,8 +14,14 @@ import tools.jackson.databind.JsonNode;
  * @param uploadId empty for a task that is not ours
  * @param object   the bucket/key from {@code meta}, or null
  */
-public record LabelStudioTask(long id, long projectId, String uploadId, int revision, ObjectRef object, Instant updatedAt,
-                              List<LabelStudioAnnotation> annotations) {
+public record LabelStudioTask(
+        long id,
+        long projectId,
+        String uploadId,
+        int revision,
+        ObjectRef object,
+        Instant updatedAt,
+        List<LabelStudioAnnotation> annotations) {
 
     public LabelStudioTask {
         annotations = List.copyOf(annotations);
@@ -25,7 +31,8 @@ public record LabelStudioTask(long id, long projectId, String uploadId, int revi
         JsonNode data = json.path("data");
         JsonNode meta = json.path("meta");
         ObjectRef object = meta.path("bucket").isString() && meta.path("key").isString()
-                ? new ObjectRef(meta.path("bucket").asString(), meta.path("key").asString()) : null;
+                ? new ObjectRef(meta.path("bucket").asString(), meta.path("key").asString())
+                : null;
         JsonNode project = json.path("project");
         List<LabelStudioAnnotation> annotations = new ArrayList<>();
         json.path("annotations").forEach(a -> {
@@ -33,9 +40,14 @@ public record LabelStudioTask(long id, long projectId, String uploadId, int revi
                 annotations.add(LabelStudioAnnotation.parse(a));
             }
         });
-        return new LabelStudioTask(json.path("id").asLong(), project.isObject() ? project.path("id").asLong() : project.asLong(),
-                data.path("uploadId").asString(""), data.path("revision").asInt(1), object,
-                LabelStudioAnnotation.instant(json.path("updated_at"), json.path("created_at")), annotations);
+        return new LabelStudioTask(
+                json.path("id").asLong(),
+                project.isObject() ? project.path("id").asLong() : project.asLong(),
+                data.path("uploadId").asString(""),
+                data.path("revision").asInt(1),
+                object,
+                LabelStudioAnnotation.instant(json.path("updated_at"), json.path("created_at")),
+                annotations);
     }
 
     public boolean ours() {

@@ -17,19 +17,16 @@ public sealed interface WebhookEvent {
     String action();
 
     /** An annotation was created or updated. */
-    record AnnotationSaved(String action, LabelStudioTask task, LabelStudioAnnotation annotation) implements WebhookEvent {
-    }
+    record AnnotationSaved(String action, LabelStudioTask task, LabelStudioAnnotation annotation)
+            implements WebhookEvent {}
 
-    record AnnotationsDeleted(String action, List<Long> annotationIds) implements WebhookEvent {
-    }
+    record AnnotationsDeleted(String action, List<Long> annotationIds) implements WebhookEvent {}
 
     /** Tasks were deleted; their annotations went with them (no ANNOTATIONS_DELETED is sent). */
-    record TasksDeleted(String action, List<Long> taskIds) implements WebhookEvent {
-    }
+    record TasksDeleted(String action, List<Long> taskIds) implements WebhookEvent {}
 
     /** Any action this stage does not handle. */
-    record Other(String action) implements WebhookEvent {
-    }
+    record Other(String action) implements WebhookEvent {}
 
     /** @throws IllegalArgumentException when the body is not a webhook payload */
     static WebhookEvent parse(byte[] body) {
@@ -48,7 +45,9 @@ public sealed interface WebhookEvent {
                 if (!json.path("annotation").isObject() || !json.path("task").isObject()) {
                     throw new IllegalArgumentException(action + " without \"annotation\" and \"task\"");
                 }
-                yield new AnnotationSaved(action, LabelStudioTask.parse(json.path("task")),
+                yield new AnnotationSaved(
+                        action,
+                        LabelStudioTask.parse(json.path("task")),
                         LabelStudioAnnotation.parse(json.path("annotation")));
             }
             case "ANNOTATIONS_DELETED" -> new AnnotationsDeleted(action, ids(json.path("annotations")));

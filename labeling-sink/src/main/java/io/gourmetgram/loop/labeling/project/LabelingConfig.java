@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class LabelingConfig {
 
-    private LabelingConfig() {
-    }
+    private LabelingConfig() {}
 
     public static String forLabels(List<String> labels) {
         StringBuilder xml = new StringBuilder("""
@@ -27,6 +26,9 @@ public final class LabelingConfig {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        return text.replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }

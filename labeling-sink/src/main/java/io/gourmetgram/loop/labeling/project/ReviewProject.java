@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class ReviewProject {
 
     /** The actions this stage handles; Label Studio sends a project webhook nothing else. */
-    public static final Set<String> ACTIONS = Set.of("ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_DELETED",
-            "TASKS_DELETED");
+    public static final Set<String> ACTIONS =
+            Set.of("ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_DELETED", "TASKS_DELETED");
+
     private static final Logger log = LoggerFactory.getLogger(ReviewProject.class);
 
     private final LabelStudioClient client;
@@ -32,7 +33,8 @@ public final class ReviewProject {
     private final String webhookSecret;
     private volatile Long id;
 
-    public ReviewProject(LabelStudioClient client, String title, List<String> labels, String webhookBaseUrl, String webhookSecret) {
+    public ReviewProject(
+            LabelStudioClient client, String title, List<String> labels, String webhookBaseUrl, String webhookSecret) {
         this.client = client;
         this.title = title;
         this.labels = List.copyOf(labels);
@@ -60,8 +62,11 @@ public final class ReviewProject {
      */
     public synchronized void lost(long gone) {
         if (Objects.equals(id, gone)) {
-            log.error("Label Studio project {} ('{}') is gone (deleted?); finding or re-creating it. Tasks imported into "
-                    + "it are gone too: their labels are retracted by the next reconciliation sweep", gone, title);
+            log.error(
+                    "Label Studio project {} ('{}') is gone (deleted?); finding or re-creating it. Tasks imported into "
+                            + "it are gone too: their labels are retracted by the next reconciliation sweep",
+                    gone,
+                    title);
             id = null;
         }
     }
@@ -70,19 +75,28 @@ public final class ReviewProject {
     public synchronized boolean ensureWebhook() {
         long projectId = id == null ? id() : id;
         Map<String, String> headers = Map.of(WebhookController.SECRET_HEADER, webhookSecret);
-        List<LabelStudioWebhook> ours = client.webhooks(projectId).stream().filter(w -> hookUrl.equals(w.url())).toList();
+        List<LabelStudioWebhook> ours = client.webhooks(projectId).stream()
+                .filter(w -> hookUrl.equals(w.url()))
+                .toList();
         if (ours.isEmpty()) {
             client.createWebhook(projectId, hookUrl, headers, ACTIONS);
             log.info("Registered webhook {} on project {}", hookUrl, projectId);
             return true;
         }
         LabelStudioWebhook hook = ours.getFirst();
-        boolean drifted = !hook.active() || !hook.sendPayload() || hook.sendForAllActions() || !hook.actions().equals(ACTIONS)
+        boolean drifted = !hook.active()
+                || !hook.sendPayload()
+                || hook.sendForAllActions()
+                || !hook.actions().equals(ACTIONS)
                 || !webhookSecret.equals(hook.headers().get(WebhookController.SECRET_HEADER));
         if (drifted) {
             client.updateWebhook(hook.id(), hookUrl, headers, ACTIONS);
-            log.warn("Webhook {} on project {} had drifted (active={}, actions={}, secret header {}); updated it in place",
-                    hook.id(), projectId, hook.active(), hook.actions(),
+            log.warn(
+                    "Webhook {} on project {} had drifted (active={}, actions={}, secret header {}); updated it in place",
+                    hook.id(),
+                    projectId,
+                    hook.active(),
+                    hook.actions(),
                     webhookSecret.equals(hook.headers().get(WebhookController.SECRET_HEADER)) ? "current" : "stale");
         }
         return drifted;
@@ -98,6 +112,9 @@ public final class ReviewProject {
         if (existing.size() > 1) {
             log.warn("{} Label Studio projects are titled '{}'; using the oldest", existing.size(), title);
         }
-        return existing.stream().map(LabelStudioProject::id).min(Comparator.naturalOrder()).orElseThrow();
+        return existing.stream()
+                .map(LabelStudioProject::id)
+                .min(Comparator.naturalOrder())
+                .orElseThrow();
     }
 }

@@ -17,7 +17,7 @@ public final class ReceiptBook {
 
     private final Map<String, LabelingReceipt> byUpload = new ConcurrentHashMap<>();
     private final EventPublisher publisher;
-    private volatile Runnable catchUp = () -> { };
+    private volatile Runnable catchUp = () -> {};
 
     public ReceiptBook(EventPublisher publisher) {
         this.publisher = publisher;

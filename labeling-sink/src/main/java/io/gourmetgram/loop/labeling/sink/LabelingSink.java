@@ -1,9 +1,7 @@
 package io.gourmetgram.loop.labeling.sink;
 
-import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.LabelingReceipt;
-import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.annotations.AnnotationReconciler;
@@ -16,6 +14,8 @@ import io.gourmetgram.loop.labeling.labelstudio.LabelStudioException;
 import io.gourmetgram.loop.labeling.project.ReviewProject;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.labeling.tasks.TaskPusher;
+import io.gourmetgram.loop.support.labels.ModelLabels;
+import io.gourmetgram.loop.support.lifecycle.WorkerThreads;
 import io.gourmetgram.loop.support.retry.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -70,9 +70,16 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
     private volatile boolean running;
     private Thread worker;
 
-    public LabelingSink(LabelingProperties properties, KafkaProperties kafka, ReceiptBook receipts, AnnotationLedger ledger,
-                        ImageLinks images, LabelingDeadLetters deadLetters, ModelLabels labels, MeterRegistry meters,
-                        Clock clock) {
+    public LabelingSink(
+            LabelingProperties properties,
+            KafkaProperties kafka,
+            ReceiptBook receipts,
+            AnnotationLedger ledger,
+            ImageLinks images,
+            LabelingDeadLetters deadLetters,
+            ModelLabels labels,
+            MeterRegistry meters,
+            Clock clock) {
         this.properties = properties;
         this.kafka = kafka;
         this.receipts = receipts;
@@ -87,25 +94,35 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
     @Override
     public void start() {
         running = true;
-        receiptFollower = new TopicFollower<>(consumerConfig(), Topics.LABELING_RECEIPTS, receipts::remember, meters).start();
-        annotationFollower = new TopicFollower<>(consumerConfig(), Topics.ANNOTATIONS, ledger::remember, meters).start();
+        receiptFollower =
+                new TopicFollower<>(consumerConfig(), Topics.LABELING_RECEIPTS, receipts::remember, meters).start();
+        annotationFollower =
+                new TopicFollower<>(consumerConfig(), Topics.ANNOTATIONS, ledger::remember, meters).start();
         receipts.catchUpWith(() -> receiptFollower.awaitCaughtUp(properties.catchUpTimeout()));
         try {
             receiptFollower.awaitCaughtUp(properties.catchUpTimeout());
             annotationFollower.awaitCaughtUp(properties.catchUpTimeout());
         } catch (RuntimeException e) {
-            log.warn("Not caught up with receipts and annotations at start ({}); carrying on, the worker catches up before "
-                    + "it pushes anything", e.getMessage());
+            log.warn(
+                    "Not caught up with receipts and annotations at start ({}); carrying on, the worker catches up before "
+                            + "it pushes anything",
+                    e.getMessage());
         }
         if (!properties.labelStudioConfigured()) {
-            log.warn("LABEL_STUDIO_URL is not set: labeling requests wait in Kafka (consumer group '{}' lag shows how many) "
-                    + "until Label Studio is configured", GROUP_ID);
+            log.warn(
+                    "LABEL_STUDIO_URL is not set: labeling requests wait in Kafka (consumer group '{}' lag shows how many) "
+                            + "until Label Studio is configured",
+                    GROUP_ID);
             return;
         }
         properties.requireLabelStudioSettings();
-        client = new LabelStudioClient(properties.labelStudioUrl(), properties.labelStudioApiKey(), properties.timeout(), clock,
-                meters);
-        project = new ReviewProject(client, properties.projectTitle(), labels.labels(), properties.webhookBaseUrl(),
+        client = new LabelStudioClient(
+                properties.labelStudioUrl(), properties.labelStudioApiKey(), properties.timeout(), clock, meters);
+        project = new ReviewProject(
+                client,
+                properties.projectTitle(),
+                labels.labels(),
+                properties.webhookBaseUrl(),
                 properties.webhookSecret());
         reconciler = new AnnotationReconciler(client, ledger, receipts, properties.sweepInterval(), clock);
         worker = Thread.ofPlatform().name("labeling-sink").unstarted(this::connectThenPush);
@@ -125,7 +142,10 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
             } catch (RuntimeException e) {
                 connectProblem = e.getMessage();
                 Duration wait = backoff.next();
-                log.warn("Cannot use Label Studio yet ({}); requests wait in Kafka; retrying in {}", e.getMessage(), wait);
+                log.warn(
+                        "Cannot use Label Studio yet ({}); requests wait in Kafka; retrying in {}",
+                        e.getMessage(),
+                        wait);
                 sleep(wait);
             }
         }
@@ -135,12 +155,22 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         Map<String, Object> config = consumerConfig();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.batchSize() * 4);
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         try (KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer)) {
             consumerMetrics.bindTo(meters);
-            pusher = new TaskPusher(consumer, client, project, receipts, receipts::catchUp, images, deadLetters,
+            pusher = new TaskPusher(
+                    consumer,
+                    client,
+                    project,
+                    receipts,
+                    receipts::catchUp,
+                    images,
+                    deadLetters,
                     new TaskPusher.Settings(properties.batchSize(), properties.importSettle()),
-                    new Backoff(properties.backoffMin(), properties.backoffMax()), clock, meters);
+                    new Backoff(properties.backoffMin(), properties.backoffMax()),
+                    clock,
+                    meters);
             pusher.run();
         }
     }
@@ -200,28 +230,48 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
     public Health health() {
         Map<String, Object> details = new HashMap<>();
         details.put("receipts", receipts.size());
-        String followerProblem = receiptFollower == null ? null
+        String followerProblem = receiptFollower == null
+                ? null
                 : receiptFollower.problem() != null ? receiptFollower.problem() : annotationFollower.problem();
         if (followerProblem != null) {
-            return Health.down().withDetails(details).withDetail("reason", followerProblem).build();
+            return Health.down()
+                    .withDetails(details)
+                    .withDetail("reason", followerProblem)
+                    .build();
         }
         if (!properties.labelStudioConfigured()) {
-            return Health.up().withDetails(details).withDetail("labelStudio", "not configured: requests wait in Kafka").build();
+            return Health.up()
+                    .withDetails(details)
+                    .withDetail("labelStudio", "not configured: requests wait in Kafka")
+                    .build();
         }
-        String stalled = WorkerWatch.problem(worker, workerDied, pusher == null ? null : pusher.heartbeat(),
-                pusher == null ? 0 : pusher.inHand(), properties.stallTimeout(), clock.instant());
+        String stalled = WorkerWatch.problem(
+                worker,
+                workerDied,
+                pusher == null ? null : pusher.heartbeat(),
+                pusher == null ? 0 : pusher.inHand(),
+                properties.stallTimeout(),
+                clock.instant());
         if (running && stalled != null) {
-            return Health.down().withDetails(details).withDetail("reason", stalled).build();
+            return Health.down()
+                    .withDetails(details)
+                    .withDetail("reason", stalled)
+                    .build();
         }
         Long id = project == null ? null : project.knownId();
         if (id == null) {
-            return Health.up().withDetails(details).withDetail("labelStudio",
-                    "connecting" + (connectProblem == null ? "" : ": " + connectProblem)).build();
+            return Health.up()
+                    .withDetails(details)
+                    .withDetail("labelStudio", "connecting" + (connectProblem == null ? "" : ": " + connectProblem))
+                    .build();
         }
         TaskPusher p = pusher;
         String problem = p == null ? null : p.lastProblem();
-        return Health.up().withDetails(details).withDetail("project", id)
-                .withDetail("labelStudio", problem == null ? "ok" : "backing off: " + problem).build();
+        return Health.up()
+                .withDetails(details)
+                .withDetail("project", id)
+                .withDetail("labelStudio", problem == null ? "ok" : "backing off: " + problem)
+                .build();
     }
 
     /** Spring's {@code spring.kafka.*} client settings (TLS, SASL, …) plus what this stage needs. */
@@ -241,5 +291,4 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
             Thread.currentThread().interrupt();
         }
     }
-
 }

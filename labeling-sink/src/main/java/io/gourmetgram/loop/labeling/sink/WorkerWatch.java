@@ -6,10 +6,10 @@ import java.time.Instant;
 /** Judges the worker thread for the health check: the reason it is not doing its job, or null. */
 final class WorkerWatch {
 
-    private WorkerWatch() {
-    }
+    private WorkerWatch() {}
 
-    static String problem(Thread worker, Throwable died, Instant heartbeat, int inHand, Duration stallTimeout, Instant now) {
+    static String problem(
+            Thread worker, Throwable died, Instant heartbeat, int inHand, Duration stallTimeout, Instant now) {
         if (worker != null && !worker.isAlive()) {
             return "the worker thread stopped" + (died == null ? "" : ": " + died);
         }

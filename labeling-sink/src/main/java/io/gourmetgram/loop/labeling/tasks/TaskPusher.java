@@ -54,8 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskPusher implements Runnable {
 
     /** Settings of the push loop. */
-    public record Settings(int batchSize, Duration importSettle) {
-    }
+    public record Settings(int batchSize, Duration importSettle) {}
 
     private static final Logger log = LoggerFactory.getLogger(TaskPusher.class);
 
@@ -79,9 +78,18 @@ public final class TaskPusher implements Runnable {
     private boolean backingOff;
     private boolean catchUpNeeded = true;
 
-    public TaskPusher(Consumer<String, byte[]> consumer, LabelStudioClient client, ReviewProject project, ReceiptBook receipts,
-                      Runnable catchUpWithReceipts, ImageLinks images, LabelingDeadLetters deadLetters, Settings settings,
-                      Backoff backoff, Clock clock, MeterRegistry meters) {
+    public TaskPusher(
+            Consumer<String, byte[]> consumer,
+            LabelStudioClient client,
+            ReviewProject project,
+            ReceiptBook receipts,
+            Runnable catchUpWithReceipts,
+            ImageLinks images,
+            LabelingDeadLetters deadLetters,
+            Settings settings,
+            Backoff backoff,
+            Clock clock,
+            MeterRegistry meters) {
         this.consumer = consumer;
         this.client = client;
         this.project = project;
@@ -98,8 +106,10 @@ public final class TaskPusher implements Runnable {
     }
 
     private static Counter pushedCounter(MeterRegistry meters, String kind) {
-        return Counter.builder("gourmetgram.labeling.tasks.pushed").tag("kind", kind)
-                .description("Review tasks imported (or adopted after an import with unknown outcome) or updated in Label Studio")
+        return Counter.builder("gourmetgram.labeling.tasks.pushed")
+                .tag("kind", kind)
+                .description(
+                        "Review tasks imported (or adopted after an import with unknown outcome) or updated in Label Studio")
                 .register(meters);
     }
 
@@ -116,7 +126,8 @@ public final class TaskPusher implements Runnable {
                 inHand = records.count();
                 try {
                     if (catchUpNeeded) {
-                        catchUpWithReceipts.run(); // partitions were just handed to us: see the receipts their last owner wrote
+                        catchUpWithReceipts
+                                .run(); // partitions were just handed to us: see the receipts their last owner wrote
                         catchUpNeeded = false;
                     }
                     push(records);
@@ -181,7 +192,9 @@ public final class TaskPusher implements Runnable {
             }
             String missing = missingField(request);
             if (missing != null) {
-                deadLetters.request(record, DeadLetterReason.INCOMPLETE,
+                deadLetters.request(
+                        record,
+                        DeadLetterReason.INCOMPLETE,
                         new IllegalArgumentException("labeling request without " + missing));
                 continue;
             }
@@ -200,7 +213,8 @@ public final class TaskPusher implements Runnable {
         long projectId = project.id();
         List<LabelingRequest> toImport = new ArrayList<>();
         for (LabelingRequest request : latest.values()) {
-            LabelingReceipt receipt = receipts.find(request.uploadId(), projectId).orElse(null);
+            LabelingReceipt receipt =
+                    receipts.find(request.uploadId(), projectId).orElse(null);
             if (receipt == null) {
                 if (request.state() == RequestState.OPEN) {
                     toImport.add(request);
@@ -214,21 +228,36 @@ public final class TaskPusher implements Runnable {
         }
     }
 
-    private void update(LabelingRequest request, LabelingReceipt receipt, ConsumerRecord<String, byte[]> source,
-                        List<LabelingRequest> toImport) {
+    private void update(
+            LabelingRequest request,
+            LabelingReceipt receipt,
+            ConsumerRecord<String, byte[]> source,
+            List<LabelingRequest> toImport) {
         try {
             client.updateTaskData(receipt.taskId(), TaskData.data(request, images.linkFor(request.uploadId())));
-            receipts.record(new LabelingReceipt(request.uploadId(), receipt.projectId(), receipt.taskId(), request.revision(),
-                    request.object(), clock.instant()));
+            receipts.record(new LabelingReceipt(
+                    request.uploadId(),
+                    receipt.projectId(),
+                    receipt.taskId(),
+                    request.revision(),
+                    request.object(),
+                    clock.instant()));
             updated.increment();
         } catch (LabelStudioException e) {
             if (e.notFound()) {
-                log.warn("Task {} of upload {} is gone from Label Studio (deleted?); importing revision {} as a new task",
-                        receipt.taskId(), request.uploadId(), request.revision());
+                log.warn(
+                        "Task {} of upload {} is gone from Label Studio (deleted?); importing revision {} as a new task",
+                        receipt.taskId(),
+                        request.uploadId(),
+                        request.revision());
                 toImport.add(request);
             } else if (e.refusedForThisObject() || e.rejectsTheData()) {
-                deadLetters.request(source, e.rejectsTheData() ? DeadLetterReason.REJECTED_BY_LABEL_STUDIO
-                        : DeadLetterReason.REFUSED_BY_LABEL_STUDIO, e);
+                deadLetters.request(
+                        source,
+                        e.rejectsTheData()
+                                ? DeadLetterReason.REJECTED_BY_LABEL_STUDIO
+                                : DeadLetterReason.REFUSED_BY_LABEL_STUDIO,
+                        e);
             } else {
                 throw e;
             }
@@ -241,11 +270,15 @@ public final class TaskPusher implements Runnable {
             importTasks(projectId, batch);
         } catch (ImportOutcomeUnknownException e) {
             log.warn("{}; adopting what Label Studio made before importing anything again", e.getMessage());
-            List<LabelingRequest> notFound = adopt(projectId, batch, clock.instant().minus(Duration.ofMinutes(10)));
+            List<LabelingRequest> notFound =
+                    adopt(projectId, batch, clock.instant().minus(Duration.ofMinutes(10)));
             if (!notFound.isEmpty()) {
                 // Known now not to exist: the retry (after back-off) imports just these, as they have no receipt.
-                throw new LabelStudioException("import tasks", 0, notFound.size()
-                        + " tasks of an import with unknown outcome were never created; importing them again");
+                throw new LabelStudioException(
+                        "import tasks",
+                        0,
+                        notFound.size()
+                                + " tasks of an import with unknown outcome were never created; importing them again");
             }
         } catch (LabelStudioException e) {
             if (e.notFound()) {
@@ -256,7 +289,8 @@ public final class TaskPusher implements Runnable {
                 throw e;
             }
             if (batch.size() == 1) {
-                deadLetters.request(sources.get(batch.getFirst().uploadId()), DeadLetterReason.REJECTED_BY_LABEL_STUDIO, e);
+                deadLetters.request(
+                        sources.get(batch.getFirst().uploadId()), DeadLetterReason.REJECTED_BY_LABEL_STUDIO, e);
                 return;
             }
             for (LabelingRequest single : batch) { // find the task Label Studio will not take; import the others
@@ -266,12 +300,15 @@ public final class TaskPusher implements Runnable {
     }
 
     private void importTasks(long projectId, List<LabelingRequest> batch) {
-        List<Long> taskIds = client.importTasks(projectId,
-                batch.stream().map(r -> TaskData.task(r, images.linkFor(r.uploadId()))).toList());
+        List<Long> taskIds = client.importTasks(
+                projectId,
+                batch.stream()
+                        .map(r -> TaskData.task(r, images.linkFor(r.uploadId())))
+                        .toList());
         for (int i = 0; i < batch.size(); i++) {
             LabelingRequest r = batch.get(i);
-            receipts.record(new LabelingReceipt(r.uploadId(), projectId, taskIds.get(i), r.revision(), r.object(),
-                    clock.instant()));
+            receipts.record(new LabelingReceipt(
+                    r.uploadId(), projectId, taskIds.get(i), r.revision(), r.object(), clock.instant()));
         }
         pushed.increment(batch.size());
         log.info("Imported {} review tasks into Label Studio project {}", batch.size(), projectId);
@@ -290,14 +327,17 @@ public final class TaskPusher implements Runnable {
             for (LabelStudioTask task : client.tasksUpdatedAfter(projectId, since)) {
                 LabelingRequest r = missing.get(task.uploadId());
                 if (r != null && task.revision() == r.revision()) {
-                    receipts.record(new LabelingReceipt(r.uploadId(), projectId, task.id(), r.revision(), r.object(),
-                            clock.instant()));
+                    receipts.record(new LabelingReceipt(
+                            r.uploadId(), projectId, task.id(), r.revision(), r.object(), clock.instant()));
                     missing.remove(r.uploadId());
                 }
             }
             int adopted = batch.size() - missing.size();
             if (missing.isEmpty() || clock.instant().isAfter(giveUp)) {
-                log.info("Adopted {} of {} tasks of an import with unknown outcome; {} to import again", adopted, batch.size(),
+                log.info(
+                        "Adopted {} of {} tasks of an import with unknown outcome; {} to import again",
+                        adopted,
+                        batch.size(),
                         missing.size());
                 pushed.increment(adopted);
                 return List.copyOf(missing.values());
@@ -313,10 +353,14 @@ public final class TaskPusher implements Runnable {
         if (r.state() == null) {
             return "state";
         }
-        if (r.prediction() == null || r.prediction().model() == null || r.prediction().label() == null) {
+        if (r.prediction() == null
+                || r.prediction().model() == null
+                || r.prediction().label() == null) {
             return "prediction (with model and label)";
         }
-        if (r.prediction().object() == null || r.prediction().object().bucket() == null || r.prediction().object().key() == null) {
+        if (r.prediction().object() == null
+                || r.prediction().object().bucket() == null
+                || r.prediction().object().key() == null) {
             return "prediction.object (bucket and key)";
         }
         return null;
@@ -326,7 +370,8 @@ public final class TaskPusher implements Runnable {
     private void waitOut(ConsumerRecords<String, byte[]> records, RuntimeException e) {
         lastProblem = e.getMessage() == null ? e.toString() : e.getMessage();
         Duration wait = backoff.next();
-        if (e instanceof LabelStudioException ls && ls.unavailable() || e instanceof org.apache.kafka.common.KafkaException) {
+        if (e instanceof LabelStudioException ls && ls.unavailable()
+                || e instanceof org.apache.kafka.common.KafkaException) {
             log.warn("{}; requests stay in Kafka, retrying in {}", lastProblem, wait);
         } else {
             log.error("Unexpected failure while pushing tasks; requests stay in Kafka, retrying in {}", wait, e);

@@ -5,5 +5,4 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** labeling-sink's HTTP errors are problem JSON from the shared catalog, like every stage's. */
 @RestControllerAdvice
-class LabelingProblems extends ProblemResponses {
-}
+class LabelingProblems extends ProblemResponses {}

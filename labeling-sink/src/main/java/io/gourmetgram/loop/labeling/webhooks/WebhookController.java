@@ -3,6 +3,7 @@ package io.gourmetgram.loop.labeling.webhooks;
 import io.gourmetgram.loop.labeling.annotations.AnnotationLedger;
 import io.gourmetgram.loop.labeling.config.LabelingProperties;
 import io.gourmetgram.loop.labeling.labelstudio.WebhookEvent;
+import io.gourmetgram.loop.support.problem.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import io.gourmetgram.loop.support.problem.ProblemType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,8 +40,13 @@ public class WebhookController implements DisposableBean {
     private final LabelingProperties properties;
     private final AnnotationLedger ledger;
     private final MeterRegistry meters;
-    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(10_000), Thread.ofPlatform().name("webhook-events").factory());
+    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000),
+            Thread.ofPlatform().name("webhook-events").factory());
 
     public WebhookController(LabelingProperties properties, AnnotationLedger ledger, MeterRegistry meters) {
         this.properties = properties;
@@ -50,11 +55,16 @@ public class WebhookController implements DisposableBean {
     }
 
     @PostMapping(PATH)
-    public ResponseEntity<?> receive(@RequestHeader(name = SECRET_HEADER, required = false) String secret,
-                                     HttpServletRequest request) throws IOException {
+    public ResponseEntity<?> receive(
+            @RequestHeader(name = SECRET_HEADER, required = false) String secret, HttpServletRequest request)
+            throws IOException {
         if (!authentic(secret)) {
-            log.warn("Rejected a webhook call without the right {} header from {}", SECRET_HEADER, request.getRemoteAddr());
-            return reject("unauthorized", ProblemType.WEBHOOK_UNAUTHORIZED, "Missing or wrong " + SECRET_HEADER + " header.");
+            log.warn(
+                    "Rejected a webhook call without the right {} header from {}",
+                    SECRET_HEADER,
+                    request.getRemoteAddr());
+            return reject(
+                    "unauthorized", ProblemType.WEBHOOK_UNAUTHORIZED, "Missing or wrong " + SECRET_HEADER + " header.");
         }
         int limit = properties.webhookMaxBytes();
         if (request.getContentLengthLong() > limit) {
@@ -71,13 +81,19 @@ public class WebhookController implements DisposableBean {
         try {
             event = WebhookEvent.parse(body);
         } catch (IllegalArgumentException e) {
-            return reject("malformed", ProblemType.MALFORMED_WEBHOOK, "Not a Label Studio webhook payload: " + e.getMessage());
+            return reject(
+                    "malformed",
+                    ProblemType.MALFORMED_WEBHOOK,
+                    "Not a Label Studio webhook payload: " + e.getMessage());
         }
-        meters.counter("gourmetgram.labeling.webhooks.received", "action", event.action()).increment();
+        meters.counter("gourmetgram.labeling.webhooks.received", "action", event.action())
+                .increment();
         try {
             worker.execute(() -> handle(event));
         } catch (RejectedExecutionException e) {
-            return reject("busy", ProblemType.WEBHOOK_BACKLOG_FULL,
+            return reject(
+                    "busy",
+                    ProblemType.WEBHOOK_BACKLOG_FULL,
                     "Too many webhook events waiting for Kafka; reconciliation will pick this one up.");
         }
         return ResponseEntity.ok().build();
@@ -87,7 +103,8 @@ public class WebhookController implements DisposableBean {
         try {
             switch (event) {
                 case WebhookEvent.AnnotationSaved saved -> ledger.publish(saved.task(), saved.annotation());
-                case WebhookEvent.AnnotationsDeleted deleted -> deleted.annotationIds().forEach(ledger::retract);
+                case WebhookEvent.AnnotationsDeleted deleted ->
+                    deleted.annotationIds().forEach(ledger::retract);
                 case WebhookEvent.TasksDeleted deleted -> deleted.taskIds().forEach(ledger::retractTask);
                 case WebhookEvent.Other other -> log.debug("Ignoring webhook action {}", other.action());
             }
@@ -97,19 +114,25 @@ public class WebhookController implements DisposableBean {
     }
 
     private ResponseEntity<ProblemDetail> tooLarge(int limit) {
-        return reject("too_large", ProblemType.WEBHOOK_TOO_LARGE,
+        return reject(
+                "too_large",
+                ProblemType.WEBHOOK_TOO_LARGE,
                 "Webhook bodies are limited to " + limit + " bytes (LABELING_WEBHOOK_MAX_BYTES).");
     }
 
     private ResponseEntity<ProblemDetail> reject(String reason, ProblemType type, String detail) {
-        meters.counter("gourmetgram.labeling.webhooks.rejected", "reason", reason).increment();
+        meters.counter("gourmetgram.labeling.webhooks.rejected", "reason", reason)
+                .increment();
         return type.response(detail);
     }
 
     private boolean authentic(String secret) {
         String expected = properties.webhookSecret();
-        return secret != null && expected != null && !expected.isBlank()
-                && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        return secret != null
+                && expected != null
+                && !expected.isBlank()
+                && MessageDigest.isEqual(
+                        secret.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

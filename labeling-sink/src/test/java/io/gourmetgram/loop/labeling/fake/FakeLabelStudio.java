@@ -62,12 +62,14 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FakeLabelStudio implements AutoCloseable {
 
     public static final String LEGACY_KEY = "legacy-token-key";
-    public static final String PERSONAL_ACCESS_TOKEN = jwt("refresh", Instant.now().plusSeconds(86_400));
+    public static final String PERSONAL_ACCESS_TOKEN =
+            jwt("refresh", Instant.now().plusSeconds(86_400));
     static final int WEBHOOK_MAX_CONSECUTIVE_FAILURES = 50;
     private static final Pattern HOST_WITH_TLD = Pattern.compile("^https?://([^/:]+)(:\\d+)?(/.*)?$");
 
     private final HttpServer server;
-    private final HttpClient webhookClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient webhookClient =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final AtomicLong ids = new AtomicLong(100);
     private final Map<Long, ObjectNode> projects = new LinkedHashMap<>();
@@ -197,7 +199,9 @@ public final class FakeLabelStudio implements AutoCloseable {
     }
 
     public synchronized List<ObjectNode> tasksOf(String uploadId) {
-        return tasks.values().stream().filter(t -> uploadId.equals(t.path("data").path("uploadId").asString())).toList();
+        return tasks.values().stream()
+                .filter(t -> uploadId.equals(t.path("data").path("uploadId").asString()))
+                .toList();
     }
 
     /** Changes a webhook as an admin (or Label Studio's auto-disable) would. */
@@ -315,17 +319,27 @@ public final class FakeLabelStudio implements AutoCloseable {
         }
         List<ObjectNode> targets;
         synchronized (this) {
-            targets = webhooks.stream().filter(h -> h.path("project").asLong() == projectId && h.path("is_active").asBoolean(true)
-                    && (h.path("send_for_all_actions").asBoolean(true) || contains(h.path("actions"), action))).toList();
+            targets = webhooks.stream()
+                    .filter(h -> h.path("project").asLong() == projectId
+                            && h.path("is_active").asBoolean(true)
+                            && (h.path("send_for_all_actions").asBoolean(true) || contains(h.path("actions"), action)))
+                    .toList();
         }
         for (ObjectNode hook : targets) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hook.path("url").asString()))
-                    .timeout(webhookTimeout).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(EventJson.mapper().writeValueAsBytes(payload)));
-            hook.path("headers").properties().forEach(h -> request.header(h.getKey(), h.getValue().asString()));
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create(hook.path("url").asString()))
+                    .timeout(webhookTimeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(
+                            EventJson.mapper().writeValueAsBytes(payload)));
+            hook.path("headers")
+                    .properties()
+                    .forEach(h -> request.header(h.getKey(), h.getValue().asString()));
             boolean delivered;
             try {
-                int status = webhookClient.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = webhookClient
+                        .send(request.build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 delivered = status >= 200 && status < 300;
             } catch (IOException e) {
                 delivered = false; // a missed delivery is gone
@@ -408,7 +422,8 @@ public final class FakeLabelStudio implements AutoCloseable {
         if (path.matches("/api/projects/?") && method.equals("GET")) {
             String title = query.getOrDefault("title", "").toLowerCase();
             List<ObjectNode> matching = projects.values().stream()
-                    .filter(p -> p.path("title").asString().toLowerCase().contains(title)).toList();
+                    .filter(p -> p.path("title").asString().toLowerCase().contains(title))
+                    .toList();
             int page = Integer.parseInt(query.getOrDefault("page", "1"));
             int from = (page - 1) * 30;
             ObjectNode answer = EventJson.mapper().createObjectNode();
@@ -456,8 +471,10 @@ public final class FakeLabelStudio implements AutoCloseable {
             respond(exchange, 200, task);
         } else if (path.matches("/api/webhooks/?") && method.equals("GET")) {
             ArrayNode list = EventJson.mapper().createArrayNode();
-            webhooks.stream().filter(w -> !query.containsKey("project")
-                    || w.path("project").asString().equals(query.get("project"))).forEach(list::add);
+            webhooks.stream()
+                    .filter(w -> !query.containsKey("project")
+                            || w.path("project").asString().equals(query.get("project")))
+                    .forEach(list::add);
             respond(exchange, 200, list);
         } else if (path.matches("/api/webhooks/?") && method.equals("POST")) {
             if (!projects.containsKey(body.path("project").asLong())) {
@@ -468,8 +485,12 @@ public final class FakeLabelStudio implements AutoCloseable {
                 respond(exchange, 400, validation("url", "Enter a valid URL."));
                 return;
             }
-            if (contains(body.path("actions"), "PROJECT_DELETED") || contains(body.path("actions"), "PROJECT_CREATED")) {
-                respond(exchange, 400, validation("non_field_errors", "Project webhook can't contain organization-only action."));
+            if (contains(body.path("actions"), "PROJECT_DELETED")
+                    || contains(body.path("actions"), "PROJECT_CREATED")) {
+                respond(
+                        exchange,
+                        400,
+                        validation("non_field_errors", "Project webhook can't contain organization-only action."));
                 return;
             }
             ObjectNode hook = EventJson.mapper().createObjectNode();
@@ -483,7 +504,10 @@ public final class FakeLabelStudio implements AutoCloseable {
             respond(exchange, 201, hook);
         } else if (path.matches("/api/webhooks/\\d+/?") && method.equals("PATCH")) {
             long id = Long.parseLong(path.split("/")[3]);
-            ObjectNode hook = webhooks.stream().filter(w -> w.path("id").asLong() == id).findFirst().orElse(null);
+            ObjectNode hook = webhooks.stream()
+                    .filter(w -> w.path("id").asLong() == id)
+                    .findFirst()
+                    .orElse(null);
             if (hook == null) {
                 respond(exchange, 404, error(404, "Not found."));
                 return;
@@ -518,10 +542,13 @@ public final class FakeLabelStudio implements AutoCloseable {
             return false;
         }
         String host = m.group(1);
-        return host.equals("localhost") || host.matches("\\d+\\.\\d+\\.\\d+\\.\\d+") || host.matches(".+\\.[A-Za-z]{2,}");
+        return host.equals("localhost")
+                || host.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")
+                || host.matches(".+\\.[A-Za-z]{2,}");
     }
 
-    private void importTasks(HttpExchange exchange, long projectId, Map<String, String> query, JsonNode body) throws IOException {
+    private void importTasks(HttpExchange exchange, long projectId, Map<String, String> query, JsonNode body)
+            throws IOException {
         imports.incrementAndGet();
         List<ObjectNode> created = new ArrayList<>();
         synchronized (this) {
@@ -535,8 +562,13 @@ public final class FakeLabelStudio implements AutoCloseable {
                 JsonNode data = t.path("data");
                 for (String field : fields) {
                     if (!data.has(field)) {
-                        respond(exchange, 400, validation("data", "\"" + field
-                                + "\" key is expected in task data (required by the labeling config)"));
+                        respond(
+                                exchange,
+                                400,
+                                validation(
+                                        "data",
+                                        "\"" + field
+                                                + "\" key is expected in task data (required by the labeling config)"));
                         return;
                     }
                 }
@@ -560,14 +592,20 @@ public final class FakeLabelStudio implements AutoCloseable {
         }
         ObjectNode answer = EventJson.mapper().createObjectNode();
         if (asynchronousImport) {
-            later.schedule(() -> {
-                synchronized (this) {
-                    created.forEach(this::store);
-                }
-            }, 300, TimeUnit.MILLISECONDS);
+            later.schedule(
+                    () -> {
+                        synchronized (this) {
+                            created.forEach(this::store);
+                        }
+                    },
+                    300,
+                    TimeUnit.MILLISECONDS);
             answer.put("import", ids.incrementAndGet());
         } else {
-            answer.put("task_count", created.size()).put("annotation_count", 0).put("prediction_count", 0).put("duration", 0.01);
+            answer.put("task_count", created.size())
+                    .put("annotation_count", 0)
+                    .put("prediction_count", 0)
+                    .put("duration", 0.01);
             if ("true".equals(query.get("return_task_ids"))) {
                 ArrayNode taskIds = answer.putArray("task_ids");
                 created.forEach(t -> taskIds.add(t.path("id").asLong()));
@@ -587,7 +625,8 @@ public final class FakeLabelStudio implements AutoCloseable {
     /** The {@code $variables} of the labeling config's object tags: task data must carry them. */
     private static Set<String> dataFields(String labelConfig) {
         Set<String> fields = new HashSet<>();
-        Matcher m = Pattern.compile("<(Image|Text|Audio|Video)\\b[^>]*value=\"\\$(\\w+)\"").matcher(labelConfig);
+        Matcher m = Pattern.compile("<(Image|Text|Audio|Video)\\b[^>]*value=\"\\$(\\w+)\"")
+                .matcher(labelConfig);
         while (m.find()) {
             fields.add(m.group(2));
         }
@@ -608,17 +647,21 @@ public final class FakeLabelStudio implements AutoCloseable {
             if (query.containsKey("query")) {
                 JsonNode q = EventJson.mapper().readTree(query.get("query"));
                 for (JsonNode f : q.path("filters").path("items")) {
-                    if (f.path("filter").asString().equals("filter:tasks:updated_at") && f.path("operator").asString().equals("greater")) {
+                    if (f.path("filter").asString().equals("filter:tasks:updated_at")
+                            && f.path("operator").asString().equals("greater")) {
                         after = Instant.parse(f.path("value").asString());
                     }
                 }
                 ordered = q.path("ordering").toString().contains("tasks:updated_at");
             }
             Instant since = after;
-            List<ObjectNode> all = new ArrayList<>(tasks.values().stream().filter(t -> t.path("project").asLong() == projectId)
-                    .filter(t -> Instant.parse(t.path("updated_at").asString()).isAfter(since)).toList());
+            List<ObjectNode> all = new ArrayList<>(tasks.values().stream()
+                    .filter(t -> t.path("project").asLong() == projectId)
+                    .filter(t -> Instant.parse(t.path("updated_at").asString()).isAfter(since))
+                    .toList());
             if (ordered) {
-                all.sort(Comparator.comparing(t -> Instant.parse(t.path("updated_at").asString())));
+                all.sort(Comparator.comparing(
+                        t -> Instant.parse(t.path("updated_at").asString())));
             }
             int page = Integer.parseInt(query.getOrDefault("page", "1"));
             int size = Integer.parseInt(query.getOrDefault("page_size", "100"));
@@ -684,12 +727,18 @@ public final class FakeLabelStudio implements AutoCloseable {
 
     private static JsonNode readBody(HttpExchange exchange) throws IOException {
         byte[] bytes = exchange.getRequestBody().readAllBytes();
-        return bytes.length == 0 ? EventJson.mapper().createObjectNode() : EventJson.mapper().readTree(bytes);
+        return bytes.length == 0
+                ? EventJson.mapper().createObjectNode()
+                : EventJson.mapper().readTree(bytes);
     }
 
     private static ObjectNode error(int status, String detail) {
         ObjectNode error = EventJson.mapper().createObjectNode();
-        error.put("id", "fake").put("status_code", status).put("version", "1.22.0").put("detail", detail).putNull("exc_info");
+        error.put("id", "fake")
+                .put("status_code", status)
+                .put("version", "1.22.0")
+                .put("detail", detail)
+                .putNull("exc_info");
         return error;
     }
 
@@ -726,7 +775,8 @@ public final class FakeLabelStudio implements AutoCloseable {
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 String[] kv = pair.split("=", 2);
-                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                query.put(
+                        URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                         kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
             }
         }
@@ -737,7 +787,8 @@ public final class FakeLabelStudio implements AutoCloseable {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(("{\"sub\":\"" + subject + "\",\"exp\":" + expiry.getEpochSecond() + "}")
-                .getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(subject.getBytes(StandardCharsets.UTF_8));
+                        .getBytes(StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(subject.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -13,7 +13,8 @@ class CredentialsTest {
 
     @Test
     void aJwtShapedKeyIsAPersonalAccessTokenAnythingElseALegacyToken() {
-        assertThat(new Credentials(FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Clock.systemUTC()).personalAccessToken()).isTrue();
+        assertThat(new Credentials(FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Clock.systemUTC()).personalAccessToken())
+                .isTrue();
         Credentials legacy = new Credentials("0123456789abcdef", Clock.systemUTC());
         assertThat(legacy.personalAccessToken()).isFalse();
         assertThat(legacy.authorization()).isEqualTo("Token 0123456789abcdef");
@@ -72,7 +73,7 @@ class CredentialsTest {
 
     private static String jwtExpiring(Instant exp) {
         java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString("{}".getBytes()) + "." + b64.encodeToString(("{\"exp\":" + exp.getEpochSecond() + "}").getBytes())
-                + ".sig";
+        return b64.encodeToString("{}".getBytes()) + "."
+                + b64.encodeToString(("{\"exp\":" + exp.getEpochSecond() + "}").getBytes()) + ".sig";
     }
 }

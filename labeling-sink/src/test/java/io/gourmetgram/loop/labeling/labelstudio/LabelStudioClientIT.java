@@ -26,18 +26,22 @@ class LabelStudioClientIT {
             client.createProject("Review", CONFIG);
             client.createProject("Review (old)", CONFIG);
 
-            assertThat(client.projectsTitled("Review")).extracting(LabelStudioProject::title).containsExactly("Review");
+            assertThat(client.projectsTitled("Review"))
+                    .extracting(LabelStudioProject::title)
+                    .containsExactly("Review");
         }
     }
 
     @Test
     void errorsNameTheCallTheStatusAndLabelStudiosDetail() throws Exception {
         try (FakeLabelStudio fake = FakeLabelStudio.start()) {
-            LabelStudioClient wrongKey = new LabelStudioClient(fake.url(), "not-a-key", Duration.ofSeconds(5), Clock.systemUTC());
+            LabelStudioClient wrongKey =
+                    new LabelStudioClient(fake.url(), "not-a-key", Duration.ofSeconds(5), Clock.systemUTC());
 
             assertThatThrownBy(() -> wrongKey.projectsTitled("x"))
                     .isInstanceOf(LabelStudioException.class)
-                    .hasMessageContaining("list projects").hasMessageContaining("HTTP 401")
+                    .hasMessageContaining("list projects")
+                    .hasMessageContaining("HTTP 401")
                     .hasMessageContaining("Authentication credentials were not provided.");
         }
     }
@@ -45,10 +49,12 @@ class LabelStudioClientIT {
     @Test
     void legacyTokensAreRefusedUnlessTheOrganisationEnablesThem() throws Exception {
         try (FakeLabelStudio fake = FakeLabelStudio.start()) {
-            LabelStudioClient legacy = new LabelStudioClient(fake.url(), FakeLabelStudio.LEGACY_KEY, Duration.ofSeconds(5),
-                    Clock.systemUTC());
-            assertThatThrownBy(() -> legacy.projectsTitled("x")).isInstanceOf(LabelStudioException.class)
-                    .satisfies(e -> assertThat(((LabelStudioException) e).unavailable()).isTrue()); // 401: wait for an operator
+            LabelStudioClient legacy = new LabelStudioClient(
+                    fake.url(), FakeLabelStudio.LEGACY_KEY, Duration.ofSeconds(5), Clock.systemUTC());
+            assertThatThrownBy(() -> legacy.projectsTitled("x"))
+                    .isInstanceOf(LabelStudioException.class)
+                    .satisfies(e ->
+                            assertThat(((LabelStudioException) e).unavailable()).isTrue()); // 401: wait for an operator
 
             fake.legacyTokens(true);
             assertThat(legacy.projectsTitled("x")).isEmpty();
@@ -59,8 +65,12 @@ class LabelStudioClientIT {
     void anAccessTokenThatExpiredIsRefreshedAndTheCallRetried() throws Exception {
         try (FakeLabelStudio fake = FakeLabelStudio.start()) {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            LabelStudioClient client = new LabelStudioClient(fake.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
-                    Duration.ofSeconds(5), Clock.systemUTC(), meters);
+            LabelStudioClient client = new LabelStudioClient(
+                    fake.url(),
+                    FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
+                    Duration.ofSeconds(5),
+                    Clock.systemUTC(),
+                    meters);
             client.createProject("Review", CONFIG);
             assertThat(fake.refreshes()).isEqualTo(1);
 
@@ -68,8 +78,11 @@ class LabelStudioClientIT {
             assertThat(client.projectsTitled("Review")).hasSize(1);
 
             assertThat(fake.refreshes()).isEqualTo(2);
-            assertThat(meters.get("gourmetgram.labeling.labelstudio.errors").tags("operation", "list projects", "status", "401")
-                    .counter().count()).isEqualTo(1);
+            assertThat(meters.get("gourmetgram.labeling.labelstudio.errors")
+                            .tags("operation", "list projects", "status", "401")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
@@ -92,11 +105,18 @@ class LabelStudioClientIT {
         try (FakeLabelStudio fake = FakeLabelStudio.start()) {
             LabelStudioClient client = pat(fake);
             long project = client.createProject("Review", CONFIG).id();
-            long taskId = client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-1", "revision", 3,
-                    "image", "http://x/images/u-1"), "meta", Map.of("bucket", "production", "key", "u-1.jpg")))).getFirst();
+            long taskId = client.importTasks(
+                            project,
+                            List.of(Map.of(
+                                    "data",
+                                    Map.of("uploadId", "u-1", "revision", 3, "image", "http://x/images/u-1"),
+                                    "meta",
+                                    Map.of("bucket", "production", "key", "u-1.jpg"))))
+                    .getFirst();
             long annotationId = fake.annotate(taskId, "Rice");
 
-            LabelStudioTask task = client.tasksUpdatedAfter(project, java.time.Instant.EPOCH).getFirst();
+            LabelStudioTask task =
+                    client.tasksUpdatedAfter(project, java.time.Instant.EPOCH).getFirst();
 
             assertThat(task.id()).isEqualTo(taskId);
             assertThat(task.uploadId()).isEqualTo("u-1");
@@ -119,10 +139,18 @@ class LabelStudioClientIT {
             long project = client.createProject("Review", CONFIG).id();
 
             assertThatThrownBy(() -> client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-2")))))
-                    .isInstanceOf(LabelStudioException.class).hasMessageContaining("HTTP 400").hasMessageContaining("image")
-                    .satisfies(e -> assertThat(((LabelStudioException) e).rejectsTheData()).isTrue());
-            assertThatThrownBy(() -> client.createWebhook(project, "http://labeling-sink:8080/webhooks/label-studio", Map.of(),
-                    Set.of("ANNOTATION_CREATED"))).isInstanceOf(LabelStudioException.class).hasMessageContaining("url");
+                    .isInstanceOf(LabelStudioException.class)
+                    .hasMessageContaining("HTTP 400")
+                    .hasMessageContaining("image")
+                    .satisfies(e -> assertThat(((LabelStudioException) e).rejectsTheData())
+                            .isTrue());
+            assertThatThrownBy(() -> client.createWebhook(
+                            project,
+                            "http://labeling-sink:8080/webhooks/label-studio",
+                            Map.of(),
+                            Set.of("ANNOTATION_CREATED")))
+                    .isInstanceOf(LabelStudioException.class)
+                    .hasMessageContaining("url");
             assertThatThrownBy(() -> client.createProject("ab", CONFIG)).hasMessageContaining("title");
         }
     }
@@ -134,17 +162,18 @@ class LabelStudioClientIT {
             long project = client.createProject("Review", CONFIG).id();
             fake.asynchronousImport(true);
 
-            assertThatThrownBy(() -> client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-3",
-                    "image", "http://x/i")))))
-                    .isInstanceOf(ImportOutcomeUnknownException.class).hasMessageContaining("asynchronous import");
+            assertThatThrownBy(() -> client.importTasks(
+                            project, List.of(Map.of("data", Map.of("uploadId", "u-3", "image", "http://x/i")))))
+                    .isInstanceOf(ImportOutcomeUnknownException.class)
+                    .hasMessageContaining("asynchronous import");
         }
     }
 
     @Test
     void theFakeDeliversWebhooksOnlyForSubscribedActionsWhileActiveAndDisablesThemAfter50Failures() throws Exception {
         List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
             received.add(new String(exchange.getRequestBody().readAllBytes()));
             exchange.sendResponseHeaders(200, -1);
@@ -154,9 +183,13 @@ class LabelStudioClientIT {
         try (FakeLabelStudio fake = FakeLabelStudio.start()) {
             LabelStudioClient client = pat(fake);
             long project = client.createProject("Review", CONFIG).id();
-            long task = client.importTasks(project, List.of(Map.of("data", Map.of("uploadId", "u-4", "image", "http://x/i"))))
+            long task = client.importTasks(
+                            project, List.of(Map.of("data", Map.of("uploadId", "u-4", "image", "http://x/i"))))
                     .getFirst();
-            client.createWebhook(project, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Map.of(),
+            client.createWebhook(
+                    project,
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                    Map.of(),
                     Set.of("ANNOTATION_CREATED"));
             long hook = client.webhooks(project).getFirst().id();
 
@@ -182,12 +215,20 @@ class LabelStudioClientIT {
     void labelingConfigOffersEveryLabelAsOneInlineChoice() {
         String xml = LabelingConfig.forLabels(List.of("Rice", "Noodles/Pasta", "Fish & Chips"));
 
-        assertThat(xml).contains("<Image name=\"image\" value=\"$image\"", "choice=\"single-radio\"", "showInline=\"true\"",
-                "<Choice value=\"Noodles/Pasta\"/>", "<Choice value=\"Fish &amp; Chips\"/>", "$predictedLabel", "$reasons",
-                "$userCorrection");
+        assertThat(xml)
+                .contains(
+                        "<Image name=\"image\" value=\"$image\"",
+                        "choice=\"single-radio\"",
+                        "showInline=\"true\"",
+                        "<Choice value=\"Noodles/Pasta\"/>",
+                        "<Choice value=\"Fish &amp; Chips\"/>",
+                        "$predictedLabel",
+                        "$reasons",
+                        "$userCorrection");
     }
 
     private static LabelStudioClient pat(FakeLabelStudio fake) {
-        return new LabelStudioClient(fake.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Duration.ofSeconds(5), Clock.systemUTC());
+        return new LabelStudioClient(
+                fake.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Duration.ofSeconds(5), Clock.systemUTC());
     }
 }

@@ -1,33 +1,28 @@
 package io.gourmetgram.loop.labeling.sink;
 
-import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.LabelingReceipt;
-import io.gourmetgram.loop.events.topics.TopicSpec;
-import io.gourmetgram.loop.labeling.LabelingSinkApplication;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
-import org.apache.kafka.common.TopicPartition;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.JsonNode;
-import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.RequestState;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.S3TestServer;
+import io.gourmetgram.loop.events.testing.TestEvents;
+import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.labeling.LabelingSinkApplication;
 import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioClient;
 import io.gourmetgram.loop.labeling.project.LabelingConfig;
 import io.gourmetgram.loop.labeling.project.ReviewProject;
 import io.gourmetgram.loop.labeling.webhooks.WebhookController;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -40,6 +35,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +44,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -59,12 +56,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -79,7 +79,8 @@ class LabelingSinkIT {
     private static final String TITLE = "GourmetGram review (IT)";
     private static final String SECRET = "webhook-secret-for-tests";
     private static final String CRASHED = "crashed-" + UUID.randomUUID();
-    private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private static FakeLabelStudio labelStudio;
     private static S3TestServer s3;
     private static final String MANAGEMENT_TOKEN = "management-token-for-tests-0123456789";
@@ -99,11 +100,17 @@ class LabelingSinkIT {
             port = socket.getLocalPort();
         }
         // A task imported just before a crash, before its receipt was written.
-        LabelStudioClient admin = new LabelStudioClient(labelStudio.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
-                Duration.ofSeconds(5), Clock.systemUTC());
-        long project = admin.createProject(TITLE, LabelingConfig.forLabels(List.of("Rice", "Soup"))).id();
-        admin.importTasks(project, List.of(Map.of("data", Map.of("uploadId", CRASHED, "revision", 1, "image", "http://x/i"),
-                "meta", Map.of("bucket", "production", "key", CRASHED + ".jpg"))));
+        LabelStudioClient admin = new LabelStudioClient(
+                labelStudio.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Duration.ofSeconds(5), Clock.systemUTC());
+        long project = admin.createProject(TITLE, LabelingConfig.forLabels(List.of("Rice", "Soup")))
+                .id();
+        admin.importTasks(
+                project,
+                List.of(Map.of(
+                        "data",
+                        Map.of("uploadId", CRASHED, "revision", 1, "image", "http://x/i"),
+                        "meta",
+                        Map.of("bucket", "production", "key", CRASHED + ".jpg"))));
     }
 
     @AfterAll
@@ -137,15 +144,17 @@ class LabelingSinkIT {
     @Test
     @Order(1)
     void bootstrapFindsTheProjectByTitleRegistersOneWebhookAndIsIdempotent() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> !labelStudio.webhooks().isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !labelStudio.webhooks().isEmpty());
         long projectId = labelStudio.projects().getFirst().path("id").asLong();
         assertThat(labelStudio.webhooks()).singleElement().satisfies(w -> {
             assertThat(w.path("url").asString()).isEqualTo("http://127.0.0.1:" + port + WebhookController.PATH);
-            assertThat(w.path("headers").path(WebhookController.SECRET_HEADER).asString()).isEqualTo(SECRET);
+            assertThat(w.path("headers").path(WebhookController.SECRET_HEADER).asString())
+                    .isEqualTo(SECRET);
         });
 
-        LabelStudioClient client = new LabelStudioClient(labelStudio.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
-                Duration.ofSeconds(5), Clock.systemUTC());
+        LabelStudioClient client = new LabelStudioClient(
+                labelStudio.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Duration.ofSeconds(5), Clock.systemUTC());
         long again = new ReviewProject(client, TITLE, List.of("Rice"), "http://127.0.0.1:" + port, SECRET).id();
 
         assertThat(again).isEqualTo(projectId);
@@ -194,24 +203,39 @@ class LabelingSinkIT {
     @Order(4)
     void theTasksImageLinkRedirectsToTheStoredPhotoAndATamperedLinkIsRefused() throws Exception {
         String upload = id();
-        MinioClient minio = MinioClient.builder().endpoint(s3.endpoint())
-                .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY).build();
-        if (!minio.bucketExists(io.minio.BucketExistsArgs.builder().bucket("production").build())) {
+        MinioClient minio = MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)
+                .build();
+        if (!minio.bucketExists(
+                io.minio.BucketExistsArgs.builder().bucket("production").build())) {
             minio.makeBucket(MakeBucketArgs.builder().bucket("production").build());
         }
         byte[] photo = "jpeg bytes".getBytes();
-        minio.putObject(PutObjectArgs.builder().bucket("production").object(upload + ".jpg")
-                .stream(new ByteArrayInputStream(photo), photo.length, -1).build());
+        minio.putObject(PutObjectArgs.builder().bucket("production").object(upload + ".jpg").stream(
+                        new ByteArrayInputStream(photo), photo.length, -1)
+                .build());
         importedTask(upload);
-        String link = labelStudio.tasksOf(upload).getFirst().path("data").path("image").asString();
+        String link = labelStudio
+                .tasksOf(upload)
+                .getFirst()
+                .path("data")
+                .path("image")
+                .asString();
 
-        HttpResponse<Void> redirect = http.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> redirect =
+                http.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.discarding());
         assertThat(redirect.statusCode()).isEqualTo(302);
-        HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(redirect.headers().firstValue("Location").orElseThrow()))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> image = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                redirect.headers().firstValue("Location").orElseThrow()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(image.body()).isEqualTo(photo);
 
-        HttpResponse<Void> tampered = http.send(HttpRequest.newBuilder(URI.create(link.replace("sig=", "sig=x"))).build(),
+        HttpResponse<Void> tampered = http.send(
+                HttpRequest.newBuilder(URI.create(link.replace("sig=", "sig=x")))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(tampered.statusCode()).isEqualTo(403);
     }
@@ -226,9 +250,10 @@ class LabelingSinkIT {
         labelStudio.updateAnnotation(taskId, annotationId, "Soup");
         labelStudio.deleteAnnotation(taskId, annotationId);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(annotationsOf(upload))
-                .extracting(Annotation::action)
-                .containsExactly(AnnotationAction.CREATED, AnnotationAction.UPDATED, AnnotationAction.DELETED));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(annotationsOf(upload))
+                        .extracting(Annotation::action)
+                        .containsExactly(AnnotationAction.CREATED, AnnotationAction.UPDATED, AnnotationAction.DELETED));
         List<Annotation> events = annotationsOf(upload);
         assertThat(events).extracting(Annotation::label).containsExactly("Rice", "Soup", null);
         assertThat(events.getFirst().taskId()).isEqualTo(taskId);
@@ -242,12 +267,16 @@ class LabelingSinkIT {
         String body = "{\"action\":\"ANNOTATION_CREATED\",\"task\":{\"id\":1,\"data\":{\"uploadId\":\"forged\"}},"
                 + "\"annotation\":{\"id\":999999,\"result\":[{\"value\":{\"choices\":[\"Rice\"]}}]}}";
         for (String secret : new String[] {null, "wrong"}) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
             if (secret != null) {
                 request.header(WebhookController.SECRET_HEADER, secret);
             }
-            assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
         }
         assertThat(annotationsOf("forged")).isEmpty();
     }
@@ -260,11 +289,13 @@ class LabelingSinkIT {
         labelStudio.dropWebhooks(true);
         try {
             labelStudio.annotate(taskId, "Egg");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(annotationsOf(upload)).singleElement().satisfies(a -> {
-                        assertThat(a.action()).isEqualTo(AnnotationAction.CREATED);
-                        assertThat(a.label()).isEqualTo("Egg");
-                    }));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(annotationsOf(upload))
+                            .singleElement()
+                            .satisfies(a -> {
+                                assertThat(a.action()).isEqualTo(AnnotationAction.CREATED);
+                                assertThat(a.label()).isEqualTo("Egg");
+                            }));
         } finally {
             labelStudio.dropWebhooks(false);
         }
@@ -294,8 +325,10 @@ class LabelingSinkIT {
         String after = id();
         publish(request(after, 1, RequestState.OPEN, null));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(after).size() == 1);
-        assertThat(deadLetters()).singleElement()
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> labelStudio.tasksOf(after).size() == 1);
+        assertThat(deadLetters())
+                .singleElement()
                 .satisfies(d -> assertThat(d.errorMessage()).contains("not a valid LabelingRequest event"));
     }
 
@@ -310,10 +343,11 @@ class LabelingSinkIT {
 
         awaitOneTaskEach(fine);
         assertThat(labelStudio.tasksOf(rejected)).isEmpty();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
-            assertThat(d.key()).isEqualTo(rejected);
-            assertThat(d.errorMessage()).contains("HTTP 400").contains("labeling config");
-        }));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
+                    assertThat(d.key()).isEqualTo(rejected);
+                    assertThat(d.errorMessage()).contains("HTTP 400").contains("labeling config");
+                }));
     }
 
     // ---- issue 10: faults ------------------------------------------------------------------------
@@ -329,8 +363,10 @@ class LabelingSinkIT {
         publish(request(after, 1, RequestState.OPEN, null));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(labelStudio.tasksOf(upload)).singleElement()
-                    .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(2));
+            assertThat(labelStudio.tasksOf(upload))
+                    .singleElement()
+                    .satisfies(t ->
+                            assertThat(t.path("data").path("revision").asInt()).isEqualTo(2));
             assertThat(labelStudio.tasksOf(after)).hasSize(1);
         });
     }
@@ -345,10 +381,11 @@ class LabelingSinkIT {
         String after = id();
         importedTask(after);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
-            assertThat(d.key()).isEqualTo(upload);
-            assertThat(d.errorMessage()).contains("HTTP 403");
-        }));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(deadLetters()).anySatisfy(d -> {
+                    assertThat(d.key()).isEqualTo(upload);
+                    assertThat(d.errorMessage()).contains("HTTP 403");
+                }));
     }
 
     @Test
@@ -375,8 +412,10 @@ class LabelingSinkIT {
             for (String upload : uploads) {
                 publish(request(upload, 1, RequestState.OPEN, null));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> uploads.stream().allMatch(u -> labelStudio.tasksOf(u).size() == 1)
-                    && uploads.stream().allMatch(u -> receiptOf(u) != null));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> uploads.stream()
+                                    .allMatch(u -> labelStudio.tasksOf(u).size() == 1)
+                            && uploads.stream().allMatch(u -> receiptOf(u) != null));
         } finally {
             labelStudio.asynchronousImport(false);
         }
@@ -397,22 +436,31 @@ class LabelingSinkIT {
                 partitionOf.put(upload, publish(request(upload, 1, RequestState.OPEN, null)));
             }
             // A second member joins the group while the sink backs off: a rebalance hands the sink its partitions anew.
-            try (KafkaConsumer<String, byte[]> other = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                    ConsumerConfig.GROUP_ID_CONFIG, LabelingSink.GROUP_ID, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new StringDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<String, byte[]> other = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            broker.getBrokersAsString(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            LabelingSink.GROUP_ID,
+                            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                            false),
+                    new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
                 other.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     other.poll(Duration.ofMillis(100));
                     return !other.assignment().isEmpty();
                 });
-                Set<Integer> othersPartitions = other.assignment().stream().map(TopicPartition::partition)
+                Set<Integer> othersPartitions = other.assignment().stream()
+                        .map(TopicPartition::partition)
                         .collect(java.util.stream.Collectors.toSet());
                 assertNothingImportedFor(waiting);
                 labelStudio.down(false);
 
                 // The other member never processes its partitions; the sink's own must all arrive.
-                List<String> sinks = waiting.stream().filter(u -> !othersPartitions.contains(partitionOf.get(u))).toList();
+                List<String> sinks = waiting.stream()
+                        .filter(u -> !othersPartitions.contains(partitionOf.get(u)))
+                        .toList();
                 assertThat(sinks).isNotEmpty();
                 awaitOneTaskEach(sinks);
             }
@@ -439,14 +487,18 @@ class LabelingSinkIT {
     @Order(16)
     void aRequestWithMissingFieldsIsDeadLetteredAndLaterRequestsStillFlow() throws Exception {
         String incomplete = id();
-        ObjectNode json = (ObjectNode) tools.jackson.databind.json.JsonMapper.builder().build()
-                .readTree(Topics.LABELING_REQUESTS.valueSerde().serialize("t", request(incomplete, 1, RequestState.OPEN, null)));
+        ObjectNode json = (ObjectNode) tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(Topics.LABELING_REQUESTS
+                        .valueSerde()
+                        .serialize("t", request(incomplete, 1, RequestState.OPEN, null)));
         json.remove("prediction");
         publishRaw(Topics.LABELING_REQUESTS.name(), incomplete, json.toString().getBytes());
         String after = id();
         publish(request(after, 1, RequestState.OPEN, null));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(after).size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> labelStudio.tasksOf(after).size() == 1);
         assertThat(deadLetters()).anySatisfy(d -> {
             assertThat(d.key()).isEqualTo(incomplete);
             assertThat(d.errorMessage()).contains("without prediction");
@@ -462,12 +514,15 @@ class LabelingSinkIT {
         labelStudio.slowTaskListing(Duration.ofMillis(700)); // under the 1 s client timeout
         try {
             int listings = labelStudio.taskListings();
-            await().atMost(Duration.ofSeconds(10)).until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
             labelStudio.annotate(taskId, "Rice"); // delivered by webhook while the listing is on its way
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !annotationsOf(upload).isEmpty());
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() -> annotationsOf(upload).stream()
-                    .noneMatch(a -> a.action() == AnnotationAction.DELETED));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !annotationsOf(upload).isEmpty());
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(8))
+                    .until(() -> annotationsOf(upload).stream().noneMatch(a -> a.action() == AnnotationAction.DELETED));
         } finally {
             labelStudio.slowTaskListing(Duration.ZERO);
         }
@@ -492,22 +547,27 @@ class LabelingSinkIT {
         String bySweep = id();
         publish(request(byWebhook, 1, RequestState.OPEN, null));
         publish(request(bySweep, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(byWebhook).size() == 1
-                && labelStudio.tasksOf(bySweep).size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> labelStudio.tasksOf(byWebhook).size() == 1
+                        && labelStudio.tasksOf(bySweep).size() == 1);
         long first = labelStudio.tasksOf(byWebhook).getFirst().path("id").asLong();
         long second = labelStudio.tasksOf(bySweep).getFirst().path("id").asLong();
         labelStudio.annotate(first, "Rice");
         labelStudio.annotate(second, "Soup");
-        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(byWebhook).size() == 1 && annotationsOf(bySweep).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> annotationsOf(byWebhook).size() == 1
+                        && annotationsOf(bySweep).size() == 1);
 
         labelStudio.deleteTask(first); // TASKS_DELETED, no ANNOTATIONS_DELETED
         labelStudio.dropWebhooks(true);
         try {
             labelStudio.deleteTask(second); // the webhook is lost
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                assertThat(annotationsOf(byWebhook)).extracting(Annotation::action)
+                assertThat(annotationsOf(byWebhook))
+                        .extracting(Annotation::action)
                         .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
-                assertThat(annotationsOf(bySweep)).extracting(Annotation::action)
+                assertThat(annotationsOf(bySweep))
+                        .extracting(Annotation::action)
                         .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
             });
         } finally {
@@ -525,13 +585,19 @@ class LabelingSinkIT {
             w.putArray("actions").add("ANNOTATION_CREATED");
         });
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(labelStudio.webhooks()).singleElement()
-                .satisfies(w -> {
-                    assertThat(w.path("is_active").asBoolean()).isTrue();
-                    assertThat(w.path("headers").path(WebhookController.SECRET_HEADER).asString()).isEqualTo(SECRET);
-                    assertThat(w.path("actions")).extracting(JsonNode::asString).containsExactlyInAnyOrderElementsOf(
-                            ReviewProject.ACTIONS);
-                }));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(labelStudio.webhooks())
+                        .singleElement()
+                        .satisfies(w -> {
+                            assertThat(w.path("is_active").asBoolean()).isTrue();
+                            assertThat(w.path("headers")
+                                            .path(WebhookController.SECRET_HEADER)
+                                            .asString())
+                                    .isEqualTo(SECRET);
+                            assertThat(w.path("actions"))
+                                    .extracting(JsonNode::asString)
+                                    .containsExactlyInAnyOrderElementsOf(ReviewProject.ACTIONS);
+                        }));
         String upload = id();
         labelStudio.annotate(importedTask(upload), "Egg");
         await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(upload).size() == 1);
@@ -553,20 +619,24 @@ class LabelingSinkIT {
         String upload = id();
         labelStudio.annotate(importedTask(upload), "Pizza"); // not a Food-11 class
         String stranger = "stranger-" + id();
-        assertThat(postWebhook(SECRET, "{\"action\":\"ANNOTATION_CREATED\",\"project\":{\"id\":1},"
-                + "\"task\":{\"id\":987654,\"data\":{\"uploadId\":\"" + stranger + "\"}},"
-                + "\"annotation\":{\"id\":987655,\"result\":[{\"value\":{\"choices\":[\"Rice\"]}}]}}").statusCode())
+        assertThat(postWebhook(
+                                SECRET,
+                                "{\"action\":\"ANNOTATION_CREATED\",\"project\":{\"id\":1},"
+                                        + "\"task\":{\"id\":987654,\"data\":{\"uploadId\":\"" + stranger + "\"}},"
+                                        + "\"annotation\":{\"id\":987655,\"result\":[{\"value\":{\"choices\":[\"Rice\"]}}]}}")
+                        .statusCode())
                 .isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters())
-                .anySatisfy(d -> {
-                    assertThat(d.key()).isEqualTo(upload);
-                    assertThat(d.errorMessage()).contains("Pizza");
-                })
-                .anySatisfy(d -> {
-                    assertThat(d.key()).isEqualTo(stranger);
-                    assertThat(d.errorMessage()).contains("no receipt");
-                }));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(deadLetters())
+                        .anySatisfy(d -> {
+                            assertThat(d.key()).isEqualTo(upload);
+                            assertThat(d.errorMessage()).contains("Pizza");
+                        })
+                        .anySatisfy(d -> {
+                            assertThat(d.key()).isEqualTo(stranger);
+                            assertThat(d.errorMessage()).contains("no receipt");
+                        }));
         assertThat(annotationsOf(upload)).isEmpty();
         assertThat(annotationsOf(stranger)).isEmpty();
     }
@@ -581,20 +651,37 @@ class LabelingSinkIT {
         }
         List<String> uploads = List.of(id(), id(), id(), id(), id(), id());
         try (ConfigurableApplicationContext replicaB = new SpringApplicationBuilder(LabelingSinkApplication.class)
-                .run(replicaProperties(portB).entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .run(replicaProperties(portB).entrySet().stream()
+                        .map(e -> "--" + e.getKey() + "=" + e.getValue())
                         .toArray(String[]::new))) {
-            assertThat(replicaB.getBean(MeterRegistry.class).get("gourmetgram.labeling.replay.skipped")
-                    .tag("topic", Topics.LABELING_RECEIPTS.name()).counter().count()).isEqualTo(1);
+            assertThat(replicaB.getBean(MeterRegistry.class)
+                            .get("gourmetgram.labeling.replay.skipped")
+                            .tag("topic", Topics.LABELING_RECEIPTS.name())
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
             for (String upload : uploads) {
                 publish(request(upload, 1, RequestState.OPEN, null));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> uploads.stream().allMatch(u -> labelStudio.tasksOf(u).size() == 1));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> uploads.stream()
+                            .allMatch(u -> labelStudio.tasksOf(u).size() == 1));
             for (String upload : uploads) {
-                String link = labelStudio.tasksOf(upload).getFirst().path("data").path("image").asString();
+                String link = labelStudio
+                        .tasksOf(upload)
+                        .getFirst()
+                        .path("data")
+                        .path("image")
+                        .asString();
                 for (int replicaPort : new int[] {port, portB}) {
                     String onReplica = link.replace(":" + port + "/", ":" + replicaPort + "/");
-                    assertThat(http.send(HttpRequest.newBuilder(URI.create(onReplica)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode()).as(onReplica).isEqualTo(302);
+                    assertThat(http.send(
+                                            HttpRequest.newBuilder(URI.create(onReplica))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode())
+                            .as(onReplica)
+                            .isEqualTo(302);
                 }
             }
         }
@@ -608,13 +695,23 @@ class LabelingSinkIT {
     @Test
     @Order(24)
     void theStageExposesItsKafkaClientAndLabelingMetrics() throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
 
-        assertThat(metrics).contains("gourmetgram_labeling_tasks_pushed_total", "gourmetgram_labeling_labelstudio_calls_seconds_count",
-                "gourmetgram_labeling_labelstudio_errors_total", "gourmetgram_labeling_webhooks_received_total",
-                "gourmetgram_labeling_webhooks_rejected_total", "gourmetgram_labeling_dead_letters_total",
-                "kafka_consumer_fetch_manager_records_lag", "kafka_producer_record_send_total");
+        assertThat(metrics)
+                .contains(
+                        "gourmetgram_labeling_tasks_pushed_total",
+                        "gourmetgram_labeling_labelstudio_calls_seconds_count",
+                        "gourmetgram_labeling_labelstudio_errors_total",
+                        "gourmetgram_labeling_webhooks_received_total",
+                        "gourmetgram_labeling_webhooks_rejected_total",
+                        "gourmetgram_labeling_dead_letters_total",
+                        "kafka_consumer_fetch_manager_records_lag",
+                        "kafka_producer_record_send_total");
     }
 
     @Test
@@ -629,8 +726,12 @@ class LabelingSinkIT {
         assertThat(health()).contains("labelingSink", "project");
         assertThat(management("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
         assertThat(management("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
-        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -642,21 +743,27 @@ class LabelingSinkIT {
         long deletedTask = importedTask(deleted);
         long first = labelStudio.annotate(updatedTask, "Rice");
         long second = labelStudio.annotate(deletedTask, "Soup");
-        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(updated).size() == 1 && annotationsOf(deleted).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> annotationsOf(updated).size() == 1
+                        && annotationsOf(deleted).size() == 1);
         labelStudio.slowTaskListing(Duration.ofMillis(700)); // under the 1 s client timeout
         try {
             int listings = labelStudio.taskListings();
-            await().atMost(Duration.ofSeconds(10)).until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> labelStudio.taskListings() > listings); // a snapshot is taken
             labelStudio.updateAnnotation(updatedTask, first, "Egg"); // both delivered while the listing is on its way
             labelStudio.deleteAnnotation(deletedTask, second);
 
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() ->
-                    annotationsOf(updated).size() == 2 && annotationsOf(deleted).size() == 2);
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(8))
+                    .until(() -> annotationsOf(updated).size() == 2
+                            && annotationsOf(deleted).size() == 2);
         } finally {
             labelStudio.slowTaskListing(Duration.ZERO);
         }
         assertThat(annotationsOf(updated)).extracting(Annotation::label).containsExactly("Rice", "Egg");
-        assertThat(annotationsOf(deleted)).extracting(Annotation::action)
+        assertThat(annotationsOf(deleted))
+                .extracting(Annotation::action)
                 .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
     }
 
@@ -665,7 +772,8 @@ class LabelingSinkIT {
     void aDeletedProjectIsFoundMissingAndReCreatedAndItsLabelsRetracted() throws Exception {
         String labelled = id();
         labelStudio.annotate(importedTask(labelled), "Rice");
-        await().atMost(Duration.ofSeconds(10)).until(() -> annotationsOf(labelled).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> annotationsOf(labelled).size() == 1);
         long old = labelStudio.projects().getFirst().path("id").asLong();
 
         labelStudio.deleteProject(old);
@@ -677,17 +785,22 @@ class LabelingSinkIT {
                 assertThat(p.path("title").asString()).isEqualTo(TITLE);
                 assertThat(p.path("id").asLong()).isNotEqualTo(old);
             });
-            assertThat(labelStudio.tasksOf(next)).singleElement().satisfies(t ->
-                    assertThat(t.path("project").asLong()).isEqualTo(labelStudio.projects().getFirst().path("id").asLong()));
+            assertThat(labelStudio.tasksOf(next))
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.path("project").asLong())
+                            .isEqualTo(
+                                    labelStudio.projects().getFirst().path("id").asLong()));
             assertThat(labelStudio.webhooks()).hasSize(1);
-            assertThat(annotationsOf(labelled)).extracting(Annotation::action)
+            assertThat(annotationsOf(labelled))
+                    .extracting(Annotation::action)
                     .containsExactly(AnnotationAction.CREATED, AnnotationAction.DELETED);
         });
     }
 
     private long importedTask(String upload) throws Exception {
         publish(request(upload, 1, RequestState.OPEN, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> labelStudio.tasksOf(upload).size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> labelStudio.tasksOf(upload).size() == 1);
         return labelStudio.tasksOf(upload).getFirst().path("id").asLong();
     }
 
@@ -702,16 +815,22 @@ class LabelingSinkIT {
     private void awaitOneTaskAtRevision(List<String> uploads, int revision) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (String upload : uploads) {
-                assertThat(labelStudio.tasksOf(upload)).as(upload).singleElement()
-                        .satisfies(t -> assertThat(t.path("data").path("revision").asInt()).isEqualTo(revision));
+                assertThat(labelStudio.tasksOf(upload))
+                        .as(upload)
+                        .singleElement()
+                        .satisfies(
+                                t -> assertThat(t.path("data").path("revision").asInt())
+                                        .isEqualTo(revision));
             }
         });
     }
 
     /** The sink keeps retrying with back-off; nothing can be imported meanwhile. */
     private void assertNothingImportedFor(List<String> uploads) {
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> uploads.stream().allMatch(u -> labelStudio.tasksOf(u).isEmpty()));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        uploads.stream().allMatch(u -> labelStudio.tasksOf(u).isEmpty()));
     }
 
     private Map<String, Object> replicaProperties(int replicaPort) {
@@ -721,7 +840,9 @@ class LabelingSinkIT {
         p.put("gourmetgram.labeling.label-studio-url", labelStudio.url());
         p.put("gourmetgram.labeling.label-studio-api-key", FakeLabelStudio.PERSONAL_ACCESS_TOKEN);
         p.put("gourmetgram.labeling.webhook-secret", SECRET);
-        p.put("gourmetgram.labeling.public-url", "http://127.0.0.1:" + port); // one public URL in front of both replicas
+        p.put(
+                "gourmetgram.labeling.public-url",
+                "http://127.0.0.1:" + port); // one public URL in front of both replicas
         p.put("gourmetgram.labeling.image-link-secret", "image-link-secret-for-tests");
         p.put("gourmetgram.labeling.project-title", TITLE);
         p.put("gourmetgram.labeling.reconcile-interval", "1s");
@@ -735,9 +856,13 @@ class LabelingSinkIT {
     }
 
     private HttpResponse<String> postWebhook(String secret, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
-                .header("Content-Type", "application/json").header(WebhookController.SECRET_HEADER, secret)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WebhookController.PATH))
+                        .header("Content-Type", "application/json")
+                        .header(WebhookController.SECRET_HEADER, secret)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private String health() throws Exception {
@@ -753,11 +878,16 @@ class LabelingSinkIT {
     }
 
     private List<Annotation> annotationsOf(String upload) {
-        return readAll(Topics.ANNOTATIONS).stream().filter(a -> a.uploadId().equals(upload)).toList();
+        return readAll(Topics.ANNOTATIONS).stream()
+                .filter(a -> a.uploadId().equals(upload))
+                .toList();
     }
 
     private LabelingReceipt receiptOf(String upload) {
-        return readAll(Topics.LABELING_RECEIPTS).stream().filter(r -> r.uploadId().equals(upload)).findFirst().orElse(null);
+        return readAll(Topics.LABELING_RECEIPTS).stream()
+                .filter(r -> r.uploadId().equals(upload))
+                .findFirst()
+                .orElse(null);
     }
 
     private List<DeadLetter> deadLetters() {
@@ -766,11 +896,13 @@ class LabelingSinkIT {
 
     /** Every readable record of the topic, from its beginning to its current end. */
     private <V> List<V> readAll(TopicSpec<V> topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()), new ByteArrayDeserializer(),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -792,26 +924,39 @@ class LabelingSinkIT {
     }
 
     private int publishRaw(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             return producer.send(new ProducerRecord<>(topic, key, value)).get().partition();
         }
     }
 
     /** @return the partition the request went to */
     private int publish(LabelingRequest request) throws Exception {
-        return publishRaw(Topics.LABELING_REQUESTS.name(), request.uploadId(),
+        return publishRaw(
+                Topics.LABELING_REQUESTS.name(),
+                request.uploadId(),
                 Topics.LABELING_REQUESTS.valueSerde().serialize("t", request));
     }
 
     private static LabelingRequest request(String upload, int revision, RequestState state, String correction) {
-        Prediction prediction = TestEvents.prediction(upload).object(new ObjectRef("production", upload + ".jpg"))
-                .confidence(0.55).scoredAt(Instant.now()).build();
+        Prediction prediction = TestEvents.prediction(upload)
+                .object(new ObjectRef("production", upload + ".jpg"))
+                .confidence(0.55)
+                .scoredAt(Instant.now())
+                .build();
         ReviewReason[] reasons = correction == null
                 ? new ReviewReason[] {ReviewReason.LOW_CONFIDENCE}
                 : new ReviewReason[] {ReviewReason.LOW_CONFIDENCE, ReviewReason.CORRECTED};
-        return TestEvents.labelingRequest(upload).revision(revision).state(state).reasons(reasons).prediction(prediction)
-                .userCorrection(correction).at(Instant.now()).build();
+        return TestEvents.labelingRequest(upload)
+                .revision(revision)
+                .state(state)
+                .reasons(reasons)
+                .prediction(prediction)
+                .userCorrection(correction)
+                .at(Instant.now())
+                .build();
     }
 
     private static String id() {

@@ -12,11 +12,12 @@ class WorkerWatchTest {
 
     @Test
     void aWorkerThreadThatStoppedIsAProblemWithItsReason() throws Exception {
-        Thread dead = Thread.ofPlatform().start(() -> { });
+        Thread dead = Thread.ofPlatform().start(() -> {});
         dead.join();
 
         assertThat(WorkerWatch.problem(dead, new IllegalStateException("bug"), NOW, 0, Duration.ofMinutes(5), NOW))
-                .contains("stopped").contains("bug");
+                .contains("stopped")
+                .contains("bug");
     }
 
     @Test
@@ -24,9 +25,12 @@ class WorkerWatchTest {
         Thread alive = Thread.currentThread();
         Instant longAgo = NOW.minus(Duration.ofMinutes(6));
 
-        assertThat(WorkerWatch.problem(alive, null, longAgo, 12, Duration.ofMinutes(5), NOW)).contains("no progress")
+        assertThat(WorkerWatch.problem(alive, null, longAgo, 12, Duration.ofMinutes(5), NOW))
+                .contains("no progress")
                 .contains("12 requests");
-        assertThat(WorkerWatch.problem(alive, null, longAgo, 0, Duration.ofMinutes(5), NOW)).isNull();
-        assertThat(WorkerWatch.problem(alive, null, NOW, 12, Duration.ofMinutes(5), NOW)).isNull();
+        assertThat(WorkerWatch.problem(alive, null, longAgo, 0, Duration.ofMinutes(5), NOW))
+                .isNull();
+        assertThat(WorkerWatch.problem(alive, null, NOW, 12, Duration.ofMinutes(5), NOW))
+                .isNull();
     }
 }

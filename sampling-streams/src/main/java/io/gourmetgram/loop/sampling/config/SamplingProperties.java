@@ -32,33 +32,58 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gourmetgram.sampling")
 public record SamplingProperties(
-        @DecimalMin(value = "0.0", inclusive = false, message = "random-rate (SAMPLING_RANDOM_RATE) must be above 0: the random sample is what makes accuracy estimates unbiased")
+        @DecimalMin(
+                value = "0.0",
+                inclusive = false,
+                message =
+                        "random-rate (SAMPLING_RANDOM_RATE) must be above 0: the random sample is what makes accuracy estimates unbiased")
         @DecimalMax(value = "1.0", message = "random-rate (SAMPLING_RANDOM_RATE) is a share of uploads, at most 1")
         double randomRate,
+
         @DecimalMin(value = "0.0", message = "low-confidence-threshold must be between 0 and 1")
         @DecimalMax(value = "1.0", message = "low-confidence-threshold must be between 0 and 1")
         double lowConfidenceThreshold,
+
         @DecimalMin(value = "0.0", message = "margin-threshold must be between 0 (off) and 1")
         @DecimalMax(value = "1.0", message = "margin-threshold must be between 0 (off) and 1")
         double marginThreshold,
+
         @Valid @NotNull Budget budgetPerHour,
         @NotNull Duration earlyFeedbackRetention,
-        @Min(value = 1, message = "max-revisions (SAMPLING_MAX_REVISIONS) must be at least 1") int maxRevisions,
-        @NotBlank(message = "state-dir (SAMPLING_STATE_DIR) must name a writable directory") String stateDir,
+
+        @Min(value = 1, message = "max-revisions (SAMPLING_MAX_REVISIONS) must be at least 1")
+        int maxRevisions,
+
+        @NotBlank(message = "state-dir (SAMPLING_STATE_DIR) must name a writable directory")
+        String stateDir,
+
         @DefaultValue("2m") @NotNull Duration stallTimeout) {
 
     /** New review requests per hour, per reason. */
-    public record Budget(@Min(0) int random, @Min(0) int lowConfidence, @Min(0) int flagged, @Min(0) int corrected) {
-    }
+    public record Budget(
+            @Min(0) int random,
+            @Min(0) int lowConfidence,
+            @Min(0) int flagged,
+            @Min(0) int corrected) {}
 
     /** @param inputPartitions the real partition count of {@code predictions}, which shares the hourly caps */
     public SamplingSettings settings(int inputPartitions) {
-        return new SamplingSettings(new RandomSampleRule(randomRate),
+        return new SamplingSettings(
+                new RandomSampleRule(randomRate),
                 new LowConfidenceRule(lowConfidenceThreshold, marginThreshold),
-                AnnotatorBudget.sharedBy(inputPartitions, Map.of(ReviewReason.RANDOM, budgetPerHour.random(),
-                        ReviewReason.LOW_CONFIDENCE, budgetPerHour.lowConfidence(),
-                        ReviewReason.FLAGGED, budgetPerHour.flagged(),
-                        ReviewReason.CORRECTED, budgetPerHour.corrected())),
-                earlyFeedbackRetention, Duration.ofMinutes(10), maxRevisions);
+                AnnotatorBudget.sharedBy(
+                        inputPartitions,
+                        Map.of(
+                                ReviewReason.RANDOM,
+                                budgetPerHour.random(),
+                                ReviewReason.LOW_CONFIDENCE,
+                                budgetPerHour.lowConfidence(),
+                                ReviewReason.FLAGGED,
+                                budgetPerHour.flagged(),
+                                ReviewReason.CORRECTED,
+                                budgetPerHour.corrected())),
+                earlyFeedbackRetention,
+                Duration.ofMinutes(10),
+                maxRevisions);
     }
 }

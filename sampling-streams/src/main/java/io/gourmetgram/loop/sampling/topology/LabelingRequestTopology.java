@@ -22,27 +22,48 @@ public final class LabelingRequestTopology {
     static final String EARLY_FEEDBACK = "early-feedback";
     static final String BUDGET = "annotator-budget";
 
-    private LabelingRequestTopology() {
-    }
+    private LabelingRequestTopology() {}
 
     public static Topology build(SamplingSettings settings, MeterRegistry registry) {
         Topology topology = new Topology();
-        topology.addSource("predictions", Serdes.String().deserializer(), Topics.PREDICTIONS.valueSerde(),
+        topology.addSource(
+                "predictions",
+                Serdes.String().deserializer(),
+                Topics.PREDICTIONS.valueSerde(),
                 Topics.PREDICTIONS.name());
-        topology.addSource("feedback", Serdes.String().deserializer(), Topics.FEEDBACK.valueSerde(), Topics.FEEDBACK.name());
-        topology.addProcessor("predictions-keyed-by-upload", UploadKeyCheck.of(Topics.PREDICTIONS, Prediction::uploadId),
+        topology.addSource(
+                "feedback", Serdes.String().deserializer(), Topics.FEEDBACK.valueSerde(), Topics.FEEDBACK.name());
+        topology.addProcessor(
+                "predictions-keyed-by-upload",
+                UploadKeyCheck.of(Topics.PREDICTIONS, Prediction::uploadId),
                 "predictions");
-        topology.addProcessor("feedback-keyed-by-upload", UploadKeyCheck.of(Topics.FEEDBACK, Feedback::uploadId), "feedback");
-        topology.addProcessor("review-decider", () -> new ReviewDecider(settings, registry), "predictions-keyed-by-upload",
+        topology.addProcessor(
+                "feedback-keyed-by-upload", UploadKeyCheck.of(Topics.FEEDBACK, Feedback::uploadId), "feedback");
+        topology.addProcessor(
+                "review-decider",
+                () -> new ReviewDecider(settings, registry),
+                "predictions-keyed-by-upload",
                 "feedback-keyed-by-upload");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REVIEW_STATE), Serdes.String(),
-                JsonSerde.of(ReviewState.class)), "review-decider");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_FEEDBACK), Serdes.String(),
-                JsonSerde.of(ReviewState.EarlyFeedback.class)), "review-decider");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET), Serdes.String(),
-                JsonSerde.of(HourlyCount.class)), "review-decider");
-        topology.addSink("labeling-requests", Topics.LABELING_REQUESTS.name(), Serdes.String().serializer(),
-                Topics.LABELING_REQUESTS.valueSerde(), "review-decider");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(REVIEW_STATE), Serdes.String(), JsonSerde.of(ReviewState.class)),
+                "review-decider");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(EARLY_FEEDBACK),
+                        Serdes.String(),
+                        JsonSerde.of(ReviewState.EarlyFeedback.class)),
+                "review-decider");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(BUDGET), Serdes.String(), JsonSerde.of(HourlyCount.class)),
+                "review-decider");
+        topology.addSink(
+                "labeling-requests",
+                Topics.LABELING_REQUESTS.name(),
+                Serdes.String().serializer(),
+                Topics.LABELING_REQUESTS.valueSerde(),
+                "review-decider");
         return topology;
     }
 }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 final class ReviewDecider implements Processor<String, Object, String, LabelingRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(ReviewDecider.class);
-    private static final Set<ReviewReason> ALWAYS_ON = EnumSet.of(ReviewReason.LOW_CONFIDENCE, ReviewReason.FLAGGED,
-            ReviewReason.CORRECTED);
+    private static final Set<ReviewReason> ALWAYS_ON =
+            EnumSet.of(ReviewReason.LOW_CONFIDENCE, ReviewReason.FLAGGED, ReviewReason.CORRECTED);
 
     private final SamplingSettings settings;
     private final MeterRegistry registry;
@@ -50,9 +50,11 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         this.settings = settings;
         this.registry = registry;
         this.expiredFeedback = Counter.builder("gourmetgram.sampling.feedback.expired")
-                .description("Feedback whose prediction never arrived within the retention").register(registry);
+                .description("Feedback whose prediction never arrived within the retention")
+                .register(registry);
         this.revisionLimited = Counter.builder("gourmetgram.sampling.feedback.revision.limited")
-                .description("Feedback that would have changed a request past its revision limit").register(registry);
+                .description("Feedback that would have changed a request past its revision limit")
+                .register(registry);
     }
 
     @Override
@@ -74,7 +76,9 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         switch (record.value()) {
             case Prediction prediction -> onPrediction(record.key(), prediction, record.timestamp());
             case Feedback feedback -> onFeedback(record.key(), feedback, record.timestamp());
-            default -> throw new IllegalArgumentException("Unexpected record type " + record.value().getClass());
+            default ->
+                throw new IllegalArgumentException(
+                        "Unexpected record type " + record.value().getClass());
         }
     }
 
@@ -106,7 +110,9 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
             // A summary, not the records: thousands of flags must not grow one state value past what
             // the changelog accepts (that would stop the stage for everyone).
             ReviewState.EarlyFeedback waiting = early.get(uploadId);
-            early.put(uploadId, waiting == null ? ReviewState.EarlyFeedback.first(feedback, timestamp) : waiting.and(feedback));
+            early.put(
+                    uploadId,
+                    waiting == null ? ReviewState.EarlyFeedback.first(feedback, timestamp) : waiting.and(feedback));
             return;
         }
         ReviewState updated = state.with(feedback);
@@ -115,7 +121,10 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         }
         if (state.revision() >= settings.maxRevisions()) {
             revisionLimited.increment(); // e.g. a user alternating corrections: annotators keep the last revision
-            log.debug("Feedback on upload {} ignored: its request reached {} revisions", uploadId, settings.maxRevisions());
+            log.debug(
+                    "Feedback on upload {} ignored: its request reached {} revisions",
+                    uploadId,
+                    settings.maxRevisions());
             return;
         }
         decide(uploadId, updated, timestamp);
@@ -136,13 +145,22 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         Instant at = Instant.ofEpochMilli(timestamp);
         ReviewState emitted = state.emittedAs(state.revision() + 1, requestState, at);
         reviews.put(uploadId, emitted);
-        LabelingRequest request = new LabelingRequest(uploadId, emitted.revision(), requestState,
-                inclusions(emitted.reasons(), hour), overallInclusion(emitted.reasons(), hour), state.prediction(),
-                emitted.correction(), emitted.requestedAt(), at);
+        LabelingRequest request = new LabelingRequest(
+                uploadId,
+                emitted.revision(),
+                requestState,
+                inclusions(emitted.reasons(), hour),
+                overallInclusion(emitted.reasons(), hour),
+                state.prediction(),
+                emitted.correction(),
+                emitted.requestedAt(),
+                at);
         context.forward(new Record<>(uploadId, request, timestamp));
         if (emitted.revision() == settings.maxRevisions()) {
-            log.warn("Upload {} reached {} revisions of its labeling request; further feedback on it will not update it",
-                    uploadId, settings.maxRevisions());
+            log.warn(
+                    "Upload {} reached {} revisions of its labeling request; further feedback on it will not update it",
+                    uploadId,
+                    settings.maxRevisions());
         }
         // One count per reason: a request selected for two reasons counts under both.
         for (ReviewReason reason : emitted.reasons()) {
@@ -151,7 +169,8 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
                     .tag("state", requestState == RequestState.OPEN ? "open" : "skipped_budget")
                     .tag("revision", emitted.revision() == 1 ? "new" : "update")
                     .description("Labeling requests emitted, per reason (a request with two reasons counts under both)")
-                    .register(registry).increment();
+                    .register(registry)
+                    .increment();
         }
     }
 
@@ -169,7 +188,9 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
     }
 
     private List<ReasonInclusion> inclusions(Set<ReviewReason> reasons, long hour) {
-        return reasons.stream().map(r -> new ReasonInclusion(r, probability(r, hour))).toList();
+        return reasons.stream()
+                .map(r -> new ReasonInclusion(r, probability(r, hour)))
+                .toList();
     }
 
     /**
@@ -220,7 +241,9 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         for (String uploadId : expired) {
             early.delete(uploadId);
             expiredFeedback.increment();
-            log.warn("Feedback for upload {} expired: its prediction did not arrive within {} of stream time", uploadId,
+            log.warn(
+                    "Feedback for upload {} expired: its prediction did not arrive within {} of stream time",
+                    uploadId,
                     settings.earlyFeedbackRetention());
         }
     }

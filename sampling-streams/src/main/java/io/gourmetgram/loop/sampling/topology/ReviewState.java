@@ -16,8 +16,13 @@ import java.util.Set;
  * What the topology remembers per upload (state store {@code review-state}): the prediction, the
  * reasons found so far, the latest correction, and the last request emitted (revision 0 = none).
  */
-public record ReviewState(Prediction prediction, Set<ReviewReason> reasons, String correction, int revision,
-                          RequestState state, Instant requestedAt) {
+public record ReviewState(
+        Prediction prediction,
+        Set<ReviewReason> reasons,
+        String correction,
+        int revision,
+        RequestState state,
+        Instant requestedAt) {
 
     public ReviewState {
         reasons = reasons.isEmpty() ? EnumSet.noneOf(ReviewReason.class) : EnumSet.copyOf(reasons);
@@ -50,7 +55,8 @@ public record ReviewState(Prediction prediction, Set<ReviewReason> reasons, Stri
     }
 
     ReviewState emittedAs(int newRevision, RequestState newState, Instant at) {
-        return new ReviewState(prediction, reasons, correction, newRevision, newState, requestedAt == null ? at : requestedAt);
+        return new ReviewState(
+                prediction, reasons, correction, newRevision, newState, requestedAt == null ? at : requestedAt);
     }
 
     /** The state once feedback that arrived before the prediction is applied. */
@@ -60,8 +66,8 @@ public record ReviewState(Prediction prediction, Set<ReviewReason> reasons, Stri
             state = state.with(new Feedback(prediction.uploadId(), FeedbackKind.FLAG, null, null, null));
         }
         if (waiting.latestCorrection() != null) {
-            state = state.with(new Feedback(prediction.uploadId(), FeedbackKind.CORRECTION, waiting.latestCorrection(),
-                    null, null));
+            state = state.with(new Feedback(
+                    prediction.uploadId(), FeedbackKind.CORRECTION, waiting.latestCorrection(), null, null));
         }
         return state;
     }
@@ -89,13 +95,14 @@ public record ReviewState(Prediction prediction, Set<ReviewReason> reasons, Stri
 
         /** Reads entries written before the summary existed (a list of every feedback record) by folding them. */
         @JsonCreator
-        static EarlyFeedback read(@JsonProperty("flagged") Boolean flagged,
-                                  @JsonProperty("latestCorrection") String latestCorrection,
-                                  @JsonProperty("count") Long count,
-                                  @JsonProperty("firstSeenMillis") long firstSeenMillis,
-                                  @JsonProperty("feedback") List<Feedback> legacyList) {
-            EarlyFeedback summary = new EarlyFeedback(Boolean.TRUE.equals(flagged), latestCorrection,
-                    count == null ? 0 : count, firstSeenMillis);
+        static EarlyFeedback read(
+                @JsonProperty("flagged") Boolean flagged,
+                @JsonProperty("latestCorrection") String latestCorrection,
+                @JsonProperty("count") Long count,
+                @JsonProperty("firstSeenMillis") long firstSeenMillis,
+                @JsonProperty("feedback") List<Feedback> legacyList) {
+            EarlyFeedback summary = new EarlyFeedback(
+                    Boolean.TRUE.equals(flagged), latestCorrection, count == null ? 0 : count, firstSeenMillis);
             for (Feedback feedback : legacyList == null ? List.<Feedback>of() : legacyList) {
                 summary = summary.and(feedback);
             }

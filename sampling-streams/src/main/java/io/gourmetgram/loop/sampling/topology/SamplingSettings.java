@@ -10,8 +10,13 @@ import java.time.Duration;
  * time) feedback may wait for its prediction before it is counted as expired, and how many
  * revisions one upload's request may have.
  */
-public record SamplingSettings(RandomSampleRule randomSample, LowConfidenceRule lowConfidence, AnnotatorBudget budget,
-                               Duration earlyFeedbackRetention, Duration expiryScanInterval, int maxRevisions) {
+public record SamplingSettings(
+        RandomSampleRule randomSample,
+        LowConfidenceRule lowConfidence,
+        AnnotatorBudget budget,
+        Duration earlyFeedbackRetention,
+        Duration expiryScanInterval,
+        int maxRevisions) {
 
     public SamplingSettings {
         if (maxRevisions < 1) {

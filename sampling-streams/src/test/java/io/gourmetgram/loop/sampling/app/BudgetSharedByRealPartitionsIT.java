@@ -36,10 +36,17 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
  * On a cluster whose input topics have 6 partitions (not the catalog's 3), the hourly cap is shared
  * by the 6 tasks the stage really runs: a random-sample cap of 6 admits 6 requests in the hour, not 12.
  */
-@SpringBootTest(properties = {"server.port=0", "gourmetgram.sampling.random-rate=1.0",
-        "gourmetgram.sampling.budget-per-hour.random=6",
-        "gourmetgram.sampling.state-dir=${java.io.tmpdir}/sampling-budget-it-${random.uuid}"})
-@EmbeddedKafka(partitions = 6, topics = {"predictions", "feedback"}, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
+@SpringBootTest(
+        properties = {
+            "server.port=0",
+            "gourmetgram.sampling.random-rate=1.0",
+            "gourmetgram.sampling.budget-per-hour.random=6",
+            "gourmetgram.sampling.state-dir=${java.io.tmpdir}/sampling-budget-it-${random.uuid}"
+        })
+@EmbeddedKafka(
+        partitions = 6,
+        topics = {"predictions", "feedback"},
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers",
         brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class BudgetSharedByRealPartitionsIT {
 
@@ -54,34 +61,59 @@ class BudgetSharedByRealPartitionsIT {
 
     @Test
     void theHourlyCapHoldsAcrossTheRealNumberOfTasks() throws Exception {
-        long inOneHour = Instant.now().truncatedTo(ChronoUnit.HOURS).plusSeconds(60).toEpochMilli();
+        long inOneHour =
+                Instant.now().truncatedTo(ChronoUnit.HOURS).plusSeconds(60).toEpochMilli();
         List<String> uploads = uploadsSpreadOver(PARTITIONS, PER_PARTITION);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (String id : uploads) {
-                byte[] value = Topics.PREDICTIONS.valueSerde().serialize(Topics.PREDICTIONS.name(),
-                        TestEvents.prediction(id).confidence(0.95).scoredAt(Instant.ofEpochMilli(inOneHour)).build());
-                producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), null, inOneHour, id, value)).get();
+                byte[] value = Topics.PREDICTIONS
+                        .valueSerde()
+                        .serialize(
+                                Topics.PREDICTIONS.name(),
+                                TestEvents.prediction(id)
+                                        .confidence(0.95)
+                                        .scoredAt(Instant.ofEpochMilli(inOneHour))
+                                        .build());
+                producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), null, inOneHour, id, value))
+                        .get();
             }
         }
 
         Map<String, LabelingRequest> requests = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG, "budget-it", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.getBrokersAsString(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "budget-it",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
             Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> requests.put(r.key(),
-                        Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value())));
+                consumer.poll(Duration.ofMillis(300))
+                        .forEach(r -> requests.put(
+                                r.key(), Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value())));
                 return requests.size() >= uploads.size();
             });
         }
 
-        assertThat(requests.values()).filteredOn(r -> r.state() == RequestState.OPEN).hasSize(PARTITIONS);
-        assertThat(requests.values()).filteredOn(r -> r.state() == RequestState.SKIPPED_BUDGET)
+        assertThat(requests.values())
+                .filteredOn(r -> r.state() == RequestState.OPEN)
+                .hasSize(PARTITIONS);
+        assertThat(requests.values())
+                .filteredOn(r -> r.state() == RequestState.SKIPPED_BUDGET)
                 .hasSize(uploads.size() - PARTITIONS);
-        assertThat(registry.get("gourmetgram.sampling.budget.partitions").gauge().value()).isEqualTo(PARTITIONS);
+        assertThat(registry.get("gourmetgram.sampling.budget.partitions")
+                        .gauge()
+                        .value())
+                .isEqualTo(PARTITIONS);
     }
 
     /** Upload ids that the default partitioner (murmur2, like every Java producer) spreads evenly. */

@@ -65,13 +65,22 @@ class SecuredKafkaIT {
         String unsure = "unsure-" + UUID.randomUUID();
         Map<String, Object> environment = new HashMap<>(broker.stageEnvironment());
         environment.put("MANAGEMENT_TOKEN", MANAGEMENT_TOKEN);
-        try (ConfigurableApplicationContext stage = SaslBroker.runStage(SamplingStreamsApplication.class,
-                environment, args())) {
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientSettings(),
-                    new StringSerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>(Topics.PREDICTIONS.name(), unsure, Topics.PREDICTIONS.valueSerde()
-                        .serialize(Topics.PREDICTIONS.name(), TestEvents.prediction(unsure).confidence(0.4)
-                                .scoredAt(Instant.now()).build()))).get();
+        try (ConfigurableApplicationContext stage =
+                SaslBroker.runStage(SamplingStreamsApplication.class, environment, args())) {
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(broker.clientSettings(), new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(
+                                Topics.PREDICTIONS.name(),
+                                unsure,
+                                Topics.PREDICTIONS
+                                        .valueSerde()
+                                        .serialize(
+                                                Topics.PREDICTIONS.name(),
+                                                TestEvents.prediction(unsure)
+                                                        .confidence(0.4)
+                                                        .scoredAt(Instant.now())
+                                                        .build())))
+                        .get();
             }
 
             Map<String, Object> config = new HashMap<>(broker.clientSettings());
@@ -79,51 +88,75 @@ class SecuredKafkaIT {
             config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             List<LabelingRequest> requests = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
+            try (KafkaConsumer<String, byte[]> consumer =
+                    new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
                 consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
                 Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    consumer.poll(Duration.ofMillis(300)).forEach(r -> requests.add(
-                            Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value())));
+                    consumer.poll(Duration.ofMillis(300))
+                            .forEach(r -> requests.add(
+                                    Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value())));
                     return requests.stream().anyMatch(r -> r.uploadId().equals(unsure));
                 });
             }
-            assertThat(requests).filteredOn(r -> r.uploadId().equals(unsure)).singleElement()
-                    .satisfies(r -> assertThat(r.hasReason(ReviewReason.LOW_CONFIDENCE)).isTrue());
+            assertThat(requests)
+                    .filteredOn(r -> r.uploadId().equals(unsure))
+                    .singleElement()
+                    .satisfies(r ->
+                            assertThat(r.hasReason(ReviewReason.LOW_CONFIDENCE)).isTrue());
             assertHealthDetailsOnlyWithTheManagementToken(stage);
         }
     }
 
     /** Issue 9: the actuator is on the management port; probes answer anyone, details need MANAGEMENT_TOKEN. */
-    private static void assertHealthDetailsOnlyWithTheManagementToken(ConfigurableApplicationContext stage) throws Exception {
+    private static void assertHealthDetailsOnlyWithTheManagementToken(ConfigurableApplicationContext stage)
+            throws Exception {
         String management = "http://127.0.0.1:" + stage.getEnvironment().getProperty("local.management.port");
         String main = "http://127.0.0.1:" + stage.getEnvironment().getProperty("local.server.port");
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(management + "/actuator/health")).build(),
+        HttpResponse<String> anonymous = http.send(
+                HttpRequest.newBuilder(URI.create(management + "/actuator/health"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> operator = http.send(HttpRequest.newBuilder(URI.create(management + "/actuator/health"))
-                .header("Authorization", "Bearer " + MANAGEMENT_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> operator = http.send(
+                HttpRequest.newBuilder(URI.create(management + "/actuator/health"))
+                        .header("Authorization", "Bearer " + MANAGEMENT_TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(anonymous.body()).contains("\"UP\"").doesNotContain("samplingStreams", "components");
         assertThat(operator.body()).contains("\"UP\"", "samplingStreams");
-        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness", "/actuator/prometheus")) {
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(management + probe)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).as(probe).isEqualTo(200);
+        for (String probe :
+                List.of("/actuator/health/liveness", "/actuator/health/readiness", "/actuator/prometheus")) {
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(management + probe))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .as(probe)
+                    .isEqualTo(200);
         }
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(main + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(main + "/actuator/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void withoutCredentialsTheStageRefusesToStartAndSaysWhatToSet() {
-        assertThatThrownBy(() -> SaslBroker.runStage(SamplingStreamsApplication.class,
-                broker.environmentWithoutCredentials(), args()).close())
+        assertThatThrownBy(() -> SaslBroker.runStage(
+                                SamplingStreamsApplication.class, broker.environmentWithoutCredentials(), args())
+                        .close())
                 .hasStackTraceContaining("do this stage's security settings match its listener")
                 .hasStackTraceContaining("SPRING_KAFKA_SECURITY_PROTOCOL");
     }
 
     private String[] args() {
-        return new String[] {"--server.port=0", "--management.server.port=0",
-                "--gourmetgram.sampling.state-dir=" + stateDir.resolve("state")};
+        return new String[] {
+            "--server.port=0",
+            "--management.server.port=0",
+            "--gourmetgram.sampling.state-dir=" + stateDir.resolve("state")
+        };
     }
 }

@@ -17,7 +17,8 @@ class RandomSampleRuleTest {
 
         long selected = IntStream.range(0, 100_000)
                 .mapToObj(i -> new UUID(seeded.nextLong(), seeded.nextLong()).toString())
-                .filter(rule::selects).count();
+                .filter(rule::selects)
+                .count();
 
         // Binomial(100000, 0.05): sd ≈ 69, so ±0.3 percentage points is more than 4 sd.
         assertThat(selected / 100_000.0).isCloseTo(0.05, within(0.003));
@@ -28,7 +29,8 @@ class RandomSampleRuleTest {
         RandomSampleRule a = new RandomSampleRule(0.3);
         RandomSampleRule b = new RandomSampleRule(0.3);
 
-        IntStream.range(0, 1000).mapToObj(i -> "upload-" + i)
+        IntStream.range(0, 1000)
+                .mapToObj(i -> "upload-" + i)
                 .forEach(id -> assertThat(a.selects(id)).isEqualTo(b.selects(id)));
     }
 
@@ -37,7 +39,9 @@ class RandomSampleRuleTest {
         RandomSampleRule low = new RandomSampleRule(0.1);
         RandomSampleRule high = new RandomSampleRule(0.2);
 
-        IntStream.range(0, 5000).mapToObj(i -> "u" + i).filter(low::selects)
+        IntStream.range(0, 5000)
+                .mapToObj(i -> "u" + i)
+                .filter(low::selects)
                 .forEach(id -> assertThat(high.selects(id)).isTrue());
     }
 

@@ -14,12 +14,12 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.KeyPartitioning;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import io.gourmetgram.loop.sampling.app.SamplingStreams;
-import io.gourmetgram.loop.support.testing.TopologyHarness;
 import io.gourmetgram.loop.sampling.budget.AnnotatorBudget;
 import io.gourmetgram.loop.sampling.rules.LowConfidenceRule;
 import io.gourmetgram.loop.sampling.rules.RandomSampleRule;
+import io.gourmetgram.loop.support.streams.UploadKeyCheck;
+import io.gourmetgram.loop.support.testing.TopologyHarness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,15 +57,30 @@ class LabelingRequestTopologyTest {
     }
 
     private void start(int budgetPerReason, int maxRevisions, Properties extraTuning) {
-        AnnotatorBudget budget = new AnnotatorBudget(Map.of(ReviewReason.RANDOM, budgetPerReason,
-                ReviewReason.LOW_CONFIDENCE, budgetPerReason, ReviewReason.FLAGGED, budgetPerReason,
-                ReviewReason.CORRECTED, budgetPerReason));
-        SamplingSettings settings = new SamplingSettings(new RandomSampleRule(RATE), new LowConfidenceRule(0.7, 0),
-                budget, Duration.ofMinutes(30), Duration.ofMinutes(1), maxRevisions);
+        AnnotatorBudget budget = new AnnotatorBudget(Map.of(
+                ReviewReason.RANDOM,
+                budgetPerReason,
+                ReviewReason.LOW_CONFIDENCE,
+                budgetPerReason,
+                ReviewReason.FLAGGED,
+                budgetPerReason,
+                ReviewReason.CORRECTED,
+                budgetPerReason));
+        SamplingSettings settings = new SamplingSettings(
+                new RandomSampleRule(RATE),
+                new LowConfidenceRule(0.7, 0),
+                budget,
+                Duration.ofMinutes(30),
+                Duration.ofMinutes(1),
+                maxRevisions);
         Properties tuning = SamplingStreams.tuning();
         tuning.putAll(extraTuning);
-        harness = TopologyHarness.start(LabelingRequestTopology.build(settings, registry), "sampling-streams",
-                Topics.SAMPLING_DEAD_LETTER, tuning, T0);
+        harness = TopologyHarness.start(
+                LabelingRequestTopology.build(settings, registry),
+                "sampling-streams",
+                Topics.SAMPLING_DEAD_LETTER,
+                tuning,
+                T0);
         driver = harness.driver();
         predictions = harness.input(Topics.PREDICTIONS);
         feedback = harness.input(Topics.FEEDBACK);
@@ -149,8 +164,10 @@ class LabelingRequestTopologyTest {
             predictions.pipeInput(id, prediction(id, 0.55));
             feedback.pipeInput(id, confirmation(id));
 
-            assertThat(requests.readValuesToList()).singleElement()
-                    .satisfies(r -> assertThat(r.reasons()).extracting(ReasonInclusion::reason)
+            assertThat(requests.readValuesToList())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.reasons())
+                            .extracting(ReasonInclusion::reason)
                             .containsExactly(ReviewReason.LOW_CONFIDENCE));
         }
     }
@@ -170,7 +187,8 @@ class LabelingRequestTopologyTest {
             List<LabelingRequest> all = requests.readValuesToList();
             assertThat(all).extracting(LabelingRequest::revision).containsExactly(1, 2, 3, 4);
             assertThat(all).extracting(LabelingRequest::uploadId).containsOnly(id);
-            assertThat(all.get(3).reasons()).extracting(ReasonInclusion::reason)
+            assertThat(all.get(3).reasons())
+                    .extracting(ReasonInclusion::reason)
                     .containsExactly(ReviewReason.LOW_CONFIDENCE, ReviewReason.FLAGGED, ReviewReason.CORRECTED);
             assertThat(all.get(3).userCorrection()).isEqualTo("Egg"); // the latest correction wins
             assertThat(all.get(3).requestedAt()).isEqualTo(all.get(0).requestedAt());
@@ -197,12 +215,15 @@ class LabelingRequestTopologyTest {
             String id = notSampled(0);
             feedback.pipeInput(id, flag(id), T0);
             String later = notSampled(1);
-            predictions.pipeInput(later, prediction(later, 0.99), T0.plus(Duration.ofMinutes(45))); // stream time moves on
+            predictions.pipeInput(
+                    later, prediction(later, 0.99), T0.plus(Duration.ofMinutes(45))); // stream time moves on
 
-            predictions.pipeInput(id, prediction(id, 0.99), T0.plus(Duration.ofMinutes(46))); // too late: the flag is gone
+            predictions.pipeInput(
+                    id, prediction(id, 0.99), T0.plus(Duration.ofMinutes(46))); // too late: the flag is gone
 
             assertThat(requests.isEmpty()).isTrue();
-            assertThat(registry.counter("gourmetgram.sampling.feedback.expired").count()).isEqualTo(1.0);
+            assertThat(registry.counter("gourmetgram.sampling.feedback.expired").count())
+                    .isEqualTo(1.0);
         }
 
         @Test
@@ -214,9 +235,11 @@ class LabelingRequestTopologyTest {
             driver.advanceWallClockTime(Duration.ofDays(3)); // no prediction arrives meanwhile
             predictions.pipeInput(id, prediction(id, 0.99), T0.plus(Duration.ofMinutes(1)));
 
-            assertThat(requests.readValue().reasons()).extracting(ReasonInclusion::reason)
+            assertThat(requests.readValue().reasons())
+                    .extracting(ReasonInclusion::reason)
                     .containsExactly(ReviewReason.FLAGGED);
-            assertThat(registry.counter("gourmetgram.sampling.feedback.expired").count()).isZero();
+            assertThat(registry.counter("gourmetgram.sampling.feedback.expired").count())
+                    .isZero();
         }
     }
 
@@ -239,7 +262,8 @@ class LabelingRequestTopologyTest {
 
             LabelingRequest request = requests.readValue();
             assertThat(request.revision()).isEqualTo(1);
-            assertThat(request.reasons()).extracting(ReasonInclusion::reason)
+            assertThat(request.reasons())
+                    .extracting(ReasonInclusion::reason)
                     .containsExactly(ReviewReason.FLAGGED, ReviewReason.CORRECTED);
             assertThat(request.userCorrection()).isEqualTo("Rice"); // i = 998 (even) was the last correction
             assertThat(requests.isEmpty()).isTrue();
@@ -254,9 +278,13 @@ class LabelingRequestTopologyTest {
                 feedback.pipeInput(id, correction(id, i % 2 == 0 ? "Rice" : "Egg"));
             }
 
-            assertThat(requests.readValuesToList()).extracting(LabelingRequest::revision).containsExactly(1, 2, 3, 4);
-            assertThat(registry.counter("gourmetgram.sampling.feedback.revision.limited").count())
-                    .isEqualTo(24.0); // the 24 "Egg" after revision 4 ("Rice"); a repeated "Rice" changes nothing anyway
+            assertThat(requests.readValuesToList())
+                    .extracting(LabelingRequest::revision)
+                    .containsExactly(1, 2, 3, 4);
+            assertThat(registry.counter("gourmetgram.sampling.feedback.revision.limited")
+                            .count())
+                    .isEqualTo(
+                            24.0); // the 24 "Egg" after revision 4 ("Rice"); a repeated "Rice" changes nothing anyway
         }
 
         @Test
@@ -294,7 +322,9 @@ class LabelingRequestTopologyTest {
             feedback.pipeInput(id, flag(id));
             feedback.pipeInput(id, flag(id));
 
-            assertThat(requests.readValuesToList()).extracting(LabelingRequest::revision).containsExactly(1, 2);
+            assertThat(requests.readValuesToList())
+                    .extracting(LabelingRequest::revision)
+                    .containsExactly(1, 2);
         }
     }
 
@@ -310,7 +340,9 @@ class LabelingRequestTopologyTest {
             predictions.pipeInput(second, prediction(second, 0.5));
 
             List<LabelingRequest> all = requests.readValuesToList();
-            assertThat(all).extracting(LabelingRequest::state).containsExactly(RequestState.OPEN, RequestState.SKIPPED_BUDGET);
+            assertThat(all)
+                    .extracting(LabelingRequest::state)
+                    .containsExactly(RequestState.OPEN, RequestState.SKIPPED_BUDGET);
             // Half of this hour's low-confidence selections were admitted.
             assertThat(all.get(1).reasons().getFirst().inclusionProbability()).isCloseTo(0.5, within(1e-12));
         }
@@ -334,7 +366,9 @@ class LabelingRequestTopologyTest {
             predictions.pipeInput(notSampled(0), prediction(notSampled(0), 0.5), T0);
             predictions.pipeInput(notSampled(1), prediction(notSampled(1), 0.5), T0.plus(Duration.ofMinutes(61)));
 
-            assertThat(requests.readValuesToList()).extracting(LabelingRequest::state).containsOnly(RequestState.OPEN);
+            assertThat(requests.readValuesToList())
+                    .extracting(LabelingRequest::state)
+                    .containsOnly(RequestState.OPEN);
         }
     }
 
@@ -343,15 +377,20 @@ class LabelingRequestTopologyTest {
 
         @Test
         void aReplayOfTheSamePredictionsSelectsTheSameUploads() {
-            List<String> ids = IntStream.range(0, 400).mapToObj(i -> "replay-" + i).toList();
+            List<String> ids =
+                    IntStream.range(0, 400).mapToObj(i -> "replay-" + i).toList();
             start(10_000);
             ids.forEach(id -> predictions.pipeInput(id, prediction(id, 0.99)));
-            List<String> first = requests.readValuesToList().stream().map(LabelingRequest::uploadId).toList();
+            List<String> first = requests.readValuesToList().stream()
+                    .map(LabelingRequest::uploadId)
+                    .toList();
             harness.close();
 
             start(10_000);
             ids.forEach(id -> predictions.pipeInput(id, prediction(id, 0.99)));
-            List<String> second = requests.readValuesToList().stream().map(LabelingRequest::uploadId).toList();
+            List<String> second = requests.readValuesToList().stream()
+                    .map(LabelingRequest::uploadId)
+                    .toList();
 
             assertThat(first).isNotEmpty().isEqualTo(second);
         }
@@ -382,7 +421,9 @@ class LabelingRequestTopologyTest {
             feedback.pipeInput(id, flag(other)); // key says one upload, body another
             predictions.pipeInput(id, prediction(id, 0.95));
 
-            assertThat(requests.isEmpty()).as("the misfiled flag did not select the upload").isTrue();
+            assertThat(requests.isEmpty())
+                    .as("the misfiled flag did not select the upload")
+                    .isTrue();
             assertThat(harness.deadLetters()).singleElement().satisfies(letter -> {
                 assertThat(letter.sourceTopic()).isEqualTo("feedback");
                 assertThat(letter.key()).isEqualTo(id);
@@ -409,7 +450,9 @@ class LabelingRequestTopologyTest {
             assertThat(requests.isEmpty()).isTrue();
             assertThat(harness.deadLetters()).hasSize(2).allSatisfy(letter -> {
                 assertThat(letter.key()).isEqualTo(misplaced);
-                assertThat(letter.errorMessage()).contains("belongs on partition 1 of 3").contains("murmur2_random");
+                assertThat(letter.errorMessage())
+                        .contains("belongs on partition 1 of 3")
+                        .contains("murmur2_random");
             });
         }
 
@@ -420,7 +463,8 @@ class LabelingRequestTopologyTest {
             predictions.pipeInput(placed, prediction(placed, 0.95));
             feedback.pipeInput(placed, flag(placed));
 
-            assertThat(requests.readValue().reasons()).extracting(ReasonInclusion::reason)
+            assertThat(requests.readValue().reasons())
+                    .extracting(ReasonInclusion::reason)
                     .containsExactly(ReviewReason.FLAGGED);
             assertThat(harness.deadLetters()).isEmpty();
         }
@@ -433,20 +477,31 @@ class LabelingRequestTopologyTest {
         }
 
         private static String notSampledOnPartition(int partition) {
-            return IntStream.iterate(0, i -> i + 1).mapToObj(i -> "upload-" + i)
+            return IntStream.iterate(0, i -> i + 1)
+                    .mapToObj(i -> "upload-" + i)
                     .filter(id -> !new RandomSampleRule(RATE).selects(id))
-                    .filter(id -> KeyPartitioning.partitionOf(id, 3) == partition).findFirst().orElseThrow();
+                    .filter(id -> KeyPartitioning.partitionOf(id, 3) == partition)
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
     private static String sampled(int n) {
-        return IntStream.iterate(0, i -> i + 1).mapToObj(i -> "upload-" + i)
-                .filter(new RandomSampleRule(RATE)::selects).skip(n).findFirst().orElseThrow();
+        return IntStream.iterate(0, i -> i + 1)
+                .mapToObj(i -> "upload-" + i)
+                .filter(new RandomSampleRule(RATE)::selects)
+                .skip(n)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String notSampled(int n) {
-        return IntStream.iterate(0, i -> i + 1).mapToObj(i -> "upload-" + i)
-                .filter(id -> !new RandomSampleRule(RATE).selects(id)).skip(n).findFirst().orElseThrow();
+        return IntStream.iterate(0, i -> i + 1)
+                .mapToObj(i -> "upload-" + i)
+                .filter(id -> !new RandomSampleRule(RATE).selects(id))
+                .skip(n)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Prediction prediction(String id, double confidence) {

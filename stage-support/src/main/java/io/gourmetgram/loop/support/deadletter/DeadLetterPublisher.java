@@ -26,7 +26,8 @@ public final class DeadLetterPublisher {
     private final EventPublisher publisher;
     private final Clock clock;
 
-    public DeadLetterPublisher(String stage, TopicSpec<DeadLetter> topic, Producer<byte[], byte[]> producer, Clock clock) {
+    public DeadLetterPublisher(
+            String stage, TopicSpec<DeadLetter> topic, Producer<byte[], byte[]> producer, Clock clock) {
         this.stage = stage;
         this.topic = topic;
         this.publisher = new EventPublisher(producer, ACK_WAIT);
@@ -39,22 +40,46 @@ public final class DeadLetterPublisher {
 
     /** Dead-letters a record whose key and value are still raw bytes. */
     public DeadLetter publish(ConsumerRecord<byte[], byte[]> record, Throwable error) {
-        return publish(record.topic(), record.partition(), record.offset(), record.key(), record.value(), record, error);
+        return publish(
+                record.topic(), record.partition(), record.offset(), record.key(), record.value(), record, error);
     }
 
-    public DeadLetter publish(String sourceTopic, int partition, long offset, byte[] key, byte[] value,
-                              ConsumerRecord<?, ?> headersFrom, Throwable error) {
-        DeadLetter letter = DeadLetters.describe(stage, sourceTopic, partition, offset, key, value,
-                headersFrom == null ? null : headersFrom.headers(), error, clock);
+    public DeadLetter publish(
+            String sourceTopic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            ConsumerRecord<?, ?> headersFrom,
+            Throwable error) {
+        DeadLetter letter = DeadLetters.describe(
+                stage,
+                sourceTopic,
+                partition,
+                offset,
+                key,
+                value,
+                headersFrom == null ? null : headersFrom.headers(),
+                error,
+                clock);
         send(key, letter);
         return letter;
     }
 
     /** Sends an already described dead letter and waits for the broker's acknowledgement. */
     public void send(byte[] key, DeadLetter letter) {
-        log.warn("Dead-lettering {}-{}@{} (key {}) to {}: {} ({})", letter.sourceTopic(), letter.sourcePartition(),
-                letter.sourceOffset(), letter.key(), topic.name(), letter.errorMessage(), letter.errorClass());
-        publisher.send(DeadLetters.toRecord(topic, key, letter), "the dead letter of " + letter.sourceTopic() + "-"
-                + letter.sourcePartition() + "@" + letter.sourceOffset() + " (to " + topic.name() + "; it will be retried)");
+        log.warn(
+                "Dead-lettering {}-{}@{} (key {}) to {}: {} ({})",
+                letter.sourceTopic(),
+                letter.sourcePartition(),
+                letter.sourceOffset(),
+                letter.key(),
+                topic.name(),
+                letter.errorMessage(),
+                letter.errorClass());
+        publisher.send(
+                DeadLetters.toRecord(topic, key, letter),
+                "the dead letter of " + letter.sourceTopic() + "-" + letter.sourcePartition() + "@"
+                        + letter.sourceOffset() + " (to " + topic.name() + "; it will be retried)");
     }
 }

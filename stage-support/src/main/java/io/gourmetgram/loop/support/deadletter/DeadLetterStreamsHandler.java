@@ -41,8 +41,8 @@ public class DeadLetterStreamsHandler implements DeserializationExceptionHandler
     }
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                                                 Exception exception) {
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         try {
             publisher.publish(record, exception);
             return DeserializationHandlerResponse.CONTINUE;
@@ -55,8 +55,14 @@ public class DeadLetterStreamsHandler implements DeserializationExceptionHandler
     public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         try {
             // The raw source bytes, not the in-flight record: they are what a replay needs.
-            publisher.publish(context.topic(), context.partition(), context.offset(),
-                    context.sourceRawKey(), context.sourceRawValue(), null, exception);
+            publisher.publish(
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    context.sourceRawKey(),
+                    context.sourceRawValue(),
+                    null,
+                    exception);
             return ProcessingHandlerResponse.CONTINUE;
         } catch (RuntimeException e) {
             return ProcessingHandlerResponse.FAIL;

@@ -30,29 +30,44 @@ public final class DeadLetters {
     public static final int PAYLOAD_CAP_BYTES = 256 * 1024;
     /** Most bytes kept of the key, of each header value, and characters of the error message. */
     public static final int KEY_CAP_BYTES = 1024;
+
     static final int HEADER_CAP_BYTES = 1024;
     static final int HEADERS_CAP = 32;
     static final int MESSAGE_CAP_CHARS = 4096;
 
     private static final JsonSerde<DeadLetter> SERDE = JsonSerde.of(DeadLetter.class);
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
-    public static DeadLetter describe(String stage, String topic, int partition, long offset, byte[] key, byte[] value,
-                                      Headers headers, Throwable error, Clock clock) {
+    public static DeadLetter describe(
+            String stage,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            Headers headers,
+            Throwable error,
+            Clock clock) {
         Map<String, String> headerMap = new LinkedHashMap<>();
         if (headers != null) {
             for (Header h : headers) {
                 if (headerMap.size() == HEADERS_CAP) {
                     break;
                 }
-                headerMap.put(h.key(), h.value() == null ? "" : Base64.getEncoder().encodeToString(cut(h.value(), HEADER_CAP_BYTES)));
+                headerMap.put(
+                        h.key(),
+                        h.value() == null ? "" : Base64.getEncoder().encodeToString(cut(h.value(), HEADER_CAP_BYTES)));
             }
         }
         Throwable root = rootCause(error);
         boolean truncated = value != null && value.length > PAYLOAD_CAP_BYTES;
-        return new DeadLetter(DeadLetter.SCHEMA_VERSION, stage, topic, partition, offset,
+        return new DeadLetter(
+                DeadLetter.SCHEMA_VERSION,
+                stage,
+                topic,
+                partition,
+                offset,
                 key == null ? null : new String(cut(key, KEY_CAP_BYTES), StandardCharsets.UTF_8),
                 value == null ? null : Base64.getEncoder().encodeToString(cut(value, PAYLOAD_CAP_BYTES)),
                 value == null ? null : (long) value.length,
@@ -68,8 +83,11 @@ public final class DeadLetters {
      * The record to publish: the original key bytes as key (cut to {@link #KEY_CAP_BYTES}), so a dead
      * letter sits beside its upload.
      */
-    public static ProducerRecord<byte[], byte[]> toRecord(TopicSpec<DeadLetter> topic, byte[] originalKey, DeadLetter letter) {
-        return new ProducerRecord<>(topic.name(), originalKey == null ? null : cut(originalKey, KEY_CAP_BYTES),
+    public static ProducerRecord<byte[], byte[]> toRecord(
+            TopicSpec<DeadLetter> topic, byte[] originalKey, DeadLetter letter) {
+        return new ProducerRecord<>(
+                topic.name(),
+                originalKey == null ? null : cut(originalKey, KEY_CAP_BYTES),
                 SERDE.serialize(topic.name(), letter));
     }
 

@@ -36,8 +36,7 @@ public final class StreamsErrorPolicy {
 
     private static final Logger log = LoggerFactory.getLogger(StreamsErrorPolicy.class);
 
-    private StreamsErrorPolicy() {
-    }
+    private StreamsErrorPolicy() {}
 
     /** Adds the dead-letter handlers to a Streams configuration. */
     public static Properties apply(Properties streamsConfig, String stage, TopicSpec<DeadLetter> deadLetterTopic) {
@@ -49,8 +48,11 @@ public final class StreamsErrorPolicy {
     }
 
     /** The same policy, writing dead letters through the given producer (the app's one, or a test's). */
-    public static Properties apply(Properties streamsConfig, String stage, TopicSpec<DeadLetter> deadLetterTopic,
-                                   Producer<byte[], byte[]> producer) {
+    public static Properties apply(
+            Properties streamsConfig,
+            String stage,
+            TopicSpec<DeadLetter> deadLetterTopic,
+            Producer<byte[], byte[]> producer) {
         apply(streamsConfig, stage, deadLetterTopic);
         streamsConfig.put(DEAD_LETTER_PRODUCER, producer);
         return streamsConfig;
@@ -63,8 +65,11 @@ public final class StreamsErrorPolicy {
      */
     public static void install(KafkaStreams streams, String stage, BiConsumer<String, Throwable> failed) {
         streams.setUncaughtExceptionHandler(error -> {
-            log.error("{} stream thread failed with an error the dead-letter policy cannot absorb; shutting this "
-                    + "instance down so it can be restarted", stage, error);
+            log.error(
+                    "{} stream thread failed with an error the dead-letter policy cannot absorb; shutting this "
+                            + "instance down so it can be restarted",
+                    stage,
+                    error);
             failed.accept(Thread.currentThread().getName(), error);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -73,8 +78,8 @@ public final class StreamsErrorPolicy {
     static String required(Map<String, ?> configs, String key) {
         Object value = configs.get(key);
         if (value == null) {
-            throw new IllegalStateException("Streams config lacks '" + key
-                    + "': build the config with StreamsErrorPolicy.apply(...)");
+            throw new IllegalStateException(
+                    "Streams config lacks '" + key + "': build the config with StreamsErrorPolicy.apply(...)");
         }
         return value.toString();
     }

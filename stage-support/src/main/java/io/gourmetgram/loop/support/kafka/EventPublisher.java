@@ -37,8 +37,12 @@ public class EventPublisher {
 
     /** Sends {@code value} keyed by {@code key} and returns once acknowledged; throws otherwise. */
     public <V> RecordMetadata publish(TopicSpec<V> topic, String key, V value) {
-        return send(new ProducerRecord<>(topic.name(), key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                topic.valueSerde().serialize(topic.name(), value)), "the " + topic.name() + " event for " + key);
+        return send(
+                new ProducerRecord<>(
+                        topic.name(),
+                        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        topic.valueSerde().serialize(topic.name(), value)),
+                "the " + topic.name() + " event for " + key);
     }
 
     /**
@@ -51,16 +55,20 @@ public class EventPublisher {
         AtomicReference<RecordMetadata> attempt = new AtomicReference<>();
         try {
             // The callback runs before the future completes and tells whether the record got as far as a partition.
-            return producer.send(record, (metadata, error) -> attempt.set(metadata)).get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
+            return producer.send(record, (metadata, error) -> attempt.set(metadata))
+                    .get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             boolean mayBeWritten = mayHaveBeenWritten(e.getCause(), attempt.get());
-            throw new EventNotPublishedException((mayBeWritten ? "Kafka did not confirm " : "Kafka did not take ") + what
-                    + ": " + e.getCause().getMessage(), mayBeWritten, e.getCause());
+            throw new EventNotPublishedException(
+                    (mayBeWritten ? "Kafka did not confirm " : "Kafka did not take ") + what + ": "
+                            + e.getCause().getMessage(),
+                    mayBeWritten,
+                    e.getCause());
         } catch (KafkaException e) {
             throw new EventNotPublishedException("Could not send " + what + ": " + e.getMessage(), false, e);
         } catch (TimeoutException e) {
-            throw new EventNotPublishedException("No acknowledgement from Kafka for " + what + " within "
-                    + ackWait.toSeconds() + " s", true, e);
+            throw new EventNotPublishedException(
+                    "No acknowledgement from Kafka for " + what + " within " + ackWait.toSeconds() + " s", true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventNotPublishedException("Interrupted while publishing " + what, true, e);
@@ -73,6 +81,8 @@ public class EventPublisher {
      * metadata (no partition yet) and every other error mean it was not written.
      */
     private static boolean mayHaveBeenWritten(Throwable error, RecordMetadata attempt) {
-        return error instanceof org.apache.kafka.common.errors.TimeoutException && attempt != null && attempt.partition() >= 0;
+        return error instanceof org.apache.kafka.common.errors.TimeoutException
+                && attempt != null
+                && attempt.partition() >= 0;
     }
 }

@@ -11,14 +11,15 @@ import org.apache.kafka.common.TopicPartition;
 /** What a consumer that commits whole polls needs: where the batch ends, and how to read it again. */
 public final class PolledBatch {
 
-    private PolledBatch() {
-    }
+    private PolledBatch() {}
 
     /** The offsets to commit once every record of the batch is done: one past the last, per partition. */
     public static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<?, ?> records) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
+            offsets.put(
+                    partition,
+                    new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
         }
         return offsets;
     }

@@ -11,8 +11,7 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class UploadKeys {
 
-    private UploadKeys() {
-    }
+    private UploadKeys() {}
 
     /** Thrown when a record's key is not the upload id its body names. */
     public static final class KeyMismatchException extends SerializationException {
@@ -36,7 +35,8 @@ public final class UploadKeys {
         int expected = KeyPartitioning.partitionOf(key, partitions);
         if (partition != expected) {
             throw new MisroutedRecordException("Record on " + topic + " partition " + partition + " is keyed '" + key
-                    + "', which belongs on partition " + expected + " of " + partitions + ": its producer does not partition"
+                    + "', which belongs on partition " + expected + " of " + partitions
+                    + ": its producer does not partition"
                     + " keys with murmur2 like the Java client (librdkafka's default consistent_random does not; kcat needs"
                     + " -X topic.partitioner=murmur2_random), so this record would never meet the rest of its upload."
                     + " Re-produce it with a murmur2 partitioner.");
@@ -48,8 +48,9 @@ public final class UploadKeys {
      */
     public static void requireMatch(String topic, String key, String uploadId) {
         if (!Objects.equals(key, uploadId)) {
-            throw new KeyMismatchException("Record on " + topic + " is keyed '" + key + "' but its body is about upload '"
-                    + uploadId + "': the key must be the upload id (producers must key per-upload topics by upload id)");
+            throw new KeyMismatchException(
+                    "Record on " + topic + " is keyed '" + key + "' but its body is about upload '" + uploadId
+                            + "': the key must be the upload id (producers must key per-upload topics by upload id)");
         }
     }
 }

@@ -47,8 +47,8 @@ public record ModelLabels(List<String> labels, String source) {
         try {
             root = EventJson.mapper().readTree(Files.readAllBytes(file));
         } catch (IOException | JacksonException e) {
-            throw new IllegalStateException("MODEL_LABELS_FILE " + file.toAbsolutePath()
-                    + " cannot be read as JSON: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "MODEL_LABELS_FILE " + file.toAbsolutePath() + " cannot be read as JSON: " + e.getMessage(), e);
         }
         JsonNode array = root.path("labels");
         if (!array.isArray() || array.isEmpty()) {
@@ -64,7 +64,8 @@ public record ModelLabels(List<String> labels, String source) {
             labels.add(label.asString());
         }
         if (new HashSet<>(labels).size() != labels.size()) {
-            throw new IllegalStateException("MODEL_LABELS_FILE " + file.toAbsolutePath() + " lists a label twice: " + labels);
+            throw new IllegalStateException(
+                    "MODEL_LABELS_FILE " + file.toAbsolutePath() + " lists a label twice: " + labels);
         }
         return new ModelLabels(labels, file.toAbsolutePath().toString());
     }

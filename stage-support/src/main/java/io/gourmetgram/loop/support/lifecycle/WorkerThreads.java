@@ -5,8 +5,7 @@ import java.time.Duration;
 /** How a stage stops its worker thread (consumer loop, task pusher): written once. */
 public final class WorkerThreads {
 
-    private WorkerThreads() {
-    }
+    private WorkerThreads() {}
 
     /**
      * Waits up to {@code timeout} for the worker to finish (after it was told to stop); an interrupt

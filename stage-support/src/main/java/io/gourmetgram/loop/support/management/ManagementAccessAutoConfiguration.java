@@ -9,5 +9,4 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ManagementAccess.class)
-public class ManagementAccessAutoConfiguration {
-}
+public class ManagementAccessAutoConfiguration {}

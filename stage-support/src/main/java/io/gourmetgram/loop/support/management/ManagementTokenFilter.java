@@ -32,18 +32,24 @@ final class ManagementTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        boolean authorized = authorization != null && authorization.startsWith(BEARER) && MessageDigest.isEqual(
-                token, authorization.substring(BEARER.length()).getBytes(StandardCharsets.UTF_8));
-        chain.doFilter(authorized ? new HttpServletRequestWrapper(request) {
-            @Override
-            public Principal getUserPrincipal() {
-                return OPERATOR;
-            }
+        boolean authorized = authorization != null
+                && authorization.startsWith(BEARER)
+                && MessageDigest.isEqual(
+                        token, authorization.substring(BEARER.length()).getBytes(StandardCharsets.UTF_8));
+        chain.doFilter(
+                authorized
+                        ? new HttpServletRequestWrapper(request) {
+                            @Override
+                            public Principal getUserPrincipal() {
+                                return OPERATOR;
+                            }
 
-            @Override
-            public boolean isUserInRole(String role) {
-                return true;
-            }
-        } : request, response);
+                            @Override
+                            public boolean isUserInRole(String role) {
+                                return true;
+                            }
+                        }
+                        : request,
+                response);
     }
 }

@@ -36,8 +36,8 @@ public abstract class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
-                                                          WebRequest request) {
+    protected ResponseEntity<Object> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (body instanceof ProblemDetail problem) {
             if (problem.getType() == null || BLANK.equals(problem.getType())) {
                 ProblemType.forStatus(problem.getStatus()).ifPresent(type -> {

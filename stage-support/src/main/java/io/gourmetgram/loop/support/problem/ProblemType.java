@@ -15,12 +15,12 @@ import org.springframework.http.ResponseEntity;
  * {@link #response(String)}; never a bare {@code ProblemDetail}.
  */
 public enum ProblemType {
-
     NO_PHOTO("no-photo", HttpStatus.BAD_REQUEST, "No photo in the request"),
     PHOTO_TOO_LARGE("photo-too-large", HttpStatus.CONTENT_TOO_LARGE, "Photo too large"),
     UNSUPPORTED_IMAGE_TYPE("unsupported-image-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Not a supported image type"),
     TOO_MANY_PIXELS("too-many-pixels", HttpStatus.UNPROCESSABLE_CONTENT, "Photo has too many pixels"),
-    UNSUPPORTED_DIMENSIONS("unsupported-dimensions", HttpStatus.UNPROCESSABLE_CONTENT, "Photo sides or aspect ratio out of range"),
+    UNSUPPORTED_DIMENSIONS(
+            "unsupported-dimensions", HttpStatus.UNPROCESSABLE_CONTENT, "Photo sides or aspect ratio out of range"),
     UNREADABLE_IMAGE("unreadable-image", HttpStatus.UNPROCESSABLE_CONTENT, "Image header cannot be read"),
     TRUNCATED_IMAGE("truncated-image", HttpStatus.UNPROCESSABLE_CONTENT, "Photo file is incomplete"),
     UPLOAD_TOO_SLOW("upload-too-slow", HttpStatus.REQUEST_TIMEOUT, "Photo arrived too slowly"),
@@ -54,8 +54,8 @@ public enum ProblemType {
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
     SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
 
-    private static final List<ProblemType> GENERIC = List.of(
-            BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, INTERNAL_ERROR, SERVICE_UNAVAILABLE);
+    private static final List<ProblemType> GENERIC =
+            List.of(BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, INTERNAL_ERROR, SERVICE_UNAVAILABLE);
 
     private static final String BASE = "https://gourmetgram.io/loop/problems/";
 
@@ -95,6 +95,8 @@ public enum ProblemType {
 
     /** This problem as a ready answer, for controllers that return rather than throw. */
     public ResponseEntity<ProblemDetail> response(String detail) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail(detail));
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(detail(detail));
     }
 }

@@ -22,24 +22,42 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record S3Settings(
         @NotBlank(message = "is not set: give the S3 endpoint URL in S3_ENDPOINT, e.g. http://localhost:9000")
         String endpoint,
-        @NotBlank(message = "is not set: give the S3 access key in S3_ACCESS_KEY (there is no default outside the local stack)")
+
+        @NotBlank(
+                message =
+                        "is not set: give the S3 access key in S3_ACCESS_KEY (there is no default outside the local stack)")
         String accessKey,
-        @NotBlank(message = "is not set: give the S3 secret key in S3_SECRET_KEY (there is no default outside the local stack)")
-        @Size(min = MIN_SECRET_LENGTH, message = "is too short: S3_SECRET_KEY must be at least 8 characters (MinIO refuses shorter ones)")
+
+        @NotBlank(
+                message =
+                        "is not set: give the S3 secret key in S3_SECRET_KEY (there is no default outside the local stack)")
+        @Size(
+                min = MIN_SECRET_LENGTH,
+                message = "is too short: S3_SECRET_KEY must be at least 8 characters (MinIO refuses shorter ones)")
         String secretKey,
+
         @DefaultValue("production")
-        @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
-                message = "is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and hyphens); set S3_BUCKET")
+        @Pattern(
+                regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+                message =
+                        "is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and hyphens); set S3_BUCKET")
         String bucket,
+
         @DefaultValue("10s") @NotNull Duration timeout,
-        @DefaultValue("us-east-1") @NotBlank(message = "is empty: set S3_REGION (us-east-1 for MinIO)") String region) {
+
+        @DefaultValue("us-east-1") @NotBlank(message = "is empty: set S3_REGION (us-east-1 for MinIO)")
+        String region) {
 
     /** MinIO's own minimum length of a secret key. */
     public static final int MIN_SECRET_LENGTH = 8;
 
     /** A MinIO client for this store whose every call is bounded by {@link #timeout()}. */
     public MinioClient newClient() {
-        MinioClient client = MinioClient.builder().endpoint(endpoint).region(region).credentials(accessKey, secretKey).build();
+        MinioClient client = MinioClient.builder()
+                .endpoint(endpoint)
+                .region(region)
+                .credentials(accessKey, secretKey)
+                .build();
         long millis = timeout.toMillis();
         client.setTimeout(millis, millis, millis);
         return client;

@@ -25,7 +25,8 @@ import org.springframework.boot.health.contributor.Health;
  */
 final class StreamsProgress {
 
-    private static final Set<KafkaStreams.State> WORKING = Set.of(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
+    private static final Set<KafkaStreams.State> WORKING =
+            Set.of(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
     private static final String THREAD_GROUP = "stream-thread-metrics";
     private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
 
@@ -50,7 +51,10 @@ final class StreamsProgress {
         KafkaStreams.State state = streams.state();
         if (!WORKING.contains(state)) {
             String reason = failure != null ? failure : "the Kafka Streams client is " + state;
-            return Health.down().withDetail("state", state.name()).withDetail("reason", reason).build();
+            return Health.down()
+                    .withDetail("state", state.name())
+                    .withDetail("reason", reason)
+                    .build();
         }
         Map<String, Double> polls = new HashMap<>();
         Map<String, Double> processed = new HashMap<>();
@@ -61,7 +65,8 @@ final class StreamsProgress {
                 polls.put(name.tags().get("thread-id"), number(e.getValue()));
             } else if (THREAD_GROUP.equals(name.group()) && "process-total".equals(name.name())) {
                 processed.put(name.tags().get("thread-id"), number(e.getValue()));
-            } else if (FETCH_GROUP.equals(name.group()) && "records-lag".equals(name.name())
+            } else if (FETCH_GROUP.equals(name.group())
+                    && "records-lag".equals(name.name())
                     && name.tags().containsKey("partition")) {
                 lag.merge(name.tags().get("client-id"), Math.max(0, number(e.getValue())), Double::sum);
             }
@@ -77,15 +82,21 @@ final class StreamsProgress {
                 continue;
             }
             Observation seen = threads.computeIfAbsent(id, k -> new Observation(now));
-            String stall = seen.update(now, polls.getOrDefault(id, 0.0), processed.getOrDefault(id, 0.0),
-                    lag.getOrDefault(id + "-consumer", 0.0), stallTimeout);
+            String stall = seen.update(
+                    now,
+                    polls.getOrDefault(id, 0.0),
+                    processed.getOrDefault(id, 0.0),
+                    lag.getOrDefault(id + "-consumer", 0.0),
+                    stallTimeout);
             if (stall != null && reason == null) {
                 reason = "stream thread " + id + " " + stall;
             }
         }
         threads.keySet().retainAll(threadStates.keySet());
         Health.Builder health = reason == null ? Health.up() : Health.down().withDetail("reason", reason);
-        return health.withDetail("state", state.name()).withDetail("threads", threadStates).build();
+        return health.withDetail("state", state.name())
+                .withDetail("threads", threadStates)
+                .build();
     }
 
     private static double number(Metric metric) {
@@ -120,8 +131,10 @@ final class StreamsProgress {
                 return "has not polled Kafka for " + sincePoll.toSeconds() + " s (stall timeout " + stallTimeout
                         + "): it is stuck in a call";
             }
-            if (inputWaitingSince != null && Duration.between(inputWaitingSince, now).compareTo(stallTimeout) >= 0) {
-                return "has had " + (long) lag + " records waiting for " + Duration.between(inputWaitingSince, now).toSeconds()
+            if (inputWaitingSince != null
+                    && Duration.between(inputWaitingSince, now).compareTo(stallTimeout) >= 0) {
+                return "has had " + (long) lag + " records waiting for "
+                        + Duration.between(inputWaitingSince, now).toSeconds()
                         + " s without processing one (stall timeout " + stallTimeout + ")";
             }
             return null;

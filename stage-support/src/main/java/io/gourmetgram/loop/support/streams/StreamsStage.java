@@ -46,8 +46,12 @@ public final class StreamsStage implements AutoCloseable {
      *                       (bootstrap servers, security protocol, SASL/SSL); may be empty
      * @param tuning         extra settings of this stage (e.g. commit interval); may be empty
      */
-    public static Properties config(String applicationId, Map<String, ?> clientSettings, String stateDir,
-                                    TopicSpec<DeadLetter> deadLetters, Properties tuning) {
+    public static Properties config(
+            String applicationId,
+            Map<String, ?> clientSettings,
+            String stateDir,
+            TopicSpec<DeadLetter> deadLetters,
+            Properties tuning) {
         Properties config = new Properties();
         config.putAll(clientSettings);
         // Internal topics replicated like the catalog's; producers wait for every in-sync replica.
@@ -66,9 +70,14 @@ public final class StreamsStage implements AutoCloseable {
      * @param stallTimeout how long a stream thread may go without polling, or without processing
      *                     while input waits, before health says DOWN
      */
-    public static StreamsStage start(Topology topology, String applicationId, Map<String, ?> clientSettings,
-                                     String stateDir, TopicSpec<DeadLetter> deadLetters, Properties tuning,
-                                     Duration stallTimeout) {
+    public static StreamsStage start(
+            Topology topology,
+            String applicationId,
+            Map<String, ?> clientSettings,
+            String stateDir,
+            TopicSpec<DeadLetter> deadLetters,
+            Properties tuning,
+            Duration stallTimeout) {
         Properties config = config(applicationId, clientSettings, stateDir, deadLetters, tuning);
         // One dead-letter producer for the application, shared by every task's handler and closed with it.
         Producer<byte[], byte[]> deadLetterProducer = deadLetterProducer(config, applicationId);

@@ -29,9 +29,13 @@ public abstract class StreamsStageLifecycle implements SmartLifecycle, HealthInd
      * @param tuning        extra Streams settings (e.g. commit interval); may be empty
      * @param stallTimeout  how long a thread may go without progress before health says DOWN
      */
-    public record Definition(String applicationId, String stateDir, TopicSpec<DeadLetter> deadLetters,
-                             List<TopicSpec<?>> topics, Properties tuning, Duration stallTimeout) {
-    }
+    public record Definition(
+            String applicationId,
+            String stateDir,
+            TopicSpec<DeadLetter> deadLetters,
+            List<TopicSpec<?>> topics,
+            Properties tuning,
+            Duration stallTimeout) {}
 
     private final Definition definition;
     private final KafkaProperties kafka;
@@ -49,8 +53,7 @@ public abstract class StreamsStageLifecycle implements SmartLifecycle, HealthInd
     protected abstract Topology topology();
 
     /** Runs after the topics exist and before the topology starts (e.g. to create buckets it writes to). */
-    protected void prepare() {
-    }
+    protected void prepare() {}
 
     @Override
     public void start() {
@@ -61,8 +64,14 @@ public abstract class StreamsStageLifecycle implements SmartLifecycle, HealthInd
         TopicProvisioner.partitionCounts(kafka.buildAdminProperties(), definition.topics())
                 .forEach((topic, partitions) -> tuning.put(UploadKeyCheck.PARTITIONS + topic, partitions));
         prepare();
-        StreamsStage started = StreamsStage.start(topology(), definition.applicationId(), kafka.buildStreamsProperties(),
-                definition.stateDir(), definition.deadLetters(), tuning, definition.stallTimeout());
+        StreamsStage started = StreamsStage.start(
+                topology(),
+                definition.applicationId(),
+                kafka.buildStreamsProperties(),
+                definition.stateDir(),
+                definition.deadLetters(),
+                tuning,
+                definition.stallTimeout());
         if (registry != null) {
             new KafkaStreamsMetrics(started.streams()).bindTo(registry);
         }
@@ -96,7 +105,10 @@ public abstract class StreamsStageLifecycle implements SmartLifecycle, HealthInd
     public Health health() {
         StreamsStage s = stage;
         if (s == null) {
-            return Health.down().withDetail("state", "not started").withDetail("reason", "not started").build();
+            return Health.down()
+                    .withDetail("state", "not started")
+                    .withDetail("reason", "not started")
+                    .build();
         }
         return s.health();
     }

@@ -72,7 +72,8 @@ public final class UploadKeyCheck<V> {
     }
 
     /** For the DSL: {@code stream.processValues(UploadKeyCheck.values(topic, Prediction::uploadId))}. */
-    public static <V> FixedKeyProcessorSupplier<String, V, V> values(TopicSpec<V> topic, Function<V, String> uploadIdOf) {
+    public static <V> FixedKeyProcessorSupplier<String, V, V> values(
+            TopicSpec<V> topic, Function<V, String> uploadIdOf) {
         return () -> new FixedKeyProcessor<>() {
             private final UploadKeyCheck<V> check = new UploadKeyCheck<>(topic, uploadIdOf);
             private FixedKeyProcessorContext<String, V> context;
@@ -112,8 +113,12 @@ public final class UploadKeyCheck<V> {
             } catch (UploadKeys.MisroutedRecordException e) {
                 misrouted.increment();
                 long seen = (long) misrouted.count();
-                if (seen == 1 || Long.toString(seen).matches("10+")) { // the 1st, 10th, 100th, …: a flood stays readable
-                    log.warn("{} ({} misrouted records on {} so far; each is dead-lettered)", e.getMessage(), seen,
+                if (seen == 1
+                        || Long.toString(seen).matches("10+")) { // the 1st, 10th, 100th, …: a flood stays readable
+                    log.warn(
+                            "{} ({} misrouted records on {} so far; each is dead-lettered)",
+                            e.getMessage(),
+                            seen,
                             topic.name());
                 }
                 throw e;

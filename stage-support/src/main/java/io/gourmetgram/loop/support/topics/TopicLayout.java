@@ -39,7 +39,8 @@ public record TopicLayout(int partitions, short replicationFactor, int minInsync
 
     public TopicLayout {
         if (partitions < 0) {
-            throw new IllegalArgumentException(PARTITIONS_ENV + " must be a positive whole number (or unset), was " + partitions);
+            throw new IllegalArgumentException(
+                    PARTITIONS_ENV + " must be a positive whole number (or unset), was " + partitions);
         }
         if (replicationFactor < 1 && replicationFactor != -1) {
             throw new IllegalArgumentException(REPLICATION_FACTOR_ENV
@@ -58,7 +59,9 @@ public record TopicLayout(int partitions, short replicationFactor, int minInsync
 
     /** @param settings the value of a setting by its environment variable name, or null when unset */
     public static TopicLayout from(UnaryOperator<String> settings) {
-        return new TopicLayout(number(settings, PARTITIONS_ENV, 0), (short) number(settings, REPLICATION_FACTOR_ENV, -1),
+        return new TopicLayout(
+                number(settings, PARTITIONS_ENV, 0),
+                (short) number(settings, REPLICATION_FACTOR_ENV, -1),
                 number(settings, MIN_INSYNC_REPLICAS_ENV, 0));
     }
 
@@ -74,7 +77,8 @@ public record TopicLayout(int partitions, short replicationFactor, int minInsync
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a positive whole number (or unset), was '" + value + "'");
+            throw new IllegalArgumentException(
+                    name + " must be a positive whole number (or unset), was '" + value + "'");
         }
     }
 
@@ -94,7 +98,8 @@ public record TopicLayout(int partitions, short replicationFactor, int minInsync
     /** The topic to create: the catalog's configs (retention, compaction) plus this layout. */
     public NewTopic newTopic(TopicSpec<?> topic) {
         Map<String, String> config = new HashMap<>(topic.config());
-        effectiveMinInsyncReplicas().ifPresent(n -> config.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(n)));
+        effectiveMinInsyncReplicas()
+                .ifPresent(n -> config.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(n)));
         Optional<Short> replicas = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
         return new NewTopic(topic.name(), Optional.of(partitionsOf(topic)), replicas).configs(config);
     }
@@ -107,7 +112,8 @@ public record TopicLayout(int partitions, short replicationFactor, int minInsync
         Map<String, Object> settings = new HashMap<>();
         settings.put("replication.factor", (int) replicationFactor);
         settings.put("producer.acks", "all");
-        effectiveMinInsyncReplicas().ifPresent(n -> settings.put("topic." + TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(n)));
+        effectiveMinInsyncReplicas()
+                .ifPresent(n -> settings.put("topic." + TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(n)));
         return settings;
     }
 }

@@ -31,8 +31,7 @@ public final class TopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final long TIMEOUT_SECONDS = 30;
 
-    private TopicProvisioner() {
-    }
+    private TopicProvisioner() {}
 
     /** Ensures the given topics exist on a PLAINTEXT broker (local stack, benchmarks); stages pass their admin settings. */
     public static void ensure(String bootstrapServers, Collection<TopicSpec<?>> topics) {
@@ -41,7 +40,8 @@ public final class TopicProvisioner {
 
     /** The same, with a layout other than this process's environment (the local stack passes its stages' settings). */
     public static void ensure(String bootstrapServers, Collection<TopicSpec<?>> topics, TopicLayout layout) {
-        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin =
+                Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             ensure(admin, topics, layout);
         }
     }
@@ -57,7 +57,8 @@ public final class TopicProvisioner {
      * How many partitions each of the topics has on the broker (which may differ from the catalog if
      * they were created by hand): what a key's partition is computed against.
      */
-    public static Map<String, Integer> partitionCounts(Map<String, Object> adminConfig, Collection<TopicSpec<?>> topics) {
+    public static Map<String, Integer> partitionCounts(
+            Map<String, Object> adminConfig, Collection<TopicSpec<?>> topics) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
@@ -73,11 +74,15 @@ public final class TopicProvisioner {
                 }
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not describe Kafka topics " + topics + ": " + e.getCause().getMessage(),
+            throw new IllegalStateException(
+                    "Could not describe Kafka topics " + topics + ": "
+                            + e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS
-                    + " s while describing topics " + topics + ". Is the broker at bootstrap.servers reachable?", e);
+            throw new IllegalStateException(
+                    "Kafka did not answer within " + TIMEOUT_SECONDS + " s while describing topics " + topics
+                            + ". Is the broker at bootstrap.servers reachable?",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while describing topics", e);
@@ -91,7 +96,10 @@ public final class TopicProvisioner {
     public static void ensure(Admin admin, Collection<TopicSpec<?>> topics, TopicLayout layout) {
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            warnAboutFewerPartitions(admin, topics.stream().filter(t -> existing.contains(t.name())).toList(), layout);
+            warnAboutFewerPartitions(
+                    admin,
+                    topics.stream().filter(t -> existing.contains(t.name())).toList(),
+                    layout);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t.name()))
                     .map(layout::newTopic)
@@ -103,8 +111,14 @@ public final class TopicProvisioner {
             for (var entry : results.entrySet()) {
                 try {
                     entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    log.info("Created topic {}: {} partitions, replication factor {}", entry.getKey(),
-                            missing.stream().filter(t -> t.name().equals(entry.getKey())).findFirst().orElseThrow().numPartitions(),
+                    log.info(
+                            "Created topic {}: {} partitions, replication factor {}",
+                            entry.getKey(),
+                            missing.stream()
+                                    .filter(t -> t.name().equals(entry.getKey()))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .numPartitions(),
                             layout.replicationFactor() > 0 ? layout.replicationFactor() : "the broker's default");
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
@@ -116,7 +130,10 @@ public final class TopicProvisioner {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw unreachable(topics, e.getCause()); // the admin client's own default.api.timeout.ms
             }
-            throw new IllegalStateException("Could not create Kafka topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not create Kafka topics " + topics + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             throw unreachable(topics, e);
         } catch (InterruptedException e) {
@@ -130,11 +147,15 @@ public final class TopicProvisioner {
         try (Admin admin = Admin.create(adminConfig)) {
             return partitionCounts(admin, List.of(topic)).get(topic.name());
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not read the partitions of topic " + topic + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not read the partitions of topic " + topic + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS
-                    + " s while reading the partitions of topic " + topic, e);
+            throw new IllegalStateException(
+                    "Kafka did not answer within " + TIMEOUT_SECONDS + " s while reading the partitions of topic "
+                            + topic,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the partitions of topic " + topic, e);
@@ -147,9 +168,12 @@ public final class TopicProvisioner {
         if (topics.isEmpty()) {
             return counts;
         }
-        var described = admin.describeTopics(topics.stream().map(TopicSpec::name).toList()).allTopicNames()
+        var described = admin.describeTopics(
+                        topics.stream().map(TopicSpec::name).toList())
+                .allTopicNames()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        described.forEach((name, description) -> counts.put(name, description.partitions().size()));
+        described.forEach(
+                (name, description) -> counts.put(name, description.partitions().size()));
         return counts;
     }
 
@@ -162,9 +186,14 @@ public final class TopicProvisioner {
         for (TopicSpec<?> topic : existing) {
             int actual = counts.getOrDefault(topic.name(), 0);
             if (actual < layout.partitionsOf(topic)) {
-                log.warn("Topic {} has {} partitions, {} asks for {}; it is left as it is (adding partitions moves "
-                        + "keys between partitions). At most {} instances of a stage reading it share the work.",
-                        topic.name(), actual, TopicLayout.PARTITIONS_ENV, layout.partitionsOf(topic), actual);
+                log.warn(
+                        "Topic {} has {} partitions, {} asks for {}; it is left as it is (adding partitions moves "
+                                + "keys between partitions). At most {} instances of a stage reading it share the work.",
+                        topic.name(),
+                        actual,
+                        TopicLayout.PARTITIONS_ENV,
+                        layout.partitionsOf(topic),
+                        actual);
             }
         }
     }
@@ -174,10 +203,12 @@ public final class TopicProvisioner {
      * dropped connections, never an error: say what to check.
      */
     private static IllegalStateException unreachable(Collection<TopicSpec<?>> topics, Throwable cause) {
-        return new IllegalStateException("Kafka did not answer in time while creating topics " + topics
-                + ". Is the broker at bootstrap.servers reachable, and do this stage's security settings match its "
-                + "listener? A secured cluster needs SPRING_KAFKA_SECURITY_PROTOCOL (SASL_SSL, SASL_PLAINTEXT or SSL) "
-                + "and, for SASL, SPRING_KAFKA_PROPERTIES_SASL_MECHANISM and SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG "
-                + "(README: Connecting to a secured Kafka).", cause);
+        return new IllegalStateException(
+                "Kafka did not answer in time while creating topics " + topics
+                        + ". Is the broker at bootstrap.servers reachable, and do this stage's security settings match its "
+                        + "listener? A secured cluster needs SPRING_KAFKA_SECURITY_PROTOCOL (SASL_SSL, SASL_PLAINTEXT or SSL) "
+                        + "and, for SASL, SPRING_KAFKA_PROPERTIES_SASL_MECHANISM and SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG "
+                        + "(README: Connecting to a secured Kafka).",
+                cause);
     }
 }

@@ -23,15 +23,24 @@ class DeadLettersTest {
     void corruptBytesAreKeptOnceAndExactly() {
         byte[] corrupt = {(byte) 0xff, 0x00, (byte) 0xfe, '{'};
 
-        DeadLetter letter = DeadLetters.describe("inference-processor", "uploads", 2, 9, "u-1".getBytes(StandardCharsets.UTF_8),
-                corrupt, null, new IllegalArgumentException("not an Upload"), CLOCK);
+        DeadLetter letter = DeadLetters.describe(
+                "inference-processor",
+                "uploads",
+                2,
+                9,
+                "u-1".getBytes(StandardCharsets.UTF_8),
+                corrupt,
+                null,
+                new IllegalArgumentException("not an Upload"),
+                CLOCK);
 
         assertThat(letter.payload()).isEqualTo(corrupt);
         assertThat(letter.valueBytes()).isEqualTo(4);
         assertThat(letter.valueTruncated()).isFalse();
         assertThat(letter.valueSha256()).hasSize(64);
         assertThat(new String(Topics.INFERENCE_DEAD_LETTER.valueSerde().serialize("t", letter), StandardCharsets.UTF_8))
-                .as("the payload is stored once, as base64").doesNotContain("\"value\":");
+                .as("the payload is stored once, as base64")
+                .doesNotContain("\"value\":");
     }
 
     @Test
@@ -44,8 +53,16 @@ class DeadLettersTest {
         }
         String hugeMessage = "x".repeat(KAFKA_DEFAULT_MAX_RECORD);
 
-        DeadLetter letter = DeadLetters.describe("sampling-streams", "feedback", 0, 1, key, value, headers,
-                new IllegalStateException(hugeMessage), CLOCK);
+        DeadLetter letter = DeadLetters.describe(
+                "sampling-streams",
+                "feedback",
+                0,
+                1,
+                key,
+                value,
+                headers,
+                new IllegalStateException(hugeMessage),
+                CLOCK);
         ProducerRecord<byte[], byte[]> record = DeadLetters.toRecord(Topics.SAMPLING_DEAD_LETTER, key, letter);
 
         assertThat(record.key().length + record.value().length).isLessThan(KAFKA_DEFAULT_MAX_RECORD);
@@ -56,7 +73,8 @@ class DeadLettersTest {
 
     @Test
     void aNullValueHasNoPayloadSizeOrDigest() {
-        DeadLetter letter = DeadLetters.describe("s", "t", 0, 0, null, null, null, new RuntimeException("tombstone"), CLOCK);
+        DeadLetter letter =
+                DeadLetters.describe("s", "t", 0, 0, null, null, null, new RuntimeException("tombstone"), CLOCK);
 
         assertThat(letter.payload()).isNull();
         assertThat(letter.valueBytes()).isNull();

@@ -1,11 +1,11 @@
 package io.gourmetgram.loop.support.deadletter;
 
-import io.gourmetgram.loop.events.testing.TestEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.Upload;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -52,7 +52,8 @@ class StreamsErrorPolicyTest {
         StreamsErrorPolicy.apply(props, STAGE, Topics.SAMPLING_DEAD_LETTER, deadLetters);
         driver = new TopologyTestDriver(builder.build(), props);
         uploads = driver.createInputTopic(Topics.UPLOADS.name(), new StringSerializer(), new ByteArraySerializer());
-        keys = driver.createOutputTopic("content-types", Serdes.String().deserializer(), Serdes.String().deserializer());
+        keys = driver.createOutputTopic(
+                "content-types", Serdes.String().deserializer(), Serdes.String().deserializer());
     }
 
     @AfterEach
@@ -94,8 +95,9 @@ class StreamsErrorPolicyTest {
         assertThat(letter.valueTruncated()).isTrue();
         assertThat(letter.valueBytes()).isEqualTo(huge.length);
         assertThat(letter.valueSha256()).isEqualTo(sha256(huge));
-        assertThat(letter.payload()).hasSize(DeadLetters.PAYLOAD_CAP_BYTES).isEqualTo(java.util.Arrays.copyOf(huge,
-                DeadLetters.PAYLOAD_CAP_BYTES));
+        assertThat(letter.payload())
+                .hasSize(DeadLetters.PAYLOAD_CAP_BYTES)
+                .isEqualTo(java.util.Arrays.copyOf(huge, DeadLetters.PAYLOAD_CAP_BYTES));
     }
 
     @Test
@@ -107,12 +109,15 @@ class StreamsErrorPolicyTest {
         withoutProducer.forEach((k, v) -> configs.put(k.toString(), v));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DeadLetterStreamsHandler().configure(configs))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("StreamsStage.start");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("StreamsStage.start");
     }
 
     private static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

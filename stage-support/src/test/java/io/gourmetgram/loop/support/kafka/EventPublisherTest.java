@@ -28,10 +28,12 @@ class EventPublisherTest {
 
     @Test
     void aTimeoutAfterTheRecordReachedAPartitionIsOutcomeUnknown() {
-        EventNotPublishedException failure = publishAndFail(new TimeoutException(
-                "Expiring 1 record(s) for feedback-0:10000 ms has passed since batch creation"));
+        EventNotPublishedException failure = publishAndFail(
+                new TimeoutException("Expiring 1 record(s) for feedback-0:10000 ms has passed since batch creation"));
 
-        assertThat(failure.outcomeUnknown()).as("the broker may have written it").isTrue();
+        assertThat(failure.outcomeUnknown())
+                .as("the broker may have written it")
+                .isTrue();
         assertThat(failure.getMessage()).contains("did not confirm");
     }
 
@@ -43,7 +45,9 @@ class EventPublisherTest {
     }
 
     private EventNotPublishedException publishAndFail(RuntimeException error) {
-        CompletableFuture<?> publishing = CompletableFuture.runAsync(() -> publisher.publish(Topics.FEEDBACK, "u1",
+        CompletableFuture<?> publishing = CompletableFuture.runAsync(() -> publisher.publish(
+                Topics.FEEDBACK,
+                "u1",
                 new Feedback("u1", FeedbackKind.FLAG, null, Instant.parse("2026-11-30T12:00:00Z"), null)));
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gourmetgram.loop.events.Food11;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,13 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelLabelsTest {
 
-
     @TempDir
     Path dir;
 
     @Test
     void readsTheLabelsOfAModelSidecarInOutputOrder() throws Exception {
-        Path sidecar = Files.writeString(dir.resolve("model.json"),
+        Path sidecar = Files.writeString(
+                dir.resolve("model.json"),
                 "{\"id\": \"cats\", \"labels\": [\"Tabby\", \"Siamese\"], \"input\": {\"name\": \"x\"}}");
 
         ModelLabels labels = ModelLabels.fromSidecar(sidecar);
@@ -48,9 +47,14 @@ class ModelLabelsTest {
         Path notJson = Files.writeString(dir.resolve("b.json"), "labels: [Soup]");
         Path twice = Files.writeString(dir.resolve("c.json"), "{\"labels\": [\"Soup\", \"Soup\"]}");
 
-        assertThatThrownBy(() -> ModelLabels.fromSidecar(noLabels)).hasMessageContaining("a.json").hasMessageContaining("\"labels\" array");
-        assertThatThrownBy(() -> ModelLabels.fromSidecar(notJson)).hasMessageContaining("b.json").hasMessageContaining("JSON");
+        assertThatThrownBy(() -> ModelLabels.fromSidecar(noLabels))
+                .hasMessageContaining("a.json")
+                .hasMessageContaining("\"labels\" array");
+        assertThatThrownBy(() -> ModelLabels.fromSidecar(notJson))
+                .hasMessageContaining("b.json")
+                .hasMessageContaining("JSON");
         assertThatThrownBy(() -> ModelLabels.fromSidecar(twice)).hasMessageContaining("twice");
-        assertThatThrownBy(() -> ModelLabels.fromSidecar(dir.resolve("missing.json"))).hasMessageContaining("missing.json");
+        assertThatThrownBy(() -> ModelLabels.fromSidecar(dir.resolve("missing.json")))
+                .hasMessageContaining("missing.json");
     }
 }

@@ -11,7 +11,8 @@ class ManagementAccessTest {
     @Test
     void aShortTokenIsRefusedNamingTheVariable() {
         assertThatThrownBy(() -> new ManagementAccess("letmein"))
-                .hasMessageContaining("MANAGEMENT_TOKEN").hasMessageContaining("at least 32 characters");
+                .hasMessageContaining("MANAGEMENT_TOKEN")
+                .hasMessageContaining("at least 32 characters");
     }
 
     @Test

@@ -47,8 +47,8 @@ class StreamsStageIT {
     @BeforeAll
     static void startBroker() {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of("transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1"));
+        broker.brokerProperties(
+                Map.of("transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
         broker.afterPropertiesSet();
     }
 
@@ -67,7 +67,8 @@ class StreamsStageIT {
         });
         try (StreamsStage stage = start(topology)) {
             send(in, "ok");
-            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> stage.health().getStatus().equals(Status.UP));
 
             send(in, "poison");
 
@@ -95,15 +96,18 @@ class StreamsStageIT {
         StreamsStage stage = start(topology);
         try {
             send(in, "ok");
-            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> stage.health().getStatus().equals(Status.UP));
 
             send(in, "wedge");
 
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                Health health = stage.health();
-                assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-                assertThat(health.getDetails().get("reason").toString()).contains("has not polled");
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> {
+                        Health health = stage.health();
+                        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                        assertThat(health.getDetails().get("reason").toString()).contains("has not polled");
+                    });
         } finally {
             release.countDown();
             stage.close();
@@ -113,11 +117,13 @@ class StreamsStageIT {
     @Test
     void anIdleStageStaysUpLongerThanTheStallTimeout() throws Exception {
         String in = topic();
-        try (StreamsStage stage = start(passThrough(in, value -> { }))) {
+        try (StreamsStage stage = start(passThrough(in, value -> {}))) {
             send(in, "ok");
-            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> stage.health().getStatus().equals(Status.UP));
 
-            await().during(STALL_TIMEOUT.multipliedBy(2)).atMost(STALL_TIMEOUT.multipliedBy(4))
+            await().during(STALL_TIMEOUT.multipliedBy(2))
+                    .atMost(STALL_TIMEOUT.multipliedBy(4))
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> stage.health().getStatus().equals(Status.UP));
         }
@@ -127,19 +133,25 @@ class StreamsStageIT {
     void everyTaskSharesTheApplicationsOneDeadLetterProducerWhichClosesWithTheStage() throws Exception {
         String in = topic(3); // three partitions: three tasks, each with its own error handlers
         String applicationId = "dead-letter-it-" + UUID.randomUUID();
-        StreamsStage stage = start(passThrough(in, value -> { }), applicationId);
+        StreamsStage stage = start(passThrough(in, value -> {}), applicationId);
         try {
             for (int partition = 0; partition < 3; partition++) {
                 send(in, partition, "ok");
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> stage.health().getStatus().equals(Status.UP)
-                    && stage.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum() == 3);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> stage.health().getStatus().equals(Status.UP)
+                            && stage.streams().metadataForLocalThreads().stream()
+                                            .mapToInt(t -> t.activeTasks().size())
+                                            .sum()
+                                    == 3);
 
             assertThat(deadLetterProducerThreads(applicationId)).isEqualTo(1);
         } finally {
             stage.close();
         }
-        assertThat(deadLetterProducerThreads(applicationId)).as("closed with the stage").isZero();
+        assertThat(deadLetterProducerThreads(applicationId))
+                .as("closed with the stage")
+                .isZero();
     }
 
     private static long deadLetterProducerThreads(String applicationId) {
@@ -155,10 +167,15 @@ class StreamsStageIT {
     private StreamsStage start(Topology topology, String applicationId) throws Exception {
         Properties tuning = new Properties();
         tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        return StreamsStage.start(topology, applicationId,
+        return StreamsStage.start(
+                topology,
+                applicationId,
                 Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
-                Files.createDirectories(stateDir.resolve(UUID.randomUUID().toString())).toString(),
-                Topics.SAMPLING_DEAD_LETTER, tuning, STALL_TIMEOUT);
+                Files.createDirectories(stateDir.resolve(UUID.randomUUID().toString()))
+                        .toString(),
+                Topics.SAMPLING_DEAD_LETTER,
+                tuning,
+                STALL_TIMEOUT);
     }
 
     private static Topology passThrough(String in, java.util.function.Consumer<String> onEach) {
@@ -176,8 +193,11 @@ class StreamsStageIT {
     private static String topic(int partitions) throws Exception {
         String name = "in-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.getBrokersAsString()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1), new NewTopic(name + "-out", partitions,
-                    (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(name, partitions, (short) 1),
+                            new NewTopic(name + "-out", partitions, (short) 1)))
+                    .all()
+                    .get();
         }
         return name;
     }
@@ -187,8 +207,10 @@ class StreamsStageIT {
     }
 
     private static void send(String topic, int partition, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.getBrokersAsString()), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.getBrokersAsString()),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, partition, "k", value)).get();
         }
     }

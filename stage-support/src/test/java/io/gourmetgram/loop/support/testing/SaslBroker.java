@@ -48,10 +48,15 @@ public final class SaslBroker implements AutoCloseable {
 
     /** Settings for the test's own clients. */
     public Map<String, Object> clientSettings() {
-        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
-                SaslConfigs.SASL_MECHANISM, "PLAIN",
-                SaslConfigs.SASL_JAAS_CONFIG, jaasConfig(USER, PASSWORD));
+        return Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                "SASL_PLAINTEXT",
+                SaslConfigs.SASL_MECHANISM,
+                "PLAIN",
+                SaslConfigs.SASL_JAAS_CONFIG,
+                jaasConfig(USER, PASSWORD));
     }
 
     /**
@@ -59,10 +64,15 @@ public final class SaslBroker implements AutoCloseable {
      * secured Kafka" documents them (bind them with a {@code SystemEnvironmentPropertySource}).
      */
     public Map<String, Object> stageEnvironment() {
-        return Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
-                "SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "PLAIN",
-                "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", jaasConfig(USER, PASSWORD));
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                bootstrapServers(),
+                "SPRING_KAFKA_SECURITY_PROTOCOL",
+                "SASL_PLAINTEXT",
+                "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+                "PLAIN",
+                "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+                jaasConfig(USER, PASSWORD));
     }
 
     /**
@@ -70,22 +80,27 @@ public final class SaslBroker implements AutoCloseable {
      * after 3 s instead of 30 (a PLAINTEXT client only sees dropped connections), so the test is quick.
      */
     public Map<String, Object> environmentWithoutCredentials() {
-        return Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
-                "SPRING_KAFKA_ADMIN_PROPERTIES_DEFAULT_API_TIMEOUT_MS", "3000",
-                "SPRING_KAFKA_ADMIN_PROPERTIES_REQUEST_TIMEOUT_MS", "3000");
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                bootstrapServers(),
+                "SPRING_KAFKA_ADMIN_PROPERTIES_DEFAULT_API_TIMEOUT_MS",
+                "3000",
+                "SPRING_KAFKA_ADMIN_PROPERTIES_REQUEST_TIMEOUT_MS",
+                "3000");
     }
 
     /**
      * Runs a stage's Spring application as an operator would start it: {@code environment} as environment
      * variables (relaxed binding as for real ones), {@code args} on the command line.
      */
-    public static ConfigurableApplicationContext runStage(Class<?> application, Map<String, Object> environment,
-                                                          String... args) {
+    public static ConfigurableApplicationContext runStage(
+            Class<?> application, Map<String, Object> environment, String... args) {
         SpringApplication app = new SpringApplication(application);
         StandardEnvironment env = new StandardEnvironment();
         // The "-systemEnvironment" suffix makes Spring map SPRING_KAFKA_PROPERTIES_SASL_MECHANISM to sasl.mechanism.
-        env.getPropertySources().addFirst(new SystemEnvironmentPropertySource("operator-"
-                + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment));
+        env.getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        "operator-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment));
         app.setEnvironment(env);
         return app.run(args);
     }

@@ -39,8 +39,12 @@ public final class TopologyHarness implements AutoCloseable {
     private final Path stateDir;
     private final Instant start;
 
-    private TopologyHarness(TopologyTestDriver driver, MockProducer<byte[], byte[]> deadLetters,
-                            TopicSpec<DeadLetter> deadLetterTopic, Path stateDir, Instant start) {
+    private TopologyHarness(
+            TopologyTestDriver driver,
+            MockProducer<byte[], byte[]> deadLetters,
+            TopicSpec<DeadLetter> deadLetterTopic,
+            Path stateDir,
+            Instant start) {
         this.driver = driver;
         this.deadLetters = deadLetters;
         this.deadLetterTopic = deadLetterTopic;
@@ -52,20 +56,29 @@ public final class TopologyHarness implements AutoCloseable {
      * @param tuning the stage's own Streams settings (the same {@code Properties} its application passes)
      * @param start  wall-clock and first record time of the driver
      */
-    public static TopologyHarness start(Topology topology, String applicationId, TopicSpec<DeadLetter> deadLetters,
-                                        Properties tuning, Instant start) {
+    public static TopologyHarness start(
+            Topology topology,
+            String applicationId,
+            TopicSpec<DeadLetter> deadLetters,
+            Properties tuning,
+            Instant start) {
         Path stateDir;
         try {
             stateDir = Files.createTempDirectory("topology-harness-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Properties config = StreamsStage.config(applicationId,
-                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"), stateDir.toString(), deadLetters, tuning);
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        Properties config = StreamsStage.config(
+                applicationId,
+                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092"),
+                stateDir.toString(),
+                deadLetters,
+                tuning);
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         StreamsErrorPolicy.apply(config, applicationId, deadLetters, producer);
-        return new TopologyHarness(new TopologyTestDriver(topology, config, start), producer, deadLetters, stateDir, start);
+        return new TopologyHarness(
+                new TopologyTestDriver(topology, config, start), producer, deadLetters, stateDir, start);
     }
 
     public static TopologyHarness start(Topology topology, String applicationId, TopicSpec<DeadLetter> deadLetters) {
@@ -74,18 +87,19 @@ public final class TopologyHarness implements AutoCloseable {
 
     /** Records on {@code topic}, one second apart from the harness's start time. */
     public <V> TestInputTopic<String, V> input(TopicSpec<V> topic) {
-        return driver.createInputTopic(topic.name(), new StringSerializer(), topic.valueSerde().serializer(), start,
-                Duration.ofSeconds(1));
+        return driver.createInputTopic(
+                topic.name(), new StringSerializer(), topic.valueSerde().serializer(), start, Duration.ofSeconds(1));
     }
 
     /** Raw bytes on {@code topic}: for records the contract's serde would not write (corrupt, foreign). */
     public TestInputTopic<String, byte[]> rawInput(TopicSpec<?> topic) {
-        return driver.createInputTopic(topic.name(), new StringSerializer(), new ByteArraySerializer(), start,
-                Duration.ofSeconds(1));
+        return driver.createInputTopic(
+                topic.name(), new StringSerializer(), new ByteArraySerializer(), start, Duration.ofSeconds(1));
     }
 
     public <V> TestOutputTopic<String, V> output(TopicSpec<V> topic) {
-        return driver.createOutputTopic(topic.name(), Serdes.String().deserializer(), topic.valueSerde().deserializer());
+        return driver.createOutputTopic(
+                topic.name(), Serdes.String().deserializer(), topic.valueSerde().deserializer());
     }
 
     /** Dead letters written so far, oldest first. */

@@ -33,11 +33,14 @@ class TopicLayoutTest {
         NewTopic predictions = layout.newTopic(Topics.PREDICTIONS);
         assertThat(predictions.numPartitions()).isEqualTo(12);
         assertThat(predictions.replicationFactor()).isEqualTo((short) 3);
-        assertThat(predictions.configs()).containsEntry("min.insync.replicas", "2")
+        assertThat(predictions.configs())
+                .containsEntry("min.insync.replicas", "2")
                 .containsAllEntriesOf(Topics.PREDICTIONS.config());
         assertThat(layout.newTopic(Topics.LABELING_REQUESTS).configs()).containsEntry("cleanup.policy", "compact");
-        assertThat(layout.streamsSettings()).containsEntry("replication.factor", 3)
-                .containsEntry("topic.min.insync.replicas", "2").containsEntry("producer.acks", "all");
+        assertThat(layout.streamsSettings())
+                .containsEntry("replication.factor", 3)
+                .containsEntry("topic.min.insync.replicas", "2")
+                .containsEntry("producer.acks", "all");
     }
 
     @Test
@@ -59,7 +62,8 @@ class TopicLayoutTest {
     @Test
     void badValuesNameTheEnvironmentVariable() {
         assertThatThrownBy(() -> layout(Map.of("KAFKA_TOPIC_PARTITIONS", "six")))
-                .hasMessageContaining("KAFKA_TOPIC_PARTITIONS").hasMessageContaining("six");
+                .hasMessageContaining("KAFKA_TOPIC_PARTITIONS")
+                .hasMessageContaining("six");
         assertThatThrownBy(() -> layout(Map.of("KAFKA_REPLICATION_FACTOR", "0")))
                 .hasMessageContaining("KAFKA_REPLICATION_FACTOR");
         assertThatThrownBy(() -> layout(Map.of("KAFKA_REPLICATION_FACTOR", "2", "KAFKA_MIN_INSYNC_REPLICAS", "3")))

@@ -32,21 +32,32 @@ class TopicProvisionerIT {
 
     @Test
     void topicsGetTheConfiguredPartitionsAndMinInsyncReplicasAndExistingOnesAreLeftAlone() throws Exception {
-        Map<String, Object> adminConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        Map<String, Object> adminConfig =
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
         try (Admin admin = Admin.create(adminConfig)) {
-            TopicProvisioner.ensure(admin, List.of(Topics.UPLOADS, Topics.LABELING_REQUESTS, Topics.INFERENCE_DEAD_LETTER),
+            TopicProvisioner.ensure(
+                    admin,
+                    List.of(Topics.UPLOADS, Topics.LABELING_REQUESTS, Topics.INFERENCE_DEAD_LETTER),
                     new TopicLayout(6, (short) 1, 1));
 
-            assertThat(TopicProvisioner.partitionCount(adminConfig, Topics.UPLOADS)).isEqualTo(6);
-            assertThat(TopicProvisioner.partitionCount(adminConfig, Topics.INFERENCE_DEAD_LETTER)).isEqualTo(1);
-            Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC,
-                    Topics.LABELING_REQUESTS.name()))).all().get().values().iterator().next();
+            assertThat(TopicProvisioner.partitionCount(adminConfig, Topics.UPLOADS))
+                    .isEqualTo(6);
+            assertThat(TopicProvisioner.partitionCount(adminConfig, Topics.INFERENCE_DEAD_LETTER))
+                    .isEqualTo(1);
+            Config config = admin.describeConfigs(
+                            List.of(new ConfigResource(ConfigResource.Type.TOPIC, Topics.LABELING_REQUESTS.name())))
+                    .all()
+                    .get()
+                    .values()
+                    .iterator()
+                    .next();
             assertThat(config.get("min.insync.replicas").value()).isEqualTo("1");
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
 
             // A later start with another count neither fails nor repartitions what exists.
             TopicProvisioner.ensure(admin, List.of(Topics.UPLOADS), new TopicLayout(9, (short) 1, 1));
-            assertThat(TopicProvisioner.partitionCount(adminConfig, Topics.UPLOADS)).isEqualTo(6);
+            assertThat(TopicProvisioner.partitionCount(adminConfig, Topics.UPLOADS))
+                    .isEqualTo(6);
         }
     }
 }
