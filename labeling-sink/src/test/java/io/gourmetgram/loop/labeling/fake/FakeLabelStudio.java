@@ -46,8 +46,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code label_studio/webhooks/serializers.py} (URLField validation; an update without
  * {@code actions} clears them), {@code label_studio/data_manager/functions.py} (task lists take
  * a {@code query} with {@code filters} and {@code ordering}), and {@code label_studio/tasks/api.py}
- * (saving an annotation bumps the task's {@code updated_at}). From
- * {@code ../shared/notes/label-studio-api.md} (checked against the same source by a colleague):
+ * (saving an annotation bumps the task's {@code updated_at}). From the team's notes on the same source
+ * (checked by a colleague):
  * {@code /import} without trailing slash, 201 with counts and {@code task_ids} only with
  * {@code return_task_ids}, asynchronous import answering {@code {"import": id}} on
  * Enterprise/Cloud, task data checked against the labeling config, 3–50 character titles,
