@@ -151,6 +151,44 @@ class AccuracyStreamsIT {
     }
 
     @Test
+    void aQueryWithNoBoundsOnALongHistoryIsABoundedAnswerAndFromAfterToIsRefused() throws Exception {
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5));
+        send(
+                Topics.PREDICTIONS,
+                "c",
+                request("c", hour, ReviewReason.LOW_CONFIDENCE).prediction());
+        // One prediction lands in every rolling window that covers its hour: many windows to bound.
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(get("/api/accuracy?window=rolling")
+                                .headers()
+                                .firstValueAsLong("X-Total-Count")
+                                .orElse(0))
+                        .isGreaterThan(3));
+
+        HttpResponse<String> bounded = get("/api/accuracy?window=rolling&limit=2");
+        assertThat(bounded.statusCode()).isEqualTo(200);
+        JsonNode windows = EventJson.mapper().readTree(bounded.body());
+        assertThat(windows).hasSize(2);
+        assertThat(Instant.parse(windows.get(0).path("windowStart").asText()))
+                .isBefore(Instant.parse(windows.get(1).path("windowStart").asText()));
+        assertThat(bounded.headers().firstValueAsLong("X-Total-Count").orElseThrow())
+                .isGreaterThan(2);
+
+        HttpResponse<String> backwards = get("/api/accuracy?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z");
+        assertThat(backwards.statusCode()).isEqualTo(400);
+        assertThat(backwards.body()).contains("invalid-accuracy-query", "is after to");
+        assertThat(get("/api/accuracy?limit=0").statusCode()).isEqualTo(400);
+        assertThat(get("/api/accuracy?limit=1000000").body()).contains("limit must be between 1 and 10000");
+    }
+
+    private HttpResponse<String> get(String query) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + query))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void healthDetailsNeedTheManagementTokenAndTheActuatorIsOnlyOnTheManagementPort() throws Exception {
         URI health = URI.create("http://localhost:" + managementPort + "/actuator/health");
         HttpResponse<String> anonymous =
