@@ -25,7 +25,10 @@ public record StackConfig(
     /** How long each stage may take from launch to a healthy {@code /actuator/health}. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
 
-    /** The default start timeout and JVM options ({@code <STAGE>_JVM_OPTIONS} not consulted). */
+    /**
+     * The default JVM options ({@code <STAGE>_JVM_OPTIONS} not consulted) and start timeout: {@code
+     * LOCAL_STACK_START_TIMEOUT} when set (so tests and benchmarks on a loaded machine can wait longer), else 2 min.
+     */
     public StackConfig(
             Path repoRoot,
             Path dataDir,
@@ -42,7 +45,7 @@ public record StackConfig(
                 s3Port,
                 stages,
                 passThroughEnv,
-                DEFAULT_START_TIMEOUT,
+                startTimeout(System.getenv()),
                 StageJvmOptions.defaults());
     }
 
@@ -91,11 +94,7 @@ public record StackConfig(
         int kafkaPort = 9092;
         int s3Port = 9000;
         List<Stage> stages = Stage.ALL;
-        Duration startTimeout = DEFAULT_START_TIMEOUT;
-        if (env.get("LOCAL_STACK_START_TIMEOUT") != null
-                && !env.get("LOCAL_STACK_START_TIMEOUT").isBlank()) {
-            startTimeout = duration("LOCAL_STACK_START_TIMEOUT", env.get("LOCAL_STACK_START_TIMEOUT"));
-        }
+        Duration startTimeout = startTimeout(env);
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -130,6 +129,12 @@ public record StackConfig(
                 Map.copyOf(passThrough),
                 startTimeout,
                 StageJvmOptions.from(env));
+    }
+
+    /** {@code LOCAL_STACK_START_TIMEOUT} when set, else {@link #DEFAULT_START_TIMEOUT}. */
+    static Duration startTimeout(Map<String, String> env) {
+        String value = env.get("LOCAL_STACK_START_TIMEOUT");
+        return value == null || value.isBlank() ? DEFAULT_START_TIMEOUT : duration("LOCAL_STACK_START_TIMEOUT", value);
     }
 
     /** {@code 90s}, {@code 5m} or an ISO-8601 duration ({@code PT5M}); positive. */

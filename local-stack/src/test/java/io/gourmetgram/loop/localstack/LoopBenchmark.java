@@ -5,13 +5,10 @@ import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +50,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Arguments: repo dir, photo dir, model path, uploads per run, reduced JPEG decoding (true/false), output file.
  * The stages get the local stack's JVM options ({@code <STAGE>_JVM_OPTIONS} replace them) and start timeout
- * ({@code LOCAL_STACK_START_TIMEOUT}, default 2 minutes).
+ * ({@code LOCAL_STACK_START_TIMEOUT}, default 2 minutes, as in every test that starts the stack).
  */
 public final class LoopBenchmark {
 
@@ -132,8 +129,7 @@ public final class LoopBenchmark {
                             + "/%p.jfr,settings=profile,dumponexit=true");
         }
         StackConfig config = new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), stages, env)
-                .withJvmOptions(StageJvmOptions.from(System.getenv()))
-                .withStartTimeout(startTimeout());
+                .withJvmOptions(StageJvmOptions.from(System.getenv()));
         StringBuilder md = new StringBuilder();
         long launched = System.nanoTime();
         try (labelStudio;
@@ -390,22 +386,11 @@ public final class LoopBenchmark {
     }
 
     private HttpResponse<String> uploadMultipart(Photo photo) throws Exception {
-        String boundary = "bench" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                        + photo.name() + "\"\r\nContent-Type: image/jpeg\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(photo.bytes());
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"))
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return PhotoUpload.send(
+                HTTP, URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"), photo.bytes(), photo.name());
     }
 
-    /** Reads predictions and labeling requests as committed, noting when each upload's first one arrived. */
+    /** Reads predictions, labeling requests and accuracy records as committed, noting when each arrived. */
     private void listen(String bootstrap) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 Map.of(
@@ -464,13 +449,6 @@ public final class LoopBenchmark {
                         || counted.sampledCounted() < counted.sampledPosted())) {
             Thread.sleep(100); // polling maps the listener and annotator fill; not a test
         }
-    }
-
-    private static Duration startTimeout() {
-        String value = System.getenv("LOCAL_STACK_START_TIMEOUT");
-        return value == null || value.isBlank()
-                ? StackConfig.DEFAULT_START_TIMEOUT
-                : StackConfig.duration("LOCAL_STACK_START_TIMEOUT", value);
     }
 
     /** The last {@code count} upload events put on the topic again, as-is; predictions/s until all are scored. */
