@@ -155,9 +155,8 @@ public final class AccuracyBenchmark {
             }
             long annotationId = 0;
             for (LabelingRequest r : requests) {
-                String truth = random.nextDouble() < 0.7
-                        ? r.prediction().label()
-                        : labels.get(random.nextInt(labels.size()));
+                String truth =
+                        random.nextDouble() < 0.7 ? r.prediction().label() : labels.get(random.nextInt(labels.size()));
                 send(
                         producer,
                         Topics.ANNOTATIONS,
@@ -178,8 +177,9 @@ public final class AccuracyBenchmark {
     }
 
     private static long committed(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(APP).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(APP)
+                .partitionsToOffsetAndMetadata()
+                .get();
         Set<String> inputs = Set.copyOf(INPUTS.stream().map(TopicSpec::name).toList());
         return offsets.entrySet().stream()
                 .filter(e -> inputs.contains(e.getKey().topic()))
