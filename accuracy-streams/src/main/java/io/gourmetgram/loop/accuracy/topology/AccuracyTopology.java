@@ -52,7 +52,8 @@ public final class AccuracyTopology {
         builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
         builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
         builder.addStateStore(store(settings, ContributionTracker.CONFIRMATIONS, Instant.class));
-        builder.addStateStore(store(settings, BucketChanges.SENT, WindowTotals.class));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(settings, BucketChanges.SENT), Serdes.String(), CompactFormat.totals()));
 
         KStream<String, Object> predictions = builder.stream(
                         Topics.PREDICTIONS.name(), Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
@@ -84,22 +85,22 @@ public final class AccuracyTopology {
                         ContributionTracker.ANNOTATIONS,
                         ContributionTracker.CONTRIBUTIONS,
                         ContributionTracker.CONFIRMATIONS)
-                .groupByKey(Grouped.with("accuracy-bucket-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
+                .groupByKey(Grouped.with("accuracy-bucket-deltas", Serdes.String(), CompactFormat.deltas()))
                 .aggregate(
                         () -> null,
                         (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
                         Materialized.<String, WindowTotals>as(keyValueStore(settings, BUCKETS))
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(JsonSerde.of(WindowTotals.class)))
+                                .withValueSerde(CompactFormat.totals()))
                 .toStream()
                 .process(() -> new BucketChanges(settings), BucketChanges.SENT)
-                .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), JsonSerde.of(WindowTotals.class)))
+                .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), CompactFormat.totals()))
                 .aggregate(
                         () -> null,
                         (key, change, totals) -> totals == null ? change : totals.plus(change, 1),
                         Materialized.<String, WindowTotals>as(keyValueStore(settings, WINDOWS))
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(JsonSerde.of(WindowTotals.class)))
+                                .withValueSerde(CompactFormat.totals()))
                 .toStream()
                 .mapValues(totals -> totals.toAccuracyWindow(clock.instant(), settings.minLabels()));
         KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
