@@ -88,7 +88,7 @@ public final class SamplingBenchmark {
             long processCpuBefore = os.getProcessCpuTime();
             long start = System.nanoTime();
             double seconds;
-            long appCpuNanos;
+            long[] appCpuNanos;
             try (StreamsStage stage = StreamsStage.start(
                             LabelingRequestTopology.build(settings(), new SimpleMeterRegistry()),
                             APP,
@@ -116,9 +116,15 @@ public final class SamplingBenchmark {
                     threads,
                     tuning.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
                     requests);
+            long app = appCpuNanos[0] + appCpuNanos[1];
             System.out.printf(
-                    "CPU: the app's threads %.1f µs/event (= %.0f events/s per core); whole JVM with the broker %.1f µs/event%n",
-                    appCpuNanos / 1e3 / count, count / (appCpuNanos / 1e9), processCpu / 1e3 / count);
+                    "CPU: the app's threads %.1f µs/event (= %.0f events/s per core; stream threads %.1f, their clients' "
+                            + "I/O threads %.1f); whole JVM with the broker %.1f µs/event%n",
+                    app / 1e3 / count,
+                    count / (app / 1e9),
+                    appCpuNanos[0] / 1e3 / count,
+                    appCpuNanos[1] / 1e3 / count,
+                    processCpu / 1e3 / count);
             System.out.printf("load average before: %s, after: %s%n", loadBefore, loadAverage());
         } finally {
             broker.destroy();
@@ -168,12 +174,16 @@ public final class SamplingBenchmark {
                 10);
     }
 
-    /** CPU of the stream threads, their producers' and consumers' I/O threads: everything named after the app. */
-    private static long appThreadsCpu(ThreadMXBean cpu) {
-        long total = 0;
+    /**
+     * CPU of the app's threads (everything named after it): [0] the stream threads, which process
+     * every record, [1] the rest (their producers' network threads, the consumers' background threads).
+     */
+    private static long[] appThreadsCpu(ThreadMXBean cpu) {
+        long[] total = new long[2];
         for (var info : cpu.getThreadInfo(cpu.getAllThreadIds())) {
             if (info != null && info.getThreadName().contains(APP)) {
-                total += Math.max(0, cpu.getThreadCpuTime(info.getThreadId()));
+                boolean streamThread = info.getThreadName().matches(".*StreamThread-\\d+$");
+                total[streamThread ? 0 : 1] += Math.max(0, cpu.getThreadCpuTime(info.getThreadId()));
             }
         }
         return total;
