@@ -28,14 +28,21 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * predictions + labeling-requests + annotations (+ confirmations from feedback) → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one
- * (keyed by upload id) counts every prediction in its windows, keeps each requested upload's contribution (stratum
- * and label) and emits add/retract deltas per window; they are
- * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
- * queries. Each change re-emits the window's record with fresh estimates.
+ * (keyed by upload id) counts every prediction in its bucket of prediction time (an hour with the
+ * defaults, {@link WindowLayout}), keeps each requested upload's contribution (stratum and label)
+ * and emits add/retract deltas per bucket; they are repartitioned by bucket and model and summed
+ * in {@code accuracy-buckets}. That table is cached, so each bucket's totals move on at most once
+ * per commit: {@link BucketChanges} sends the change to the tumbling and the 24 rolling windows
+ * containing the bucket, repartitioned by window and summed in {@code accuracy-windows}. Each
+ * change re-emits the window's record with fresh estimates. One delta per prediction crosses the
+ * broker instead of 25, and the windows are updated per commit instead of per record.
  */
 public final class AccuracyTopology {
 
+    /** Totals per window and model version (what is published), partitioned by window. */
     public static final String WINDOWS = "accuracy-windows";
+    /** Totals per bucket of prediction time and model version, partitioned by bucket. */
+    static final String BUCKETS = "accuracy-buckets";
 
     private AccuracyTopology() {}
 
@@ -45,6 +52,8 @@ public final class AccuracyTopology {
         builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
         builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
         builder.addStateStore(store(settings, ContributionTracker.CONFIRMATIONS, Instant.class));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(settings, BucketChanges.SENT), Serdes.String(), CompactFormat.totals()));
 
         KStream<String, Object> predictions = builder.stream(
                         Topics.PREDICTIONS.name(), Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
@@ -76,13 +85,22 @@ public final class AccuracyTopology {
                         ContributionTracker.ANNOTATIONS,
                         ContributionTracker.CONTRIBUTIONS,
                         ContributionTracker.CONFIRMATIONS)
-                .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
+                .groupByKey(Grouped.with("accuracy-bucket-deltas", Serdes.String(), CompactFormat.deltas()))
                 .aggregate(
                         () -> null,
                         (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
-                        Materialized.<String, WindowTotals>as(windowStore(settings))
+                        Materialized.<String, WindowTotals>as(keyValueStore(settings, BUCKETS))
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(JsonSerde.of(WindowTotals.class)))
+                                .withValueSerde(CompactFormat.totals()))
+                .toStream()
+                .process(() -> new BucketChanges(settings), BucketChanges.SENT)
+                .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), CompactFormat.totals()))
+                .aggregate(
+                        () -> null,
+                        (key, change, totals) -> totals == null ? change : totals.plus(change, 1),
+                        Materialized.<String, WindowTotals>as(keyValueStore(settings, WINDOWS))
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(CompactFormat.totals()))
                 .toStream()
                 .mapValues(totals -> totals.toAccuracyWindow(clock.instant(), settings.minLabels()));
         KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
@@ -109,12 +127,10 @@ public final class AccuracyTopology {
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(
             AccuracySettings settings, String name, Class<V> type) {
-        KeyValueBytesStoreSupplier supplier =
-                settings.persistent() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), JsonSerde.of(type));
+        return Stores.keyValueStoreBuilder(keyValueStore(settings, name), Serdes.String(), JsonSerde.of(type));
     }
 
-    private static KeyValueBytesStoreSupplier windowStore(AccuracySettings settings) {
-        return settings.persistent() ? Stores.persistentKeyValueStore(WINDOWS) : Stores.inMemoryKeyValueStore(WINDOWS);
+    private static KeyValueBytesStoreSupplier keyValueStore(AccuracySettings settings, String name) {
+        return settings.persistent() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
     }
 }

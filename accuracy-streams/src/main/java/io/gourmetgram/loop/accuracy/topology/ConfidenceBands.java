@@ -6,6 +6,14 @@ import java.util.Locale;
 final class ConfidenceBands {
 
     private static final double[] EDGES = {0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0};
+    /** NAMES[i]: the band whose upper edge is EDGES[i] (formatted once: this runs for every prediction). */
+    private static final String[] NAMES = new String[EDGES.length];
+
+    static {
+        for (int i = 1; i < EDGES.length; i++) {
+            NAMES[i] = String.format(Locale.ROOT, "%.2f-%.2f", EDGES[i - 1], EDGES[i]);
+        }
+    }
 
     private ConfidenceBands() {}
 
@@ -20,6 +28,6 @@ final class ConfidenceBands {
     }
 
     private static String name(int upper) {
-        return String.format(Locale.ROOT, "%.2f-%.2f", EDGES[upper - 1], EDGES[upper]);
+        return NAMES[upper];
     }
 }
