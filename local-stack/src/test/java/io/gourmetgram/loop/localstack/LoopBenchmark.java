@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * → labeling request, → Label Studio task; annotation → accuracy record); resident memory per process
  * idle and under load; start → ready per stage; finally ingest-api alone. labeling-sink imports into
  * labeling-sink's test fake of Label Studio (in this JVM), where an {@link Annotator} labels every task
- * as soon as it appears, through the fake's webhook as a person saving a choice would. Writes a
+ * 2 s after it appears, through the fake's webhook as a person saving a choice would. Writes a
  * Markdown fragment. Run through {@code ./bench} (BENCHMARKS.md).
  *
  * <p>Arguments: repo dir, photo dir, model path, uploads per run, reduced JPEG decoding (true/false), output file.
@@ -147,7 +147,7 @@ public final class LoopBenchmark {
                     .append(photos.size())
                     .append(
                             " photos uploaded round-robin; labeling-sink imports into the Label Studio fake, where every"
-                                    + " task is annotated as soon as it appears.\n\nJVM options: ")
+                                    + " task is annotated 2 s after it appears.\n\nJVM options: ")
                     .append(jvmOptions(stack, config))
                     .append(" (start timeout ")
                     .append(config.startTimeout().toSeconds())
