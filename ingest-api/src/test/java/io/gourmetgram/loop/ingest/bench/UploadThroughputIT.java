@@ -47,8 +47,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * so its CPU time is its own; the embedded KRaft broker, S3Proxy and the HTTP clients share this JVM
  * (reported separately). N client threads post the shared photo closest to 100 KB, as a multipart form and
  * as the raw body; each form gets a warm-up before its measured window. With
- * {@code -Dgourmetgram.bench.ingest.baseline=<another build's ingest-api-exec.jar>} both builds run side by
- * side and are measured in turn, so a before/after compares them under the same load on a shared machine.
+ * {@code -Dgourmetgram.bench.ingest.baseline=<other builds' ingest-api-exec.jar, comma-separated>} the builds
+ * run side by side and are measured in turn, so a before/after compares them under the same load on a shared machine.
  * Every answer must be 202 (a run with any other answer fails: figures of a failing service mean nothing).
  */
 @EnabledIfSystemProperty(named = "gourmetgram.bench.ingest", matches = "true")
@@ -60,7 +60,7 @@ class UploadThroughputIT {
     private static final Duration WINDOW = Duration.ofSeconds(Long.getLong("gourmetgram.bench.ingest.seconds", 15));
     private static final String FORMS = System.getProperty("gourmetgram.bench.ingest.forms", "multipart,raw");
     private static final int ROUNDS = Integer.getInteger("gourmetgram.bench.ingest.rounds", 2);
-    /** Another build's {@code ingest-api-exec.jar} (e.g. main's), measured in the same run for a fair before/after. */
+    /** Other builds' {@code ingest-api-exec.jar}s (e.g. main's), comma-separated, measured in the same run. */
     private static final String BASELINE = System.getProperty("gourmetgram.bench.ingest.baseline");
     /** A folder: the service records a JDK Flight Recorder profile there ({@code <pid>.jfr}). */
     private static final String JFR_DIR = System.getProperty("gourmetgram.bench.jfr");
@@ -74,7 +74,9 @@ class UploadThroughputIT {
         Path out = Files.createDirectories(Path.of("target", "bench"));
         Map<String, Path> jars = new LinkedHashMap<>();
         if (BASELINE != null) {
-            jars.put("baseline", Path.of(BASELINE));
+            for (String jar : BASELINE.split(",")) {
+                jars.put(Path.of(jar).getFileName().toString().replace("-exec.jar", ""), Path.of(jar));
+            }
         }
         jars.put("this build", Path.of("target", "ingest-api-exec.jar"));
         EmbeddedKafkaBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
