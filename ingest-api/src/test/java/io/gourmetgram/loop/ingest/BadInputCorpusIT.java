@@ -215,6 +215,32 @@ class BadInputCorpusIT {
     }
 
     @Test
+    void aFormHoldsTheInFlightBudgetWhileItArrivesAndAStalledOneIsCutOff() throws IOException {
+        // Forms are parsed in memory: their announced size must count before the container reads them.
+        try (Socket holder = rawUpload(1024 * 1024, "multipart/form-data; boundary=b")) {
+            holder.getOutputStream()
+                    .write(("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
+                                    + "Content-Type: image/jpeg\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            holder.getOutputStream().write(BadInputCorpus.bytes("ordinary.jpg"), 0, 100);
+            holder.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
+                                    .gauge()
+                                    .value()
+                            >= 1024 * 1024);
+
+            assertThat(uploadFile("ordinary.jpg", "a.jpg").statusCode()).isEqualTo(503);
+            assertThat(readResponse(holder)).startsWith("HTTP/1.1 408").contains("application/problem+json");
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
+                                .gauge()
+                                .value()
+                        == 0);
+    }
+
+    @Test
     void aFormWithoutTheFileIsANoPhoto() {
         JsonNode problem = assertProblem(
                 api.postMultipart(
@@ -277,10 +303,15 @@ class BadInputCorpusIT {
 
     /** Opens a raw upload announcing {@code contentLength} bytes and sends only the headers. */
     private Socket rawUpload(long contentLength) throws IOException {
+        return rawUpload(contentLength, "image/jpeg");
+    }
+
+    private Socket rawUpload(long contentLength, String contentType) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(30_000); // a test that would hang fails instead
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: "
+        out.write(("POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+                        + "\r\nContent-Length: "
                         + contentLength + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();

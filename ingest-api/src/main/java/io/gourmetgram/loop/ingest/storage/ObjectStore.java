@@ -60,9 +60,10 @@ public class ObjectStore {
         }
     }
 
-    public ObjectRef put(String key, byte[] bytes, String contentType) {
+    /** Writes a photo; {@code sha256Hex} is its SHA-256, which the store checks against the bytes it receives. */
+    public ObjectRef put(String key, byte[] bytes, String sha256Hex, String contentType) {
         try {
-            puts.put(bucket, key, bytes, contentType).get();
+            puts.put(bucket, key, bytes, sha256Hex, contentType).get();
             return new ObjectRef(bucket, key);
         } catch (ExecutionException e) {
             throw new ObjectStoreException(

@@ -204,9 +204,10 @@ public class UploadIntake {
                 KEY_DATE.format(now) + "/" + uploadId + "." + image.format().extension();
         String contentType = image.format().mediaType();
 
+        String sha256 = sha256Hex(bytes);
         ObjectRef object;
         try {
-            object = storeLatency.record(() -> store.put(key, bytes, contentType));
+            object = storeLatency.record(() -> store.put(key, bytes, sha256, contentType));
         } catch (ObjectStoreException e) {
             log.warn("Refusing upload {}: {}", uploadId, e.getMessage());
             throw new ApiProblem(
@@ -222,7 +223,7 @@ public class UploadIntake {
                 object,
                 contentType,
                 bytes.length,
-                sha256Hex(bytes),
+                sha256,
                 image.width(),
                 image.height(),
                 token.sha256Hex(),
