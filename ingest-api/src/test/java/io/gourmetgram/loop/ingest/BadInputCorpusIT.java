@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -194,11 +195,7 @@ class BadInputCorpusIT {
         try (Socket holder = rawUpload(1024 * 1024)) {
             holder.getOutputStream().write(BadInputCorpus.bytes("ordinary.jpg"), 0, 100);
             holder.getOutputStream().flush();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
-                                    .gauge()
-                                    .value()
-                            >= 1024 * 1024);
+            awaitInFlightBytes(reserved -> reserved >= 1024 * 1024);
 
             HttpResponse<String> refused = uploadFile("ordinary.jpg", "a.jpg");
 
@@ -207,11 +204,7 @@ class BadInputCorpusIT {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(readResponse(holder)).startsWith("HTTP/1.1 408");
         }
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
-                                .gauge()
-                                .value()
-                        == 0);
+        awaitInFlightBytes(reserved -> reserved == 0);
     }
 
     @Test
@@ -224,20 +217,12 @@ class BadInputCorpusIT {
                             .getBytes(StandardCharsets.US_ASCII));
             holder.getOutputStream().write(BadInputCorpus.bytes("ordinary.jpg"), 0, 100);
             holder.getOutputStream().flush();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
-                                    .gauge()
-                                    .value()
-                            >= 1024 * 1024);
+            awaitInFlightBytes(reserved -> reserved >= 1024 * 1024);
 
             assertThat(uploadFile("ordinary.jpg", "a.jpg").statusCode()).isEqualTo(503);
             assertThat(readResponse(holder)).startsWith("HTTP/1.1 408").contains("application/problem+json");
         }
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
-                                .gauge()
-                                .value()
-                        == 0);
+        awaitInFlightBytes(reserved -> reserved == 0);
     }
 
     @Test
@@ -299,6 +284,13 @@ class BadInputCorpusIT {
 
     private HttpResponse<String> uploadFile(String corpusFile, String fileName) {
         return api.postMultipart("/api/uploads", "file", fileName, "image/jpeg", BadInputCorpus.bytes(corpusFile));
+    }
+
+    private void awaitInFlightBytes(DoublePredicate condition) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> condition.test(meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
+                        .gauge()
+                        .value()));
     }
 
     /** Opens a raw upload announcing {@code contentLength} bytes and sends only the headers. */

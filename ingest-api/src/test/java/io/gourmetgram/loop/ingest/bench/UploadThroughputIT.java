@@ -287,6 +287,22 @@ class UploadThroughputIT {
                 throw new IllegalStateException(
                         jar + " is missing: run the benchmark through `verify`, which packages it");
             }
+            // Free ports are picked here and may be taken by another build before the service binds them: retry.
+            for (int attempt = 1; ; attempt++) {
+                ServiceProcess service = startOnce(name, jar, bootstrap, s3, out);
+                if (service != null || attempt == 3) {
+                    if (service == null) {
+                        throw new IllegalStateException(
+                                "ingest-api (" + name + ") exited; see its log in target/bench");
+                    }
+                    return service;
+                }
+            }
+        }
+
+        /** The started service, or null if it exited while starting (a port taken meanwhile). */
+        private static ServiceProcess startOnce(String name, Path jar, String bootstrap, S3TestServer s3, Path out)
+                throws IOException {
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -321,8 +337,7 @@ class UploadThroughputIT {
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         if (!service.process().isAlive()) {
-                            throw new IllegalStateException(
-                                    "ingest-api (" + name + ") exited; see its log in target/bench");
+                            return true;
                         }
                         try {
                             return api.get("/api/labels").statusCode() == 200;
@@ -330,7 +345,7 @@ class UploadThroughputIT {
                             return false;
                         }
                     });
-            return service;
+            return service.process().isAlive() ? service : null;
         }
 
         /** User + system CPU time of the service process so far. */
