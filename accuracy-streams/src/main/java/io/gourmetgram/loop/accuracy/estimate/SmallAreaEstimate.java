@@ -2,6 +2,7 @@ package io.gourmetgram.loop.accuracy.estimate;
 
 import io.gourmetgram.loop.accuracy.estimate.StratifiedDifferenceEstimate.Interval;
 import io.gourmetgram.loop.events.AccuracyWindow.Estimate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -85,15 +86,15 @@ public final class SmallAreaEstimate {
         if (calibration == null) {
             return new Result(design.overall(), design, false, 1);
         }
-        double sigma2 = calibration.betweenHourVariance(trailing);
-        if (Double.isNaN(sigma2)) {
+        BetweenHours between = calibration.betweenHours(trailing);
+        if (between.hours() < MIN_TRAILING_HOURS) {
             return new Result(design.overall(), design, false, 1);
         }
         double direct = own.confidenceSum() / bigN + own.residualSum() / n;
         double psi = calibration.directVariance(own);
         double prediction = calibration.predict(hour);
-        double a = calibration.ownNoise(hour, n) + calibration.predictionVariance(hour) + sigma2;
-        Posterior posterior = Posterior.of(direct - prediction, a, psi, calibration.hoursUsed);
+        double a = calibration.ownNoise(hour, n) + calibration.predictionVariance(hour) + between.variance();
+        Posterior posterior = Posterior.of(direct - prediction, a, psi, between.hours());
         Interval interval = new Interval(
                 prediction + posterior.mean(),
                 prediction + posterior.quantile(0.025),
@@ -109,7 +110,6 @@ public final class SmallAreaEstimate {
         private final double[] residualVariance;
         private final long[] labels;
         private final double pooledVariance;
-        private int hoursUsed;
 
         private Calibration(double[] residual, double[] residualVariance, long[] labels, double pooledVariance) {
             this.residual = residual;
@@ -120,13 +120,13 @@ public final class SmallAreaEstimate {
 
         static Calibration from(List<BandedStratum> trailing, int bands) {
             StratumSample[] sum = new StratumSample[bands];
-            java.util.Arrays.fill(sum, StratumSample.EMPTY);
+            Arrays.fill(sum, StratumSample.EMPTY);
             for (BandedStratum h : trailing) {
                 for (int b = 0; b < bands; b++) {
                     sum[b] = sum[b].plus(h.bands().get(b));
                 }
             }
-            StratumSample pooled = java.util.Arrays.stream(sum).reduce(StratumSample.EMPTY, StratumSample::plus);
+            StratumSample pooled = Arrays.stream(sum).reduce(StratumSample.EMPTY, StratumSample::plus);
             long total = pooled.labelled();
             if (total < MIN_CALIBRATION_LABELS) {
                 return null;
@@ -195,9 +195,9 @@ public final class SmallAreaEstimate {
 
         /**
          * σ²: how far trailing hours' design-based estimates were from their predictions, beyond what
-         * sampling explains (moments, truncated at 0). NaN with too few usable hours.
+         * sampling explains (moments, truncated at 0), and from how many hours.
          */
-        double betweenHourVariance(List<BandedStratum> trailing) {
+        BetweenHours betweenHours(List<BandedStratum> trailing) {
             double sum = 0;
             int hours = 0;
             for (BandedStratum h : trailing) {
@@ -211,10 +211,12 @@ public final class SmallAreaEstimate {
                 sum += departure * departure - directVariance(s) - ownNoise(h, n);
                 hours++;
             }
-            hoursUsed = hours;
-            return hours < MIN_TRAILING_HOURS ? Double.NaN : Math.max(0, sum / hours);
+            return new BetweenHours(hours == 0 ? 0 : Math.max(0, sum / hours), hours);
         }
     }
+
+    /** σ², the variance of hours' true departures from their predictions, estimated from {@code hours} hours. */
+    private record BetweenHours(double variance, int hours) {}
 
     /**
      * The hour's departure from its prediction given x = D − S: a two-part normal mixture (the narrow
