@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.accuracy.estimate.BandedStratum;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.Feedback;
@@ -31,7 +32,9 @@ import org.apache.kafka.streams.state.Stores;
  * (keyed by upload id) counts every prediction in its windows, keeps each requested upload's contribution (stratum
  * and label) and emits add/retract deltas per window; they are
  * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
- * queries. Each change re-emits the window's record with fresh estimates.
+ * queries. Each change re-emits the window's record with fresh estimates: rolling windows directly,
+ * tumbling windows after a repartition by model, where {@link HourlyProductionEstimate} gives them the
+ * small-area estimate from the windows before them (and the retrain detector sees them).
  */
 public final class AccuracyTopology {
 
@@ -66,7 +69,7 @@ public final class AccuracyTopology {
                 .filter((id, f) -> f.kind() == FeedbackKind.CONFIRMATION)
                 .mapValues(f -> (Object) f);
 
-        KStream<String, AccuracyWindow> windows = predictions
+        KStream<String, WindowTotals> totals = predictions
                 .merge(requests)
                 .merge(annotations)
                 .merge(confirmations)
@@ -79,27 +82,32 @@ public final class AccuracyTopology {
                 .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
                 .aggregate(
                         () -> null,
-                        (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
+                        (key, delta, sums) -> (sums == null ? WindowTotals.empty(delta) : sums).apply(delta),
                         Materialized.<String, WindowTotals>as(windowStore(settings))
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(JsonSerde.of(WindowTotals.class)))
-                .toStream()
-                .mapValues(totals -> totals.toAccuracyWindow(clock.instant(), settings.minLabels()));
-        KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
-        tumbling.to(
-                Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+                .toStream();
+        // tumbling windows are estimated with the windows before them: all of a model's windows in one task
+        builder.addStateStore(store(settings, HourlyProductionEstimate.TRAILING, BandedStratum.class));
+        KStream<String, AccuracyWindow> byModel = totals.filter((k, t) -> t.windowType() == WindowType.TUMBLING)
+                .selectKey((k, t) -> t.model().qualifiedName())
+                .repartition(Repartitioned.with(Serdes.String(), JsonSerde.of(WindowTotals.class))
+                        .withName("accuracy-tumbling-by-model"))
+                .process(() -> new HourlyProductionEstimate(settings, clock), HourlyProductionEstimate.TRAILING);
+        byModel.selectKey((model, w) -> w.key())
+                .to(
+                        Topics.ACCURACY_TUMBLING.name(),
+                        Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
         builder.addStateStore(
                 store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));
         builder.addStateStore(store(settings, RetrainSignalDetector.MODEL_STATE, Long.class));
-        tumbling.selectKey((k, w) -> w.model().qualifiedName())
-                .repartition(Repartitioned.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde())
-                        .withName("accuracy-by-model"))
-                .process(
+        byModel.process(
                         () -> new RetrainSignalDetector(settings),
                         RetrainSignalDetector.WINDOW_STATE,
                         RetrainSignalDetector.MODEL_STATE)
                 .to(Topics.RETRAIN_SIGNALS.name(), Produced.with(Serdes.String(), Topics.RETRAIN_SIGNALS.valueSerde()));
-        windows.filter((k, w) -> w.windowType() == WindowType.ROLLING)
+        totals.filter((k, t) -> t.windowType() == WindowType.ROLLING)
+                .mapValues(t -> t.toAccuracyWindow(clock.instant(), settings.minLabels()))
                 .to(
                         Topics.ACCURACY_ROLLING.name(),
                         Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));

@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Fixed bands of top-1 confidence, finer where real classifiers put most of their predictions. */
@@ -17,6 +19,15 @@ final class ConfidenceBands {
             }
         }
         return name(EDGES.length - 1);
+    }
+
+    /** Every band's name, lowest first. */
+    static List<String> names() {
+        List<String> names = new ArrayList<>(EDGES.length - 1);
+        for (int i = 1; i < EDGES.length; i++) {
+            names.add(name(i));
+        }
+        return names;
     }
 
     private static String name(int upper) {
