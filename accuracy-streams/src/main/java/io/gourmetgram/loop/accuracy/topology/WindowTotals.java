@@ -240,6 +240,102 @@ public record WindowTotals(
                 .toList());
     }
 
+    /**
+     * These totals plus {@code sign} times {@code other}'s (−1 subtracts), field by field, keeping
+     * this one's window: a window's totals are the sum of its buckets' changes.
+     */
+    WindowTotals plus(WindowTotals other, int sign) {
+        return new WindowTotals(
+                windowType,
+                windowStart,
+                windowEnd,
+                model,
+                labelled + sign * other.labelled,
+                correct + sign * other.correct,
+                sum(byReason, other.byReason, sign, NO_LABELS, WindowTotals::sum),
+                sum(byPredictedClass, other.byPredictedClass, sign, NO_LABELS, WindowTotals::sum),
+                sum(byTrueClass, other.byTrueClass, sign, NO_LABELS, WindowTotals::sum),
+                sum(confusion, other.confusion, sign, Map.of(), (a, b, k) -> sum(a, b, k, 0L, (x, y, j) -> x + j * y)),
+                sumW + sign * other.sumW,
+                sumWY + sign * other.sumWY,
+                sumW2 + sign * other.sumW2,
+                sumW2Y + sign * other.sumW2Y,
+                corrections + sign * other.corrections,
+                correctionsMatching + sign * other.correctionsMatching,
+                flags + sign * other.flags,
+                flagsWrong + sign * other.flagsWrong,
+                counts.plus(other.counts, sign),
+                sum(bands, other.bands, sign, NO_PREDICTIONS, (a, b, k) -> sum(a, scaled(b, k))),
+                sum(
+                        byPredictedClassCounts,
+                        other.byPredictedClassCounts,
+                        sign,
+                        StratifiedCounts.NONE,
+                        StratifiedCounts::plus),
+                sum(byTrueClassWeights, other.byTrueClassWeights, sign, WeightedSums.NONE, WeightedSums::plus),
+                sum(confirmations, other.confirmations, sign),
+                sum(byBandCounts, other.byBandCounts, sign, StratifiedCounts.NONE, StratifiedCounts::plus));
+    }
+
+    /** The same totals as those of another window (a bucket's change, counted in each window containing it). */
+    WindowTotals in(WindowType type, Instant start, Instant end) {
+        return new WindowTotals(
+                type,
+                start,
+                end,
+                model,
+                labelled,
+                correct,
+                byReason,
+                byPredictedClass,
+                byTrueClass,
+                confusion,
+                sumW,
+                sumWY,
+                sumW2,
+                sumW2Y,
+                corrections,
+                correctionsMatching,
+                flags,
+                flagsWrong,
+                counts,
+                bands,
+                byPredictedClassCounts,
+                byTrueClassWeights,
+                confirmations,
+                byBandCounts);
+    }
+
+    private static final Tally NO_LABELS = new Tally(0, 0);
+    private static final ConfidenceBand NO_PREDICTIONS = new ConfidenceBand(0, 0, 0, 0);
+
+    /** How to add {@code sign} times b to a. */
+    interface Sum<V> {
+        V apply(V a, V b, int sign);
+    }
+
+    /** Key by key; a key only one side has is kept (a retraction to zero stays visible, as it did per window). */
+    static <V> Map<String, V> sum(Map<String, V> a, Map<String, V> b, int sign, V zero, Sum<V> add) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Map<String, V> next = new TreeMap<>(a);
+        b.forEach((key, value) -> {
+            V known = next.get(key);
+            next.put(key, add.apply(known == null ? zero : known, value, sign));
+        });
+        return next;
+    }
+
+    private static Tally sum(Tally a, Tally b, int sign) {
+        return new Tally(a.labelled() + sign * b.labelled(), a.correct() + sign * b.correct());
+    }
+
+    private static ConfidenceBand scaled(ConfidenceBand b, int sign) {
+        return new ConfidenceBand(
+                sign * b.predictions(), sign * b.confidenceSum(), sign * b.randomLabelled(), sign * b.randomCorrect());
+    }
+
     /** @param minLabels per-reason and per-class figures with fewer labels are reported as insufficient */
     public AccuracyWindow toAccuracyWindow(Instant now, long minLabels) {
         return toAccuracyWindow(now, minLabels, List.of());

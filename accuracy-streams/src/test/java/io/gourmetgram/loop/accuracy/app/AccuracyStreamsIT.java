@@ -139,15 +139,13 @@ class AccuracyStreamsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(nowhere.statusCode()).isEqualTo(404);
         assertThat(nowhere.body()).contains("https://gourmetgram.io/loop/problems/not-found", "/api/nowhere");
-        HttpResponse<String> metrics = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body())
-                .contains(
-                        "gourmetgram_accuracy_latest_weighted 1.0",
-                        "gourmetgram_accuracy_latest_predictions 2.0",
-                        "gourmetgram_accuracy_latest_production NaN");
+        // one series per model version; a version's series appear within AccuracyGauges.DISCOVERY of its first window
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(scrape())
+                        .contains(
+                                "gourmetgram_accuracy_latest_weighted{model=\"food11-demo\",version=\"1\"} 1.0",
+                                "gourmetgram_accuracy_latest_predictions{model=\"food11-demo\",version=\"1\"} 2.0",
+                                "gourmetgram_accuracy_latest_production{model=\"food11-demo\",version=\"1\"} NaN"));
     }
 
     @Test
@@ -258,5 +256,14 @@ class AccuracyStreamsIT {
                 .leadTimeSeconds(action == AnnotationAction.DELETED ? null : 2.0)
                 .updatedAt(at)
                 .build();
+    }
+
+    private String scrape() throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }
