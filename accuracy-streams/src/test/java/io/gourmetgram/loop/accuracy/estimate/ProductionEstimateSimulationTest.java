@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,6 +32,7 @@ class ProductionEstimateSimulationTest {
     static final int PER_HOUR = 2_000;
     static final double RANDOM_RATE = 0.02;
     static final int TRAILING_HOURS = 24;
+    static final long SEED = 2026;
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(
@@ -37,7 +40,7 @@ class ProductionEstimateSimulationTest {
             names = {"CALIBRATED", "UNSURE", "OVER_CONFIDENT", "UNRELATED"})
     void hourlyProductionEstimatesAreWithinTwoAndAHalfPointsUnbiasedAndTheirIntervalsKeepTheirPromise(
             SyntheticTraffic traffic) {
-        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, 2026);
+        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, SEED);
 
         System.out.println(hourly.row(traffic.description + ", hourly, 2 %"));
         assertThat(hourly.production.meanAbsoluteError())
@@ -56,7 +59,7 @@ class ProductionEstimateSimulationTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(SyntheticTraffic.class)
     void hourlyDesignBasedEstimatesAreUnbiasedAndTheirIntervalsKeepTheirPromise(SyntheticTraffic traffic) {
-        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, 2026);
+        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, SEED);
 
         assertThat(hourly.designBased.coverage()).isGreaterThanOrEqualTo(0.94);
         assertThat(Math.abs(hourly.designBased.bias())).isLessThanOrEqualTo(3 * hourly.designBased.biasStandardError());
@@ -71,7 +74,7 @@ class ProductionEstimateSimulationTest {
             value = SyntheticTraffic.class,
             names = {"DRIFTING", "STEP"})
     void whenAccuracyDriftsAtTheSameConfidenceIntervalsStretchAndStillCoverMostUnusualHours(SyntheticTraffic traffic) {
-        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, 2026);
+        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, SEED);
 
         System.out.println(hourly.row(traffic.description + ", hourly, 2 %"));
         System.out.println(hourly.unusualRow(traffic.description + ", hourly, 2 %"));
@@ -83,7 +86,7 @@ class ProductionEstimateSimulationTest {
 
     @Test
     void theHajekRatioMissesTheTruthTooOftenWhereTheProductionEstimateDoesNot() {
-        Outcome hourly = simulate(SyntheticTraffic.CALIBRATED, RANDOM_RATE, 1, 7);
+        Outcome hourly = simulate(SyntheticTraffic.CALIBRATED, RANDOM_RATE, 1, SEED);
 
         assertThat(hourly.hajek.coverage()).isLessThan(0.93);
         assertThat(hourly.production.coverage()).isGreaterThanOrEqualTo(0.94);
@@ -95,7 +98,7 @@ class ProductionEstimateSimulationTest {
             names = {"CALIBRATED", "UNSURE"})
     void withCalibratedConfidenceTheDesignBasedErrorIsAtTheFloorOfAnyUnbiasedEstimateFromTheHoursLabels(
             SyntheticTraffic traffic) {
-        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, 3);
+        Outcome hourly = simulate(traffic, RANDOM_RATE, 1, SEED);
 
         assertThat(hourly.designBased.meanAbsoluteError()).isLessThanOrEqualTo(1.1 * hourly.floorMeanAbsoluteError);
         assertThat(hourly.production.meanAbsoluteError()).isLessThan(0.5 * hourly.floorMeanAbsoluteError);
@@ -247,6 +250,15 @@ class ProductionEstimateSimulationTest {
      * by a day that only feeds the small-area estimate's trailing hours.
      */
     static Outcome simulate(SyntheticTraffic traffic, double randomRate, int hoursPerWindow, long seed) {
+        return SIMULATED.computeIfAbsent(
+                List.of(traffic, randomRate, hoursPerWindow, seed),
+                k -> run(traffic, randomRate, hoursPerWindow, seed));
+    }
+
+    /** Several tests look at the same simulated hours: each is simulated once. */
+    private static final Map<List<Object>, Outcome> SIMULATED = new ConcurrentHashMap<>();
+
+    private static Outcome run(SyntheticTraffic traffic, double randomRate, int hoursPerWindow, long seed) {
         Random random = new Random(seed);
         int windows = Math.max(1, HOURS / hoursPerWindow);
         boolean hourly = hoursPerWindow == 1;
