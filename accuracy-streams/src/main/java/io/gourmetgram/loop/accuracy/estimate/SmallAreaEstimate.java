@@ -53,6 +53,9 @@ public final class SmallAreaEstimate {
     /** A band with fewer trailing labels uses the stratum's pooled residual. */
     static final int MIN_BAND_LABELS = 5;
 
+    /** (0.1 pp)²: below any variance that matters here. */
+    private static final double VARIANCE_FLOOR = 1e-6;
+
     /**
      * @param overall        the production estimate
      * @param designBased    the hour's design-based estimate ({@link StratifiedDifferenceEstimate}), with its strata
@@ -91,9 +94,12 @@ public final class SmallAreaEstimate {
             return new Result(design.overall(), design, false, 1);
         }
         double direct = own.confidenceSum() / bigN + own.residualSum() / n;
-        double psi = calibration.directVariance(own);
+        // floors: labels that all agree (zero sample variance) must not make the weights 0/0
+        double psi = Math.max(calibration.directVariance(own), VARIANCE_FLOOR);
         double prediction = calibration.predict(hour);
-        double a = calibration.ownNoise(hour, n) + calibration.predictionVariance(hour) + between.variance();
+        double a = Math.max(
+                calibration.ownNoise(hour, n) + calibration.predictionVariance(hour) + between.variance(),
+                VARIANCE_FLOOR);
         Posterior posterior = Posterior.of(direct - prediction, a, psi, between.hours());
         Interval interval = new Interval(
                 prediction + posterior.mean(),
@@ -146,8 +152,14 @@ public final class SmallAreaEstimate {
             return new Calibration(residual, residualVariance, labels, pooledVariance);
         }
 
+        /**
+         * The residuals' variance with four pseudo-labels of residual ±½ added (as Agresti and Coull add
+         * two right and two wrong): labels that all agree do not claim that nothing varies.
+         */
         private static double variance(double sumSquares, double mean, long n) {
-            return Math.max(0, (sumSquares - n * mean * mean) / (n - 1));
+            double sum = n * mean;
+            long pseudo = n + 4;
+            return Math.max(0, (sumSquares + 1 - sum * sum / pseudo) / (pseudo - 1));
         }
 
         /** S: the hour's accuracy predicted from all its predictions' confidences. */

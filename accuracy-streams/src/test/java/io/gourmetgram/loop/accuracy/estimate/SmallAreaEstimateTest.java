@@ -100,6 +100,19 @@ class SmallAreaEstimateTest {
     }
 
     @Test
+    void aDayOfLabelsThatWereAllRightStillLeavesRoomForAWrongOne() {
+        BandedStratum now = hour(0.95, 38, 38);
+
+        SmallAreaEstimate.Result r = SmallAreaEstimate.of(strata(now), "other", now, dayOf(0.95, 38));
+
+        assertThat(r.borrowed()).isTrue();
+        double allRight = (20 + 1_900) / 2_000.0;
+        assertThat(r.overall().accuracy()).isCloseTo(allRight, within(0.005));
+        // Wilson's bound for 950 right of 950 is 0.4 points below; without the pseudo-labels this would be 0.2
+        assertThat(r.overall().lower()).isLessThan(allRight - 0.003);
+    }
+
+    @Test
     void aWindowWithAStratumAwaitingItsLabelsStaysInsufficient() {
         BandedStratum now = hour(0.9, 38, 34);
         Map<String, StratumSample> strata = strata(now);
