@@ -79,6 +79,14 @@ class AccuracyStreamsIT {
     @Test
     void labelsBecomeAWindowedAccuracyThatUpdatesAndDeletesChange() throws Exception {
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+        // a second model version served the hour before: the gauges show each version's latest window
+        send(
+                Topics.PREDICTIONS,
+                "v2",
+                TestEvents.prediction("v2")
+                        .model("food11-demo", "2")
+                        .scoredAt(hour.minus(Duration.ofMinutes(30)))
+                        .build());
         send(
                 Topics.PREDICTIONS,
                 "a",
@@ -145,7 +153,9 @@ class AccuracyStreamsIT {
                         .contains(
                                 "gourmetgram_accuracy_latest_weighted{model=\"food11-demo\",version=\"1\"} 1.0",
                                 "gourmetgram_accuracy_latest_predictions{model=\"food11-demo\",version=\"1\"} 2.0",
-                                "gourmetgram_accuracy_latest_production{model=\"food11-demo\",version=\"1\"} NaN"));
+                                "gourmetgram_accuracy_latest_production{model=\"food11-demo\",version=\"1\"} NaN",
+                                "gourmetgram_accuracy_latest_predictions{model=\"food11-demo\",version=\"2\"} 1.0",
+                                "gourmetgram_accuracy_latest_labelled{model=\"food11-demo\",version=\"2\"} 0.0"));
     }
 
     @Test
