@@ -79,63 +79,6 @@ public record AccuracyWindow(
     /** {@code productionMethod}: the window's own labels alone. */
     public static final String DESIGN_BASED = "design_based";
 
-    /** A record as written before the design-based estimate was published beside the production one. */
-    public AccuracyWindow(
-            int schemaVersion,
-            WindowType windowType,
-            Instant windowStart,
-            Instant windowEnd,
-            ModelRef model,
-            long labelled,
-            long correct,
-            Map<String, Tally> byReason,
-            Map<String, Tally> byPredictedClass,
-            Map<String, Tally> byTrueClass,
-            Map<String, Map<String, Long>> confusion,
-            Estimate randomStratum,
-            Estimate weighted,
-            Double rawLabelledAccuracyBiased,
-            Rate correctionAgreement,
-            Rate flagPrecision,
-            Instant updatedAt,
-            Estimate production,
-            Map<String, Stratum> strata,
-            Map<String, ConfidenceBand> byConfidenceBand,
-            Long predictions,
-            Map<String, Estimate> byReasonEstimate,
-            Map<String, Estimate> byPredictedClassEstimate,
-            Map<String, Estimate> byTrueClassEstimate,
-            Rate userReliability) {
-        this(
-                schemaVersion,
-                windowType,
-                windowStart,
-                windowEnd,
-                model,
-                labelled,
-                correct,
-                byReason,
-                byPredictedClass,
-                byTrueClass,
-                confusion,
-                randomStratum,
-                weighted,
-                rawLabelledAccuracyBiased,
-                correctionAgreement,
-                flagPrecision,
-                updatedAt,
-                production,
-                strata,
-                byConfidenceBand,
-                predictions,
-                byReasonEstimate,
-                byPredictedClassEstimate,
-                byTrueClassEstimate,
-                userReliability,
-                null,
-                null);
-    }
-
     /** A record as written before the production estimate, strata, per-figure intervals and user reliability existed. */
     public AccuracyWindow(
             int schemaVersion,
@@ -173,6 +116,8 @@ public record AccuracyWindow(
                 correctionAgreement,
                 flagPrecision,
                 updatedAt,
+                null,
+                null,
                 null,
                 null,
                 null,
