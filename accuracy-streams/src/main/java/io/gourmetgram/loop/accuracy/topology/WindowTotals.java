@@ -70,11 +70,15 @@ public record WindowTotals(
     }
 
     static WindowTotals empty(WindowDelta first) {
+        return empty(first.windowType(), first.windowStart(), first.windowEnd(), first.model());
+    }
+
+    private static WindowTotals empty(WindowType type, Instant start, Instant end, ModelRef model) {
         return new WindowTotals(
-                first.windowType(),
-                first.windowStart(),
-                first.windowEnd(),
-                first.model(),
+                type,
+                start,
+                end,
+                model,
                 0,
                 0,
                 Map.of(),
@@ -279,31 +283,7 @@ public record WindowTotals(
 
     /** The same totals as those of another window (a bucket's change, counted in each window containing it). */
     WindowTotals in(WindowType type, Instant start, Instant end) {
-        return new WindowTotals(
-                type,
-                start,
-                end,
-                model,
-                labelled,
-                correct,
-                byReason,
-                byPredictedClass,
-                byTrueClass,
-                confusion,
-                sumW,
-                sumWY,
-                sumW2,
-                sumW2Y,
-                corrections,
-                correctionsMatching,
-                flags,
-                flagsWrong,
-                counts,
-                bands,
-                byPredictedClassCounts,
-                byTrueClassWeights,
-                confirmations,
-                byBandCounts);
+        return empty(type, start, end, model).plus(this, 1);
     }
 
     private static final Tally NO_LABELS = new Tally(0, 0);

@@ -59,17 +59,7 @@ public final class AccuracyBenchmark {
         broker.afterPropertiesSet();
         try {
             String bootstrap = broker.getBrokersAsString();
-            TopicProvisioner.ensure(
-                    bootstrap,
-                    List.of(
-                            Topics.PREDICTIONS,
-                            Topics.LABELING_REQUESTS,
-                            Topics.ANNOTATIONS,
-                            Topics.FEEDBACK,
-                            Topics.ACCURACY_TUMBLING,
-                            Topics.ACCURACY_ROLLING,
-                            Topics.RETRAIN_SIGNALS,
-                            Topics.ACCURACY_DEAD_LETTER));
+            TopicProvisioner.ensure(bootstrap, AccuracyStreams.TOPICS);
             long events = fill(bootstrap, count);
             AccuracySettings settings = new AccuracySettings(
                     Duration.ofHours(1),

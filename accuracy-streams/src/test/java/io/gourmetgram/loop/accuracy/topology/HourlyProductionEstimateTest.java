@@ -6,7 +6,6 @@ import static io.gourmetgram.loop.accuracy.topology.AccuracyFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.Prediction;
@@ -14,7 +13,6 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.testing.TopologyHarness;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -41,12 +39,7 @@ class HourlyProductionEstimateTest {
         // rolling windows of one hour: each event updates two windows, so hours of traffic stay quick to replay
         AccuracySettings settings = new AccuracySettings(
                 Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(2), false, 0.6, 1000);
-        harness = TopologyHarness.start(
-                AccuracyTopology.build(settings, Clock.systemUTC()),
-                "accuracy-streams",
-                Topics.ACCURACY_DEAD_LETTER,
-                AccuracyStreams.tuning(),
-                HOUR);
+        harness = AccuracyFixtures.harness(settings, HOUR);
         predictions = harness.input(Topics.PREDICTIONS);
         requests = harness.input(Topics.LABELING_REQUESTS);
         annotations = harness.input(Topics.ANNOTATIONS);

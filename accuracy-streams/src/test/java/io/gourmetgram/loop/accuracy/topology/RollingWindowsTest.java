@@ -6,7 +6,6 @@ import static io.gourmetgram.loop.accuracy.topology.AccuracyFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
@@ -15,7 +14,6 @@ import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.testing.TopologyHarness;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -50,12 +48,7 @@ class RollingWindowsTest {
     void start() {
         AccuracySettings settings = new AccuracySettings(
                 Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1), GRACE, false, 0.6, 1000, 2);
-        harness = TopologyHarness.start(
-                AccuracyTopology.build(settings, Clock.systemUTC()),
-                "accuracy-streams",
-                Topics.ACCURACY_DEAD_LETTER,
-                AccuracyStreams.tuning(),
-                HOUR);
+        harness = AccuracyFixtures.harness(settings, HOUR);
         predictions = harness.input(Topics.PREDICTIONS);
         requests = harness.input(Topics.LABELING_REQUESTS);
         annotations = harness.input(Topics.ANNOTATIONS);
