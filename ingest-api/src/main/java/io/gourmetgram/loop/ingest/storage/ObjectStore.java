@@ -5,7 +5,6 @@ import io.gourmetgram.loop.support.s3.S3Settings;
 import io.minio.BucketExistsArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
-import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
@@ -29,14 +28,7 @@ public class ObjectStore {
 
     public ObjectStore(S3Settings s3) {
         this.client = s3.newClient();
-        MinioAsyncClient async = MinioAsyncClient.builder()
-                .endpoint(s3.endpoint())
-                .region(s3.region())
-                .credentials(s3.accessKey(), s3.secretKey())
-                .build();
-        long millis = s3.timeout().toMillis();
-        async.setTimeout(millis, millis, millis); // as S3Settings bounds the synchronous client
-        this.puts = new PhotoPutClient(async);
+        this.puts = new PhotoPutClient(s3.newAsyncClient());
         this.endpoint = s3.endpoint();
         this.bucket = s3.bucket();
     }
