@@ -6,7 +6,12 @@ import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.InferenceProcessorApplication;
+import io.gourmetgram.loop.inference.model.ImageClassifier;
+import io.gourmetgram.loop.inference.model.ModelFiles;
 import io.gourmetgram.loop.inference.model.TestModels;
+import io.gourmetgram.loop.inference.preprocessing.ImagePreprocessor;
+import io.gourmetgram.loop.inference.preprocessing.OpenCvPhotoTensors;
+import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -23,6 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -83,10 +90,10 @@ class ReplayBenchmarkIT {
             List<String> keys = store(s3, photos);
             Map<String, String> env = serviceEnvironment(bootstrap, s3, work, reduced);
             ServiceProcess service = ServiceProcess.start(env, work.resolve("service.log"));
+            StringBuilder md = new StringBuilder();
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
                     KafkaConsumer<String, byte[]> predictions = predictionReader(bootstrap)) {
                 awaitPredictions(predictions, publish(producer, keys, keys.size()), service); // warm-up (+ start-up)
-                StringBuilder md = new StringBuilder();
                 md.append(header(count, photos, reduced, env));
                 Result best = null;
                 for (int r = 0; r < rounds; r++) {
@@ -119,17 +126,52 @@ class ReplayBenchmarkIT {
                         .filter(e -> e.getValue() > 0)
                         .forEach(e -> md.append(String.format(
                                 "| %s | %.2f |%n", e.getKey(), ticksToMs(e.getValue()) / fastest.images())));
-                System.out.println(md);
-                String out = System.getProperty("gourmetgram.bench.out");
-                if (out != null) {
-                    Files.writeString(Path.of(out), md);
-                }
             } finally {
                 service.stop();
+            }
+            md.append(inProcessLimit(photos, count, rounds, reduced));
+            System.out.println(md);
+            String out = System.getProperty("gourmetgram.bench.out");
+            if (out != null) {
+                Files.writeString(Path.of(out), md);
             }
         } finally {
             broker.destroy();
         }
+    }
+
+    /**
+     * The same photos, model and decoding without Kafka, S3 or HTTP, in this JVM once the service has stopped
+     * (the broker and S3 server idle): the limit the service is compared with, under the same machine load.
+     */
+    private static String inProcessLimit(List<Path> photos, int count, int rounds, boolean reduced) throws Exception {
+        List<byte[]> bytes = new ArrayList<>();
+        for (Path photo : photos) {
+            bytes.add(Files.readAllBytes(photo));
+        }
+        ModelFiles files = System.getProperty(TestModels.BENCH_MODEL_PROPERTY) == null
+                ? TestModels.demoModel(TestModels.seedSidecar("input", 64))
+                : TestModels.benchModel();
+        PhotoTensors tensors = OpenCvPhotoTensors.orImageIo(new ImagePreprocessor(files.sidecar()), reduced);
+        StringBuilder md = new StringBuilder("\nIn-process limit, same photos, model and decoding (")
+                .append(InferenceBenchmark.load().replace("_", ""))
+                .append("):\n\n| round | images/s | CPU ms per image |\n| --- | --- | --- |\n");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ImageClassifier classifier = ImageClassifier.load(files, 0)) {
+            InferenceBenchmark.pipelined(bytes, bytes.size(), tensors, classifier, pool); // warm-up
+            for (int r = 0; r < rounds; r++) {
+                long cpu = InferenceBenchmark.processCpuNanos();
+                long start = System.nanoTime();
+                InferenceBenchmark.pipelined(bytes, count, tensors, classifier, pool);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                md.append(String.format(
+                        "| %d | %.1f | %.1f |%n",
+                        r + 1, count / seconds, (InferenceBenchmark.processCpuNanos() - cpu) / 1e6 / count));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return md.toString();
     }
 
     private record Result(double perSecond, CpuSnapshot cpu, int images) {
