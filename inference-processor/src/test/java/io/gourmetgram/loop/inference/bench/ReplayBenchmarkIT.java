@@ -102,6 +102,7 @@ class ReplayBenchmarkIT {
                         service.startRecording();
                     }
                     CpuSnapshot before = service.cpu();
+                    long hostCpu = InferenceBenchmark.processCpuNanos();
                     long start = System.nanoTime();
                     Set<String> ids = publish(producer, keys, count);
                     awaitPredictions(predictions, ids, service);
@@ -117,6 +118,9 @@ class ReplayBenchmarkIT {
                         best = result;
                     }
                 }
+                md.append("\nService resident memory at its peak (VmHWM): ")
+                        .append(service.peakResidentMegabytes())
+                        .append(" MB\n");
                 md.append("\nCPU ms per image by thread of the service, best round (")
                         .append(InferenceBenchmark.load().replace("_", ""))
                         .append("):\n\n| threads | CPU ms per image |\n| --- | --- |\n");
@@ -190,7 +194,8 @@ class ReplayBenchmarkIT {
                 + photos.size() + " photos from `" + photos.getFirst().getParent() + "`; model "
                 + model + "; jpegReducedDecoding=" + reduced + "; service JVM flags `"
                 + System.getProperty("gourmetgram.bench.jvm", "") + "`; " + settings + "\n\n"
-                + "| round | images/s | service CPU ms per image |\n| --- | --- | --- |\n";
+                + "| round | images/s | service CPU ms per image | broker + S3 + load generator CPU ms per image |\n"
+                + "| --- | --- | --- | --- |\n";
     }
 
     private static List<Path> photos() throws IOException {

@@ -2,6 +2,7 @@ package io.gourmetgram.loop.inference.bench;
 
 import io.gourmetgram.loop.inference.InferenceProcessorApplication;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,16 @@ final class ServiceProcess {
     CpuSnapshot cpu() throws IOException {
         requireAlive();
         return CpuSnapshot.of(process.pid());
+    }
+
+    /** The most memory the process ever had resident (VmHWM). */
+    long peakResidentMegabytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
     }
 
     void requireAlive() {
