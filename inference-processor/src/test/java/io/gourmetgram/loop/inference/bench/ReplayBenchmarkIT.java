@@ -111,9 +111,11 @@ class ReplayBenchmarkIT {
                     if (profiled) {
                         service.stopRecording(Path.of(System.getProperty("gourmetgram.bench.jfr")));
                     }
+                    double hostMs = (InferenceBenchmark.processCpuNanos() - hostCpu) / 1e6 / count;
                     Result result = new Result(count / seconds, after.minus(before), count);
-                    md.append(
-                            String.format("| %d | %.1f | %.1f |%n", r + 1, result.perSecond(), result.cpuMsPerImage()));
+                    md.append(String.format(
+                            "| %d | %.1f | %.1f | %.1f |%n",
+                            r + 1, result.perSecond(), result.cpuMsPerImage(), hostMs));
                     if (best == null || result.perSecond() > best.perSecond()) {
                         best = result;
                     }
