@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.accuracy.estimate.BandedStratum;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.Feedback;
@@ -28,14 +29,31 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * predictions + labeling-requests + annotations (+ confirmations from feedback) → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one
- * (keyed by upload id) counts every prediction in its bucket of prediction time (an hour with the
- * defaults, {@link WindowLayout}), keeps each requested upload's contribution (stratum and label)
- * and emits add/retract deltas per bucket; they are repartitioned by bucket and model and summed
- * in {@code accuracy-buckets}. That table is cached, so each bucket's totals move on at most once
- * per commit: {@link BucketChanges} sends the change to the tumbling and the 24 rolling windows
- * containing the bucket, repartitioned by window and summed in {@code accuracy-windows}. Each
- * change re-emits the window's record with fresh estimates. One delta per prediction crosses the
- * broker instead of 25, and the windows are updated per commit instead of per record.
+ * (key, delta, sums) -> (sums == null ? WindowTotals.empty(delta) : sums).apply(delta),
+ * Materialized.<String, WindowTotals>as(keyValueStore(settings, BUCKETS))
+ * .withKeySerde(Serdes.String())
+ * .withValueSerde(CompactFormat.totals()))
+ * .toStream()
+ * .process(() -> new BucketChanges(settings), BucketChanges.SENT)
+ * .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), CompactFormat.totals()))
+ * .aggregate(
+ * () -> null,
+ * (key, change, sums) -> sums == null ? change : sums.plus(change, 1),
+ * Materialized.<String, WindowTotals>as(keyValueStore(settings, WINDOWS))
+ * .withKeySerde(Serdes.String())
+ * .withValueSerde(CompactFormat.totals()))
+ * .toStream();
+ * // tumbling windows are estimated with the windows before them: all of a model's windows in one task
+ * builder.addStateStore(store(settings, HourlyProductionEstimate.TRAILING, BandedStratum.class));
+ * KStream<String, AccuracyWindow> byModel = totals.filter((k, t) -> t.windowType() == WindowType.TUMBLING)
+ * .selectKey((k, t) -> t.model().qualifiedName())
+ * .repartition(Repartitioned.with(Serdes.String(), CompactFormat.totals())
+ * .withName("accuracy-tumbling-by-model"))
+ * .process(() -> new HourlyProductionEstimate(settings, clock), HourlyProductionEstimate.TRAILING);
+ * byModel.selectKey((model, w) -> w.key())
+ * .to(
+ * Topics.ACCURACY_TUMBLING.name(),
+ * Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
  */
 public final class AccuracyTopology {
 
@@ -75,7 +93,7 @@ public final class AccuracyTopology {
                 .filter((id, f) -> f.kind() == FeedbackKind.CONFIRMATION)
                 .mapValues(f -> (Object) f);
 
-        KStream<String, AccuracyWindow> windows = predictions
+        KStream<String, WindowTotals> totals = predictions
                 .merge(requests)
                 .merge(annotations)
                 .merge(confirmations)
@@ -88,7 +106,7 @@ public final class AccuracyTopology {
                 .groupByKey(Grouped.with("accuracy-bucket-deltas", Serdes.String(), CompactFormat.deltas()))
                 .aggregate(
                         () -> null,
-                        (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
+                        (key, delta, sums) -> (sums == null ? WindowTotals.empty(delta) : sums).apply(delta),
                         Materialized.<String, WindowTotals>as(keyValueStore(settings, BUCKETS))
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(CompactFormat.totals()))
@@ -97,27 +115,32 @@ public final class AccuracyTopology {
                 .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), CompactFormat.totals()))
                 .aggregate(
                         () -> null,
-                        (key, change, totals) -> totals == null ? change : totals.plus(change, 1),
+                        (key, change, sums) -> sums == null ? change : sums.plus(change, 1),
                         Materialized.<String, WindowTotals>as(keyValueStore(settings, WINDOWS))
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(CompactFormat.totals()))
-                .toStream()
-                .mapValues(totals -> totals.toAccuracyWindow(clock.instant(), settings.minLabels()));
-        KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
-        tumbling.to(
-                Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+                .toStream();
+        // tumbling windows are estimated with the windows before them: all of a model's windows in one task
+        builder.addStateStore(store(settings, HourlyProductionEstimate.TRAILING, BandedStratum.class));
+        KStream<String, AccuracyWindow> byModel = totals.filter((k, t) -> t.windowType() == WindowType.TUMBLING)
+                .selectKey((k, t) -> t.model().qualifiedName())
+                .repartition(Repartitioned.with(Serdes.String(), CompactFormat.totals())
+                        .withName("accuracy-tumbling-by-model"))
+                .process(() -> new HourlyProductionEstimate(settings, clock), HourlyProductionEstimate.TRAILING);
+        byModel.selectKey((model, w) -> w.key())
+                .to(
+                        Topics.ACCURACY_TUMBLING.name(),
+                        Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
         builder.addStateStore(
                 store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));
         builder.addStateStore(store(settings, RetrainSignalDetector.MODEL_STATE, Long.class));
-        tumbling.selectKey((k, w) -> w.model().qualifiedName())
-                .repartition(Repartitioned.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde())
-                        .withName("accuracy-by-model"))
-                .process(
+        byModel.process(
                         () -> new RetrainSignalDetector(settings),
                         RetrainSignalDetector.WINDOW_STATE,
                         RetrainSignalDetector.MODEL_STATE)
                 .to(Topics.RETRAIN_SIGNALS.name(), Produced.with(Serdes.String(), Topics.RETRAIN_SIGNALS.valueSerde()));
-        windows.filter((k, w) -> w.windowType() == WindowType.ROLLING)
+        totals.filter((k, t) -> t.windowType() == WindowType.ROLLING)
+                .mapValues(t -> t.toAccuracyWindow(clock.instant(), settings.minLabels()))
                 .to(
                         Topics.ACCURACY_ROLLING.name(),
                         Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));

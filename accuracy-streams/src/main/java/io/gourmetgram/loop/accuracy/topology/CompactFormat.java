@@ -193,6 +193,7 @@ final class CompactFormat {
             o.writeDouble(w.w2y());
         });
         writeTally(out, t.confirmations());
+        writeMap(out, t.byBandCounts(), CompactFormat::writeCounts);
     }
 
     private static WindowTotals readTotals(DataInputStream in) throws IOException {
@@ -222,7 +223,8 @@ final class CompactFormat {
                 readMap(in, i -> new ConfidenceBand(i.readLong(), i.readDouble(), i.readLong(), i.readLong())),
                 readMap(in, CompactFormat::readCounts),
                 readMap(in, i -> new WeightedSums(i.readDouble(), i.readDouble(), i.readDouble(), i.readDouble())),
-                readTally(in));
+                readTally(in),
+                readMap(in, CompactFormat::readCounts));
     }
 
     private static void writeCounts(DataOutputStream out, StratifiedCounts counts) throws IOException {

@@ -1,5 +1,7 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Fixed bands of top-1 confidence, finer where real classifiers put most of their predictions. */
@@ -9,10 +11,15 @@ final class ConfidenceBands {
     /** NAMES[i]: the band whose upper edge is EDGES[i] (formatted once: this runs for every prediction). */
     private static final String[] NAMES = new String[EDGES.length];
 
+    private static final List<String> IN_ORDER;
+
     static {
+        List<String> names = new ArrayList<>(EDGES.length - 1);
         for (int i = 1; i < EDGES.length; i++) {
             NAMES[i] = String.format(Locale.ROOT, "%.2f-%.2f", EDGES[i - 1], EDGES[i]);
+            names.add(NAMES[i]);
         }
+        IN_ORDER = List.copyOf(names);
     }
 
     private ConfidenceBands() {}
@@ -25,6 +32,11 @@ final class ConfidenceBands {
             }
         }
         return name(EDGES.length - 1);
+    }
+
+    /** Every band's name, lowest first. */
+    static List<String> names() {
+        return IN_ORDER;
     }
 
     private static String name(int upper) {

@@ -120,6 +120,9 @@ class AccuracyStreamsIT {
                     .isEqualTo(2);
             assertThat(w.path("production").path("accuracy").asDouble()).isEqualTo(1.0);
             assertThat(w.path("production").path("lower").asDouble()).isEqualTo(1.0);
+            // no labelled hours before it: its own labels alone, published under both names
+            assertThat(w.path("productionMethod").asText()).isEqualTo("design_based");
+            assertThat(w.path("designBased")).isEqualTo(w.path("production"));
         });
 
         send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, null, AnnotationAction.DELETED, hour.plusSeconds(90)));
