@@ -17,9 +17,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a record that cannot be deserialized, or whose processing throws, goes to the stage's
  *       dead-letter topic with the reason, and the stream continues;</li>
- *   <li>anything else that escapes a stream thread (broker gone for good, a bug in state handling)
- *       shuts the client down loudly, so the health check fails and the orchestrator restarts it,
- *       rather than the app limping on with fewer threads.</li>
+ *   <li>a stream thread that dies of a transient fault (transaction state, fencing, broker timeout,
+ *       task corruption) is replaced, a bounded number of times per window
+ *       ({@link StreamThreadReplacements});</li>
+ *   <li>anything else that escapes a stream thread (an Error, a deterministic StreamsException), or
+ *       one replacement too many, shuts the client down loudly, so the health check fails with the
+ *       reason and the orchestrator restarts it, rather than the app limping on with fewer threads.</li>
  * </ul>
  */
 public final class StreamsErrorPolicy {
@@ -59,18 +62,26 @@ public final class StreamsErrorPolicy {
     }
 
     /**
-     * Installs the uncaught-exception policy on a client before it starts.
+     * Installs the uncaught-exception policy on a client before it starts: a thread that died of a
+     * transient fault is replaced, within the bound of {@code replacements}; anything else, or one
+     * replacement too many, shuts the client down.
      *
-     * @param failed told which thread failed and why, so health can say it
+     * @param failed told why the client is being shut down, so health can say it
      */
-    public static void install(KafkaStreams streams, String stage, BiConsumer<String, Throwable> failed) {
+    public static void install(
+            KafkaStreams streams,
+            String stage,
+            StreamThreadReplacements replacements,
+            BiConsumer<String, String> failed) {
         streams.setUncaughtExceptionHandler(error -> {
-            log.error(
-                    "{} stream thread failed with an error the dead-letter policy cannot absorb; shutting this "
-                            + "instance down so it can be restarted",
-                    stage,
-                    error);
-            failed.accept(Thread.currentThread().getName(), error);
+            String thread = Thread.currentThread().getName();
+            StreamThreadReplacements.Decision decision = replacements.decide(thread, error);
+            if (decision.replace()) {
+                log.warn("{}: {}", stage, decision.reason(), error);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            log.error("{}: {}; shutting this instance down so it can be restarted", stage, decision.reason(), error);
+            failed.accept(thread, decision.reason());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     }

@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.support.streams;
 
+import io.gourmetgram.loop.support.deadletter.StreamThreadReplacements;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,27 +34,28 @@ final class StreamsProgress {
     private final KafkaStreams streams;
     private final Duration stallTimeout;
     private final Clock clock;
+    private final StreamThreadReplacements replacements;
     private final Map<String, Observation> threads = new HashMap<>();
     private volatile String failure;
 
-    StreamsProgress(KafkaStreams streams, Duration stallTimeout, Clock clock) {
+    StreamsProgress(KafkaStreams streams, Duration stallTimeout, Clock clock, StreamThreadReplacements replacements) {
         this.streams = streams;
         this.stallTimeout = stallTimeout;
         this.clock = clock;
+        this.replacements = replacements;
     }
 
-    /** Called by the uncaught-exception handler on the dying thread. */
-    void threadFailed(String thread, Throwable error) {
-        failure = "stream thread " + thread + " failed: " + error;
+    /** Called by the uncaught-exception handler on the dying thread when the client is shut down. */
+    void threadFailed(String thread, String reason) {
+        failure = reason;
     }
 
     synchronized Health health() {
         KafkaStreams.State state = streams.state();
         if (!WORKING.contains(state)) {
             String reason = failure != null ? failure : "the Kafka Streams client is " + state;
-            return Health.down()
-                    .withDetail("state", state.name())
-                    .withDetail("reason", reason)
+            return withReplacements(
+                            Health.down().withDetail("state", state.name()).withDetail("reason", reason))
                     .build();
         }
         Map<String, Double> polls = new HashMap<>();
@@ -94,9 +96,15 @@ final class StreamsProgress {
         }
         threads.keySet().retainAll(threadStates.keySet());
         Health.Builder health = reason == null ? Health.up() : Health.down().withDetail("reason", reason);
-        return health.withDetail("state", state.name())
-                .withDetail("threads", threadStates)
+        return withReplacements(health.withDetail("state", state.name()).withDetail("threads", threadStates))
                 .build();
+    }
+
+    /** Recent thread replacements stay visible in the details for the length of their window. */
+    private Health.Builder withReplacements(Health.Builder health) {
+        return replacements.recent().isEmpty()
+                ? health
+                : health.withDetail("threadReplacements", replacements.details());
     }
 
     private static double number(Metric metric) {

@@ -2,6 +2,7 @@ package io.gourmetgram.loop.support.streams;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.topics.TopicSpec;
+import io.gourmetgram.loop.support.deadletter.StreamThreadReplacements;
 import io.gourmetgram.loop.support.deadletter.StreamsErrorPolicy;
 import io.gourmetgram.loop.support.topics.TopicLayout;
 import java.time.Clock;
@@ -31,11 +32,17 @@ public final class StreamsStage implements AutoCloseable {
     private final KafkaStreams streams;
     private final Producer<byte[], byte[]> deadLetterProducer;
     private final StreamsProgress progress;
+    private final StreamThreadReplacements replacements;
 
-    private StreamsStage(KafkaStreams streams, Producer<byte[], byte[]> deadLetterProducer, StreamsProgress progress) {
+    private StreamsStage(
+            KafkaStreams streams,
+            Producer<byte[], byte[]> deadLetterProducer,
+            StreamsProgress progress,
+            StreamThreadReplacements replacements) {
         this.streams = streams;
         this.deadLetterProducer = deadLetterProducer;
         this.progress = progress;
+        this.replacements = replacements;
     }
 
     /**
@@ -85,10 +92,11 @@ public final class StreamsStage implements AutoCloseable {
         config.put(StreamsErrorPolicy.DEAD_LETTER_PRODUCER, deadLetterProducer);
         try {
             KafkaStreams streams = new KafkaStreams(topology, config);
-            StreamsProgress progress = new StreamsProgress(streams, stallTimeout, Clock.systemUTC());
-            StreamsErrorPolicy.install(streams, applicationId, progress::threadFailed);
+            StreamThreadReplacements replacements = StreamThreadReplacements.from(config, Clock.systemUTC());
+            StreamsProgress progress = new StreamsProgress(streams, stallTimeout, Clock.systemUTC(), replacements);
+            StreamsErrorPolicy.install(streams, applicationId, replacements, progress::threadFailed);
             streams.start();
-            return new StreamsStage(streams, deadLetterProducer, progress);
+            return new StreamsStage(streams, deadLetterProducer, progress, replacements);
         } catch (RuntimeException e) {
             deadLetterProducer.close(Duration.ZERO);
             throw e;
@@ -115,6 +123,11 @@ public final class StreamsStage implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Stream threads replaced after transient faults (bounded by {@link StreamThreadReplacements}). */
+    public StreamThreadReplacements threadReplacements() {
+        return replacements;
     }
 
     public KafkaStreams streams() {

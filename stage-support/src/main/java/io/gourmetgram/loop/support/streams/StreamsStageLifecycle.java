@@ -2,7 +2,9 @@ package io.gourmetgram.loop.support.streams;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.topics.TopicSpec;
+import io.gourmetgram.loop.support.deadletter.StreamThreadReplacements;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -74,6 +76,14 @@ public abstract class StreamsStageLifecycle implements SmartLifecycle, HealthInd
                 definition.stallTimeout());
         if (registry != null) {
             new KafkaStreamsMetrics(started.streams()).bindTo(registry);
+            // One name for every Streams stage; the application tag says which (Prometheus adds `stage` itself).
+            FunctionCounter.builder(
+                            "gourmetgram.streams.thread.replacements",
+                            started.threadReplacements(),
+                            StreamThreadReplacements::total)
+                    .description("Stream threads replaced after a transient fault instead of shutting down")
+                    .tag("application", definition.applicationId())
+                    .register(registry);
         }
         stage = started;
     }

@@ -7,22 +7,30 @@ import io.gourmetgram.loop.events.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +41,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A Streams stage never fails silently: health turns DOWN, with the reason, when a stream thread dies
- * of an error the dead-letter policy cannot absorb, and when a thread is wedged in a call; an idle
- * stage stays UP. Its dead letters are written by one producer for the whole application.
+ * of an error the dead-letter policy cannot absorb, and when a thread is wedged in a call; a thread
+ * killed by a transient fault is replaced and the stream carries on; an idle stage stays UP. Its dead letters are written by one producer for the whole application.
  */
 class StreamsStageIT {
 
@@ -77,6 +85,61 @@ class StreamsStageIT {
                 assertThat(health.getStatus()).isEqualTo(Status.DOWN);
                 assertThat(health.getDetails().get("reason").toString()).contains("poison record broke an invariant");
             });
+        }
+    }
+
+    @Test
+    void aThreadKilledByATransientFaultIsReplacedAndTheStreamCarriesOn() throws Exception {
+        String in = topic();
+        AtomicBoolean faultPending = new AtomicBoolean(true);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.String(), Serdes.String()))
+                .process(() -> new Processor<String, String, String, String>() {
+                    private ProcessorContext<String, String> context;
+
+                    @Override
+                    public void init(ProcessorContext<String, String> context) {
+                        // Like a commit that finds its transaction aborted under load: once, then fine.
+                        if (faultPending.getAndSet(false)) {
+                            throw new InvalidTxnStateException("transaction aborted by the coordinator");
+                        }
+                        this.context = context;
+                    }
+
+                    @Override
+                    public void process(Record<String, String> record) {
+                        context.forward(record);
+                    }
+                })
+                .to(in + "-out", Produced.with(Serdes.String(), Serdes.String()));
+        send(in, "after the fault");
+
+        try (StreamsStage stage = start(builder.build());
+                KafkaConsumer<String, String> out = new KafkaConsumer<>(
+                        Map.of(
+                                "bootstrap.servers",
+                                broker.getBrokersAsString(),
+                                "group.id",
+                                "out-" + UUID.randomUUID(),
+                                "auto.offset.reset",
+                                "earliest",
+                                "isolation.level",
+                                "read_committed"),
+                        new StringDeserializer(),
+                        new StringDeserializer())) {
+            out.subscribe(List.of(in + "-out"));
+            List<String> received = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                out.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
+                assertThat(received).containsExactly("after the fault");
+            });
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Health health = stage.health();
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails().get("threadReplacements").toString())
+                        .contains("transaction aborted by the coordinator");
+            });
+            assertThat(stage.threadReplacements().total()).isEqualTo(1);
         }
     }
 
