@@ -10,8 +10,12 @@ import io.gourmetgram.loop.labeling.labelstudio.LabelStudioAnnotation;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioTask;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.support.labels.ModelLabels;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * when an annotation reappears after a retraction. Holds the last event per annotation (bounded by
  * the number of annotations, not versions), kept current from the topic on every replica. Sends
  * do not wait: the entry is recorded at once and undone if Kafka refuses it, so the next
- * reconciliation publishes it again.
+ * reconciliation publishes it again. A webhook annotation whose task has no receipt yet (the
+ * annotator beat the receipt write) is held, not dead-lettered, until the receipt is known or the
+ * patience runs out.
  */
 public final class AnnotationLedger {
 
@@ -39,8 +45,16 @@ public final class AnnotationLedger {
         ALREADY_PUBLISHED,
         NOT_OURS,
         NO_LABEL,
+        /** Held: its task's receipt is not known yet (see {@link #settleAwaitingReceipts()}). */
+        AWAITING_RECEIPT,
         DEAD_LETTERED
     }
+
+    /** A webhook annotation held until its task's receipt is known, or its patience runs out. */
+    private record Held(LabelStudioTask task, LabelStudioAnnotation annotation, Instant since) {}
+
+    /** Beyond this many held annotations, one without a receipt is dead-lettered at once (memory bound). */
+    static final int MAX_HELD = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(AnnotationLedger.class);
 
@@ -53,14 +67,28 @@ public final class AnnotationLedger {
     private final Map<Long, Annotation> latest = new ConcurrentHashMap<>();
     /** Versions already dead-lettered in this process, so a reconciliation pass does not repeat them. */
     private final Set<String> deadLettered = ConcurrentHashMap.newKeySet();
+    /** version → webhook annotation whose receipt was not known yet (Label Studio never re-delivers a webhook). */
+    private final Map<String, Held> awaitingReceipt = new ConcurrentHashMap<>();
+
+    private final Duration receiptPatience;
+    private final Counter heldForReceipt;
 
     public AnnotationLedger(
             Producer<byte[], byte[]> producer,
             ReceiptBook receipts,
             ModelLabels labels,
             LabelingDeadLetters deadLetters,
-            Clock clock) {
+            Clock clock,
+            Duration receiptPatience,
+            MeterRegistry meters) {
         this.producer = producer;
+        this.receiptPatience = receiptPatience;
+        this.heldForReceipt = Counter.builder("gourmetgram.labeling.annotations.awaiting.receipt")
+                .description("Webhook annotations held because their task's receipt was not written yet")
+                .register(meters);
+        Gauge.builder("gourmetgram.labeling.annotations.held", awaitingReceipt, Map::size)
+                .description("Webhook annotations currently held for their task's receipt")
+                .register(meters);
         this.receipts = receipts;
         this.labels = Set.copyOf(labels.labels());
         this.deadLetters = deadLetters;
@@ -113,6 +141,20 @@ public final class AnnotationLedger {
                     "label '" + annotation.label() + "' is not one of the model's labels " + labels);
         }
         if (receipts.findCurrent(task.uploadId()).isEmpty()) {
+            if (readAfter == null && awaitingReceipt.size() < MAX_HELD) {
+                // A fast annotator's webhook can beat the receipt write of the task just imported
+                // (or adopted by another replica); reconciliation adopts such a task within a pass.
+                if (awaitingReceipt.putIfAbsent(version, new Held(task, annotation, clock.instant())) == null) {
+                    heldForReceipt.increment();
+                    log.info(
+                            "Holding annotation {} of task {}: upload {} has no receipt yet",
+                            annotation.id(),
+                            task.id(),
+                            task.uploadId());
+                }
+                return Outcome.AWAITING_RECEIPT;
+            }
+            awaitingReceipt.remove(version);
             return deadLetter(
                     task,
                     annotation,
@@ -121,6 +163,7 @@ public final class AnnotationLedger {
                     "upload " + task.uploadId() + " of task " + task.id()
                             + " has no receipt: not a task labeling-sink made");
         }
+        awaitingReceipt.remove(version);
         AnnotationAction action = previous == null || previous.action() == AnnotationAction.DELETED
                 ? AnnotationAction.CREATED
                 : AnnotationAction.UPDATED;
@@ -137,6 +180,37 @@ public final class AnnotationLedger {
                         clock.instant()),
                 previous);
         return Outcome.PUBLISHED;
+    }
+
+    /**
+     * Publishes held webhook annotations whose receipt is now known (written by the worker, or by a
+     * reconciliation that adopted the task), and dead-letters those still without one after the
+     * patience: a task no replica made. Called every reconciliation interval on every replica.
+     *
+     * @return how many were published
+     */
+    public int settleAwaitingReceipts() {
+        int published = 0;
+        Instant giveUp = clock.instant().minus(receiptPatience);
+        for (Map.Entry<String, Held> e : awaitingReceipt.entrySet()) {
+            Held held = e.getValue();
+            String uploadId = held.task().uploadId();
+            if (receipts.findCurrent(uploadId).isPresent()) {
+                awaitingReceipt.remove(e.getKey());
+                if (publish(held.task(), held.annotation()) == Outcome.PUBLISHED) {
+                    published++;
+                }
+            } else if (!held.since().isAfter(giveUp) && awaitingReceipt.remove(e.getKey()) != null) {
+                deadLetter(
+                        held.task(),
+                        held.annotation(),
+                        e.getKey(),
+                        DeadLetterReason.NO_RECEIPT,
+                        "upload " + uploadId + " of task " + held.task().id() + " still has no receipt after "
+                                + receiptPatience.toSeconds() + " s: not a task labeling-sink made");
+            }
+        }
+        return published;
     }
 
     /** Retracts a standing annotation; false if none stands (never seen, or already retracted). */

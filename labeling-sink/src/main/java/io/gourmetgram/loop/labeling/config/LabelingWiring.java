@@ -73,8 +73,18 @@ public class LabelingWiring {
             ReceiptBook receipts,
             ModelLabels labels,
             LabelingDeadLetters deadLetters,
-            Clock clock) {
-        return new AnnotationLedger(producer, receipts, labels, deadLetters, clock);
+            Clock clock,
+            LabelingProperties properties,
+            MeterRegistry meters) {
+        // Three reconciliation passes: time for the worker's receipt write, or for an adoption.
+        return new AnnotationLedger(
+                producer,
+                receipts,
+                labels,
+                deadLetters,
+                clock,
+                properties.reconcileInterval().multipliedBy(3),
+                meters);
     }
 
     @Bean

@@ -186,6 +186,11 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
             log.info("Label Studio is not configured; labeling requests keep waiting in Kafka");
             return;
         }
+        try {
+            ledger.settleAwaitingReceipts(); // every replica: webhooks reach any of them
+        } catch (RuntimeException e) {
+            log.warn("Settling annotations held for their receipt failed; next interval tries again", e);
+        }
         ReviewProject p = project;
         TaskPusher tasks = pusher;
         if (p == null || p.knownId() == null || tasks == null || !tasks.owns(0)) {

@@ -302,6 +302,42 @@ class LabelingSinkIT {
     }
 
     @Test
+    @Order(7)
+    void aWebhookThatBeatsItsTasksReceiptIsHeldAndPublishedOnceNotDeadLettered() throws Exception {
+        // A task in our project whose receipt is not written yet (the worker is between import and
+        // receipt, or another replica made it): the annotator is faster than the receipt.
+        String upload = "racing-" + id();
+        LabelStudioClient admin = new LabelStudioClient(
+                labelStudio.url(), FakeLabelStudio.PERSONAL_ACCESS_TOKEN, Duration.ofSeconds(5), Clock.systemUTC());
+        long project = labelStudio.projects().stream()
+                .filter(p -> p.path("title").asString().equals(TITLE))
+                .findFirst()
+                .orElseThrow()
+                .path("id")
+                .asLong();
+        long taskId = admin.importTasks(
+                        project,
+                        List.of(Map.of(
+                                "data",
+                                Map.of("uploadId", upload, "revision", 1, "image", "http://x/i"),
+                                "meta",
+                                Map.of("bucket", "production", "key", upload + ".jpg"))))
+                .getFirst();
+
+        labelStudio.annotate(taskId, "Rice"); // its webhook arrives before any receipt exists
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(annotationsOf(upload))
+                        .singleElement()
+                        .satisfies(a -> assertThat(a.label()).isEqualTo("Rice")));
+        // Past the hold's patience (3 reconciliation intervals): still once, and no dead letter.
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(annotationsOf(upload)).hasSize(1);
+            assertThat(deadLetters()).noneMatch(d -> upload.equals(d.key()));
+        });
+    }
+
+    @Test
     @Order(8)
     void whileLabelStudioIsDownRequestsWaitInKafkaAndAreImportedWhenItReturns() throws Exception {
         labelStudio.down(true);
@@ -627,7 +663,8 @@ class LabelingSinkIT {
                         .statusCode())
                 .isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(10))
+        // The stranger's annotation is held for its receipt first (3 reconciliation intervals).
+        await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(deadLetters())
                         .anySatisfy(d -> {
                             assertThat(d.key()).isEqualTo(upload);
