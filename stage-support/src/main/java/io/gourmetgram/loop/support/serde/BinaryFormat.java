@@ -10,8 +10,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * The binary form of one type in a stage's own topics and stores (never a public topic: those stay
  * JSON). One version byte, then the fields as the stage's writer puts them with {@link BinaryOutput}.
  * A value of another version, or cut short, or otherwise unreadable, fails with a
- * {@link SerializationException} naming the type and topic: from a topic the Streams error policy
- * dead-letters it; read from a store it fails the processing of the record that read it.
+ * {@link SerializationException} naming the type and topic. Read from an internal topic, the
+ * {@code StreamsErrorPolicy} deserialization handler dead-letters that record. Read from a store (Kafka
+ * Streams 4.1 restores changelog bytes without reading them, so only a processor's read meets them),
+ * it is a processing error: the record being processed is dead-lettered with this message, and the
+ * stored value stays, so every later record for that key is dead-lettered too until it is overwritten
+ * or the store is reset; nothing blocks and nothing is dropped silently.
  */
 public final class BinaryFormat<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
