@@ -13,7 +13,6 @@ import io.gourmetgram.loop.support.serde.BinaryInput;
 import io.gourmetgram.loop.support.serde.BinaryOutput;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,7 +28,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Adding a field to {@link Prediction}, {@link ReviewState} or the others means adding it here
  * ({@code StateSerdeTest} fails until then).
  */
-final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+final class StateSerde<T> implements Serde<T> {
 
     /** Stage-support {@link BinaryFormat} version 1: any-length strings, absent values behind a presence byte. */
     private static final int FORMAT_1 = 1;
@@ -49,12 +48,10 @@ final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
         this.formerJson = JsonSerde.of(type);
     }
 
-    @Override
     public byte[] serialize(String topic, T value) {
         return binary.serialize(topic, value);
     }
 
-    @Override
     public T deserialize(String topic, byte[] data) {
         if (data != null && data.length > 0 && data[0] == '{') {
             return formerJson.deserialize(topic, data);
@@ -63,19 +60,13 @@ final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     }
 
     @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {}
-
-    @Override
-    public void close() {}
-
-    @Override
     public Serializer<T> serializer() {
-        return this;
+        return this::serialize;
     }
 
     @Override
     public Deserializer<T> deserializer() {
-        return this;
+        return this::deserialize;
     }
 
     private static void writeReviewState(BinaryOutput out, ReviewState state) {

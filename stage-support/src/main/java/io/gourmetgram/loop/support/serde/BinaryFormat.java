@@ -1,6 +1,5 @@
 package io.gourmetgram.loop.support.serde;
 
-import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -17,7 +16,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * stored value stays, so every later record for that key is dead-lettered too until it is overwritten
  * or the store is reset; nothing blocks and nothing is dropped silently.
  */
-public final class BinaryFormat<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class BinaryFormat<T> implements Serde<T> {
 
     private final String type;
     private final byte version;
@@ -46,7 +45,6 @@ public final class BinaryFormat<T> implements Serde<T>, Serializer<T>, Deseriali
         return version;
     }
 
-    @Override
     public byte[] serialize(String topic, T value) {
         if (value == null) {
             return null;
@@ -61,7 +59,6 @@ public final class BinaryFormat<T> implements Serde<T>, Serializer<T>, Deseriali
         return out.toByteArray();
     }
 
-    @Override
     public T deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
@@ -81,18 +78,12 @@ public final class BinaryFormat<T> implements Serde<T>, Serializer<T>, Deseriali
     }
 
     @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {}
-
-    @Override
-    public void close() {}
-
-    @Override
     public Serializer<T> serializer() {
-        return this;
+        return this::serialize;
     }
 
     @Override
     public Deserializer<T> deserializer() {
-        return this;
+        return this::deserialize;
     }
 }
