@@ -105,8 +105,7 @@ class LabelStudioOutageLagIT {
             String health = health();
             assertThat(health).contains("\"UP\"").contains("backing off");
             assertThat(prometheus())
-                    .containsPattern(
-                            "gourmetgram_labeling_labelstudio_errors_total\\{[^}]*status=\"503\"[^}]*} [1-9]");
+                    .containsPattern("gourmetgram_labeling_labelstudio_errors_total\\{[^}]*status=\"503\"[^}]*} [1-9]");
         } finally {
             labelStudio.down(false);
         }
@@ -114,7 +113,9 @@ class LabelStudioOutageLagIT {
         awaitLag(0, "the backlog drained after Label Studio returned");
         assertThat(health()).contains("\"labelStudio\":\"ok\"");
         for (String upload : uploads) {
-            assertThat(labelStudio.tasksOf(upload)).as("Label Studio tasks of " + upload).hasSize(1);
+            assertThat(labelStudio.tasksOf(upload))
+                    .as("Label Studio tasks of " + upload)
+                    .hasSize(1);
         }
         assertThat(labelStudio.tasks()).hasSize(uploads.size());
     }
@@ -143,9 +144,10 @@ class LabelStudioOutageLagIT {
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> {
-                    List<ConsumerLag.Row> rows = new ConsumerLag(admin).rows().stream()
-                            .filter(r -> r.group().equals(GROUP))
-                            .toList();
+                    List<ConsumerLag.Row> rows = new ConsumerLag(admin)
+                            .rows().stream()
+                                    .filter(r -> r.group().equals(GROUP))
+                                    .toList();
                     table[0] = ConsumerLag.table(rows);
                     assertThat(rows).as(table[0]).isNotEmpty();
                     assertThat(rows.stream().mapToLong(ConsumerLag.Row::lag).sum())
