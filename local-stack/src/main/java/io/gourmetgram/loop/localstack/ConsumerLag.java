@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -64,8 +63,26 @@ public final class ConsumerLag {
     }
 
     /**
-     * Admin client settings: the bootstrap servers, plus every {@code SPRING_KAFKA_PROPERTIES_*} variable the stages
-     * read too (security.protocol, sasl.*, ssl.*), so the exporter reaches a TLS/SASL cluster with the same values.
+     * Spring Boot's named Kafka security variables, which the stages read, and the client property each sets. The
+     * stores' locations are Spring resources ({@code file:/...}); the Kafka client wants a path.
+     */
+    private static final Map<String, String> SPRING_SECURITY_VARIABLES = Map.ofEntries(
+            Map.entry("SPRING_KAFKA_SECURITY_PROTOCOL", "security.protocol"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "ssl.truststore.location"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD", "ssl.truststore.password"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_TYPE", "ssl.truststore.type"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_CERTIFICATES", "ssl.truststore.certificates"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_STORE_LOCATION", "ssl.keystore.location"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_STORE_PASSWORD", "ssl.keystore.password"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_STORE_TYPE", "ssl.keystore.type"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_PASSWORD", "ssl.key.password"),
+            Map.entry("SPRING_KAFKA_SSL_PROTOCOL", "ssl.protocol"));
+
+    /**
+     * Admin client settings: the bootstrap servers, plus the Kafka security variables the stages read too — Spring's
+     * named ones ({@code SPRING_KAFKA_SECURITY_PROTOCOL}, {@code SPRING_KAFKA_SSL_*}) and every
+     * {@code SPRING_KAFKA_PROPERTIES_*} (sasl.*, ssl.*, …) — so the command reaches a TLS/SASL cluster with the same
+     * environment as the stages.
      */
     static Properties clientProperties(String bootstrapServers, Map<String, String> env) {
         Properties props = new Properties();
@@ -79,6 +96,12 @@ public final class ConsumerLag {
                         value);
             }
         });
+        SPRING_SECURITY_VARIABLES.forEach((variable, property) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                props.put(property, property.endsWith(".location") ? value.replaceFirst("^file:", "") : value);
+            }
+        });
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "gourmetgram-consumer-lag");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -86,7 +109,12 @@ public final class ConsumerLag {
         return props;
     }
 
-    /** Every consumer group (Streams apps included: they use the classic consumer protocol) with committed offsets, sorted by group, topic and partition. */
+    /**
+     * Every consumer group (Streams apps included: they use the classic consumer protocol) with committed offsets, on
+     * every partition of the topics it has committed on, sorted by group, topic and partition. A partition the group
+     * has not committed on yet (no record of it consumed so far) counts from the partition's first offset, as the
+     * stages read it ({@code auto.offset.reset=earliest}): records waiting there are backlog too.
+     */
     public List<Row> rows() throws InterruptedException, ExecutionException, TimeoutException {
         List<String> groups = new ArrayList<>();
         for (GroupListing g : admin.listGroups(ListGroupsOptions.forConsumerGroups())
@@ -95,26 +123,57 @@ public final class ConsumerLag {
             groups.add(g.groupId());
         }
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+        Set<String> topics = new java.util.HashSet<>();
         for (String group : groups) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata()
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             offsets.values().removeIf(o -> o == null);
             committed.put(group, offsets);
+            offsets.keySet().forEach(tp -> topics.add(tp.topic()));
         }
-        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-        committed.values().forEach(m -> m.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest())));
-        Map<TopicPartition, ListOffsetsResultInfo> ends = wanted.isEmpty()
-                ? Map.of()
-                : admin.listOffsets(wanted).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, List<TopicPartition>> partitionsOf = new HashMap<>();
+        if (!topics.isEmpty()) {
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((name, description) -> partitionsOf.put(
+                            name,
+                            description.partitions().stream()
+                                    .map(p -> new TopicPartition(name, p.partition()))
+                                    .toList()));
+        }
+        List<TopicPartition> all =
+                partitionsOf.values().stream().flatMap(List::stream).toList();
+        Map<TopicPartition, Long> ends = offsets(all, OffsetSpec.latest());
+        Map<TopicPartition, Long> starts = offsets(all, OffsetSpec.earliest());
         List<Row> rows = new ArrayList<>();
-        committed.forEach((group, offsets) -> offsets.forEach((tp, offset) -> {
-            ListOffsetsResultInfo end = ends.get(tp);
-            rows.add(new Row(
-                    group, tp.topic(), tp.partition(), offset.offset(), end == null ? offset.offset() : end.offset()));
-        }));
+        committed.forEach((group, offsets) -> offsets.keySet().stream()
+                .map(TopicPartition::topic)
+                .distinct()
+                .flatMap(topic -> partitionsOf.getOrDefault(topic, List.of()).stream())
+                .forEach(tp -> {
+                    OffsetAndMetadata offset = offsets.get(tp);
+                    long position = offset != null ? offset.offset() : starts.getOrDefault(tp, 0L);
+                    rows.add(new Row(group, tp.topic(), tp.partition(), position, ends.getOrDefault(tp, position)));
+                }));
         rows.sort(Comparator.comparing(Row::group).thenComparing(Row::topic).thenComparingInt(Row::partition));
         return rows;
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+        partitions.forEach(tp -> wanted.put(tp, spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(wanted)
+                .all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
     }
 
     /**
