@@ -190,12 +190,16 @@ public final class AnnotationLedger {
      * @return how many were published
      */
     public int settleAwaitingReceipts() {
+        if (awaitingReceipt.isEmpty()) {
+            return 0;
+        }
+        receipts.catchUp(); // once for all held ones: receipts other replicas wrote meanwhile
         int published = 0;
         Instant giveUp = clock.instant().minus(receiptPatience);
         for (Map.Entry<String, Held> e : awaitingReceipt.entrySet()) {
             Held held = e.getValue();
             String uploadId = held.task().uploadId();
-            if (receipts.findCurrent(uploadId).isPresent()) {
+            if (receipts.find(uploadId).isPresent()) {
                 awaitingReceipt.remove(e.getKey());
                 if (publish(held.task(), held.annotation()) == Outcome.PUBLISHED) {
                     published++;
