@@ -79,8 +79,8 @@ class MultiInstanceLoopIT {
     private static LoopStack stack;
     private static SingleInstanceRun single;
     private static InputMirror mirror;
-    /** Instances started by the test, by module, in start order (the stack's own are the first ones). */
-    private static final Map<String, List<StageProcess>> added = new LinkedHashMap<>();
+    /** Every instance, by module, in start order. */
+    private static final Map<String, List<StageProcess>> started = new LinkedHashMap<>();
 
     private static Map<String, String> settings;
     private static final long STARTED = System.nanoTime();
@@ -104,17 +104,21 @@ class MultiInstanceLoopIT {
                 Map.entry("LABELING_IMAGE_LINK_SECRET", "local-stack-image-link-secret"),
                 // Small, quick-starting JVMs: the work here is little; CI has 2 cores for all of them.
                 Map.entry("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k"));
-        List<Stage> first = MODULES.stream()
-                .map(module -> new Stage(module, Ports.free(), Ports.free()))
-                .toList();
-        stack = LoopStack.start(new StackConfig(
-                repo, dataDir, Ports.free(), Ports.free(), Ports.free(), first, envOf(settings, "first")));
-        labelingFront.add(stack.stage("labeling-sink").stage().port());
-        progress("one of each stage healthy");
+        // The broker, S3 and topics only: the test starts every instance itself, with its own instance id.
+        stack = LoopStack.start(
+                new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), List.of(), settings));
+        for (String module : MODULES) {
+            startAnother(module, "first");
+        }
         // The reference starts now and follows along, so both runs share the machine's time.
         single = SingleInstanceRun.start(repo, dataDir.resolve("single"), stack.s3Endpoint(), settings);
         mirror = InputMirror.start(
                 stack.kafkaBootstrap(), single.kafkaBootstrap(), List.of(Topics.UPLOADS, Topics.FEEDBACK));
+        for (String module : MODULES) {
+            instance(module, 0).awaitHealthy(START_TIMEOUT);
+        }
+        labelingFront.add(instance("labeling-sink", 0).stage().port());
+        progress("one of each stage healthy; the single-instance run starting");
     }
 
     @AfterAll
@@ -122,7 +126,7 @@ class MultiInstanceLoopIT {
         if (mirror != null) {
             mirror.close();
         }
-        for (List<StageProcess> processes : added.values()) {
+        for (List<StageProcess> processes : started.values()) {
             for (StageProcess process : processes) {
                 process.close();
             }
@@ -137,16 +141,15 @@ class MultiInstanceLoopIT {
     @Test
     void twoInstancesOfEveryStageGiveTheResultsOfOne() throws Exception {
         List<Path> photos = SharedFixtures.food11Photos();
-        progress("single-instance run and input mirror started");
         Map<String, String> tokens = new LinkedHashMap<>();
 
-        upload(photos.subList(0, 9), List.of(ingestAt(stack.stage("ingest-api"))), tokens);
+        upload(photos.subList(0, 9), List.of(ingestAt(instance("ingest-api", 0))), tokens);
         for (String module : MODULES) {
             startAnother(module, "second");
         }
-        upload(photos.subList(9, 18), List.of(ingestAt(stack.stage("ingest-api"))), tokens); // while they join
-        for (List<StageProcess> processes : added.values()) {
-            processes.getFirst().awaitHealthy(START_TIMEOUT);
+        upload(photos.subList(9, 18), List.of(ingestAt(instance("ingest-api", 0))), tokens); // while they join
+        for (String module : MODULES) {
+            instance(module, 1).awaitHealthy(START_TIMEOUT);
         }
         labelingFront.add(instance("labeling-sink", 1).stage().port());
         progress("second instances healthy");
@@ -198,18 +201,20 @@ class MultiInstanceLoopIT {
         // One request per selected upload (revisions 1..n), with the reasons the rules give.
         Map<String, Set<ReviewReason>> expected = expectedReasons(predictions, flagged);
         progress("predictions read, flags sent");
+        Map<String, RequestOutcome> outcomes = new HashMap<>();
         Awaitility.await().atMost(SETTLE).untilAsserted(() -> {
+            Map<String, RequestOutcome> now = multi.requestOutcomes();
             Map<String, Set<ReviewReason>> latest = new HashMap<>();
-            multi.requestOutcomes().forEach((id, outcome) -> latest.put(id, outcome.reasons()));
+            now.forEach((id, outcome) -> latest.put(id, outcome.reasons()));
             assertThat(latest).isEqualTo(expected);
+            outcomes.putAll(now); // a complete read: every expected upload is in it
         });
-        Map<String, List<LabelingRequest>> revisions = multi.requestRevisions();
-        revisions.forEach((id, written) -> assertThat(written)
-                .extracting(LabelingRequest::revision)
-                .as(id)
-                .containsExactlyElementsOf(
-                        IntStream.rangeClosed(1, written.size()).boxed().toList()));
-        Map<String, RequestOutcome> outcomes = multi.requestOutcomes();
+        multi.requestRevisions()
+                .forEach((id, written) -> assertThat(written)
+                        .extracting(LabelingRequest::revision)
+                        .as(id)
+                        .containsExactlyElementsOf(
+                                IntStream.rangeClosed(1, written.size()).boxed().toList()));
 
         // One Label Studio task per selected upload across the replicas, at its latest revision.
         List<String> selected = outcomes.entrySet().stream()
@@ -218,7 +223,7 @@ class MultiInstanceLoopIT {
                 .sorted()
                 .toList();
         assertThat(selected).isNotEmpty();
-        awaitTasks(labelStudio, selected, revisions);
+        awaitTasks(labelStudio, selected, multi);
 
         progress("labeling requests and tasks settled");
         // Every replica still running serves every task's image link.
@@ -268,7 +273,16 @@ class MultiInstanceLoopIT {
                     .isEqualTo(LoopOutputs.accuracyWindows(accuracyOne, "rolling"));
         });
 
-        progress("multi-instance run checked");
+        progress(String.format(
+                java.util.Locale.ROOT,
+                "multi-instance run checked: %d uploads, %d flagged, %d Label Studio tasks (%d labels agree with the"
+                        + " model); webhooks answered per replica %d / %d",
+                tokens.size(),
+                flagged.size(),
+                selected.size(),
+                agreeing,
+                labelingFront.answeredBy(sinks.get(0).stage().port()),
+                labelingFront.answeredBy(sinks.get(1).stage().port())));
         // --- the single-instance run over the same input --------------------------------------------
         Awaitility.await("the input copied to the single-instance run")
                 .atMost(SETTLE)
@@ -292,7 +306,7 @@ class MultiInstanceLoopIT {
         Awaitility.await("the same labeling request outcomes")
                 .atMost(SETTLE)
                 .untilAsserted(() -> assertThat(reference.requestOutcomes()).isEqualTo(outcomes));
-        awaitTasks(single.labelStudio(), selected, reference.requestRevisions());
+        awaitTasks(single.labelStudio(), selected, reference);
         assertThat(LoopOutputs.taskUploads(single.labelStudio())).isEqualTo(LoopOutputs.taskUploads(labelStudio));
         assertThat(annotateEveryTask(single.labelStudio(), referencePredictions))
                 .isEqualTo(agreeing);
@@ -354,12 +368,13 @@ class MultiInstanceLoopIT {
     }
 
     /** Exactly one task per selected upload and none for the rest, each at its request's latest revision. */
-    private static void awaitTasks(
-            FakeLabelStudio labelStudio, List<String> selected, Map<String, List<LabelingRequest>> revisions) {
+    private static void awaitTasks(FakeLabelStudio labelStudio, List<String> selected, LoopOutputs outputs) {
         Awaitility.await("one Label Studio task per selected upload")
                 .atMost(SETTLE)
                 .untilAsserted(() -> {
                     assertThat(LoopOutputs.taskUploads(labelStudio)).isEqualTo(selected);
+                    Map<String, List<LabelingRequest>> revisions = outputs.requestRevisions();
+                    assertThat(revisions).containsKeys(selected.toArray(String[]::new));
                     for (JsonNode task : labelStudio.tasks()) {
                         String id = task.path("data").path("uploadId").asString();
                         assertThat(task.path("data").path("revision").asInt())
@@ -391,9 +406,9 @@ class MultiInstanceLoopIT {
         return agreeing;
     }
 
-    /** The {@code n}th running-or-stopped instance of a module (0 = the stack's own). */
+    /** The {@code n}th instance of a module started by the test (0 = first), running or stopped. */
     private static StageProcess instance(String module, int n) {
-        return n == 0 ? stack.stage(module) : added.get(module).get(n - 1);
+        return started.get(module).get(n);
     }
 
     /** Another instance: its own instance id, ports, state directories and log; the same topics and groups. */
@@ -409,7 +424,7 @@ class MultiInstanceLoopIT {
         env.put("CURATION_STATE_DIR", own.resolve("curation-state").toString());
         Stage stage = new Stage(module, Ports.free(), Ports.free());
         StageProcess process = StageProcess.start(stage, stage.jar(repo), own.resolve("logs"), env);
-        added.computeIfAbsent(module, m -> new ArrayList<>()).add(process);
+        started.computeIfAbsent(module, m -> new ArrayList<>()).add(process);
         return process;
     }
 
