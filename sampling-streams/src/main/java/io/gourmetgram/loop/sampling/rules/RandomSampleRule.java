@@ -14,6 +14,15 @@ public final class RandomSampleRule {
 
     private static final double TWO_TO_THE_64 = Math.pow(2, 64);
 
+    /** One digest per thread: looking the algorithm up for every upload cost as much as hashing it. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    });
+
     private final double rate;
 
     public RandomSampleRule(double rate) {
@@ -33,13 +42,9 @@ public final class RandomSampleRule {
 
     /** Where the id's hash falls in [0, 1): the first 64 bits of its SHA-256, as an unsigned fraction. */
     static double position(String uploadId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(uploadId.getBytes(StandardCharsets.UTF_8));
-            long bits = ByteBuffer.wrap(digest).getLong();
-            double unsigned = bits >= 0 ? bits : bits + TWO_TO_THE_64;
-            return unsigned / TWO_TO_THE_64;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        byte[] digest = SHA_256.get().digest(uploadId.getBytes(StandardCharsets.UTF_8));
+        long bits = ByteBuffer.wrap(digest).getLong();
+        double unsigned = bits >= 0 ? bits : bits + TWO_TO_THE_64;
+        return unsigned / TWO_TO_THE_64;
     }
 }

@@ -1,10 +1,8 @@
 package io.gourmetgram.loop.sampling.topology;
 
 import io.gourmetgram.loop.events.Feedback;
-import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
-import io.gourmetgram.loop.sampling.budget.HourlyCount;
 import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,17 +44,15 @@ public final class LabelingRequestTopology {
                 "feedback-keyed-by-upload");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(REVIEW_STATE), Serdes.String(), JsonSerde.of(ReviewState.class)),
+                        Stores.persistentKeyValueStore(REVIEW_STATE), Serdes.String(), StateSerde.REVIEW_STATE),
                 "review-decider");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(EARLY_FEEDBACK),
-                        Serdes.String(),
-                        JsonSerde.of(ReviewState.EarlyFeedback.class)),
+                        Stores.persistentKeyValueStore(EARLY_FEEDBACK), Serdes.String(), StateSerde.EARLY_FEEDBACK),
                 "review-decider");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(BUDGET), Serdes.String(), JsonSerde.of(HourlyCount.class)),
+                        Stores.persistentKeyValueStore(BUDGET), Serdes.String(), StateSerde.HOURLY_COUNT),
                 "review-decider");
         topology.addSink(
                 "labeling-requests",

@@ -13,8 +13,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
@@ -41,6 +44,9 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
     private final MeterRegistry registry;
     private final Counter expiredFeedback;
     private final Counter revisionLimited;
+    /** Registered once each: looking a counter up in the registry for every request cost more than counting. */
+    private final Map<String, Counter> requestCounters = new HashMap<>();
+
     private ProcessorContext<String, LabelingRequest> context;
     private KeyValueStore<String, ReviewState> reviews;
     private KeyValueStore<String, ReviewState.EarlyFeedback> early;
@@ -94,11 +100,14 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
             reasons.add(ReviewReason.LOW_CONFIDENCE);
         }
         ReviewState state = ReviewState.of(prediction, reasons);
-        ReviewState.EarlyFeedback waiting = early.delete(uploadId);
+        // Read before deleting: a delete of a key that is not there still writes a changelog tombstone,
+        // and almost every prediction arrives before any feedback on it.
+        ReviewState.EarlyFeedback waiting = early.get(uploadId);
         if (waiting != null) {
+            early.delete(uploadId);
             state = state.with(waiting);
         }
-        decide(uploadId, state, timestamp);
+        decide(uploadId, state, Set.of(), timestamp);
     }
 
     private void onFeedback(String uploadId, Feedback feedback, long timestamp) {
@@ -127,21 +136,26 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
                     settings.maxRevisions());
             return;
         }
-        decide(uploadId, updated, timestamp);
+        decide(uploadId, updated, state.emitted() ? state.reasons() : Set.of(), timestamp);
     }
 
-    /** Emits the first request, or the next revision, when the upload has any reason; stores the state either way. */
-    private void decide(String uploadId, ReviewState state, long timestamp) {
+    /**
+     * Emits the first request, or the next revision, when the upload has any reason; stores the state either way.
+     *
+     * @param requested the reasons of the request already emitted for this upload (none before the first)
+     */
+    private void decide(String uploadId, ReviewState state, Set<ReviewReason> requested, long timestamp) {
         if (state.reasons().isEmpty()) {
             reviews.put(uploadId, state);
             return;
         }
         long hour = Duration.ofMillis(timestamp).toHours();
         Set<ReviewReason> newReasons = EnumSet.copyOf(state.reasons());
-        if (state.emitted()) {
-            newReasons.removeAll(reviews.get(uploadId).reasons());
-        }
-        RequestState requestState = state.state() == RequestState.OPEN ? RequestState.OPEN : admit(newReasons, hour);
+        newReasons.removeAll(requested);
+        // This hour's counts, each read from the store once per decision (a read deserializes it).
+        Map<ReviewReason, HourlyCount> counts = new EnumMap<>(ReviewReason.class);
+        RequestState requestState =
+                state.state() == RequestState.OPEN ? RequestState.OPEN : admit(newReasons, hour, counts);
         Instant at = Instant.ofEpochMilli(timestamp);
         ReviewState emitted = state.emittedAs(state.revision() + 1, requestState, at);
         reviews.put(uploadId, emitted);
@@ -149,8 +163,8 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
                 uploadId,
                 emitted.revision(),
                 requestState,
-                inclusions(emitted.reasons(), hour),
-                overallInclusion(emitted.reasons(), hour),
+                inclusions(emitted.reasons(), hour, counts),
+                overallInclusion(emitted.reasons(), hour, counts),
                 state.prediction(),
                 emitted.correction(),
                 emitted.requestedAt(),
@@ -164,12 +178,18 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
         }
         // One count per reason: a request selected for two reasons counts under both.
         for (ReviewReason reason : emitted.reasons()) {
-            Counter.builder("gourmetgram.sampling.requests")
-                    .tag("reason", reason.wireName())
-                    .tag("state", requestState == RequestState.OPEN ? "open" : "skipped_budget")
-                    .tag("revision", emitted.revision() == 1 ? "new" : "update")
-                    .description("Labeling requests emitted, per reason (a request with two reasons counts under both)")
-                    .register(registry)
+            String stateTag = requestState == RequestState.OPEN ? "open" : "skipped_budget";
+            String revisionTag = emitted.revision() == 1 ? "new" : "update";
+            requestCounters
+                    .computeIfAbsent(
+                            reason.wireName() + '/' + stateTag + '/' + revisionTag,
+                            k -> Counter.builder("gourmetgram.sampling.requests")
+                                    .tag("reason", reason.wireName())
+                                    .tag("state", stateTag)
+                                    .tag("revision", revisionTag)
+                                    .description(
+                                            "Labeling requests emitted, per reason (a request with two reasons counts under both)")
+                                    .register(registry))
                     .increment();
         }
     }
@@ -178,18 +198,21 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
      * A new request is open when at least one of its reasons still has budget this hour; every
      * reason's hourly count records the selection, and the admission if the request is open.
      */
-    private RequestState admit(Set<ReviewReason> reasons, long hour) {
-        boolean open = reasons.stream().anyMatch(r -> count(r, hour).admitted() < taskCap(r));
+    private RequestState admit(Set<ReviewReason> reasons, long hour, Map<ReviewReason, HourlyCount> counts) {
+        boolean open = reasons.stream().anyMatch(r -> count(r, hour, counts).admitted() < taskCap(r));
         for (ReviewReason reason : reasons) {
-            HourlyCount count = count(reason, hour);
-            budget.put(budgetKey(reason, hour), count.select(open && count.admitted() < taskCap(reason)));
+            HourlyCount count = count(reason, hour, counts);
+            HourlyCount updated = count.select(open && count.admitted() < taskCap(reason));
+            budget.put(budgetKey(reason, hour), updated);
+            counts.put(reason, updated);
         }
         return open ? RequestState.OPEN : RequestState.SKIPPED_BUDGET;
     }
 
-    private List<ReasonInclusion> inclusions(Set<ReviewReason> reasons, long hour) {
+    private List<ReasonInclusion> inclusions(
+            Set<ReviewReason> reasons, long hour, Map<ReviewReason, HourlyCount> counts) {
         return reasons.stream()
-                .map(r -> new ReasonInclusion(r, probability(r, hour)))
+                .map(r -> new ReasonInclusion(r, probability(r, hour, counts)))
                 .toList();
     }
 
@@ -197,25 +220,28 @@ final class ReviewDecider implements Processor<String, Object, String, LabelingR
      * P(this upload is selected) = 1 − (1 − p_random) × Π(1 − p_r) over the always-on reasons that
      * apply: the random sample could have picked any upload, the other rules fire on what it is.
      */
-    private double overallInclusion(Set<ReviewReason> reasons, long hour) {
-        double notSelected = 1 - probability(ReviewReason.RANDOM, hour);
+    private double overallInclusion(Set<ReviewReason> reasons, long hour, Map<ReviewReason, HourlyCount> counts) {
+        double notSelected = 1 - probability(ReviewReason.RANDOM, hour, counts);
         for (ReviewReason reason : reasons) {
             if (ALWAYS_ON.contains(reason)) {
-                notSelected *= 1 - probability(reason, hour);
+                notSelected *= 1 - probability(reason, hour, counts);
             }
         }
         return Math.max(1 - notSelected, Double.MIN_NORMAL);
     }
 
     /** Base probability (1, or the sample rate) thinned by the share of this hour's selections the budget admitted. */
-    private double probability(ReviewReason reason, long hour) {
+    private double probability(ReviewReason reason, long hour, Map<ReviewReason, HourlyCount> counts) {
         double base = reason == ReviewReason.RANDOM ? settings.randomSample().rate() : 1.0;
-        return base * count(reason, hour).admittedShare();
+        return base * count(reason, hour, counts).admittedShare();
     }
 
-    private HourlyCount count(ReviewReason reason, long hour) {
-        HourlyCount count = budget.get(budgetKey(reason, hour));
-        return count == null ? HourlyCount.NONE : count;
+    /** The reason's count this hour: from {@code counts} when this decision already read or wrote it. */
+    private HourlyCount count(ReviewReason reason, long hour, Map<ReviewReason, HourlyCount> counts) {
+        return counts.computeIfAbsent(reason, r -> {
+            HourlyCount count = budget.get(budgetKey(r, hour));
+            return count == null ? HourlyCount.NONE : count;
+        });
     }
 
     /** Each task (partition) gets an even share of the hourly cap, so the total across instances holds. */

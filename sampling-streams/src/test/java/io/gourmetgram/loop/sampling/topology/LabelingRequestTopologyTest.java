@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.gourmetgram.loop.events.DeadLetter;
 import io.gourmetgram.loop.events.Feedback;
-import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
@@ -255,7 +254,7 @@ class LabelingRequestTopologyTest {
             }
             KeyValueStore<String, ReviewState.EarlyFeedback> held =
                     driver.getKeyValueStore(LabelingRequestTopology.EARLY_FEEDBACK);
-            byte[] stored = JsonSerde.of(ReviewState.EarlyFeedback.class).serialize("changelog", held.get(id));
+            byte[] stored = StateSerde.EARLY_FEEDBACK.serialize("changelog", held.get(id));
             assertThat(stored.length).isLessThan(200); // the changelog record no longer grows with each flag
 
             predictions.pipeInput(id, prediction(id, 0.99));
@@ -294,8 +293,8 @@ class LabelingRequestTopologyTest {
                       {"schemaVersion":1,"uploadId":"u","kind":"correction","correctedLabel":"Egg","at":"2026-11-24T10:00:01Z"}],
                      "firstSeenMillis":1764000000000}""";
 
-            ReviewState.EarlyFeedback read = JsonSerde.of(ReviewState.EarlyFeedback.class)
-                    .deserialize("changelog", legacy.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ReviewState.EarlyFeedback read = StateSerde.EARLY_FEEDBACK.deserialize(
+                    "changelog", legacy.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
             assertThat(read).isEqualTo(new ReviewState.EarlyFeedback(true, "Egg", 2, 1_764_000_000_000L));
         }

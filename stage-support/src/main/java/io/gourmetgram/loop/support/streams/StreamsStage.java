@@ -56,6 +56,7 @@ public final class StreamsStage implements AutoCloseable {
         config.putAll(clientSettings);
         // Internal topics replicated like the catalog's; producers wait for every in-sync replica.
         config.putAll(TopicLayout.fromEnvironment().streamsSettings());
+        config.putAll(StreamsThroughput.settings());
         config.putAll(tuning);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
