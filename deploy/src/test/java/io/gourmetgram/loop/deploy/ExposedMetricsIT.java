@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.gourmetgram.loop.events.EventJson;
+import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.localstack.ConsumerLag;
 import io.gourmetgram.loop.localstack.LoopStack;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,6 +111,18 @@ class ExposedMetricsIT {
                 producer.send(new ProducerRecord<>(topic, "poison".getBytes(StandardCharsets.UTF_8), poison))
                         .get();
             }
+            // The accuracy gauges have a series per model version once it has a complete tumbling window, which
+            // this hour's uploads do not give yet: a prediction of the hour before does (low confidence: no copy to
+            // S3).
+            Prediction earlier = TestEvents.prediction("an-hour-ago")
+                    .confidence(0.3)
+                    .scoredAt(Instant.now().minus(Duration.ofHours(1)))
+                    .build();
+            producer.send(new ProducerRecord<>(
+                            Topics.PREDICTIONS.name(),
+                            earlier.uploadId().getBytes(StandardCharsets.UTF_8),
+                            Topics.PREDICTIONS.valueSerde().serialize(Topics.PREDICTIONS.name(), earlier)))
+                    .get();
         }
         int sink = port("labeling-sink");
         webhook(sink, "wrong-secret");
@@ -142,6 +157,12 @@ class ExposedMetricsIT {
                 .untilAsserted(() -> assertThat(
                                 scrape(stages.stage("sampling-streams").managementPort(), "/actuator/prometheus"))
                         .contains("gourmetgram_sampling_requests_total"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(
+                                scrape(stages.stage("accuracy-streams").managementPort(), "/actuator/prometheus"))
+                        .contains("gourmetgram_accuracy_latest_predictions{"));
     }
 
     @AfterAll

@@ -20,9 +20,11 @@ import java.util.Map;
  * @param rawLabelledAccuracyBiased   correct / labelled, ignoring how uploads were selected: biased, for comparison only
  * @param correctionAgreement         share of user corrections that match the annotator's label
  * @param flagPrecision               share of flagged predictions the annotator found wrong
- * @param production                  the production accuracy estimate: stratified on the known number of predictions
- *                                    per sampling stratum, with the model's confidence as auxiliary variable
- *                                    (difference estimator); null in records written before it existed
+ * @param production                  the production accuracy estimate: for tumbling windows with enough labelled
+ *                                    hours before them, the small-area estimate (the hour's own labels combined with
+ *                                    what the trailing 24 hours' labels say about every prediction's confidence);
+ *                                    otherwise the design-based one ({@code productionMethod} says which); null in
+ *                                    records written before it existed
  * @param strata                      per sampling stratum ({@code feedback}, {@code low_confidence}, {@code other}):
  *                                    predictions, confidence sum, requests, labels and the stratum's estimate
  * @param byConfidenceBand            per band of top-1 confidence (e.g. {@code 0.90-0.95}): predictions, confidence
@@ -33,6 +35,12 @@ import java.util.Map;
  * @param byTrueClassEstimate         weighted accuracy (recall) per human label, 95 % interval (or insufficient)
  * @param userReliability             share of user-confirmed predictions the annotator found right (confirmed
  *                                    uploads reviewed for another reason); null in records written before it existed
+ * @param designBased                 the window's design-based estimate from its own labels alone: stratified on the
+ *                                    known number of predictions per sampling stratum, with the model's confidence as
+ *                                    auxiliary variable (difference estimator); null in records written before it
+ *                                    existed (their {@code production} is this estimate)
+ * @param productionMethod            {@value #SMALL_AREA} or {@value #DESIGN_BASED}: how {@code production} was
+ *                                    computed; null in records written before it existed (design-based)
  */
 public record AccuracyWindow(
         int schemaVersion,
@@ -59,9 +67,17 @@ public record AccuracyWindow(
         Map<String, Estimate> byReasonEstimate,
         Map<String, Estimate> byPredictedClassEstimate,
         Map<String, Estimate> byTrueClassEstimate,
-        Rate userReliability) {
+        Rate userReliability,
+        Estimate designBased,
+        String productionMethod) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** {@code productionMethod}: the hour's labels combined with the trailing hours' (small-area estimation). */
+    public static final String SMALL_AREA = "small_area";
+
+    /** {@code productionMethod}: the window's own labels alone. */
+    public static final String DESIGN_BASED = "design_based";
 
     /** A record as written before the production estimate, strata, per-figure intervals and user reliability existed. */
     public AccuracyWindow(
@@ -100,6 +116,8 @@ public record AccuracyWindow(
                 correctionAgreement,
                 flagPrecision,
                 updatedAt,
+                null,
+                null,
                 null,
                 null,
                 null,

@@ -155,7 +155,7 @@ class EventSchemaTest {
                 .isEqualTo(TestEvents.upload(ID).build());
     }
 
-    /** A window as accuracy-streams writes it now: with the production estimate, strata, bands and per-figure intervals. */
+    /** A window as accuracy-streams writes it now: with the production and design-based estimates, strata, bands and per-figure intervals. */
     private static AccuracyWindow accuracyWindowWithProductionEstimate() {
         AccuracyWindow w = TestEvents.accuracyWindow().counts(3, 2).build();
         AccuracyWindow.Estimate exact = new AccuracyWindow.Estimate(0.5, 0.5, 0.5, 2, false);
@@ -192,7 +192,9 @@ class EventSchemaTest {
                 Map.of("random", AccuracyWindow.Estimate.insufficient(1)),
                 Map.of("Soup", AccuracyWindow.Estimate.insufficient(3)),
                 Map.of("Soup", AccuracyWindow.Estimate.insufficient(2)),
-                w.userReliability());
+                w.userReliability(),
+                new AccuracyWindow.Estimate(0.88, 0.6, 0.99, 3, false),
+                AccuracyWindow.SMALL_AREA);
     }
 
     @Test
@@ -202,7 +204,7 @@ class EventSchemaTest {
         String json = new String(JsonSerde.of(AccuracyWindow.class).serialize("t", older), StandardCharsets.UTF_8)
                 .replaceAll(
                         ",\\s*\"(production|strata|byConfidenceBand|predictions|byReasonEstimate|"
-                                + "byPredictedClassEstimate|byTrueClassEstimate|insufficient)\":null",
+                                + "byPredictedClassEstimate|byTrueClassEstimate|insufficient|designBased|productionMethod)\":null",
                         "");
 
         assertThat(json).doesNotContain("production", "insufficient");

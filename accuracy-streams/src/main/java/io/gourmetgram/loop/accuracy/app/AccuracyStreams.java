@@ -6,6 +6,7 @@ import io.gourmetgram.loop.accuracy.topology.AllWindows;
 import io.gourmetgram.loop.accuracy.topology.WindowTotals;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.WindowType;
+import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.streams.StreamsStage;
 import io.gourmetgram.loop.support.streams.StreamsStageLifecycle;
@@ -26,6 +27,17 @@ public class AccuracyStreams extends StreamsStageLifecycle {
 
     static final String STAGE = "accuracy-streams";
 
+    /** The topics the accuracy topology reads and writes (created at start-up). */
+    public static final List<TopicSpec<?>> TOPICS = List.of(
+            Topics.PREDICTIONS,
+            Topics.LABELING_REQUESTS,
+            Topics.ANNOTATIONS,
+            Topics.FEEDBACK,
+            Topics.ACCURACY_TUMBLING,
+            Topics.ACCURACY_ROLLING,
+            Topics.RETRAIN_SIGNALS,
+            Topics.ACCURACY_DEAD_LETTER);
+
     private final AccuracyProperties properties;
 
     public AccuracyStreams(AccuracyProperties properties, KafkaProperties kafka, MeterRegistry registry) {
@@ -34,15 +46,7 @@ public class AccuracyStreams extends StreamsStageLifecycle {
                         STAGE,
                         properties.stateDir(),
                         Topics.ACCURACY_DEAD_LETTER,
-                        List.of(
-                                Topics.PREDICTIONS,
-                                Topics.LABELING_REQUESTS,
-                                Topics.ANNOTATIONS,
-                                Topics.FEEDBACK,
-                                Topics.ACCURACY_TUMBLING,
-                                Topics.ACCURACY_ROLLING,
-                                Topics.RETRAIN_SIGNALS,
-                                Topics.ACCURACY_DEAD_LETTER),
+                        TOPICS,
                         tuning(),
                         properties.stallTimeout()),
                 kafka,

@@ -35,6 +35,14 @@ public final class StratifiedDifferenceEstimate {
     private StratifiedDifferenceEstimate() {}
 
     public static Result of(Map<String, StratumSample> strata) {
+        return of(strata, Map.of());
+    }
+
+    /**
+     * As {@link #of(Map)}, with the named strata's accuracy and interval given (by {@link SmallAreaEstimate})
+     * rather than computed from their own labels alone.
+     */
+    static Result of(Map<String, StratumSample> strata, Map<String, Interval> given) {
         long population =
                 strata.values().stream().mapToLong(StratumSample::predictions).sum();
         long labels =
@@ -46,7 +54,7 @@ public final class StratifiedDifferenceEstimate {
         double above = 0;
         for (Map.Entry<String, StratumSample> entry : strata.entrySet()) {
             StratumSample s = entry.getValue();
-            Interval i = stratum(s);
+            Interval i = given.containsKey(entry.getKey()) ? given.get(entry.getKey()) : stratum(s);
             if (i == null) {
                 perStratum.put(entry.getKey(), Estimate.insufficient(Math.max(0, s.labelled())));
                 insufficient |= s.predictions() != 0 || s.labelled() != 0;
@@ -72,10 +80,11 @@ public final class StratifiedDifferenceEstimate {
                 perStratum);
     }
 
-    private record Interval(double estimate, double lower, double upper) {}
+    /** A stratum's accuracy and 95 % interval, not yet clipped to [0, 1]. */
+    record Interval(double estimate, double lower, double upper) {}
 
-    /** Null when the stratum cannot be estimated: predictions without at least 2 labels (unless all are), or more labels than predictions. */
-    private static Interval stratum(StratumSample s) {
+    /** The stratum's own difference estimate and score interval. Null when the stratum cannot be estimated: predictions without at least 2 labels (unless all are), or more labels than predictions. */
+    static Interval stratum(StratumSample s) {
         long bigN = s.predictions();
         long n = s.labelled();
         if (bigN <= 0 || n <= 0 || n > bigN) {
@@ -103,8 +112,8 @@ public final class StratifiedDifferenceEstimate {
             lower = (b - root) / (2 * (1 + k));
             upper = (b + root) / (2 * (1 + k));
         } else { // a strongly negative sample covariance: fall back to the residuals' own variance
-            double sumE2 = s.correct() - 2 * s.correctConfidence() + s.labelledConfidence2();
-            double meanE = (s.correct() - s.labelledConfidence()) / n;
+            double sumE2 = s.residualSquareSum();
+            double meanE = s.residualSum() / n;
             double half = Math.sqrt(k * Math.max(0, (sumE2 - n * meanE * meanE) / (n - 1)));
             lower = theta - half;
             upper = theta + half;

@@ -63,4 +63,26 @@ public record StratumSample(
                 labelledConfidence2,
                 correctConfidence);
     }
+
+    /** Both samples' sums: two bands, or two hours, of one stratum. */
+    public StratumSample plus(StratumSample o) {
+        return new StratumSample(
+                predictions + o.predictions,
+                confidenceSum + o.confidenceSum,
+                labelled + o.labelled,
+                correct + o.correct,
+                labelledConfidence + o.labelledConfidence,
+                labelledConfidence2 + o.labelledConfidence2,
+                correctConfidence + o.correctConfidence);
+    }
+
+    /** Σ (y − c) over the labelled: how far the humans found the model from its own confidence. */
+    double residualSum() {
+        return correct - labelledConfidence;
+    }
+
+    /** Σ (y − c)² over the labelled (y² = y). */
+    double residualSquareSum() {
+        return correct - 2 * correctConfidence + labelledConfidence2;
+    }
 }

@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.accuracy.estimate.BandedStratum;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.Feedback;
@@ -28,14 +29,38 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * predictions + labeling-requests + annotations (+ confirmations from feedback) → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one
- * (keyed by upload id) counts every prediction in its windows, keeps each requested upload's contribution (stratum
- * and label) and emits add/retract deltas per window; they are
- * repartitioned by window and model and summed in {@code accuracy-windows}, which the HTTP API
- * queries. Each change re-emits the window's record with fresh estimates.
+ * (key, delta, sums) -> (sums == null ? WindowTotals.empty(delta) : sums).apply(delta),
+ * Materialized.<String, WindowTotals>as(keyValueStore(settings, BUCKETS))
+ * .withKeySerde(Serdes.String())
+ * .withValueSerde(CompactFormat.totals()))
+ * .toStream()
+ * .process(() -> new BucketChanges(settings), BucketChanges.SENT)
+ * .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), CompactFormat.totals()))
+ * .aggregate(
+ * () -> null,
+ * (key, change, sums) -> sums == null ? change : sums.plus(change, 1),
+ * Materialized.<String, WindowTotals>as(keyValueStore(settings, WINDOWS))
+ * .withKeySerde(Serdes.String())
+ * .withValueSerde(CompactFormat.totals()))
+ * .toStream();
+ * // tumbling windows are estimated with the windows before them: all of a model's windows in one task
+ * builder.addStateStore(store(settings, HourlyProductionEstimate.TRAILING, BandedStratum.class));
+ * KStream<String, AccuracyWindow> byModel = totals.filter((k, t) -> t.windowType() == WindowType.TUMBLING)
+ * .selectKey((k, t) -> t.model().qualifiedName())
+ * .repartition(Repartitioned.with(Serdes.String(), CompactFormat.totals())
+ * .withName("accuracy-tumbling-by-model"))
+ * .process(() -> new HourlyProductionEstimate(settings, clock), HourlyProductionEstimate.TRAILING);
+ * byModel.selectKey((model, w) -> w.key())
+ * .to(
+ * Topics.ACCURACY_TUMBLING.name(),
+ * Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
  */
 public final class AccuracyTopology {
 
+    /** Totals per window and model version (what is published), partitioned by window. */
     public static final String WINDOWS = "accuracy-windows";
+    /** Totals per bucket of prediction time and model version, partitioned by bucket. */
+    static final String BUCKETS = "accuracy-buckets";
 
     private AccuracyTopology() {}
 
@@ -45,6 +70,8 @@ public final class AccuracyTopology {
         builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
         builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
         builder.addStateStore(store(settings, ContributionTracker.CONFIRMATIONS, Instant.class));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(settings, BucketChanges.SENT), Serdes.String(), CompactFormat.totals()));
 
         KStream<String, Object> predictions = builder.stream(
                         Topics.PREDICTIONS.name(), Consumed.with(Serdes.String(), Topics.PREDICTIONS.valueSerde()))
@@ -66,7 +93,7 @@ public final class AccuracyTopology {
                 .filter((id, f) -> f.kind() == FeedbackKind.CONFIRMATION)
                 .mapValues(f -> (Object) f);
 
-        KStream<String, AccuracyWindow> windows = predictions
+        KStream<String, WindowTotals> totals = predictions
                 .merge(requests)
                 .merge(annotations)
                 .merge(confirmations)
@@ -76,30 +103,44 @@ public final class AccuracyTopology {
                         ContributionTracker.ANNOTATIONS,
                         ContributionTracker.CONTRIBUTIONS,
                         ContributionTracker.CONFIRMATIONS)
-                .groupByKey(Grouped.with("accuracy-deltas", Serdes.String(), JsonSerde.of(WindowDelta.class)))
+                .groupByKey(Grouped.with("accuracy-bucket-deltas", Serdes.String(), CompactFormat.deltas()))
                 .aggregate(
                         () -> null,
-                        (key, delta, totals) -> (totals == null ? WindowTotals.empty(delta) : totals).apply(delta),
-                        Materialized.<String, WindowTotals>as(windowStore(settings))
+                        (key, delta, sums) -> (sums == null ? WindowTotals.empty(delta) : sums).apply(delta),
+                        Materialized.<String, WindowTotals>as(keyValueStore(settings, BUCKETS))
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(JsonSerde.of(WindowTotals.class)))
+                                .withValueSerde(CompactFormat.totals()))
                 .toStream()
-                .mapValues(totals -> totals.toAccuracyWindow(clock.instant(), settings.minLabels()));
-        KStream<String, AccuracyWindow> tumbling = windows.filter((k, w) -> w.windowType() == WindowType.TUMBLING);
-        tumbling.to(
-                Topics.ACCURACY_TUMBLING.name(), Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+                .process(() -> new BucketChanges(settings), BucketChanges.SENT)
+                .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), CompactFormat.totals()))
+                .aggregate(
+                        () -> null,
+                        (key, change, sums) -> sums == null ? change : sums.plus(change, 1),
+                        Materialized.<String, WindowTotals>as(keyValueStore(settings, WINDOWS))
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(CompactFormat.totals()))
+                .toStream();
+        // tumbling windows are estimated with the windows before them: all of a model's windows in one task
+        builder.addStateStore(store(settings, HourlyProductionEstimate.TRAILING, BandedStratum.class));
+        KStream<String, AccuracyWindow> byModel = totals.filter((k, t) -> t.windowType() == WindowType.TUMBLING)
+                .selectKey((k, t) -> t.model().qualifiedName())
+                .repartition(Repartitioned.with(Serdes.String(), CompactFormat.totals())
+                        .withName("accuracy-tumbling-by-model"))
+                .process(() -> new HourlyProductionEstimate(settings, clock), HourlyProductionEstimate.TRAILING);
+        byModel.selectKey((model, w) -> w.key())
+                .to(
+                        Topics.ACCURACY_TUMBLING.name(),
+                        Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
         builder.addStateStore(
                 store(settings, RetrainSignalDetector.WINDOW_STATE, RetrainSignalDetector.WindowState.class));
         builder.addStateStore(store(settings, RetrainSignalDetector.MODEL_STATE, Long.class));
-        tumbling.selectKey((k, w) -> w.model().qualifiedName())
-                .repartition(Repartitioned.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde())
-                        .withName("accuracy-by-model"))
-                .process(
+        byModel.process(
                         () -> new RetrainSignalDetector(settings),
                         RetrainSignalDetector.WINDOW_STATE,
                         RetrainSignalDetector.MODEL_STATE)
                 .to(Topics.RETRAIN_SIGNALS.name(), Produced.with(Serdes.String(), Topics.RETRAIN_SIGNALS.valueSerde()));
-        windows.filter((k, w) -> w.windowType() == WindowType.ROLLING)
+        totals.filter((k, t) -> t.windowType() == WindowType.ROLLING)
+                .mapValues(t -> t.toAccuracyWindow(clock.instant(), settings.minLabels()))
                 .to(
                         Topics.ACCURACY_ROLLING.name(),
                         Produced.with(Serdes.String(), Topics.ACCURACY_ROLLING.valueSerde()));
@@ -109,12 +150,10 @@ public final class AccuracyTopology {
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(
             AccuracySettings settings, String name, Class<V> type) {
-        KeyValueBytesStoreSupplier supplier =
-                settings.persistent() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), JsonSerde.of(type));
+        return Stores.keyValueStoreBuilder(keyValueStore(settings, name), Serdes.String(), JsonSerde.of(type));
     }
 
-    private static KeyValueBytesStoreSupplier windowStore(AccuracySettings settings) {
-        return settings.persistent() ? Stores.persistentKeyValueStore(WINDOWS) : Stores.inMemoryKeyValueStore(WINDOWS);
+    private static KeyValueBytesStoreSupplier keyValueStore(AccuracySettings settings, String name) {
+        return settings.persistent() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
     }
 }

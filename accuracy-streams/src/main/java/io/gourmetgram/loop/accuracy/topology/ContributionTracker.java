@@ -7,7 +7,6 @@ import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
-import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * in, +new to the windows it now belongs to. An updated annotation therefore replaces its earlier
  * contribution, a deleted one retracts it, and nothing is counted twice. Every prediction is
  * counted once in its windows too (inference-processor writes each exactly once), so that the
- * estimate knows how many predictions each stratum had.
+ * estimate knows how many predictions each stratum had. Deltas go to the prediction's bucket
+ * ({@link WindowLayout}), not to each of the 25 windows containing it.
  */
 final class ContributionTracker implements Processor<String, Object, String, WindowDelta> {
 
@@ -34,6 +34,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
     static final String CONFIRMATIONS = "accuracy-confirmations";
 
     private final AccuracySettings settings;
+    private final WindowLayout layout;
     private ProcessorContext<String, WindowDelta> context;
     private KeyValueStore<String, LabelingRequest> requests;
     private KeyValueStore<String, UploadAnnotations> annotations;
@@ -43,6 +44,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
 
     ContributionTracker(AccuracySettings settings) {
         this.settings = settings;
+        this.layout = new WindowLayout(settings);
     }
 
     @Override
@@ -65,7 +67,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
             case Prediction prediction -> {
                 WindowDelta.PredictionSeen seen =
                         new WindowDelta.PredictionSeen(prediction.model(), prediction.confidence(), prediction.label());
-                forward(windows(prediction.scoredAt(), 1, null, seen), record.timestamp());
+                forward(prediction.scoredAt(), 1, null, seen, record.timestamp());
                 return;
             }
             case LabelingRequest request -> {
@@ -135,33 +137,46 @@ final class ContributionTracker implements Processor<String, Object, String, Win
                 confirmations.get(uploadId) != null);
     }
 
-    /** One delta per window the prediction falls in, unless that window closed (end + grace) before stream time. */
     private void emit(Contribution c, int sign, long timestamp) {
-        forward(windows(c.scoredAt(), sign, c, null), timestamp);
+        forward(c.scoredAt(), sign, c, null, timestamp);
     }
 
-    private void forward(List<WindowDelta> deltas, long timestamp) {
-        for (WindowDelta delta : deltas) {
-            if (delta.windowEnd().plus(settings.grace()).toEpochMilli() >= streamTime) {
-                context.forward(new Record<>(delta.key(), delta, timestamp));
+    /**
+     * One delta for the bucket the prediction falls in when every window containing it is still open
+     * (end + grace not before stream time) — the usual case; when only some are (a record older than
+     * a window's grace, but not than every window's), one delta per open window, so each window
+     * counts exactly the changes it would have counted on its own; nothing when none is open.
+     */
+    private void forward(Instant scoredAt, int sign, Contribution c, WindowDelta.PredictionSeen p, long timestamp) {
+        long t = scoredAt.toEpochMilli();
+        List<WindowLayout.Window> windows = layout.containing(t);
+        List<WindowLayout.Window> open = new ArrayList<>(windows.size());
+        for (WindowLayout.Window w : windows) {
+            if (w.end() + settings.grace().toMillis() >= streamTime) {
+                open.add(w);
+            }
+        }
+        if (open.size() == windows.size()) {
+            send(
+                    new WindowDelta(
+                            null,
+                            Instant.ofEpochMilli(layout.bucketStart(t)),
+                            Instant.ofEpochMilli(layout.bucketEnd(t)),
+                            sign,
+                            c,
+                            p),
+                    timestamp);
+        } else {
+            for (WindowLayout.Window w : open) {
+                send(
+                        new WindowDelta(
+                                w.type(), Instant.ofEpochMilli(w.start()), Instant.ofEpochMilli(w.end()), sign, c, p),
+                        timestamp);
             }
         }
     }
 
-    List<WindowDelta> windows(Instant scoredAt, int sign, Contribution c, WindowDelta.PredictionSeen p) {
-        List<WindowDelta> deltas = new ArrayList<>();
-        long t = scoredAt.toEpochMilli();
-        long size = settings.tumbling().toMillis();
-        long start = Math.floorDiv(t, size) * size;
-        deltas.add(new WindowDelta(
-                WindowType.TUMBLING, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + size), sign, c, p));
-        long step = settings.rollingStep().toMillis();
-        long rolling = settings.rollingSize().toMillis();
-        long last = Math.floorDiv(t, step) * step;
-        for (long s = last; s > t - rolling; s -= step) {
-            deltas.add(new WindowDelta(
-                    WindowType.ROLLING, Instant.ofEpochMilli(s), Instant.ofEpochMilli(s + rolling), sign, c, p));
-        }
-        return deltas;
+    private void send(WindowDelta delta, long timestamp) {
+        context.forward(new Record<>(delta.key(), delta, timestamp));
     }
 }

@@ -35,6 +35,24 @@ public record StratifiedCounts(StratumSample predicted, Map<String, StratumSampl
         return new StratifiedCounts(predicted, next);
     }
 
+    /** These counts plus {@code sign} times {@code other}'s. */
+    StratifiedCounts plus(StratifiedCounts other, int sign) {
+        return new StratifiedCounts(
+                sum(predicted, other.predicted, sign),
+                WindowTotals.sum(requested, other.requested, sign, StratumSample.EMPTY, StratifiedCounts::sum));
+    }
+
+    static StratumSample sum(StratumSample a, StratumSample b, int sign) {
+        return new StratumSample(
+                a.predictions() + sign * b.predictions(),
+                a.confidenceSum() + sign * b.confidenceSum(),
+                a.labelled() + sign * b.labelled(),
+                a.correct() + sign * b.correct(),
+                a.labelledConfidence() + sign * b.labelledConfidence(),
+                a.labelledConfidence2() + sign * b.labelledConfidence2(),
+                a.correctConfidence() + sign * b.correctConfidence());
+    }
+
     /**
      * The estimator's strata: feedback and low confidence as requested (every such prediction is
      * requested, whether or not the budget let it through), and the rest — all predictions less

@@ -18,6 +18,10 @@ public record WeightedSums(double w, double wy, double w2, double w2y) {
                 w2y + sign * weight * weight * y);
     }
 
+    WeightedSums plus(WeightedSums other, int sign) {
+        return new WeightedSums(w + sign * other.w, wy + sign * other.wy, w2 + sign * other.w2, w2y + sign * other.w2y);
+    }
+
     /** The Hájek share with Wilson's interval on Kish's effective sample size, which never claims certainty from a few labels. */
     Estimate estimate() {
         Estimate hajek = HajekEstimate.of(w, wy, w2, w2y);

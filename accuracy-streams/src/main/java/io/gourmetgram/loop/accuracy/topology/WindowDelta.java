@@ -6,7 +6,9 @@ import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 
 /**
- * Add (+1) or retract (−1) something to one window; keyed by {@link #key()}. Either an upload's
+ * Add (+1) or retract (−1) something to one bucket of prediction time ({@code windowType} null,
+ * {@link WindowLayout}) or, for a record too late for some of the bucket's windows, to one window;
+ * keyed by {@link #key()}. Either an upload's
  * {@code contribution} (stratum membership and label) or a {@code prediction} the model made.
  */
 public record WindowDelta(
@@ -29,6 +31,12 @@ public record WindowDelta(
     }
 
     public String key() {
-        return AccuracyWindow.key(windowType, windowStart, model());
+        return windowType == null
+                ? bucketKey(windowStart, model())
+                : AccuracyWindow.key(windowType, windowStart, model());
+    }
+
+    static String bucketKey(Instant start, ModelRef model) {
+        return "bucket|" + start + "|" + model.qualifiedName();
     }
 }

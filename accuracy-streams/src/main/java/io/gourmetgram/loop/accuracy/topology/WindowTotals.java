@@ -1,6 +1,8 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.accuracy.estimate.BandedStratum;
 import io.gourmetgram.loop.accuracy.estimate.HajekEstimate;
+import io.gourmetgram.loop.accuracy.estimate.SmallAreaEstimate;
 import io.gourmetgram.loop.accuracy.estimate.StratifiedDifferenceEstimate;
 import io.gourmetgram.loop.accuracy.estimate.StratumSample;
 import io.gourmetgram.loop.accuracy.estimate.WilsonInterval;
@@ -15,6 +17,7 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.WindowType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -28,6 +31,7 @@ import java.util.function.Function;
  * @param byPredictedClassCounts the same per predicted label
  * @param byTrueClassWeights     weighted sums per human label
  * @param confirmations          labelled predictions the uploader had confirmed, and how many were right
+ * @param byBandCounts           the same per confidence band, for the small-area estimate's calibration
  */
 public record WindowTotals(
         WindowType windowType,
@@ -52,10 +56,12 @@ public record WindowTotals(
         Map<String, ConfidenceBand> bands,
         Map<String, StratifiedCounts> byPredictedClassCounts,
         Map<String, WeightedSums> byTrueClassWeights,
-        Tally confirmations) {
+        Tally confirmations,
+        Map<String, StratifiedCounts> byBandCounts) {
 
     /** Totals stored before the strata were kept read with empty ones. */
     public WindowTotals {
+        byBandCounts = byBandCounts == null ? Map.of() : byBandCounts;
         counts = counts == null ? StratifiedCounts.NONE : counts;
         bands = bands == null ? Map.of() : bands;
         byPredictedClassCounts = byPredictedClassCounts == null ? Map.of() : byPredictedClassCounts;
@@ -64,11 +70,15 @@ public record WindowTotals(
     }
 
     static WindowTotals empty(WindowDelta first) {
+        return empty(first.windowType(), first.windowStart(), first.windowEnd(), first.model());
+    }
+
+    private static WindowTotals empty(WindowType type, Instant start, Instant end, ModelRef model) {
         return new WindowTotals(
-                first.windowType(),
-                first.windowStart(),
-                first.windowEnd(),
-                first.model(),
+                type,
+                start,
+                end,
+                model,
                 0,
                 0,
                 Map.of(),
@@ -87,7 +97,8 @@ public record WindowTotals(
                 Map.of(),
                 Map.of(),
                 Map.of(),
-                new Tally(0, 0));
+                new Tally(0, 0),
+                Map.of());
     }
 
     WindowTotals apply(WindowDelta delta) {
@@ -104,7 +115,8 @@ public record WindowTotals(
                     nextBands,
                     p.label() == null
                             ? byPredictedClassCounts
-                            : byClass(p.label(), k -> k.withPrediction(s, p.confidence())));
+                            : byClass(p.label(), k -> k.withPrediction(s, p.confidence())),
+                    byBand(p.confidence(), k -> k.withPrediction(s, p.confidence())));
         }
         Contribution c = delta.contribution();
         if (c.confidence() == null) { // stored before strata were kept: it was never counted in them
@@ -115,8 +127,10 @@ public record WindowTotals(
         StratifiedCounts nextCounts = counts.withRequest(c.stratum(), s, confidence, right);
         Map<String, StratifiedCounts> nextByClass =
                 byClass(c.predicted(), k -> k.withRequest(c.stratum(), s, confidence, right));
+        Map<String, StratifiedCounts> nextByBand =
+                byBand(confidence, k -> k.withRequest(c.stratum(), s, confidence, right));
         if (!c.labelled()) {
-            return with(nextCounts, bands, nextByClass);
+            return with(nextCounts, bands, nextByClass, nextByBand);
         }
         Map<String, ConfidenceBand> nextBands = new TreeMap<>(bands);
         if (c.reasons().contains(ReviewReason.RANDOM.wireName())) {
@@ -125,7 +139,7 @@ public record WindowTotals(
                     new ConfidenceBand(0, 0, s, c.correct() ? s : 0),
                     WindowTotals::sum);
         }
-        return with(nextCounts, nextBands, nextByClass).withLabel(c, s);
+        return with(nextCounts, nextBands, nextByClass, nextByBand).withLabel(c, s);
     }
 
     private Map<String, StratifiedCounts> byClass(
@@ -135,10 +149,19 @@ public record WindowTotals(
         return next;
     }
 
+    private Map<String, StratifiedCounts> byBand(
+            double confidence, java.util.function.UnaryOperator<StratifiedCounts> change) {
+        Map<String, StratifiedCounts> next = new TreeMap<>(byBandCounts);
+        String band = ConfidenceBands.of(confidence);
+        next.put(band, change.apply(next.getOrDefault(band, StratifiedCounts.NONE)));
+        return next;
+    }
+
     private WindowTotals with(
             StratifiedCounts nextCounts,
             Map<String, ConfidenceBand> nextBands,
-            Map<String, StratifiedCounts> nextByClass) {
+            Map<String, StratifiedCounts> nextByClass,
+            Map<String, StratifiedCounts> nextByBand) {
         return new WindowTotals(
                 windowType,
                 windowStart,
@@ -162,7 +185,8 @@ public record WindowTotals(
                 nextBands,
                 nextByClass,
                 byTrueClassWeights,
-                confirmations);
+                confirmations,
+                nextByBand);
     }
 
     private WindowTotals withLabel(Contribution c, int s) {
@@ -206,13 +230,116 @@ public record WindowTotals(
                 bands,
                 byPredictedClassCounts,
                 trueWeights,
-                c.wasConfirmed() ? add(confirmations, s, right) : confirmations);
+                c.wasConfirmed() ? add(confirmations, s, right) : confirmations,
+                byBandCounts);
+    }
+
+    /** The stratum only the random sample sees, band by band (bands in order): what {@link SmallAreaEstimate} learns from. */
+    BandedStratum sampledStratumByBand() {
+        return new BandedStratum(ConfidenceBands.names().stream()
+                .map(band -> byBandCounts
+                        .getOrDefault(band, StratifiedCounts.NONE)
+                        .samples()
+                        .get(Contribution.OTHER))
+                .toList());
+    }
+
+    /**
+     * These totals plus {@code sign} times {@code other}'s (−1 subtracts), field by field, keeping
+     * this one's window: a window's totals are the sum of its buckets' changes.
+     */
+    WindowTotals plus(WindowTotals other, int sign) {
+        return new WindowTotals(
+                windowType,
+                windowStart,
+                windowEnd,
+                model,
+                labelled + sign * other.labelled,
+                correct + sign * other.correct,
+                sum(byReason, other.byReason, sign, NO_LABELS, WindowTotals::sum),
+                sum(byPredictedClass, other.byPredictedClass, sign, NO_LABELS, WindowTotals::sum),
+                sum(byTrueClass, other.byTrueClass, sign, NO_LABELS, WindowTotals::sum),
+                sum(confusion, other.confusion, sign, Map.of(), (a, b, k) -> sum(a, b, k, 0L, (x, y, j) -> x + j * y)),
+                sumW + sign * other.sumW,
+                sumWY + sign * other.sumWY,
+                sumW2 + sign * other.sumW2,
+                sumW2Y + sign * other.sumW2Y,
+                corrections + sign * other.corrections,
+                correctionsMatching + sign * other.correctionsMatching,
+                flags + sign * other.flags,
+                flagsWrong + sign * other.flagsWrong,
+                counts.plus(other.counts, sign),
+                sum(bands, other.bands, sign, NO_PREDICTIONS, (a, b, k) -> sum(a, scaled(b, k))),
+                sum(
+                        byPredictedClassCounts,
+                        other.byPredictedClassCounts,
+                        sign,
+                        StratifiedCounts.NONE,
+                        StratifiedCounts::plus),
+                sum(byTrueClassWeights, other.byTrueClassWeights, sign, WeightedSums.NONE, WeightedSums::plus),
+                sum(confirmations, other.confirmations, sign),
+                sum(byBandCounts, other.byBandCounts, sign, StratifiedCounts.NONE, StratifiedCounts::plus));
+    }
+
+    /** The same totals as those of another window (a bucket's change, counted in each window containing it). */
+    WindowTotals in(WindowType type, Instant start, Instant end) {
+        return empty(type, start, end, model).plus(this, 1);
+    }
+
+    private static final Tally NO_LABELS = new Tally(0, 0);
+    private static final ConfidenceBand NO_PREDICTIONS = new ConfidenceBand(0, 0, 0, 0);
+
+    /** How to add {@code sign} times b to a. */
+    interface Sum<V> {
+        V apply(V a, V b, int sign);
+    }
+
+    /** Key by key; a key only one side has is kept (a retraction to zero stays visible, as it did per window). */
+    static <V> Map<String, V> sum(Map<String, V> a, Map<String, V> b, int sign, V zero, Sum<V> add) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Map<String, V> next = new TreeMap<>(a);
+        b.forEach((key, value) -> {
+            V known = next.get(key);
+            next.put(key, add.apply(known == null ? zero : known, value, sign));
+        });
+        return next;
+    }
+
+    private static Tally sum(Tally a, Tally b, int sign) {
+        return new Tally(a.labelled() + sign * b.labelled(), a.correct() + sign * b.correct());
+    }
+
+    private static ConfidenceBand scaled(ConfidenceBand b, int sign) {
+        return new ConfidenceBand(
+                sign * b.predictions(), sign * b.confidenceSum(), sign * b.randomLabelled(), sign * b.randomCorrect());
     }
 
     /** @param minLabels per-reason and per-class figures with fewer labels are reported as insufficient */
     public AccuracyWindow toAccuracyWindow(Instant now, long minLabels) {
+        return toAccuracyWindow(now, minLabels, List.of());
+    }
+
+    /**
+     * @param trailing the sampled stratum of the windows before this one, by band: with enough of them, a
+     *                 tumbling window's production estimate is the small-area one
+     */
+    AccuracyWindow toAccuracyWindow(Instant now, long minLabels, List<BandedStratum> trailing) {
         Tally random = byReason.getOrDefault(ReviewReason.RANDOM.wireName(), new Tally(0, 0));
         StratifiedDifferenceEstimate.Result production = counts.estimate();
+        Estimate headline = production.overall();
+        String method = AccuracyWindow.DESIGN_BASED;
+        if (windowType == WindowType.TUMBLING
+                && !trailing.isEmpty()
+                && !Boolean.TRUE.equals(production.overall().insufficient())) {
+            SmallAreaEstimate.Result borrowed =
+                    SmallAreaEstimate.of(counts.samples(), Contribution.OTHER, sampledStratumByBand(), trailing);
+            if (borrowed.borrowed()) {
+                headline = borrowed.overall();
+                method = AccuracyWindow.SMALL_AREA;
+            }
+        }
         Map<String, Stratum> published = new LinkedHashMap<>();
         counts.samples()
                 .forEach((name, sample) -> published.put(
@@ -244,7 +371,7 @@ public record WindowTotals(
                 rate(corrections, correctionsMatching),
                 rate(flags, flagsWrong),
                 now,
-                production.overall(),
+                headline,
                 published,
                 publishedBands(),
                 counts.predicted().predictions(),
@@ -261,7 +388,9 @@ public record WindowTotals(
                                 .overall(),
                         minLabels),
                 figures(byTrueClass, label -> weighted(byTrueClassWeights, label), minLabels),
-                rate(confirmations.labelled(), confirmations.correct()));
+                rate(confirmations.labelled(), confirmations.correct()),
+                production.overall(),
+                method);
     }
 
     private static Estimate weighted(Map<String, WeightedSums> weights, String label) {

@@ -79,6 +79,14 @@ class AccuracyStreamsIT {
     @Test
     void labelsBecomeAWindowedAccuracyThatUpdatesAndDeletesChange() throws Exception {
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+        // a second model version served the hour before: the gauges show each version's latest window
+        send(
+                Topics.PREDICTIONS,
+                "v2",
+                TestEvents.prediction("v2")
+                        .model("food11-demo", "2")
+                        .scoredAt(hour.minus(Duration.ofMinutes(30)))
+                        .build());
         send(
                 Topics.PREDICTIONS,
                 "a",
@@ -112,6 +120,9 @@ class AccuracyStreamsIT {
                     .isEqualTo(2);
             assertThat(w.path("production").path("accuracy").asDouble()).isEqualTo(1.0);
             assertThat(w.path("production").path("lower").asDouble()).isEqualTo(1.0);
+            // no labelled hours before it: its own labels alone, published under both names
+            assertThat(w.path("productionMethod").asText()).isEqualTo("design_based");
+            assertThat(w.path("designBased")).isEqualTo(w.path("production"));
         });
 
         send(Topics.ANNOTATIONS, "a", annotation("a", 1, 11, null, AnnotationAction.DELETED, hour.plusSeconds(90)));
@@ -139,15 +150,15 @@ class AccuracyStreamsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(nowhere.statusCode()).isEqualTo(404);
         assertThat(nowhere.body()).contains("https://gourmetgram.io/loop/problems/not-found", "/api/nowhere");
-        HttpResponse<String> metrics = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body())
-                .contains(
-                        "gourmetgram_accuracy_latest_weighted 1.0",
-                        "gourmetgram_accuracy_latest_predictions 2.0",
-                        "gourmetgram_accuracy_latest_production NaN");
+        // one series per model version; a version's series appear within AccuracyGauges.DISCOVERY of its first window
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(scrape())
+                        .contains(
+                                "gourmetgram_accuracy_latest_weighted{model=\"food11-demo\",version=\"1\"} 1.0",
+                                "gourmetgram_accuracy_latest_predictions{model=\"food11-demo\",version=\"1\"} 2.0",
+                                "gourmetgram_accuracy_latest_production{model=\"food11-demo\",version=\"1\"} NaN",
+                                "gourmetgram_accuracy_latest_predictions{model=\"food11-demo\",version=\"2\"} 1.0",
+                                "gourmetgram_accuracy_latest_labelled{model=\"food11-demo\",version=\"2\"} 0.0"));
     }
 
     @Test
@@ -258,5 +269,14 @@ class AccuracyStreamsIT {
                 .leadTimeSeconds(action == AnnotationAction.DELETED ? null : 2.0)
                 .updatedAt(at)
                 .build();
+    }
+
+    private String scrape() throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.accuracy.estimate;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,8 +13,13 @@ public final class SimulatedWindow {
 
     static final double LOW_CONFIDENCE = 0.7;
 
+    /** accuracy-streams' confidence bands (topology.ConfidenceBands). */
+    static final double[] BAND_EDGES = {0, 0.5, 0.7, 0.8, 0.9, 0.95};
+
     private final SyntheticTraffic traffic;
     private final double randomRate;
+    private final int hour;
+    private final StratumSample[] otherBands = new StratumSample[BAND_EDGES.length];
     private StratumSample all = StratumSample.EMPTY;
     private StratumSample feedback = StratumSample.EMPTY;
     private StratumSample lowConfidence = StratumSample.EMPTY;
@@ -29,8 +35,15 @@ public final class SimulatedWindow {
     double otherBinomialVariance;
 
     public SimulatedWindow(SyntheticTraffic traffic, double randomRate) {
+        this(traffic, randomRate, 0);
+    }
+
+    /** @param hour the simulated hour the window starts at (some populations change with time) */
+    public SimulatedWindow(SyntheticTraffic traffic, double randomRate, int hour) {
         this.traffic = traffic;
         this.randomRate = randomRate;
+        this.hour = hour;
+        Arrays.fill(otherBands, StratumSample.EMPTY);
     }
 
     /** @return whether the prediction is requested for review */
@@ -45,8 +58,9 @@ public final class SimulatedWindow {
         } else if (unsure) {
             lowConfidence = lowConfidence.withPredictions(1, c);
         } else {
-            double g = traffic.probabilityRightUnflagged(c);
+            double g = traffic.probabilityRightUnflagged(c, hour);
             otherBinomialVariance += g * (1 - g);
+            otherBands[band(c)] = otherBands[band(c)].withPredictions(1, c);
         }
         if (labelledNow) {
             if (d.flagged()) {
@@ -55,6 +69,7 @@ public final class SimulatedWindow {
                 lowConfidence = lowConfidence.withLabel(1, c, d.right());
             } else {
                 other = other.withLabel(1, c, d.right());
+                otherBands[band(c)] = otherBands[band(c)].withLabel(1, c, d.right());
             }
             double weight = d.flagged() || unsure ? 1 : 1 / randomRate;
             int y = d.right() ? 1 : 0;
@@ -66,6 +81,19 @@ public final class SimulatedWindow {
             sumW2Y += weight * weight * y;
         }
         return d.flagged() || unsure || sampled;
+    }
+
+    private static int band(double c) {
+        int b = BAND_EDGES.length - 1;
+        while (c < BAND_EDGES[b]) {
+            b--;
+        }
+        return b;
+    }
+
+    /** The {@code other} stratum, band by band, as {@link SmallAreaEstimate} takes it. */
+    public BandedStratum otherByBand() {
+        return new BandedStratum(Arrays.asList(otherBands));
     }
 
     public long predictions() {

@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.accuracy.topology;
 
+import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.events.Annotation;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.LabelingRequest;
@@ -8,6 +9,9 @@ import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.ReasonInclusion;
 import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.TestEvents;
+import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.testing.TopologyHarness;
+import java.time.Clock;
 import java.time.Instant;
 
 /** Requests and annotations as sampling-streams and labeling-sink write them. */
@@ -48,6 +52,16 @@ final class AccuracyFixtures {
                 .confidence(confidence)
                 .scoredAt(scoredAt)
                 .build();
+    }
+
+    /** The accuracy topology under TopologyTestDriver with the production Streams configuration, its clock at {@code start}. */
+    static TopologyHarness harness(AccuracySettings settings, Instant start) {
+        return TopologyHarness.start(
+                AccuracyTopology.build(settings, Clock.systemUTC()),
+                "accuracy-streams",
+                Topics.ACCURACY_DEAD_LETTER,
+                AccuracyStreams.tuning(),
+                start);
     }
 
     static Annotation annotation(

@@ -3,7 +3,9 @@ package io.gourmetgram.loop.accuracy.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gourmetgram.loop.accuracy.estimate.BandedStratum;
 import io.gourmetgram.loop.accuracy.estimate.SimulatedWindow;
+import io.gourmetgram.loop.accuracy.estimate.SmallAreaEstimate;
 import io.gourmetgram.loop.accuracy.estimate.StratifiedDifferenceEstimate;
 import io.gourmetgram.loop.accuracy.estimate.SyntheticTraffic;
 import io.gourmetgram.loop.events.AccuracyWindow;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * labeling-sink would write them: every prediction; a request for each random (2 %), low-confidence
  * (&lt; 0.7) or flagged upload — a flag arriving after the first request as its next revision; human
  * labels in any order after the hour, some corrected later, a tenth never arriving. Each hourly
- * window's production estimate must be the estimator's answer for the hour's known strata and labels,
+ * window's design-based and production estimates must be the estimators' answers for the hour's known
+ * strata and labels (and, for the small-area one, the hours before it),
  * cover the truth, and the raw labelled share must be visibly biased. The estimator's statistical
  * promises over hundreds of windows are checked by {@code ProductionEstimateSimulationTest}.
  * Hours: 3 by default; {@code -Dsimulation.hours=24} for a larger run.
@@ -150,13 +153,24 @@ class AccuracySimulationTest {
 
             int covered = 0;
             double rawError = 0;
+            List<BandedStratum> before = new ArrayList<>();
             for (Map.Entry<Instant, SimulatedWindow> entry : hours.entrySet()) {
                 AccuracyWindow w =
                         windows.get(AccuracyWindow.key(WindowType.TUMBLING, entry.getKey(), TestEvents.MODEL));
                 SimulatedWindow hour = entry.getValue();
-                AccuracyWindow.Estimate expected =
+                AccuracyWindow.Estimate designBased =
                         StratifiedDifferenceEstimate.of(hour.strata()).overall();
+                AccuracyWindow.Estimate expected = SmallAreaEstimate.of(
+                                hour.strata(),
+                                "other",
+                                hour.otherByBand(),
+                                before.subList(Math.max(0, before.size() - 24), before.size()))
+                        .overall();
+                before.add(hour.otherByBand());
                 assertThat(w.predictions()).isEqualTo(PER_HOUR);
+                assertThat(w.designBased().accuracy()).isCloseTo(designBased.accuracy(), within(1e-9));
+                assertThat(w.designBased().lower()).isCloseTo(designBased.lower(), within(1e-9));
+                assertThat(w.designBased().upper()).isCloseTo(designBased.upper(), within(1e-9));
                 assertThat(w.production().accuracy()).isCloseTo(expected.accuracy(), within(1e-9));
                 assertThat(w.production().lower()).isCloseTo(expected.lower(), within(1e-9));
                 assertThat(w.production().upper()).isCloseTo(expected.upper(), within(1e-9));

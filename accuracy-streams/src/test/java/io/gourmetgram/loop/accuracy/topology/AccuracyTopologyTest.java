@@ -6,7 +6,6 @@ import static io.gourmetgram.loop.accuracy.topology.AccuracyFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.gourmetgram.loop.accuracy.app.AccuracyStreams;
 import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.LabelingRequest;
@@ -18,7 +17,6 @@ import io.gourmetgram.loop.events.testing.EventSchemas;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.testing.TopologyHarness;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,12 +49,7 @@ class AccuracyTopologyTest {
     void start() {
         AccuracySettings settings = new AccuracySettings(
                 Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(2), false, 0.6, 3, 2);
-        harness = TopologyHarness.start(
-                AccuracyTopology.build(settings, Clock.systemUTC()),
-                "accuracy-streams",
-                Topics.ACCURACY_DEAD_LETTER,
-                AccuracyStreams.tuning(),
-                HOUR);
+        harness = AccuracyFixtures.harness(settings, HOUR);
         driver = harness.driver();
         predictions = harness.input(Topics.PREDICTIONS);
         requests = harness.input(Topics.LABELING_REQUESTS);

@@ -558,7 +558,9 @@ public final class TestEvents {
                     null,
                     null,
                     null,
-                    userReliability);
+                    userReliability,
+                    null,
+                    null);
         }
     }
 
