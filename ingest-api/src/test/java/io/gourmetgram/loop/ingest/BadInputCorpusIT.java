@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -194,11 +195,7 @@ class BadInputCorpusIT {
         try (Socket holder = rawUpload(1024 * 1024)) {
             holder.getOutputStream().write(BadInputCorpus.bytes("ordinary.jpg"), 0, 100);
             holder.getOutputStream().flush();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
-                                    .gauge()
-                                    .value()
-                            >= 1024 * 1024);
+            awaitInFlightBytes(reserved -> reserved >= 1024 * 1024);
 
             HttpResponse<String> refused = uploadFile("ordinary.jpg", "a.jpg");
 
@@ -207,11 +204,25 @@ class BadInputCorpusIT {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(readResponse(holder)).startsWith("HTTP/1.1 408");
         }
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
-                                .gauge()
-                                .value()
-                        == 0);
+        awaitInFlightBytes(reserved -> reserved == 0);
+    }
+
+    @Test
+    void aFormHoldsTheInFlightBudgetWhileItArrivesAndAStalledOneIsCutOff() throws IOException {
+        // Forms are parsed in memory: their announced size must count before the container reads them.
+        try (Socket holder = rawUpload(1024 * 1024, "multipart/form-data; boundary=b")) {
+            holder.getOutputStream()
+                    .write(("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
+                                    + "Content-Type: image/jpeg\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            holder.getOutputStream().write(BadInputCorpus.bytes("ordinary.jpg"), 0, 100);
+            holder.getOutputStream().flush();
+            awaitInFlightBytes(reserved -> reserved >= 1024 * 1024);
+
+            assertThat(uploadFile("ordinary.jpg", "a.jpg").statusCode()).isEqualTo(503);
+            assertThat(readResponse(holder)).startsWith("HTTP/1.1 408").contains("application/problem+json");
+        }
+        awaitInFlightBytes(reserved -> reserved == 0);
     }
 
     @Test
@@ -275,12 +286,24 @@ class BadInputCorpusIT {
         return api.postMultipart("/api/uploads", "file", fileName, "image/jpeg", BadInputCorpus.bytes(corpusFile));
     }
 
+    private void awaitInFlightBytes(DoublePredicate condition) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> condition.test(meters.get("gourmetgram.ingest.uploads.in.flight.bytes")
+                        .gauge()
+                        .value()));
+    }
+
     /** Opens a raw upload announcing {@code contentLength} bytes and sends only the headers. */
     private Socket rawUpload(long contentLength) throws IOException {
+        return rawUpload(contentLength, "image/jpeg");
+    }
+
+    private Socket rawUpload(long contentLength, String contentType) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(30_000); // a test that would hang fails instead
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: "
+        out.write(("POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+                        + "\r\nContent-Length: "
                         + contentLength + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();

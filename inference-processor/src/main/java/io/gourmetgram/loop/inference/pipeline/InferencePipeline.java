@@ -66,7 +66,8 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
         warnIfTelemetryIsOn();
         ModelFiles files =
                 properties.modelDir() == null ? ModelFiles.builtIn() : ModelFiles.fromDirectory(properties.modelDir());
-        classifier = ImageClassifier.load(files, properties.onnxThreads());
+        classifier = ImageClassifier.load(
+                files, properties.effectiveOnnxThreads(Runtime.getRuntime().availableProcessors()));
         TopicProvisioner.ensure(
                 kafka.buildAdminProperties(),
                 List.of(Topics.UPLOADS, Topics.PREDICTIONS, Topics.INFERENCE_DEAD_LETTER));

@@ -26,11 +26,18 @@ public final class ImageDecoder {
     }
 
     /**
-     * Reads only the header and checks the size against {@link ImageLimits}.
+     * Reads only the header and checks the size against {@link ImageLimits}. A JPEG's size comes from its frame
+     * header in the bytes already in memory (what libjpeg itself reads); other formats, and JPEGs whose markers
+     * cannot be followed to a frame header, go through ImageIO's reader.
      *
      * @throws UndecodableImageException when no decoder recognises the bytes, or the size is outside the limits
      */
     public static Header header(byte[] bytes) {
+        Header jpeg = JpegFrame.header(bytes);
+        if (jpeg != null) {
+            ImageLimits.check(jpeg.width(), jpeg.height());
+            return jpeg;
+        }
         return withReader(bytes, reader -> new Header(reader.getFormatName(), reader.getWidth(0), reader.getHeight(0)));
     }
 

@@ -34,7 +34,7 @@ public final class ImagePreprocessor {
     }
 
     /** The tensor of interleaved 8-bit BGR pixels, {@code width * 3} bytes per row. */
-    public float[] toTensorFromBgr(byte[] bgr, int width, int height) {
+    float[] toTensorFromBgr(TriangleResampler.BgrRows bgr, int width, int height) {
         ImageLimits.check(width, height);
         int[] out = resizedSize(width, height);
         return crop(TriangleResampler.resizeBgr(bgr, width, height, out[0], out[1]), out[0], out[1], spec.cropSize());

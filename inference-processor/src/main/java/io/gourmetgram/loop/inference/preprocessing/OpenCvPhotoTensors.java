@@ -59,12 +59,8 @@ public final class OpenCvPhotoTensors implements PhotoTensors {
             if (bgr.empty() || bgr.channels() != 3 || bgr.depth() != org.opencv.core.CvType.CV_8U) {
                 return fallback.fromPhoto(bytes); // a JPEG variant OpenCV refuses; ImageIO decides
             }
-            int w = bgr.cols();
-            int h = bgr.rows();
-            byte[] pixels =
-                    ScratchBuffers.mine().bytes(Math.toIntExact((long) w * h * 3)); // get() copies w*h*3 at most
-            bgr.get(0, 0, pixels);
-            return preprocessor.toTensorFromBgr(pixels, w, h);
+            // get() copies from the row on as many bytes as the array holds, stopping at the image's end.
+            return preprocessor.toTensorFromBgr((row, into) -> bgr.get(row, 0, into), bgr.cols(), bgr.rows());
         } finally {
             bgr.release();
             encoded.release();

@@ -83,34 +83,51 @@ final class TriangleResampler {
         return vertical(narrow, outW, h, outH);
     }
 
+    /** Interleaved 8-bit BGR rows kept outside the Java heap (OpenCV's decoded image), copied in a few rows at a time. */
+    interface BgrRows {
+        /** Fills {@code into} with the bytes from the start of row {@code firstRow} on (fewer at the image's end). */
+        void read(int firstRow, byte[] into);
+    }
+
+    /** Rows are copied in chunks of about this many bytes: small enough to be no humongous allocation for G1. */
+    static final int CHUNK_BYTES = 512 << 10;
+
     /**
      * The same resize for interleaved 8-bit BGR rows (OpenCV's output), reading the bytes once with all
-     * three channels per tap: about twice as fast as going through {@link Rows}.
+     * three channels per tap: about twice as fast as going through {@link Rows}. The rows arrive a chunk at a
+     * time, so a 16-megapixel photo's 48 MB of pixels is never copied onto the heap as a whole.
      */
-    static float[][] resizeBgr(byte[] bgr, int w, int h, int outW, int outH) {
+    static float[][] resizeBgr(BgrRows bgr, int w, int h, int outW, int outH) {
         Kernel horizontal = new Kernel(w, outW);
-        float[][] narrow =
-                ScratchBuffers.mine().planes(Math.toIntExact((long) outW * h)); // every used cell is written below
+        ScratchBuffers scratch = ScratchBuffers.mine();
+        float[][] narrow = scratch.planes(Math.toIntExact((long) outW * h)); // every used cell is written below
         float[] r = narrow[0];
         float[] g = narrow[1];
         float[] b = narrow[2];
-        for (int y = 0; y < h; y++) {
-            int rowBase = y * w * 3;
-            int outBase = y * outW;
-            for (int o = 0; o < outW; o++) {
-                float[] weights = horizontal.weights[o];
-                float accR = 0;
-                float accG = 0;
-                float accB = 0;
-                for (int k = 0, i = rowBase + horizontal.start[o] * 3; k < weights.length; k++, i += 3) {
-                    float wk = weights[k];
-                    accB += (bgr[i] & 0xff) * wk;
-                    accG += (bgr[i + 1] & 0xff) * wk;
-                    accR += (bgr[i + 2] & 0xff) * wk;
+        int rowBytes = Math.multiplyExact(w, 3);
+        byte[] chunk = scratch.bytes(Math.max(rowBytes, CHUNK_BYTES / rowBytes * rowBytes));
+        int rowsPerChunk = chunk.length / rowBytes;
+        for (int first = 0; first < h; first += rowsPerChunk) {
+            bgr.read(first, chunk);
+            int last = Math.min(h, first + rowsPerChunk);
+            for (int y = first; y < last; y++) {
+                int rowBase = (y - first) * rowBytes;
+                int outBase = y * outW;
+                for (int o = 0; o < outW; o++) {
+                    float[] weights = horizontal.weights[o];
+                    float accR = 0;
+                    float accG = 0;
+                    float accB = 0;
+                    for (int k = 0, i = rowBase + horizontal.start[o] * 3; k < weights.length; k++, i += 3) {
+                        float wk = weights[k];
+                        accB += (chunk[i] & 0xff) * wk;
+                        accG += (chunk[i + 1] & 0xff) * wk;
+                        accR += (chunk[i + 2] & 0xff) * wk;
+                    }
+                    r[outBase + o] = accR;
+                    g[outBase + o] = accG;
+                    b[outBase + o] = accB;
                 }
-                r[outBase + o] = accR;
-                g[outBase + o] = accG;
-                b[outBase + o] = accB;
             }
         }
         return vertical(narrow, outW, h, outH);

@@ -3,10 +3,10 @@ package io.gourmetgram.loop.inference.storage;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Set;
 
 /** Reads upload bytes from the S3 store, telling a missing object apart from an unreachable store. */
@@ -40,9 +40,9 @@ public class ImageStore {
      * @throws IOException               the store could not be reached or failed (transient)
      */
     public byte[] read(ObjectRef ref) throws IOException {
-        try (InputStream in = client.getObject(
+        try (GetObjectResponse in = client.getObject(
                 GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build())) {
-            return in.readAllBytes();
+            return body(in, ref);
         } catch (ErrorResponseException e) {
             if (MISSING.contains(e.errorResponse().code())) {
                 throw new ImageUnavailableException("Object s3://" + ref.bucket() + "/" + ref.key()
@@ -54,6 +54,34 @@ public class ImageStore {
             throw e;
         } catch (Exception e) {
             throw new IOException("Could not read s3://" + ref.bucket() + "/" + ref.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The body read straight into an array of the declared length: {@code readAllBytes()} gathers
+     * unknown-length input in chunks and copies them again, several times the photo's size in garbage
+     * (three quarters of the service's allocations in the profile).
+     */
+    private static byte[] body(GetObjectResponse in, ObjectRef ref) throws IOException {
+        String declared = in.headers().get("Content-Length");
+        long length = declared == null ? -1 : parseLength(declared);
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            return in.readAllBytes();
+        }
+        byte[] body = new byte[(int) length];
+        int read = in.readNBytes(body, 0, body.length);
+        if (read < body.length) {
+            throw new IOException("s3://" + ref.bucket() + "/" + ref.key() + " ended after " + read + " of its "
+                    + body.length + " bytes");
+        }
+        return body;
+    }
+
+    private static long parseLength(String declared) {
+        try {
+            return Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 }

@@ -145,7 +145,7 @@ public final class InferenceBenchmark {
     }
 
     /** Batches of 16: decoding of batch n+1 is queued before batch n's model run, as in the service's loop. */
-    private static void pipelined(
+    static void pipelined(
             List<byte[]> photos, int images, PhotoTensors decoder, ImageClassifier classifier, ExecutorService pool)
             throws Exception {
         List<CompletableFuture<float[]>> current = submit(photos, 0, Math.min(16, images), decoder, pool);
@@ -181,7 +181,7 @@ public final class InferenceBenchmark {
         return photos;
     }
 
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }

@@ -98,25 +98,39 @@ public final class ImageInspector {
     }
 
     private static InspectedImage readHeader(ImageFormat format, byte[] bytes) {
+        if (format == ImageFormat.JPEG) {
+            try {
+                JpegFrame frame = JpegFrame.read(bytes);
+                return sized(format, frame.width(), frame.height());
+            } catch (IOException e) {
+                throw unreadable(format, e);
+            }
+        }
         Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(format.mediaType());
         ImageReader reader = readers.next();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
-            int width = reader.getWidth(0);
-            int height = reader.getHeight(0);
-            if (width <= 0 || height <= 0) {
-                throw new IOException("header gives a size of " + width + " x " + height);
-            }
-            return new InspectedImage(format, width, height);
+            return sized(format, reader.getWidth(0), reader.getHeight(0));
         } catch (IOException | RuntimeException e) {
-            throw new ApiProblem(
-                    ProblemType.UNREADABLE_IMAGE,
-                    "The file starts like a " + format.mediaType() + " image but its header cannot be read ("
-                            + e.getMessage() + "). The file may be truncated or corrupt.",
-                    e);
+            throw unreadable(format, e);
         } finally {
             reader.dispose();
         }
+    }
+
+    private static InspectedImage sized(ImageFormat format, int width, int height) throws IOException {
+        if (width <= 0 || height <= 0) {
+            throw new IOException("header gives a size of " + width + " x " + height);
+        }
+        return new InspectedImage(format, width, height);
+    }
+
+    private static ApiProblem unreadable(ImageFormat format, Exception e) {
+        return new ApiProblem(
+                ProblemType.UNREADABLE_IMAGE,
+                "The file starts like a " + format.mediaType() + " image but its header cannot be read ("
+                        + e.getMessage() + "). The file may be truncated or corrupt.",
+                e);
     }
 
     private static String leadingBytes(byte[] bytes) {

@@ -18,6 +18,10 @@ final class JpegEnd {
         if (scan < 0) {
             return false;
         }
+        int last = bytes.length - 2;
+        if (last >= scan && (bytes[last] & 0xFF) == MARKER && (bytes[last + 1] & 0xFF) == END_OF_IMAGE) {
+            return true; // the usual case, answered without reading the image data
+        }
         // Inside entropy-coded data a 0xFF byte is always followed by 0x00 or a restart marker, never by D9.
         for (int i = scan; i + 1 < bytes.length; i++) {
             if ((bytes[i] & 0xFF) == MARKER && (bytes[i + 1] & 0xFF) == END_OF_IMAGE) {

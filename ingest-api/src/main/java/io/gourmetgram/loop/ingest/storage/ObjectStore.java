@@ -1,18 +1,18 @@
 package io.gourmetgram.loop.ingest.storage;
 
 import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.support.s3.S3Settings;
 import io.minio.BucketExistsArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.messages.Item;
-import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +22,15 @@ public class ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
 
     private final MinioClient client;
+    private final PhotoPutClient puts;
     private final String bucket;
     private final String endpoint;
 
-    public ObjectStore(MinioClient client, String endpoint, String bucket) {
-        this.client = client;
-        this.endpoint = endpoint;
-        this.bucket = bucket;
+    public ObjectStore(S3Settings s3) {
+        this.client = s3.newClient();
+        this.puts = new PhotoPutClient(s3.newAsyncClient());
+        this.endpoint = s3.endpoint();
+        this.bucket = s3.bucket();
     }
 
     public String bucket() {
@@ -50,13 +52,19 @@ public class ObjectStore {
         }
     }
 
-    public ObjectRef put(String key, byte[] bytes, String contentType) {
+    /** Writes a photo; {@code sha256Hex} is its SHA-256, which the store checks against the bytes it receives. */
+    public ObjectRef put(String key, byte[] bytes, String sha256Hex, String contentType) {
         try {
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                            new ByteArrayInputStream(bytes), bytes.length, -1)
-                    .contentType(contentType)
-                    .build());
+            puts.put(bucket, key, bytes, sha256Hex, contentType).get();
             return new ObjectRef(bucket, key);
+        } catch (ExecutionException e) {
+            throw new ObjectStoreException(
+                    "Could not write " + bucket + "/" + key + " to " + endpoint + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ObjectStoreException("Interrupted while writing " + bucket + "/" + key, e);
         } catch (Exception e) {
             throw new ObjectStoreException(
                     "Could not write " + bucket + "/" + key + " to " + endpoint + ": " + e.getMessage(), e);

@@ -96,19 +96,40 @@ public class UploadIntake {
                 .register(meters);
     }
 
+    /** Where a photo's bytes come from; opened only once its size is reserved from the in-flight budget. */
+    @FunctionalInterface
+    public interface PhotoSource {
+        InputStream open() throws IOException;
+    }
+
     /**
-     * Reads and accepts a photo sent as a request body or multipart part.
+     * Reads and accepts a photo sent as the request body.
      *
      * @param declaredLength the length the client announced, or -1; used to refuse early without reading
      */
     public UploadReceipt accept(InputStream body, long declaredLength) throws IOException {
+        return accept(declaredLength, limits.maxBytes().toBytes(), () -> body);
+    }
+
+    /**
+     * Reads and accepts the photo of a multipart form; {@code part} parses the form when opened.
+     *
+     * @param formLength the form's announced length, or -1; the form (photo and envelope) is what is held in memory
+     */
+    public UploadReceipt acceptForm(long formLength, PhotoSource part) throws IOException {
+        return accept(formLength, limits.maxFormBytes(), part);
+    }
+
+    private UploadReceipt accept(long declaredLength, long maxDeclared, PhotoSource source) throws IOException {
         try {
             long max = limits.maxBytes().toBytes();
-            if (declaredLength > max) {
+            if (declaredLength > maxDeclared) {
                 throw tooLarge(declaredLength);
             }
             // An unannounced length may be anything up to the limit (one more byte tells us it is over).
-            try (InFlightBytes.Reservation reservation = reserve(declaredLength >= 0 ? declaredLength : max + 1)) {
+            try (InFlightBytes.Reservation reservation =
+                            reserve(declaredLength >= 0 ? declaredLength : maxDeclared + 1);
+                    InputStream body = source.open()) {
                 byte[] bytes = readBody(body, max + 1);
                 if (bytes.length > max) {
                     throw tooLarge(-1);
@@ -183,9 +204,10 @@ public class UploadIntake {
                 KEY_DATE.format(now) + "/" + uploadId + "." + image.format().extension();
         String contentType = image.format().mediaType();
 
+        String sha256 = sha256Hex(bytes);
         ObjectRef object;
         try {
-            object = storeLatency.record(() -> store.put(key, bytes, contentType));
+            object = storeLatency.record(() -> store.put(key, bytes, sha256, contentType));
         } catch (ObjectStoreException e) {
             log.warn("Refusing upload {}: {}", uploadId, e.getMessage());
             throw new ApiProblem(
@@ -201,7 +223,7 @@ public class UploadIntake {
                 object,
                 contentType,
                 bytes.length,
-                sha256Hex(bytes),
+                sha256,
                 image.width(),
                 image.height(),
                 token.sha256Hex(),

@@ -57,6 +57,14 @@ public record UploadLimits(
         return bodyTimeout != null && bodyTimeout.isPositive();
     }
 
+    /** Room for the multipart boundaries and part headers around a photo of the maximum size. */
+    public static final DataSize FORM_ENVELOPE = DataSize.ofKilobytes(64);
+
+    /** Largest multipart form: a photo of {@code maxBytes} and its envelope. */
+    public long maxFormBytes() {
+        return maxBytes.toBytes() + FORM_ENVELOPE.toBytes();
+    }
+
     public ImageBounds imageBounds() {
         return new ImageBounds(maxPixels, minSide, maxSide, maxAspectRatio);
     }

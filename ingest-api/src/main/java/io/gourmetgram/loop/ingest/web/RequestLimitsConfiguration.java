@@ -6,6 +6,8 @@ import org.springframework.boot.servlet.MultipartConfigFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.multipart.support.StandardServletMultipartResolver;
+import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * The servlet container's multipart limits follow {@code gourmetgram.ingest.upload.max-bytes}, so one setting
@@ -14,14 +16,25 @@ import org.springframework.util.unit.DataSize;
 @Configuration(proxyBeanMethods = false)
 class RequestLimitsConfiguration {
 
-    /** Room for the multipart boundaries and part headers around a photo of the maximum size. */
-    private static final DataSize ENVELOPE = DataSize.ofKilobytes(64);
-
+    /**
+     * Forms are kept in memory (the threshold is the largest form), not spooled to a temporary file and read
+     * back: the disk round trip was the largest cost of a form upload. Memory stays bounded because a form
+     * is only parsed once its size is reserved from the in-flight budget (see {@link #multipartResolver()}).
+     */
     @Bean
     MultipartConfigElement multipartConfigElement(UploadLimits limits) {
         MultipartConfigFactory factory = new MultipartConfigFactory();
         factory.setMaxFileSize(limits.maxBytes());
-        factory.setMaxRequestSize(DataSize.ofBytes(limits.maxBytes().toBytes() + ENVELOPE.toBytes()));
+        factory.setMaxRequestSize(DataSize.ofBytes(limits.maxFormBytes()));
+        factory.setFileSizeThreshold(DataSize.ofBytes(limits.maxFormBytes()));
         return factory.createMultipartConfig();
+    }
+
+    /** Parses a form when the upload asks for its photo, i.e. after the in-flight budget was reserved for it. */
+    @Bean(name = DispatcherServlet.MULTIPART_RESOLVER_BEAN_NAME)
+    StandardServletMultipartResolver multipartResolver() {
+        StandardServletMultipartResolver resolver = new StandardServletMultipartResolver();
+        resolver.setResolveLazily(true);
+        return resolver;
     }
 }

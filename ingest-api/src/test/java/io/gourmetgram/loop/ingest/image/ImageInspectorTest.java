@@ -3,11 +3,18 @@ package io.gourmetgram.loop.ingest.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.support.problem.ApiProblem;
 import io.gourmetgram.loop.support.problem.ProblemType;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import org.junit.jupiter.api.Test;
 
 class ImageInspectorTest {
@@ -26,6 +33,53 @@ class ImageInspectorTest {
         assertThat(image.format()).isEqualTo(ImageFormat.JPEG);
         assertThat(image.width()).isEqualTo(decoded.getWidth());
         assertThat(image.height()).isEqualTo(decoded.getHeight());
+    }
+
+    @Test
+    void readsEveryJpegSizeFromItsFrameHeaderAsADecoderWouldSeeIt() throws Exception {
+        List<byte[]> jpegs = new ArrayList<>();
+        SharedFixtures.food11Photos().forEach(photo -> jpegs.add(SamplePhotos.bytes(photo)));
+        for (String odd : List.of("ordinary.jpg", "progressive.jpg", "cmyk.jpg", "grayscale.jpg", "exif-rotated.jpg")) {
+            jpegs.add(BadInputCorpus.bytes(odd));
+        }
+        for (byte[] jpeg : jpegs) {
+            ImageReader reader = ImageIO.getImageReadersByMIMEType("image/jpeg").next();
+            reader.setInput(ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg)));
+
+            InspectedImage image = inspector.inspect(jpeg);
+
+            assertThat(image.width()).isEqualTo(reader.getWidth(0));
+            assertThat(image.height()).isEqualTo(reader.getHeight(0));
+            reader.dispose();
+        }
+    }
+
+    @Test
+    void theFrameHeaderOfAnEmbeddedThumbnailDoesNotCount() throws Exception {
+        ByteArrayOutputStream thumbnail = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(20, 30, BufferedImage.TYPE_INT_RGB), "jpg", thumbnail);
+        byte[] photo = BadInputCorpus.bytes("ordinary.jpg"); // 64 pixels wide
+        byte[] exif = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
+        int length = 2 + exif.length + thumbnail.size();
+        ByteArrayOutputStream withThumbnail = new ByteArrayOutputStream();
+        withThumbnail.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE1});
+        withThumbnail.write(new byte[] {(byte) (length >> 8), (byte) length});
+        withThumbnail.write(exif);
+        withThumbnail.write(thumbnail.toByteArray());
+        withThumbnail.write(photo, 2, photo.length - 2);
+
+        assertThat(inspector.inspect(withThumbnail.toByteArray()).width()).isEqualTo(64);
+    }
+
+    @Test
+    void aJpegWhoseHeaderStopsBeforeItsFrameIsUnreadable() {
+        byte[] photo = BadInputCorpus.bytes("ordinary.jpg");
+        byte[] headerOnly = Arrays.copyOf(photo, 20); // SOI and part of APP0
+
+        assertThatThrownBy(() -> inspector.inspect(headerOnly)).isInstanceOfSatisfying(ApiProblem.class, problem -> {
+            assertThat(problem.problemType()).isEqualTo(ProblemType.UNREADABLE_IMAGE);
+            assertThat(problem.getBody().getDetail()).contains("image/jpeg", "truncated or corrupt");
+        });
     }
 
     @Test

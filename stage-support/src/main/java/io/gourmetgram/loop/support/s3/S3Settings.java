@@ -1,5 +1,6 @@
 package io.gourmetgram.loop.support.s3;
 
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -54,6 +55,18 @@ public record S3Settings(
     /** A MinIO client for this store whose every call is bounded by {@link #timeout()}. */
     public MinioClient newClient() {
         MinioClient client = MinioClient.builder()
+                .endpoint(endpoint)
+                .region(region)
+                .credentials(accessKey, secretKey)
+                .build();
+        long millis = timeout.toMillis();
+        client.setTimeout(millis, millis, millis);
+        return client;
+    }
+
+    /** The asynchronous client, configured and bounded like {@link #newClient()}. */
+    public MinioAsyncClient newAsyncClient() {
+        MinioAsyncClient client = MinioAsyncClient.builder()
                 .endpoint(endpoint)
                 .region(region)
                 .credentials(accessKey, secretKey)
