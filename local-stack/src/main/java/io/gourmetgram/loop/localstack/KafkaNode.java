@@ -26,6 +26,24 @@ public final class KafkaNode implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * Sized for a laptop or a 2-core box sharing the machine with five stages, not for a cluster node. Durability
+     * is unchanged: Kafka's defaults already leave flushing to the OS (no fsync per message), and the data stays
+     * in the log directory across restarts.
+     */
+    static final Map<String, String> SIZED_FOR_ONE_MACHINE = Map.of(
+            // The log cleaner (compacted topics: receipts, accuracy windows, changelogs) allocates its whole
+            // de-duplication buffer on the heap at start: 128 MB by default, for a few thousand keys here.
+            "log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20),
+            // Threads per core of the default: 8 request handlers and 3 network threads per listener (broker and
+            // controller), 10 background threads — for two cores.
+            "num.io.threads", "2",
+            "num.network.threads", "2",
+            "background.threads", "4",
+            // 50 partitions each by default; created at first use (existing data keeps its layout).
+            "offsets.topic.num.partitions", "3",
+            "transaction.state.log.num.partitions", "3");
+
     private final KafkaRaftServer server;
     private final String bootstrap;
 
@@ -56,6 +74,7 @@ public final class KafkaNode implements AutoCloseable {
         props.put("default.replication.factor", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "3");
+        props.putAll(SIZED_FOR_ONE_MACHINE);
         formatOnce(dataDir, logDir, props);
 
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);

@@ -4,7 +4,6 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.topics.TopicLayout;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,11 +15,6 @@ import org.slf4j.LoggerFactory;
 public final class LoopStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LoopStack.class);
-    /**
-     * Generous: a stage that exits is reported at once, and on a loaded 2-core machine (load average 50–70) stages
-     * took 140–180 s to become healthy (13–17 s idle, BENCHMARKS.md).
-     */
-    private static final Duration STAGE_START_TIMEOUT = Duration.ofSeconds(300);
     /** Shows health details on every stage's management port (loopback only); a default for the local stack alone. */
     static final String LOCAL_MANAGEMENT_TOKEN = "local-stack-management-token-0123456789";
 
@@ -79,10 +73,14 @@ public final class LoopStack implements AutoCloseable {
                     continue;
                 }
                 started.add(StageProcess.start(
-                        stage, stage.jar(config.repoRoot()), config.dataDir().resolve("logs"), env));
+                        stage,
+                        stage.jar(config.repoRoot()),
+                        config.dataDir().resolve("logs"),
+                        env,
+                        config.jvmOptions().of(stage.module())));
             }
             for (StageProcess stage : started) {
-                stage.awaitHealthy(STAGE_START_TIMEOUT);
+                stage.awaitHealthy(config.startTimeout());
                 log.info(
                         "{} is up on port {}, management port {} (log: {})",
                         stage.stage().module(),
@@ -129,7 +127,7 @@ public final class LoopStack implements AutoCloseable {
             }
         }
         for (StageProcess stage : again) {
-            stage.awaitHealthy(STAGE_START_TIMEOUT);
+            stage.awaitHealthy(config.startTimeout());
         }
     }
 

@@ -16,6 +16,8 @@ public final class S3Node implements AutoCloseable {
     public static final String ACCESS_KEY = "local-stack";
     public static final String SECRET_KEY = "local-stack-secret";
 
+    static final int JETTY_MAX_THREADS = 24;
+
     private final S3Proxy proxy;
 
     private S3Node(S3Proxy proxy) {
@@ -28,6 +30,8 @@ public final class S3Node implements AutoCloseable {
                 .blobStore(new FilesystemNio2BlobStore(dataDir.toAbsolutePath().toString()))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                // Five stages with a few connections each; Jetty's default pool is sized for a server.
+                .jettyMaxThreads(JETTY_MAX_THREADS)
                 .build();
         proxy.start();
         return new S3Node(proxy);

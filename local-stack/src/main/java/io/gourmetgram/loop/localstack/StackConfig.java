@@ -1,6 +1,8 @@
 package io.gourmetgram.loop.localstack;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,48 @@ public record StackConfig(
         int controllerPort,
         int s3Port,
         List<Stage> stages,
-        Map<String, String> passThroughEnv) {
+        Map<String, String> passThroughEnv,
+        Duration startTimeout,
+        StageJvmOptions jvmOptions) {
+
+    /** How long each stage may take from launch to a healthy {@code /actuator/health}. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * The default JVM options ({@code <STAGE>_JVM_OPTIONS} not consulted) and start timeout: {@code
+     * LOCAL_STACK_START_TIMEOUT} when set (so tests and benchmarks on a loaded machine can wait longer), else 2 min.
+     */
+    public StackConfig(
+            Path repoRoot,
+            Path dataDir,
+            int kafkaPort,
+            int controllerPort,
+            int s3Port,
+            List<Stage> stages,
+            Map<String, String> passThroughEnv) {
+        this(
+                repoRoot,
+                dataDir,
+                kafkaPort,
+                controllerPort,
+                s3Port,
+                stages,
+                passThroughEnv,
+                startTimeout(System.getenv()),
+                StageJvmOptions.defaults());
+    }
+
+    /** The same, with another start timeout (a loaded machine starts JVMs slowly). */
+    public StackConfig withStartTimeout(Duration timeout) {
+        return new StackConfig(
+                repoRoot, dataDir, kafkaPort, controllerPort, s3Port, stages, passThroughEnv, timeout, jvmOptions);
+    }
+
+    /** The same, with these JVM options per stage. */
+    public StackConfig withJvmOptions(StageJvmOptions options) {
+        return new StackConfig(
+                repoRoot, dataDir, kafkaPort, controllerPort, s3Port, stages, passThroughEnv, startTimeout, options);
+    }
 
     static final String USAGE = """
             Usage: java -jar local-stack/target/local-stack-exec.jar [options]
@@ -24,10 +67,13 @@ public record StackConfig(
               --kafka-port N       Kafka bootstrap port (default 9092; the controller uses N+1)
               --s3-port N          S3 port (default 9000)
               --only a,b           start only these stages (default: all whose jar is built)
+              --start-timeout D    how long each stage may take to become healthy (default 2m; e.g. 300s, 5m)
               --help               this text
             Label Studio settings are passed to labeling-sink from the environment:
               LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY, LABEL_STUDIO_WEBHOOK_SECRET, LABELING_PUBLIC_URL
             New topics get KAFKA_TOPIC_PARTITIONS partitions when it is set (default: the catalog's 3).
+            A stage's JVM options (heap, GC) are replaced by <STAGE>_JVM_OPTIONS, e.g. INFERENCE_JVM_OPTIONS=-Xmx1g;
+            LOCAL_STACK_START_TIMEOUT sets the default of --start-timeout.
             """;
 
     /** Variables passed from the launcher's environment to the stages when set. */
@@ -48,6 +94,7 @@ public record StackConfig(
         int kafkaPort = 9092;
         int s3Port = 9000;
         List<Stage> stages = Stage.ALL;
+        Duration startTimeout = startTimeout(env);
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -62,6 +109,7 @@ public record StackConfig(
                 case "--kafka-port" -> kafkaPort = port(flag, value);
                 case "--s3-port" -> s3Port = port(flag, value);
                 case "--only" -> stages = only(value);
+                case "--start-timeout" -> startTimeout = duration(flag, value);
                 default -> throw new IllegalArgumentException("Unknown option " + flag + ".\n" + USAGE);
             }
         }
@@ -78,7 +126,42 @@ public record StackConfig(
                 kafkaPort + 1,
                 s3Port,
                 stages,
-                Map.copyOf(passThrough));
+                Map.copyOf(passThrough),
+                startTimeout,
+                StageJvmOptions.from(env));
+    }
+
+    /** {@code LOCAL_STACK_START_TIMEOUT} when set, else {@link #DEFAULT_START_TIMEOUT}. */
+    static Duration startTimeout(Map<String, String> env) {
+        String value = env.get("LOCAL_STACK_START_TIMEOUT");
+        return value == null || value.isBlank() ? DEFAULT_START_TIMEOUT : duration("LOCAL_STACK_START_TIMEOUT", value);
+    }
+
+    /** {@code 90s}, {@code 5m} or an ISO-8601 duration ({@code PT5M}); positive. */
+    static Duration duration(String name, String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            Duration d;
+            if (v.matches("\\d+ms")) {
+                d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            } else if (v.matches("\\d+[smh]")) {
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                d = switch (v.charAt(v.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            } else {
+                d = Duration.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new DateTimeParseException("not positive", value, 0);
+            }
+            return d;
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a positive duration such as 300s or 5m, not '" + value + "'");
+        }
     }
 
     private static int port(String flag, String value) {

@@ -26,22 +26,32 @@ public final class StageProcess implements AutoCloseable {
     private final Path log;
     private final Path jar;
     private final Map<String, String> env;
+    private final List<String> jvmOptions;
 
-    private StageProcess(Stage stage, Process process, Path log, Path jar, Map<String, String> env) {
+    private StageProcess(
+            Stage stage, Process process, Path log, Path jar, Map<String, String> env, List<String> jvmOptions) {
         this.stage = stage;
         this.process = process;
         this.log = log;
         this.jar = jar;
         this.env = env;
+        this.jvmOptions = jvmOptions;
     }
 
+    /** The stage with the local stack's default JVM options for it ({@link StageJvmOptions}). */
     public static StageProcess start(Stage stage, Path jar, Path logDir, Map<String, String> env) throws IOException {
+        return start(stage, jar, logDir, env, StageJvmOptions.defaults().of(stage.module()));
+    }
+
+    public static StageProcess start(
+            Stage stage, Path jar, Path logDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(stage.module() + ".log");
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 24) {
             command.add("--sun-misc-unsafe-memory-access=allow"); // Kafka clients still use Unsafe; keeps logs readable
         }
+        command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -53,12 +63,12 @@ public final class StageProcess implements AutoCloseable {
         builder.environment().put("SERVER_ADDRESS", "127.0.0.1");
         builder.environment().put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
         builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
-        return new StageProcess(stage, builder.start(), log, jar, Map.copyOf(env));
+        return new StageProcess(stage, builder.start(), log, jar, Map.copyOf(env), List.copyOf(jvmOptions));
     }
 
-    /** The same stage started again, as before (same jar, port, environment and log). */
+    /** The same stage started again, as before (same jar, port, environment, JVM options and log). */
     public StageProcess startAgain() throws IOException {
-        return start(stage, jar, log.getParent(), env);
+        return start(stage, jar, log.getParent(), env, jvmOptions);
     }
 
     /** SIGKILL: no shutdown hook, no commit, no goodbye to the group — a crash, for fault tests. */

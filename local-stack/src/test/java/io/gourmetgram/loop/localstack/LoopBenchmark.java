@@ -1,15 +1,14 @@
 package io.gourmetgram.loop.localstack;
 
+import io.gourmetgram.loop.events.AccuracyWindow;
 import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
-import java.io.ByteArrayOutputStream;
+import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,16 +41,23 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * The loop measured from outside, as a user meets it (not a test): the local stack (Kafka and S3 in
  * this JVM, every stage a child JVM from its exec jar, free ports) with a MobileNetV2-sized model;
  * photos uploaded over HTTP from 4 client threads until their predictions are readable; the same
- * upload events replayed (inference alone); upload → prediction latency at half of the peak rate;
- * resident memory per process idle and under load; start → ready per stage; finally ingest-api
- * alone. Writes a Markdown fragment. Run through {@code ./bench} (BENCHMARKS.md).
+ * upload events replayed (inference alone); latencies at half of the peak rate (upload → prediction,
+ * → labeling request, → Label Studio task; annotation → accuracy record); resident memory per process
+ * idle and under load; start → ready per stage; finally ingest-api alone. labeling-sink imports into
+ * labeling-sink's test fake of Label Studio (in this JVM), where an {@link Annotator} labels every task
+ * 2 s after it appears, through the fake's webhook as a person saving a choice would. Writes a
+ * Markdown fragment. Run through {@code ./bench} (BENCHMARKS.md).
  *
  * <p>Arguments: repo dir, photo dir, model path, uploads per run, reduced JPEG decoding (true/false), output file.
+ * The stages get the local stack's JVM options ({@code <STAGE>_JVM_OPTIONS} replace them) and start timeout
+ * ({@code LOCAL_STACK_START_TIMEOUT}, default 2 minutes, as in every test that starts the stack).
  */
 public final class LoopBenchmark {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String LAUNCHER =
+            "Kafka broker + S3 server (+ the load generator and the Label Studio fake), one JVM";
     private static final Pattern STARTED =
             Pattern.compile("Started \\w+ in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
 
@@ -59,6 +65,8 @@ public final class LoopBenchmark {
     private final Map<String, Long> predicted = new ConcurrentHashMap<>();
     private final Map<String, Long> requested = new ConcurrentHashMap<>();
     private final AtomicInteger predictionRecords = new AtomicInteger();
+    private final CountedAnnotations counted = new CountedAnnotations();
+    private final LauncherThreads launcherThreads = new LauncherThreads();
     private volatile boolean listening = true;
     private int ingestPort;
 
@@ -92,16 +100,27 @@ public final class LoopBenchmark {
         Path dataDir = Files.createTempDirectory("gourmetgram-bench");
         Path modelDir = modelDir(dataDir, model, reduced);
         ingestPort = Ports.free();
+        int labelingPort = Ports.free();
         List<Stage> stages = List.of(
                 new Stage("ingest-api", ingestPort, Ports.free()),
                 new Stage("inference-processor", Ports.free(), Ports.free()),
                 new Stage("sampling-streams", Ports.free(), Ports.free()),
+                new Stage("labeling-sink", labelingPort, Ports.free()),
                 new Stage("accuracy-streams", Ports.free(), Ports.free()));
+        FakeLabelStudio labelStudio = FakeLabelStudio.start();
         Map<String, String> env = new LinkedHashMap<>(Map.of(
                 "MODEL_DIR",
                 modelDir.toString(),
                 "MODEL_LABELS_FILE",
-                modelDir.resolve("model.json").toString()));
+                modelDir.resolve("model.json").toString(),
+                "LABEL_STUDIO_URL",
+                labelStudio.url(),
+                "LABEL_STUDIO_API_KEY",
+                FakeLabelStudio.PERSONAL_ACCESS_TOKEN,
+                "LABEL_STUDIO_WEBHOOK_SECRET",
+                "bench-webhook-secret-" + UUID.randomUUID(),
+                "LABELING_PUBLIC_URL",
+                "http://127.0.0.1:" + labelingPort));
         String jfrDir = System.getProperty("gourmetgram.bench.jfr");
         if (jfrDir != null) { // -Dgourmetgram.bench.jfr=DIR: every stage records a JFR profile, DIR/<pid>.jfr
             env.put(
@@ -109,10 +128,13 @@ public final class LoopBenchmark {
                     "-XX:StartFlightRecording=filename=" + Path.of(jfrDir).toAbsolutePath()
                             + "/%p.jfr,settings=profile,dumponexit=true");
         }
-        StackConfig config = new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), stages, env);
+        StackConfig config = new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), stages, env)
+                .withJvmOptions(StageJvmOptions.from(System.getenv()));
         StringBuilder md = new StringBuilder();
         long launched = System.nanoTime();
-        try (LoopStack stack = LoopStack.start(config)) {
+        try (labelStudio;
+                LoopStack stack = LoopStack.start(config);
+                Annotator annotator = new Annotator(labelStudio, counted)) {
             double stackReady = (System.nanoTime() - launched) / 1e9;
             Thread listener = Thread.ofPlatform().daemon().start(() -> listen(stack.kafkaBootstrap()));
             md.append("### End to end through the local stack\n\nStages: ")
@@ -123,7 +145,13 @@ public final class LoopBenchmark {
                     .append(reduced)
                     .append("); ")
                     .append(photos.size())
-                    .append(" photos uploaded round-robin.\n\n");
+                    .append(
+                            " photos uploaded round-robin; labeling-sink imports into the Label Studio fake, where every"
+                                    + " task is annotated 2 s after it appears.\n\nJVM options: ")
+                    .append(jvmOptions(stack, config))
+                    .append(" (start timeout ")
+                    .append(config.startTimeout().toSeconds())
+                    .append(" s).\n\n");
             Thread.sleep(10_000); // settle: JIT and start-up threads quiet down before idle memory is read
             Map<String, Long> idle = residentKb(stack);
 
@@ -135,6 +163,7 @@ public final class LoopBenchmark {
             Map<String, Long> loaded = new LinkedHashMap<>();
             Thread sampler = Thread.ofPlatform().daemon().start(() -> sampleMax(stack, loaded));
             Map<String, Long> cpuBefore = cpuMillis(stack);
+            Map<Long, Object[]> launcherBefore = launcherThreads.snapshot();
             long start = System.nanoTime();
             List<Sent> sent = uploadAll(uploads, 4);
             double acceptedPerSecond =
@@ -142,6 +171,7 @@ public final class LoopBenchmark {
             long last = awaitPredicted(uploads, Duration.ofMinutes(15));
             double endToEnd = uploads / ((last - start) / 1e9);
             Map<String, Long> cpuAfter = cpuMillis(stack);
+            Map<String, Long> launcherParts = LauncherThreads.millisBetween(launcherBefore, launcherThreads.snapshot());
             sampler.interrupt();
             md.append(String.format("| measure | figure |%n| --- | --- |%n"));
             md.append(String.format(
@@ -159,9 +189,12 @@ public final class LoopBenchmark {
             double halfRate = endToEnd / 2;
             predicted.clear();
             requested.clear();
+            annotator.tasked().clear();
+            counted.startSampling();
             List<Sent> paced = paced(halfRate, Math.max(30, (int) (halfRate * 30)));
             awaitPredicted(paced.size(), Duration.ofMinutes(10));
             Thread.sleep(3_000); // late labeling requests
+            awaitLabelsCounted(paced, annotator, Duration.ofMinutes(2));
             md.append(String.format(
                     "| upload → prediction at half of peak (%.1f uploads/s, %d uploads), p50 / p99 | %s |%n",
                     halfRate, paced.size(), latencies(paced)));
@@ -171,6 +204,16 @@ public final class LoopBenchmark {
                             .filter(s -> requested.containsKey(s.uploadId()))
                             .count(),
                     latencies(paced, requested)));
+            md.append(String.format(
+                    "| upload → Label Studio task (fake) at half of peak, p50 / p99 (%d tasks) | %s |%n",
+                    paced.stream()
+                            .filter(s -> annotator.tasked().containsKey(s.uploadId()))
+                            .count(),
+                    latencies(paced, annotator.tasked())));
+            md.append(String.format(
+                    "| annotation (webhook) → accuracy record counting it, at half of peak, p50 / p99 (%d of %d"
+                            + " annotations counted) | %s |%n",
+                    counted.sampledCounted(), counted.sampledPosted(), counted.latencies()));
 
             md.append(String.format(
                     "%n#### CPU per image during the HTTP run (%d uploads; robust to other work on the machine)%n%n"
@@ -182,10 +225,17 @@ public final class LoopBenchmark {
                 cpuTotal += used;
                 md.append(String.format(
                         "| %s | %.1f |%n",
-                        e.getKey().equals("launcher")
-                                ? "Kafka broker + S3 server + load generator (one JVM)"
-                                : e.getKey(),
-                        used / (double) uploads));
+                        e.getKey().equals("launcher") ? LAUNCHER : e.getKey(), used / (double) uploads));
+                if (e.getKey().equals("launcher")) {
+                    long broker = launcherParts.get(LauncherThreads.BROKER);
+                    long s3 = launcherParts.get(LauncherThreads.S3);
+                    md.append(String.format(
+                            "| … of which the Kafka broker's threads | %.1f |%n", broker / (double) uploads));
+                    md.append(String.format("| … of which the S3 server's threads | %.1f |%n", s3 / (double) uploads));
+                    md.append(String.format(
+                            "| … the rest: load generator, Label Studio fake, the JVM's GC and JIT | %.1f |%n",
+                            (used - broker - s3) / (double) uploads));
+                }
             }
             md.append(String.format("| **total** | **%.1f** |%n", cpuTotal / (double) uploads));
 
@@ -205,8 +255,8 @@ public final class LoopBenchmark {
                 loadTotal += loaded.getOrDefault(module, 0L);
             }
             md.append(String.format(
-                    "| Kafka broker + S3 server (+ this load generator), one JVM | — | %d MB | %d MB |%n",
-                    idle.get("launcher") / 1024, loaded.getOrDefault("launcher", 0L) / 1024));
+                    "| %s | — | %d MB | %d MB |%n",
+                    LAUNCHER, idle.get("launcher") / 1024, loaded.getOrDefault("launcher", 0L) / 1024));
             idleTotal += idle.get("launcher");
             loadTotal += loaded.getOrDefault("launcher", 0L);
             md.append(String.format(
@@ -214,6 +264,7 @@ public final class LoopBenchmark {
                     stackReady, idleTotal / 1024, loadTotal / 1024));
 
             // ingest-api alone: every other stage stopped.
+            annotator.close();
             for (StageProcess stage : stack.stages()) {
                 if (!stage.stage().module().equals("ingest-api")) {
                     stage.close();
@@ -230,6 +281,25 @@ public final class LoopBenchmark {
         md.append("\n").append(load()).append("\n");
         deleteTree(dataDir); // Kafka's and S3's data of a run that succeeded (a failed one keeps its logs there)
         return md.toString();
+    }
+
+    /** Each stage's JVM options and this JVM's (the broker's and S3 server's), as they ran. */
+    private static String jvmOptions(LoopStack stack, StackConfig config) {
+        StringBuilder options = new StringBuilder();
+        for (StageProcess stage : stack.stages()) {
+            String module = stage.stage().module();
+            options.append(module)
+                    .append(" `")
+                    .append(String.join(" ", config.jvmOptions().of(module)))
+                    .append("`; ");
+        }
+        List<String> mine = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X"))
+                .toList();
+        return options.append("Kafka + S3 (this JVM) `")
+                .append(String.join(" ", mine))
+                .append('`')
+                .toString();
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -316,22 +386,11 @@ public final class LoopBenchmark {
     }
 
     private HttpResponse<String> uploadMultipart(Photo photo) throws Exception {
-        String boundary = "bench" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                        + photo.name() + "\"\r\nContent-Type: image/jpeg\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(photo.bytes());
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"))
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return PhotoUpload.send(
+                HTTP, URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"), photo.bytes(), photo.name());
     }
 
-    /** Reads predictions and labeling requests as committed, noting when each upload's first one arrived. */
+    /** Reads predictions, labeling requests and accuracy records as committed, noting when each arrived. */
     private void listen(String bootstrap) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 Map.of(
@@ -345,11 +404,18 @@ public final class LoopBenchmark {
                         "read_committed"),
                 new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.PREDICTIONS.name(), Topics.LABELING_REQUESTS.name()));
+            consumer.subscribe(List.of(
+                    Topics.PREDICTIONS.name(), Topics.LABELING_REQUESTS.name(), Topics.ACCURACY_TUMBLING.name()));
             while (listening) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.nanoTime();
-                    if (r.topic().equals(Topics.PREDICTIONS.name())) {
+                    if (r.topic().equals(Topics.ACCURACY_TUMBLING.name())) {
+                        if (r.value() != null) {
+                            AccuracyWindow w =
+                                    Topics.ACCURACY_TUMBLING.valueSerde().deserialize(r.topic(), r.value());
+                            counted.window(r.key(), w, now);
+                        }
+                    } else if (r.topic().equals(Topics.PREDICTIONS.name())) {
                         Prediction p = Topics.PREDICTIONS.valueSerde().deserialize(r.topic(), r.value());
                         predicted.putIfAbsent(p.uploadId(), now);
                         predictionRecords.incrementAndGet();
@@ -372,6 +438,17 @@ public final class LoopBenchmark {
             Thread.sleep(50); // polling the listener's map; not a test
         }
         return predicted.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    }
+
+    /** Waits (at most {@code timeout}) until every paced upload's task is annotated and that annotation counted. */
+    private void awaitLabelsCounted(List<Sent> paced, Annotator annotator, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline
+                && (paced.stream().anyMatch(s -> !annotator.tasked().containsKey(s.uploadId()))
+                        || counted.sampledCounted() < counted.sampledPosted())) {
+            Thread.sleep(100); // polling maps the listener and annotator fill; not a test
+        }
     }
 
     /** The last {@code count} upload events put on the topic again, as-is; predictions/s until all are scored. */
@@ -432,7 +509,7 @@ public final class LoopBenchmark {
         return String.format("%.0f ms / %.0f ms", percentile(ms, 0.50), percentile(ms, 0.99));
     }
 
-    private static double percentile(double[] sorted, double p) {
+    static double percentile(double[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 

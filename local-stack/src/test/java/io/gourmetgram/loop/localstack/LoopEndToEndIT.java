@@ -27,7 +27,10 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -35,6 +38,7 @@ import tools.jackson.databind.JsonNode;
  * The loop as a user meets it: a real KRaft broker and S3 server in this JVM, the stages started
  * from their runnable jars as the local stack starts them, and photos uploaded over HTTP.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoopEndToEndIT {
 
     @TempDir
@@ -76,6 +80,7 @@ class LoopEndToEndIT {
     }
 
     @Test
+    @Order(1)
     void everyUploadedPhotoGetsExactlyOnePredictionFromTheModelsLabels() throws Exception {
         Map<String, String> tokens = new HashMap<>();
         for (Path photo : SharedFixtures.food11Photos()) {
@@ -139,6 +144,32 @@ class LoopEndToEndIT {
                             .boxed()
                             .toList()));
         }
+    }
+
+    /**
+     * The local stack bounds every stage's heap (StageJvmOptions); inference-processor's must hold the pixels of
+     * photos as large as ingest-api accepts (40 MP), decoded at full scale on both decode threads at once.
+     */
+    @Test
+    @Order(2)
+    void twoPhotosAtIngestsPixelLimitAreScoredWithinInferencesBoundedHeap() throws Exception {
+        assertThat(stack.stage("inference-processor").handle().info().arguments())
+                .hasValueSatisfying(args -> assertThat(args).contains("-Xmx512m", "-XX:+UseSerialGC"));
+        byte[] fortyMegapixels = LargePhoto.jpeg(8000, 5000);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> answer = uploadMultipart(fortyMegapixels, "large-" + i + ".jpg");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            ids.add(EventJson.mapper().readTree(answer.body()).path("uploadId").asString());
+        }
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(readAll(Topics.PREDICTIONS, Duration.ofSeconds(1)))
+                        .extracting(Prediction::uploadId)
+                        .containsAll(ids));
+        assertThat(readAll(Topics.INFERENCE_DEAD_LETTER, Duration.ofSeconds(1))).isEmpty();
+        assertThat(stack.stage("inference-processor").isAlive()).isTrue();
     }
 
     private Map<String, LabelingRequest> latestRequests() {

@@ -3,6 +3,7 @@ package io.gourmetgram.loop.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,40 @@ class StackConfigTest {
                 Map.of("LABEL_STUDIO_URL", "http://localhost:8085", "LABEL_STUDIO_API_KEY", "", "PATH", "/bin"));
 
         assertThat(config.passThroughEnv()).containsOnly(Map.entry("LABEL_STUDIO_URL", "http://localhost:8085"));
+    }
+
+    @Test
+    void theStartTimeoutIsTwoMinutesUnlessTheFlagOrTheEnvironmentSaysOtherwise() {
+        assertThat(StackConfig.parse(new String[0], Map.of()).startTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(StackConfig.parse(new String[0], Map.of("LOCAL_STACK_START_TIMEOUT", "300s"))
+                        .startTimeout())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(StackConfig.parse(
+                                new String[] {"--start-timeout", "10m"}, Map.of("LOCAL_STACK_START_TIMEOUT", "300s"))
+                        .startTimeout())
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> StackConfig.parse(new String[] {"--start-timeout", "soon"}, Map.of()))
+                .hasMessageContaining("--start-timeout must be a positive duration such as 300s or 5m, not 'soon'");
+        assertThatThrownBy(() -> StackConfig.parse(new String[0], Map.of("LOCAL_STACK_START_TIMEOUT", "0s")))
+                .hasMessageContaining("LOCAL_STACK_START_TIMEOUT must be a positive duration");
+    }
+
+    @Test
+    void everyStageGetsABoundedHeapAndAStagesVariableReplacesItsOptions() {
+        StackConfig defaults = StackConfig.parse(new String[0], Map.of());
+        assertThat(defaults.stages())
+                .allSatisfy(stage -> assertThat(defaults.jvmOptions().of(stage.module()))
+                        .anyMatch(option -> option.startsWith("-Xmx"))
+                        .contains("-XX:+UseSerialGC"));
+        // inference-processor holds two 40 MP photos' pixels (ingest-api's limit) at once: 240 MB.
+        assertThat(defaults.jvmOptions().of("inference-processor")).contains("-Xmx512m");
+
+        StackConfig overridden = StackConfig.parse(
+                new String[0], Map.of("INFERENCE_JVM_OPTIONS", " -Xmx1g  -XX:+UseG1GC ", "SAMPLING_JVM_OPTIONS", ""));
+        assertThat(overridden.jvmOptions().of("inference-processor")).containsExactly("-Xmx1g", "-XX:+UseG1GC");
+        assertThat(overridden.jvmOptions().of("sampling-streams")).isEmpty(); // the JVM's own defaults
+        assertThat(overridden.jvmOptions().of("ingest-api"))
+                .isEqualTo(defaults.jvmOptions().of("ingest-api"));
     }
 
     @Test
