@@ -28,32 +28,23 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * predictions + labeling-requests + annotations (+ confirmations from feedback) → accuracy-tumbling, accuracy-rolling, retrain-signals. Stage one
- * (key, delta, sums) -> (sums == null ? WindowTotals.empty(delta) : sums).apply(delta),
- * Materialized.<String, WindowTotals>as(keyValueStore(settings, BUCKETS))
- * .withKeySerde(Serdes.String())
- * .withValueSerde(CompactFormat.totals()))
- * .toStream()
- * .process(() -> new BucketChanges(settings), BucketChanges.SENT)
- * .groupByKey(Grouped.with("accuracy-window-changes", Serdes.String(), CompactFormat.totals()))
- * .aggregate(
- * () -> null,
- * (key, change, sums) -> sums == null ? change : sums.plus(change, 1),
- * Materialized.<String, WindowTotals>as(keyValueStore(settings, WINDOWS))
- * .withKeySerde(Serdes.String())
- * .withValueSerde(CompactFormat.totals()))
- * .toStream();
- * // tumbling windows are estimated with the windows before them: all of a model's windows in one task
- * builder.addStateStore(store(settings, HourlyProductionEstimate.TRAILING, BandedStratum.class));
- * KStream<String, AccuracyWindow> byModel = totals.filter((k, t) -> t.windowType() == WindowType.TUMBLING)
- * .selectKey((k, t) -> t.model().qualifiedName())
- * .repartition(Repartitioned.with(Serdes.String(), CompactFormat.totals())
- * .withName("accuracy-tumbling-by-model"))
- * .process(() -> new HourlyProductionEstimate(settings, clock), HourlyProductionEstimate.TRAILING);
- * byModel.selectKey((model, w) -> w.key())
- * .to(
- * Topics.ACCURACY_TUMBLING.name(),
- * Produced.with(Serdes.String(), Topics.ACCURACY_TUMBLING.valueSerde()));
+ * predictions + labeling-requests + annotations (+ confirmations from feedback) → accuracy-tumbling,
+ * accuracy-rolling, retrain-signals, in four steps:
+ *
+ * <ol>
+ *   <li>per upload ({@link ContributionTracker}): each prediction is counted once, and the latest request joined
+ *       with its standing annotations is one contribution; a change sends −old/+new as one delta to the hour
+ *       bucket of its prediction time (repartition {@code accuracy-bucket-deltas});
+ *   <li>per bucket ({@code accuracy-buckets}): totals of the hour; {@link BucketChanges} forwards what changed
+ *       since the last commit to the tumbling window and the 24 rolling windows that contain the hour
+ *       (repartition {@code accuracy-window-changes}), so a busy hour costs one update per window per commit,
+ *       not one per prediction;
+ *   <li>per window ({@code accuracy-windows}): the published totals; rolling windows go out with their
+ *       design-based estimate;
+ *   <li>per model version (repartition {@code accuracy-tumbling-by-model}): {@link HourlyProductionEstimate}
+ *       estimates each hourly window with the 24 before it (the small-area estimate) and feeds the
+ *       {@link RetrainSignalDetector}.
+ * </ol>
  */
 public final class AccuracyTopology {
 

@@ -11,30 +11,16 @@ import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.TopicSpec;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.bench.StreamsBenchmarkRun;
 import io.gourmetgram.loop.support.streams.StreamsStage;
-import io.gourmetgram.loop.support.topics.TopicProvisioner;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Events/s of the accuracy topology on a real (embedded, single-node KRaft) broker, with the
@@ -43,7 +29,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * predictions spread over 24 hours, a labeling request for the random 5 % and every prediction
  * below 0.7 confidence, and one annotation per request — then the app replays it from the start;
  * the clock stops when its committed offsets reach the end of every input topic. CPU is the time of
- * the app's own threads (the broker runs in the same JVM). Not a test; command in the README.
+ * the app's own threads (the broker runs in the same JVM). The broker, replay and CPU measurement are
+ * stage-support's {@link StreamsBenchmarkRun}. Not a test; command in the README.
  */
 public final class AccuracyBenchmark {
 
@@ -53,14 +40,8 @@ public final class AccuracyBenchmark {
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaKraftBroker(1, 3)
-                .brokerProperties(
-                        Map.of("transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
-        broker.afterPropertiesSet();
-        try {
-            String bootstrap = broker.getBrokersAsString();
-            TopicProvisioner.ensure(bootstrap, AccuracyStreams.TOPICS);
-            long events = fill(bootstrap, count);
+        try (StreamsBenchmarkRun run = StreamsBenchmarkRun.start(APP, AccuracyStreams.TOPICS)) {
+            long events = fill(run, count);
             AccuracySettings settings = new AccuracySettings(
                     Duration.ofHours(1),
                     Duration.ofHours(24),
@@ -70,47 +51,28 @@ public final class AccuracyBenchmark {
                     0.6,
                     500,
                     AccuracySettings.DEFAULT_MIN_LABELS);
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long cpuBefore = appCpuNanos(threads);
-            long start = System.nanoTime();
-            try (StreamsStage stage = StreamsStage.start(
-                            AccuracyTopology.build(settings, Clock.systemUTC()),
-                            APP,
-                            Map.of("bootstrap.servers", bootstrap),
-                            Files.createTempDirectory("accuracy-bench").toString(),
-                            Topics.ACCURACY_DEAD_LETTER,
-                            AccuracyStreams.tuning(),
-                            Duration.ofMinutes(2));
-                    Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                long cpu = 0;
-                while (committed(admin) < events) {
-                    cpu = Math.max(cpu, appCpuNanos(threads) - cpuBefore); // threads end with the app
-                    TimeUnit.MILLISECONDS.sleep(100); // polling interval of the measurement, not test synchronisation
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                cpu = Math.max(cpu, appCpuNanos(threads) - cpuBefore);
-                System.out.printf(
-                        "%d events (%d predictions + requests + annotations) in %.1f s = %.0f events/s, "
-                                + "%.1f CPU µs per event in the app's threads (exactly_once_v2, 3 partitions, 1 stream thread)%n",
-                        events, count, seconds, events / seconds, cpu / 1e3 / events);
-            }
-        } finally {
-            broker.destroy();
+            StreamsBenchmarkRun.Measurement m = run.replay(
+                    AccuracyTopology.build(settings, Clock.systemUTC()),
+                    Topics.ACCURACY_DEAD_LETTER,
+                    AccuracyStreams.tuning(),
+                    INPUTS,
+                    events);
+            System.out.printf(
+                    "%d events (%d predictions + requests + annotations) in %.1f s = %.0f events/s, "
+                            + "%.1f CPU µs per event in the app's threads (exactly_once_v2, 3 partitions, 1 stream thread)%n",
+                    events, count, m.seconds(), m.eventsPerSecond(), m.appCpuMicrosPerEvent());
         }
     }
 
     /** Writes a day of predictions, requests and annotations; returns how many records. */
-    private static long fill(String bootstrap, int count) {
+    private static long fill(StreamsBenchmarkRun run, int count) {
         Random random = new Random(7);
-        Instant day = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        Instant day = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
         long spacing = Duration.ofDays(1).toMillis() / count;
         List<String> labels = List.of("Rice", "Soup", "Egg", "Bread", "Meat", "Seafood");
         long records = 0;
         List<LabelingRequest> requests = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", bootstrap, "linger.ms", 20, "batch.size", 262144),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = run.producer()) {
             for (int i = 0; i < count; i++) {
                 String id = "upload-" + i;
                 // about a tenth below 0.7, as real classifiers give it
@@ -163,28 +125,6 @@ public final class AccuracyBenchmark {
     }
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSpec<V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value)));
-    }
-
-    private static long committed(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(APP)
-                .partitionsToOffsetAndMetadata()
-                .get();
-        Set<String> inputs = Set.copyOf(INPUTS.stream().map(TopicSpec::name).toList());
-        return offsets.entrySet().stream()
-                .filter(e -> inputs.contains(e.getKey().topic()))
-                .mapToLong(e -> e.getValue().offset())
-                .sum();
-    }
-
-    /** CPU time of the Streams app's threads (stream threads and their clients' network threads). */
-    private static long appCpuNanos(ThreadMXBean threads) {
-        long total = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains(APP)) {
-                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
-        }
-        return total;
+        StreamsBenchmarkRun.send(producer, topic, null, key, value);
     }
 }
