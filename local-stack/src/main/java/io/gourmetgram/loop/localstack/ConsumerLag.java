@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -86,7 +85,12 @@ public final class ConsumerLag {
         return props;
     }
 
-    /** Every consumer group (Streams apps included: they use the classic consumer protocol) with committed offsets, sorted by group, topic and partition. */
+    /**
+     * Every consumer group (Streams apps included: they use the classic consumer protocol) with committed offsets, on
+     * every partition of the topics it has committed on, sorted by group, topic and partition. A partition the group
+     * has not committed on yet (no record of it consumed so far) counts from the partition's first offset, as the
+     * stages read it ({@code auto.offset.reset=earliest}): records waiting there are backlog too.
+     */
     public List<Row> rows() throws InterruptedException, ExecutionException, TimeoutException {
         List<String> groups = new ArrayList<>();
         for (GroupListing g : admin.listGroups(ListGroupsOptions.forConsumerGroups())
@@ -95,26 +99,57 @@ public final class ConsumerLag {
             groups.add(g.groupId());
         }
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
+        Set<String> topics = new java.util.HashSet<>();
         for (String group : groups) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata()
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             offsets.values().removeIf(o -> o == null);
             committed.put(group, offsets);
+            offsets.keySet().forEach(tp -> topics.add(tp.topic()));
         }
-        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-        committed.values().forEach(m -> m.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest())));
-        Map<TopicPartition, ListOffsetsResultInfo> ends = wanted.isEmpty()
-                ? Map.of()
-                : admin.listOffsets(wanted).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, List<TopicPartition>> partitionsOf = new HashMap<>();
+        if (!topics.isEmpty()) {
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((name, description) -> partitionsOf.put(
+                            name,
+                            description.partitions().stream()
+                                    .map(p -> new TopicPartition(name, p.partition()))
+                                    .toList()));
+        }
+        List<TopicPartition> all =
+                partitionsOf.values().stream().flatMap(List::stream).toList();
+        Map<TopicPartition, Long> ends = offsets(all, OffsetSpec.latest());
+        Map<TopicPartition, Long> starts = offsets(all, OffsetSpec.earliest());
         List<Row> rows = new ArrayList<>();
-        committed.forEach((group, offsets) -> offsets.forEach((tp, offset) -> {
-            ListOffsetsResultInfo end = ends.get(tp);
-            rows.add(new Row(
-                    group, tp.topic(), tp.partition(), offset.offset(), end == null ? offset.offset() : end.offset()));
-        }));
+        committed.forEach((group, offsets) -> offsets.keySet().stream()
+                .map(TopicPartition::topic)
+                .distinct()
+                .flatMap(topic -> partitionsOf.getOrDefault(topic, List.of()).stream())
+                .forEach(tp -> {
+                    OffsetAndMetadata offset = offsets.get(tp);
+                    long position = offset != null ? offset.offset() : starts.getOrDefault(tp, 0L);
+                    rows.add(new Row(group, tp.topic(), tp.partition(), position, ends.getOrDefault(tp, position)));
+                }));
         rows.sort(Comparator.comparing(Row::group).thenComparing(Row::topic).thenComparingInt(Row::partition));
         return rows;
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+        partitions.forEach(tp -> wanted.put(tp, spec));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(wanted)
+                .all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
     }
 
     /**

@@ -39,7 +39,7 @@ class ConsumerLagIT {
     static void backlog() throws Exception {
         kafka = KafkaNode.start(dataDir, Ports.free(), Ports.free());
         admin = ConsumerLag.connect(kafka.bootstrapServers());
-        admin.createTopics(List.of(new NewTopic("labeling-requests", 2, (short) 1)))
+        admin.createTopics(List.of(new NewTopic("labeling-requests", 3, (short) 1)))
                 .all()
                 .get();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -54,8 +54,13 @@ class ConsumerLagIT {
                 producer.send(new ProducerRecord<>("labeling-requests", 1, "k" + i, "v"))
                         .get();
             }
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("labeling-requests", 2, "k" + i, "v"))
+                        .get();
+            }
         }
-        // The sink took 2 records of partition 0 and all of partition 1, then Label Studio went away.
+        // The sink took 2 records of partition 0 and all of partition 1, then Label Studio went away; it never took one
+        // of partition 2, so it has no committed offset there.
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers(),
@@ -90,10 +95,11 @@ class ConsumerLagIT {
         assertThat(rows)
                 .containsExactly(
                         new ConsumerLag.Row("labeling-sink", "labeling-requests", 0, 2, 7),
-                        new ConsumerLag.Row("labeling-sink", "labeling-requests", 1, 4, 4));
+                        new ConsumerLag.Row("labeling-sink", "labeling-requests", 1, 4, 4),
+                        new ConsumerLag.Row("labeling-sink", "labeling-requests", 2, 0, 3));
         assertThat(rows.get(0).lag()).isEqualTo(5);
         String table = ConsumerLag.table(rows);
-        assertThat(table).contains("labeling-sink").contains("total lag of labeling-sink: 5");
+        assertThat(table).contains("labeling-sink").contains("total lag of labeling-sink: 8");
     }
 
     @Test
@@ -112,6 +118,8 @@ class ConsumerLagIT {
                             "gourmetgram_consumer_group_lag{group=\"labeling-sink\",topic=\"labeling-requests\",partition=\"0\"} 5")
                     .contains(
                             "gourmetgram_consumer_group_lag{group=\"labeling-sink\",topic=\"labeling-requests\",partition=\"1\"} 0")
+                    .contains(
+                            "gourmetgram_consumer_group_lag{group=\"labeling-sink\",topic=\"labeling-requests\",partition=\"2\"} 3")
                     .contains("gourmetgram_consumer_lag_exporter_up 1")
                     .contains("gourmetgram_topic_end_offset{topic=\"labeling-requests\",partition=\"0\"} 7");
         } finally {

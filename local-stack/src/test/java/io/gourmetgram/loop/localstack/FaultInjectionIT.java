@@ -58,6 +58,9 @@ import tools.jackson.databind.JsonNode;
 class FaultInjectionIT {
 
     private static final boolean SOAK = Boolean.getBoolean("gourmetgram.faults.soak");
+    /** Restarted stages rejoin their groups under the same KAFKA_GROUP_INSTANCE_ID (static membership). */
+    private static final boolean STATIC_MEMBERSHIP = Boolean.getBoolean("gourmetgram.faults.static-membership");
+
     private static final Duration UPLOAD_EVERY = Duration.ofMillis(SOAK ? 250 : 600);
     private static final Duration SHORT_OUTAGE = Duration.ofSeconds(SOAK ? 60 : 4);
     private static final Duration BROKER_OUTAGE = Duration.ofSeconds(SOAK ? 90 : 4);
@@ -123,6 +126,10 @@ class FaultInjectionIT {
         env.put("LABELING_BACKOFF_MIN", "200ms");
         env.put("LABELING_BACKOFF_MAX", "2s");
         env.put("JAVA_TOOL_OPTIONS", "-Xmx384m -XX:TieredStopAtLevel=1"); // six JVMs on two cores
+        if (STATIC_MEMBERSHIP) {
+            // One instance per stage, each in its own groups: one id serves them all, and survives their restarts.
+            env.put("KAFKA_GROUP_INSTANCE_ID", "fault-suite-0");
+        }
         stack = LoopStack.start(new StackConfig(repo, dataDir, Ports.free(), Ports.free(), Ports.free(), stages, env));
     }
 
@@ -155,7 +162,8 @@ class FaultInjectionIT {
                 }
             } else {
                 // At CI size all at once: a killed member's partitions wait for its session to time out
-                // (45 s by default) whichever stage it is, so one round shows the same at a fifth of the time.
+                // (KAFKA_SESSION_TIMEOUT, 10 s) whichever stage it is, so one round shows the same at a fifth of the
+                // time.
                 table.add(phase("every stage killed (SIGKILL) at once, restarted", () -> {
                     for (String module : STAGES) {
                         stack.stage(module).kill();

@@ -89,6 +89,7 @@ public class LabelingSink implements SmartLifecycle, HealthIndicator {
         this.labels = labels;
         this.meters = meters;
         this.clock = clock;
+        TaskPusher.registerMetrics(meters);
     }
 
     @Override

@@ -105,6 +105,15 @@ public final class TaskPusher implements Runnable {
         this.updated = pushedCounter(meters, "updated");
     }
 
+    /**
+     * Registers the tasks-pushed counters at 0. Called at start-up, before Label Studio answers, so dashboards and
+     * alert rules find the series even while no task could be pushed yet.
+     */
+    public static void registerMetrics(MeterRegistry meters) {
+        pushedCounter(meters, "imported");
+        pushedCounter(meters, "updated");
+    }
+
     private static Counter pushedCounter(MeterRegistry meters, String kind) {
         return Counter.builder("gourmetgram.labeling.tasks.pushed")
                 .tag("kind", kind)

@@ -9,6 +9,7 @@ import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.sampling.SamplingStreamsApplication;
 import io.gourmetgram.loop.support.testing.SaslBroker;
+import io.gourmetgram.loop.support.testing.TlsBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,12 +35,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * sampling-streams against a cluster that accepts only SASL/PLAIN: configured by nothing but the
- * environment variables the README documents, its topic provisioning, Streams clients and dead-letter
- * producer connect and records flow; without them it refuses to start and says what to set. Started as
+ * sampling-streams against a cluster that accepts only SASL/PLAIN, and one that accepts only mutual TLS: configured
+ * by nothing but the environment variables the README documents, its topic provisioning, Streams clients and
+ * dead-letter producer connect and records flow; without them it refuses to start and says what to set. Started as
  * a process would be, it also shows the management-port convention every stage shares.
  */
 class SecuredKafkaIT {
@@ -62,49 +64,68 @@ class SecuredKafkaIT {
 
     @Test
     void withTheOperatorsSaslSettingsAnUnsurePredictionBecomesALabelingRequest() throws Exception {
-        String unsure = "unsure-" + UUID.randomUUID();
         Map<String, Object> environment = new HashMap<>(broker.stageEnvironment());
         environment.put("MANAGEMENT_TOKEN", MANAGEMENT_TOKEN);
         try (ConfigurableApplicationContext stage =
                 SaslBroker.runStage(SamplingStreamsApplication.class, environment, args())) {
-            try (KafkaProducer<String, byte[]> producer =
-                    new KafkaProducer<>(broker.clientSettings(), new StringSerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>(
-                                Topics.PREDICTIONS.name(),
-                                unsure,
-                                Topics.PREDICTIONS
-                                        .valueSerde()
-                                        .serialize(
-                                                Topics.PREDICTIONS.name(),
-                                                TestEvents.prediction(unsure)
-                                                        .confidence(0.4)
-                                                        .scoredAt(Instant.now())
-                                                        .build())))
-                        .get();
-            }
-
-            Map<String, Object> config = new HashMap<>(broker.clientSettings());
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, "secured-it");
-            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            List<LabelingRequest> requests = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> consumer =
-                    new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
-                Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    consumer.poll(Duration.ofMillis(300))
-                            .forEach(r -> requests.add(
-                                    Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value())));
-                    return requests.stream().anyMatch(r -> r.uploadId().equals(unsure));
-                });
-            }
-            assertThat(requests)
-                    .filteredOn(r -> r.uploadId().equals(unsure))
-                    .singleElement()
-                    .satisfies(r ->
-                            assertThat(r.hasReason(ReviewReason.LOW_CONFIDENCE)).isTrue());
+            assertAnUnsurePredictionBecomesALabelingRequest(broker.clientSettings());
             assertHealthDetailsOnlyWithTheManagementToken(stage);
         }
+    }
+
+    /** Mutual TLS: the stage's certificate and trust store reach its Streams clients, admin and dead-letter producer. */
+    @Test
+    void withTheOperatorsTlsSettingsAnUnsurePredictionBecomesALabelingRequest(@TempDir Path stores) throws Exception {
+        try (TlsBroker tls = TlsBroker.start(3, stores);
+                ConfigurableApplicationContext stage =
+                        SaslBroker.runStage(SamplingStreamsApplication.class, tls.stageEnvironment(), args())) {
+            assertAnUnsurePredictionBecomesALabelingRequest(tls.clientSettings());
+            // Every stage's consumer groups notice a killed instance after 10 s, not Kafka's 45 (stage-support).
+            assertThat(stage.getBean(KafkaProperties.class).buildStreamsProperties())
+                    .containsEntry("session.timeout.ms", "10000")
+                    .containsEntry("heartbeat.interval.ms", "3000");
+        }
+    }
+
+    private static void assertAnUnsurePredictionBecomesALabelingRequest(Map<String, Object> clientSettings)
+            throws Exception {
+        String unsure = "unsure-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(clientSettings, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            Topics.PREDICTIONS.name(),
+                            unsure,
+                            Topics.PREDICTIONS
+                                    .valueSerde()
+                                    .serialize(
+                                            Topics.PREDICTIONS.name(),
+                                            TestEvents.prediction(unsure)
+                                                    .confidence(0.4)
+                                                    .scoredAt(Instant.now())
+                                                    .build())))
+                    .get();
+        }
+
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "secured-it-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<LabelingRequest> requests = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.LABELING_REQUESTS.name()));
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+                consumer.poll(Duration.ofMillis(300))
+                        .forEach(r -> requests.add(
+                                Topics.LABELING_REQUESTS.valueSerde().deserialize(r.topic(), r.value())));
+                return requests.stream().anyMatch(r -> r.uploadId().equals(unsure));
+            });
+        }
+        assertThat(requests)
+                .filteredOn(r -> r.uploadId().equals(unsure))
+                .singleElement()
+                .satisfies(r ->
+                        assertThat(r.hasReason(ReviewReason.LOW_CONFIDENCE)).isTrue());
     }
 
     /** Issue 9: the actuator is on the management port; probes answer anyone, details need MANAGEMENT_TOKEN. */
