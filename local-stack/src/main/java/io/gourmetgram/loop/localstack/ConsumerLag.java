@@ -63,8 +63,26 @@ public final class ConsumerLag {
     }
 
     /**
-     * Admin client settings: the bootstrap servers, plus every {@code SPRING_KAFKA_PROPERTIES_*} variable the stages
-     * read too (security.protocol, sasl.*, ssl.*), so the exporter reaches a TLS/SASL cluster with the same values.
+     * Spring Boot's named Kafka security variables, which the stages read, and the client property each sets. The
+     * stores' locations are Spring resources ({@code file:/...}); the Kafka client wants a path.
+     */
+    private static final Map<String, String> SPRING_SECURITY_VARIABLES = Map.ofEntries(
+            Map.entry("SPRING_KAFKA_SECURITY_PROTOCOL", "security.protocol"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "ssl.truststore.location"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD", "ssl.truststore.password"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_TYPE", "ssl.truststore.type"),
+            Map.entry("SPRING_KAFKA_SSL_TRUST_STORE_CERTIFICATES", "ssl.truststore.certificates"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_STORE_LOCATION", "ssl.keystore.location"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_STORE_PASSWORD", "ssl.keystore.password"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_STORE_TYPE", "ssl.keystore.type"),
+            Map.entry("SPRING_KAFKA_SSL_KEY_PASSWORD", "ssl.key.password"),
+            Map.entry("SPRING_KAFKA_SSL_PROTOCOL", "ssl.protocol"));
+
+    /**
+     * Admin client settings: the bootstrap servers, plus the Kafka security variables the stages read too — Spring's
+     * named ones ({@code SPRING_KAFKA_SECURITY_PROTOCOL}, {@code SPRING_KAFKA_SSL_*}) and every
+     * {@code SPRING_KAFKA_PROPERTIES_*} (sasl.*, ssl.*, …) — so the command reaches a TLS/SASL cluster with the same
+     * environment as the stages.
      */
     static Properties clientProperties(String bootstrapServers, Map<String, String> env) {
         Properties props = new Properties();
@@ -76,6 +94,12 @@ public final class ConsumerLag {
                                 .toLowerCase(java.util.Locale.ROOT)
                                 .replace('_', '.'),
                         value);
+            }
+        });
+        SPRING_SECURITY_VARIABLES.forEach((variable, property) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                props.put(property, property.endsWith(".location") ? value.replaceFirst("^file:", "") : value);
             }
         });
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

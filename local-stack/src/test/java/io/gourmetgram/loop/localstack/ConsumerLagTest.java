@@ -28,6 +28,25 @@ class ConsumerLagTest {
     }
 
     @Test
+    void readsSpringsNamedTlsVariablesAsTheStagesDo() {
+        var props = ConsumerLag.clientProperties(
+                "kafka:9093",
+                Map.of(
+                        "SPRING_KAFKA_SECURITY_PROTOCOL", "SSL",
+                        "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "file:/etc/kafka/truststore.p12",
+                        "SPRING_KAFKA_SSL_TRUST_STORE_PASSWORD", "trust-pass",
+                        "SPRING_KAFKA_SSL_KEY_STORE_LOCATION", "file:/etc/kafka/consumer-lag.p12",
+                        "SPRING_KAFKA_SSL_KEY_PASSWORD", "key-pass"));
+
+        assertThat(props)
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12")
+                .containsEntry("ssl.truststore.password", "trust-pass")
+                .containsEntry("ssl.keystore.location", "/etc/kafka/consumer-lag.p12")
+                .containsEntry("ssl.key.password", "key-pass");
+    }
+
+    @Test
     void tableTotalsTheLagOfEachGroup() {
         String table = ConsumerLag.table(List.of(
                 new ConsumerLag.Row("labeling-sink", "labeling-requests", 0, 2, 7),
