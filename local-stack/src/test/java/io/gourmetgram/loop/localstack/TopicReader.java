@@ -50,7 +50,14 @@ final class TopicReader {
     }
 
     private KafkaConsumer<String, byte[]> consumer(TopicSpec<?> topic) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+        KafkaConsumer<String, byte[]> consumer = committedRecords(bootstrapServers);
+        consumer.subscribe(List.of(topic.name()));
+        return consumer;
+    }
+
+    /** A consumer in a fresh group that starts at the beginning and sees committed records only. */
+    static KafkaConsumer<String, byte[]> committedRecords(String bootstrapServers) {
+        return new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         bootstrapServers,
@@ -62,7 +69,5 @@ final class TopicReader {
                         "read_committed"),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic.name()));
-        return consumer;
     }
 }
