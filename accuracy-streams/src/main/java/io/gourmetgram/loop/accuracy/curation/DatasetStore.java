@@ -1,12 +1,11 @@
 package io.gourmetgram.loop.accuracy.curation;
 
 import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.support.s3.Buckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -63,9 +62,7 @@ public final class DatasetStore {
 
     public void ensureBuckets() throws Exception {
         for (String bucket : new String[] {CLEAN, NOISY}) {
-            if (!s3.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                s3.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-            }
+            Buckets.ensure(s3, bucket);
         }
     }
 

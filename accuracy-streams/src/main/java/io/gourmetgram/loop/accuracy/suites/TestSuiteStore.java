@@ -7,12 +7,11 @@ import static io.gourmetgram.loop.events.SuiteManifestEntry.SUMMARY;
 import io.gourmetgram.loop.events.EventJson;
 import io.gourmetgram.loop.events.ObjectRef;
 import io.gourmetgram.loop.events.SuiteManifestEntry;
-import io.minio.BucketExistsArgs;
+import io.gourmetgram.loop.support.s3.Buckets;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
@@ -51,9 +50,7 @@ public final class TestSuiteStore {
     }
 
     void ensureBucket() throws Exception {
-        if (!s3.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-            s3.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-        }
+        Buckets.ensure(s3, bucket);
     }
 
     boolean exists(String name) throws Exception {

@@ -1,10 +1,9 @@
 package io.gourmetgram.loop.ingest.storage;
 
 import io.gourmetgram.loop.events.ObjectRef;
+import io.gourmetgram.loop.support.s3.Buckets;
 import io.gourmetgram.loop.support.s3.S3Settings;
-import io.minio.BucketExistsArgs;
 import io.minio.ListObjectsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
@@ -40,8 +39,7 @@ public class ObjectStore {
     /** Creates the bucket if it is missing; called once at startup so the first upload does not pay for it. */
     public void ensureBucket() {
         try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            if (Buckets.ensure(client, bucket)) {
                 log.info("Created bucket {} at {}", bucket, endpoint);
             }
         } catch (Exception e) {
