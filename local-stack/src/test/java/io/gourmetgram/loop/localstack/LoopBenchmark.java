@@ -36,6 +36,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The loop measured from outside, as a user meets it (not a test): the local stack (Kafka and S3 in
@@ -431,26 +433,24 @@ public final class LoopBenchmark {
     }
 
     /** Waits until {@code count} uploads have a prediction; returns when the last arrived. */
-    private long awaitPredicted(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (predicted.size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "Only " + predicted.size() + " of " + count + " predictions within " + timeout);
-            }
-            Thread.sleep(50); // polling the listener's map; not a test
-        }
+    private long awaitPredicted(int count, Duration timeout) {
+        Awaitility.await(count + " predictions")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> predicted.size() >= count);
         return predicted.values().stream().mapToLong(Long::longValue).max().orElseThrow();
     }
 
     /** Waits (at most {@code timeout}) until every paced upload's task is annotated and that annotation counted. */
-    private void awaitLabelsCounted(List<Sent> paced, Annotator annotator, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline
-                && (paced.stream().anyMatch(s -> !annotator.tasked().containsKey(s.uploadId()))
-                        || counted.sampledCounted() < counted.sampledPosted())) {
-            Thread.sleep(100); // polling maps the listener and annotator fill; not a test
+    private void awaitLabelsCounted(List<Sent> paced, Annotator annotator, Duration timeout) {
+        try {
+            Awaitility.await("annotations counted")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> paced.stream().allMatch(s -> annotator.tasked().containsKey(s.uploadId()))
+                            && counted.sampledCounted() >= counted.sampledPosted());
+        } catch (ConditionTimeoutException e) {
+            // reported as it stands: the table says how many of the annotations were counted
         }
     }
 
