@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ import org.springframework.kafka.test.utils.KafkaTestUtils;
  *     -Dit.test=ReplayBenchmarkIT -Dfailsafe.failIfNoSpecifiedTests=false -Dgourmetgram.bench.replay=270 \
  *     [-Dgourmetgram.bench.model=/work/shared/bench/mobilenetv2_food11_random.onnx] \
  *     [-Dgourmetgram.bench.photos=/work/shared/bench/images/food11] [-Dgourmetgram.bench.reduced=true] \
- *     [-Dgourmetgram.bench.rounds=3] [-Dgourmetgram.bench.jvm="-Xmx512m"] [-Dgourmetgram.bench.env="INFERENCE_DECODE_THREADS=3"] \
+ *     [-Dgourmetgram.bench.rounds=3] [-Dgourmetgram.bench.paced=half|12] [-Dgourmetgram.bench.jvm="-Xmx512m"] [-Dgourmetgram.bench.env="INFERENCE_DECODE_THREADS=3"] \
  *     [-Dgourmetgram.bench.jfr=/tmp/replay.jfr] [-Dgourmetgram.bench.out=/tmp/replay.md]
  * </pre>
  *
@@ -69,6 +70,9 @@ import org.springframework.kafka.test.utils.KafkaTestUtils;
 class ReplayBenchmarkIT {
 
     static final String COUNT_PROPERTY = "gourmetgram.bench.replay";
+    /** Uploads per second of the latency run, or {@code half} (of the best round's); no latency run without it. */
+    static final String PACED_PROPERTY = "gourmetgram.bench.paced";
+
     private static final String BUCKET = "production";
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
@@ -120,6 +124,11 @@ class ReplayBenchmarkIT {
                     if (best == null || result.perSecond() > best.perSecond()) {
                         best = result;
                     }
+                }
+                String paced = System.getProperty(PACED_PROPERTY);
+                if (paced != null) {
+                    double rate = paced.equals("half") ? best.perSecond() / 2 : Double.parseDouble(paced);
+                    md.append(pacedLatency(producer, predictions, keys, count, rate, service));
                 }
                 md.append("\nService resident memory at its peak (VmHWM): ")
                         .append(service.peakResidentMegabytes())
@@ -279,14 +288,7 @@ class ReplayBenchmarkIT {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < count; i++) {
             String id = UUID.randomUUID().toString();
-            byte[] event = Topics.UPLOADS
-                    .valueSerde()
-                    .serialize(
-                            Topics.UPLOADS.name(),
-                            TestEvents.upload(id)
-                                    .object(BUCKET, keys.get(i % keys.size()))
-                                    .build());
-            producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), id, event));
+            producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), id, uploadEvent(id, keys.get(i % keys.size()))));
             ids.add(id);
         }
         producer.flush();
@@ -305,6 +307,86 @@ class ReplayBenchmarkIT {
             }
             predictions.poll(Duration.ofMillis(100)).forEach(r -> waiting.remove(r.key()));
         }
+    }
+
+    /**
+     * Latency at a steady rate below the peak: {@code count} events sent one by one on a fixed schedule (the photos
+     * round-robin, so the two multi-megapixel ones are 2 of every 27), each timed from its send to the moment its
+     * prediction is readable by a read_committed consumer.
+     */
+    private static String pacedLatency(
+            KafkaProducer<String, byte[]> producer,
+            KafkaConsumer<String, byte[]> predictions,
+            List<String> keys,
+            int count,
+            double perSecond,
+            ServiceProcess service) {
+        Map<String, Long> sentAt = new HashMap<>();
+        Map<String, String> photoOf = new HashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        Map<String, List<Long>> byPhoto = new TreeMap<>();
+        long interval = (long) (1e9 / perSecond);
+        long start = System.nanoTime();
+        long deadline = start + TIMEOUT.toNanos();
+        int sent = 0;
+        while (latencies.size() < count) {
+            service.requireAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("paced run: " + (count - latencies.size()) + " predictions missing");
+            }
+            while (sent < count && System.nanoTime() >= start + sent * interval) {
+                String id = UUID.randomUUID().toString();
+                String key = keys.get(sent % keys.size());
+                producer.send(new ProducerRecord<>(Topics.UPLOADS.name(), id, uploadEvent(id, key)));
+                producer.flush();
+                sentAt.put(id, System.nanoTime());
+                photoOf.put(id, key);
+                sent++;
+            }
+            long wait = sent < count ? Math.max(1, (start + sent * interval - System.nanoTime()) / 1_000_000) : 50;
+            for (var r : predictions.poll(Duration.ofMillis(wait))) {
+                Long at = sentAt.remove(r.key());
+                if (at != null) {
+                    long ms = (System.nanoTime() - at) / 1_000_000;
+                    latencies.add(ms);
+                    byPhoto.computeIfAbsent(photoOf.get(r.key()), k -> new ArrayList<>())
+                            .add(ms);
+                }
+            }
+        }
+        latencies.sort(null);
+        StringBuilder md = new StringBuilder(String.format(
+                "%nPaced run, %d events at %.1f/s: publish → prediction readable (read_committed) p50 %d ms, p90 %d ms,"
+                        + " p99 %d ms, max %d ms%n",
+                count,
+                perSecond,
+                percentile(latencies, 50),
+                percentile(latencies, 90),
+                percentile(latencies, 99),
+                latencies.getLast()));
+        md.append("Slowest photos (median ms): ");
+        byPhoto.entrySet().stream()
+                .map(e -> Map.entry(
+                        e.getKey(), percentile(e.getValue().stream().sorted().toList(), 50)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(5)
+                .forEach(e -> md.append(e.getKey().replace("bench/", ""))
+                        .append(' ')
+                        .append(e.getValue())
+                        .append("; "));
+        return md.append('\n').toString();
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static byte[] uploadEvent(String id, String key) {
+        return Topics.UPLOADS
+                .valueSerde()
+                .serialize(
+                        Topics.UPLOADS.name(),
+                        TestEvents.upload(id).object(BUCKET, key).build());
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
