@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * one Kafka transaction. A prediction is visible to read_committed consumers exactly when its
  * upload's offset is committed, so a crash anywhere yields neither a loss nor a duplicate.
  *
- * <p>While one batch is scored and committed, the next poll's photos are already being fetched and
- * decoded (the two stages overlap; the next batch is dropped and re-polled if the first fails).
+ * <p>While one batch is scored and committed, the next polls' photos are already being fetched and
+ * decoded (the stages overlap; the batches behind are dropped and re-polled if the first fails). Uploads
+ * that arrive while the oldest batch decodes are polled and start decoding at once; those already
+ * decoded when it is done join its model run and its transaction.
  *
  * <p>Failures: a record that can never succeed (corrupt JSON, object missing, undecodable or
  * outsized image, any error that is not an I/O failure of the object store or Kafka) is
@@ -55,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class InferenceLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceLoop.class);
+    /** How long new uploads may wait in the consumer while the oldest batch decodes. */
+    static final Duration FEED_INTERVAL = Duration.ofMillis(5);
 
     private final Consumer<String, byte[]> consumer;
     private final Supplier<Producer<byte[], byte[]>> producers;
@@ -72,17 +76,25 @@ public final class InferenceLoop implements Runnable {
     private volatile Throwable failure;
 
     /**
+     * @param maxBatch           most uploads in one model run and one transaction
      * @param maxRecordAttempts  tries of one object the store fails to serve while it answers, before it is dead-lettered
      * @param stallTimeout       health turns DOWN when nothing was committed for this long while uploads waited
      * @param commitGiveUp       after a commit has timed out for this long, the producer is replaced
      */
     public record Settings(
             int topK,
+            int maxBatch,
             Duration pollTimeout,
             Duration retryBackoff,
             int maxRecordAttempts,
             Duration stallTimeout,
-            Duration commitGiveUp) {}
+            Duration commitGiveUp) {
+
+        /** Records fetched and decoded ahead of the model run: two batches keep both decoders busy during a commit. */
+        int maxInFlight() {
+            return 2 * maxBatch;
+        }
+    }
 
     public InferenceLoop(
             Consumer<String, byte[]> consumer,
@@ -119,11 +131,7 @@ public final class InferenceLoop implements Runnable {
                     }
                     inFlight.add(first);
                 }
-                // Prefetch: the next poll's photos decode while this batch is scored and committed.
-                ScoringBatch next = poll(Duration.ZERO);
-                if (next != null) {
-                    inFlight.add(next);
-                }
+                feedDecodersUntilHeadDecoded(inFlight);
                 if (revoked) {
                     revoked = false;
                     dropAndRewind(inFlight);
@@ -131,13 +139,19 @@ public final class InferenceLoop implements Runnable {
                     continue;
                 }
                 progress.inHand(waiting(inFlight));
-                if (complete(inFlight.getFirst())) {
-                    inFlight.removeFirst();
+                ScoringBatch head = takeDecoded(inFlight);
+                if (complete(head)) {
                     progress.inHand(waiting(inFlight));
                 } else {
+                    inFlight.addFirst(head);
                     dropAndRewind(inFlight); // the records still wait: progress keeps counting them
                     pause();
                 }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (running) {
+                failure = e;
             }
         } catch (WakeupException | InterruptException e) {
             if (running) {
@@ -188,6 +202,39 @@ public final class InferenceLoop implements Runnable {
             return null;
         }
         return scorer.start(records);
+    }
+
+    /**
+     * Polls while the oldest batch is still being fetched and decoded, so uploads that arrive meanwhile start
+     * decoding at once instead of after its commit (a multi-megapixel photo takes 100+ ms), and the decoders never
+     * idle while uploads wait. At most {@code maxInFlight} records are in hand; the consumer is polled at least
+     * every {@link #FEED_INTERVAL} meanwhile, well within {@code max.poll.interval.ms}.
+     */
+    private void feedDecodersUntilHeadDecoded(List<ScoringBatch> inFlight) throws InterruptedException {
+        do {
+            if (waiting(inFlight) < settings.maxInFlight()) {
+                ScoringBatch next = poll(Duration.ZERO);
+                if (next != null) {
+                    inFlight.add(next);
+                }
+            }
+        } while (running && !revoked && !inFlight.getFirst().awaitDecoded(FEED_INTERVAL));
+    }
+
+    /**
+     * The oldest batch, joined by the batches behind it that are already decoded, up to {@code maxBatch} records:
+     * one model run and one transaction instead of several (each commit costs the broker and the loop a round trip).
+     */
+    private ScoringBatch takeDecoded(List<ScoringBatch> inFlight) {
+        List<ScoringBatch> taken = new ArrayList<>(List.of(inFlight.removeFirst()));
+        int size = taken.getFirst().size();
+        while (!inFlight.isEmpty()
+                && inFlight.getFirst().decoded()
+                && size + inFlight.getFirst().size() <= settings.maxBatch()) {
+            size += inFlight.getFirst().size();
+            taken.add(inFlight.removeFirst());
+        }
+        return ScoringBatch.merge(taken);
     }
 
     private static int waiting(List<ScoringBatch> batches) {

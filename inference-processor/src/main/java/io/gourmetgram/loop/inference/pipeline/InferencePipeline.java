@@ -90,6 +90,7 @@ public class InferencePipeline implements SmartLifecycle, HealthIndicator {
                 files.sidecar().preprocessing().allowsJpegReducedDecoding());
         InferenceLoop.Settings settings = new InferenceLoop.Settings(
                 properties.topK(),
+                properties.maxBatch(),
                 properties.pollTimeout(),
                 properties.retryBackoff(),
                 properties.maxRecordAttempts(),

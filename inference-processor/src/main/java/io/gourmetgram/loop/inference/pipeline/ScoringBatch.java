@@ -7,17 +7,21 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.inference.model.ImageClassifier;
 import io.gourmetgram.loop.inference.preprocessing.PhotoTensors;
 import io.gourmetgram.loop.inference.storage.ImageStore;
-import io.gourmetgram.loop.support.kafka.PolledBatch;
 import io.gourmetgram.loop.support.kafka.UploadKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,29 +29,66 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * One poll's uploads on their way to predictions: fetching and decoding start as soon as the batch
- * exists (on the decode pool), and {@link #score} waits for them and runs the model once for all.
+ * Uploads on their way to predictions: one poll's, or several consecutive polls' merged into one model
+ * run and one transaction. Fetching and decoding start as soon as a poll returns (on the decode
+ * pool), and {@link #score} waits for them and runs the model once for all.
  */
 final class ScoringBatch {
 
-    private final ConsumerRecords<String, byte[]> records;
+    private final List<ConsumerRecord<String, byte[]>> records;
     private final List<CompletableFuture<Decoded>> decoding;
+    private final CompletableFuture<Void> allDecoded;
     private final Scorer scorer;
-    private final long started = System.nanoTime();
+    private final long started;
 
     private ScoringBatch(
-            ConsumerRecords<String, byte[]> records, List<CompletableFuture<Decoded>> decoding, Scorer scorer) {
+            List<ConsumerRecord<String, byte[]>> records,
+            List<CompletableFuture<Decoded>> decoding,
+            Scorer scorer,
+            long started) {
         this.records = records;
         this.decoding = decoding;
+        this.allDecoded = CompletableFuture.allOf(decoding.toArray(CompletableFuture[]::new));
         this.scorer = scorer;
+        this.started = started;
+    }
+
+    /** Consecutive batches of one consumer as one: their records in order, scored and committed together. */
+    static ScoringBatch merge(List<ScoringBatch> batches) {
+        if (batches.size() == 1) {
+            return batches.getFirst();
+        }
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        List<CompletableFuture<Decoded>> decoding = new ArrayList<>();
+        for (ScoringBatch batch : batches) {
+            records.addAll(batch.records);
+            decoding.addAll(batch.decoding);
+        }
+        ScoringBatch first = batches.getFirst();
+        return new ScoringBatch(records, decoding, first.scorer, first.started);
     }
 
     int size() {
-        return records.count();
+        return records.size();
     }
 
     Iterable<ConsumerRecord<String, byte[]>> records() {
         return records;
+    }
+
+    /** Whether every record is fetched and decoded (or failed), so {@link #score} will not wait for the decoders. */
+    boolean decoded() {
+        return allDecoded.isDone();
+    }
+
+    /** Waits at most {@code timeout} for {@link #decoded()}; returns it. */
+    boolean awaitDecoded(Duration timeout) throws InterruptedException {
+        try {
+            allDecoded.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            // not yet, or a failure that score() reports per record
+        }
+        return decoded();
     }
 
     void cancel() {
@@ -123,14 +164,23 @@ final class ScoringBatch {
         return outcome;
     }
 
+    /** One past the last record, per partition: what the transaction commits once every record is done. */
     Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
-        return PolledBatch.nextOffsets(records);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            offsets.merge(
+                    new TopicPartition(r.topic(), r.partition()),
+                    new OffsetAndMetadata(r.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
     }
 
+    /** The first record per partition: where to rewind to when the batch must be read again. */
     Map<TopicPartition, Long> firstOffsets() {
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            offsets.put(partition, records.records(partition).getFirst().offset());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            offsets.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
         }
         return offsets;
     }
@@ -199,7 +249,9 @@ final class ScoringBatch {
             for (ConsumerRecord<String, byte[]> record : records) {
                 decoding.add(CompletableFuture.supplyAsync(() -> decode(record), decodePool));
             }
-            return new ScoringBatch(records, decoding, this);
+            List<ConsumerRecord<String, byte[]>> inOrder = new ArrayList<>(records.count());
+            records.forEach(inOrder::add);
+            return new ScoringBatch(inOrder, decoding, this, System.nanoTime());
         }
 
         /** Fetch, decode and preprocess one upload. Only an I/O failure of the store is not final. */

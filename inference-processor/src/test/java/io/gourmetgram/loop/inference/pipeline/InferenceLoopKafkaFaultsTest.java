@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -179,6 +181,55 @@ class InferenceLoopKafkaFaultsTest {
                 .contains("3 times");
     }
 
+    @Test
+    void anUploadArrivingWhileALargePhotoDecodesIsDecodedMeanwhileAndWrittenWithIt() throws Exception {
+        consumer.schedulePollTask(() -> consumer.append(upload(1L, "large-photo")));
+        consumer.schedulePollTask(() -> consumer.append(upload(2L, "small-photo")));
+        decodePool.shutdownNow();
+        decodePool = Executors.newFixedThreadPool(2);
+        CountDownLatch smallDecoded = new CountDownLatch(1);
+        ImageStore store = new ImageStore(unusedClient()) {
+            @Override
+            public byte[] read(ObjectRef ref) {
+                return new byte[] {(byte) (ref.key().equals("large-photo") ? 1 : 2)};
+            }
+        };
+        FaultyProducer producer = new FaultyProducer();
+        // The large photo's decoding ends only once the small one, polled after it, has been decoded.
+        start(producer, Duration.ofMinutes(2), store, bytes -> {
+            if (bytes[0] == 2) {
+                smallDecoded.countDown();
+            } else if (!awaitLatch(smallDecoded)) {
+                throw new UndecodableImageException("the small photo was not decoded while the large one was");
+            }
+            return new float[classifier.imageTensorSize()];
+        });
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> predictionKeys(producer).containsAll(List.of("large-photo", "small-photo")));
+        assertThat(producer.consumerGroupOffsetsHistory())
+                .as("the small photo's prediction is committed with the large one's, not in a transaction after it")
+                .noneMatch(offsets -> offsets.values().stream()
+                        .anyMatch(o ->
+                                o.get(UPLOADS_0) != null && o.get(UPLOADS_0).offset() == 2L));
+    }
+
+    private static boolean awaitLatch(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<String> predictionKeys(MockProducer<byte[], byte[]> producer) {
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(Topics.PREDICTIONS.name()))
+                .map(r -> new String(r.key()))
+                .toList();
+    }
+
     private static ConsumerRecord<String, byte[]> upload(long offset, String id) {
         Upload upload = TestEvents.upload(id).object("production", id).build();
         return new ConsumerRecord<>(
@@ -201,7 +252,7 @@ class InferenceLoopKafkaFaultsTest {
     private void start(FaultyProducer first, Duration commitGiveUp, ImageStore store, PhotoTensors tensors) {
         AtomicBoolean firstHandedOut = new AtomicBoolean();
         InferenceLoop.Settings settings = new InferenceLoop.Settings(
-                5, Duration.ofMillis(10), Duration.ofMillis(10), 3, Duration.ofMinutes(1), commitGiveUp);
+                5, 16, Duration.ofMillis(10), Duration.ofMillis(10), 3, Duration.ofMinutes(1), commitGiveUp);
         loop = new InferenceLoop(
                 consumer,
                 () -> {
