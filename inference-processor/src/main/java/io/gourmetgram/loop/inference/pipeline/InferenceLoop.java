@@ -90,9 +90,12 @@ public final class InferenceLoop implements Runnable {
             Duration stallTimeout,
             Duration commitGiveUp) {
 
-        /** Records fetched and decoded ahead of the model run: two batches keep both decoders busy during a commit. */
+        /**
+         * Records in hand, the oldest batch included: while it runs the model and commits, the decoders still have
+         * up to two batches to work on (a multi-megapixel photo keeps one decoder busy for 100+ ms).
+         */
         int maxInFlight() {
-            return 2 * maxBatch;
+            return 3 * maxBatch;
         }
     }
 
