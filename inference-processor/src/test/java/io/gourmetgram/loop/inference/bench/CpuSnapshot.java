@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * {@code decode-}); native threads that were never named (ONNX Runtime's) carry the name of the thread that
  * created them. Time of threads that ended between two snapshots shows as "(threads that ended)".
  */
-record CpuSnapshot(long total, Map<Long, Long> ticksByThread, Map<Long, String> names) {
+record CpuSnapshot(long total, Map<Long, Long> ticksByThread, Map<Long, String> names, Map<Long, long[]> scheduling) {
 
     /** USER_HZ: 100 on every Linux x86-64 and arm64 kernel. */
     static final long TICKS_PER_SECOND = 100;
@@ -24,25 +24,58 @@ record CpuSnapshot(long total, Map<Long, Long> ticksByThread, Map<Long, String> 
         Path proc = Path.of("/proc", String.valueOf(pid));
         Map<Long, Long> ticks = new HashMap<>();
         Map<Long, String> names = new HashMap<>();
+        Map<Long, long[]> scheduling = new HashMap<>();
         try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     long tid = Long.parseLong(task.getFileName().toString());
                     ticks.put(tid, ticks(Files.readString(task.resolve("stat"))));
                     names.put(tid, Files.readString(task.resolve("comm")).trim().replaceAll("[0-9#]+", ""));
+                    String[] sched =
+                            Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    scheduling.put(tid, new long[] {Long.parseLong(sched[0]), Long.parseLong(sched[1])});
                 } catch (NoSuchFileException ended) {
                     // the thread ended while we listed them
                 }
             }
         }
-        return new CpuSnapshot(ticks(Files.readString(proc.resolve("stat"))), ticks, names);
+        return new CpuSnapshot(ticks(Files.readString(proc.resolve("stat"))), ticks, names, scheduling);
     }
 
     /** What was used between {@code before} and this snapshot. */
     CpuSnapshot minus(CpuSnapshot before) {
         Map<Long, Long> used = new HashMap<>();
         ticksByThread.forEach((tid, t) -> used.put(tid, t - before.ticksByThread.getOrDefault(tid, 0L)));
-        return new CpuSnapshot(total - before.total, used, names);
+        Map<Long, long[]> scheduled = new HashMap<>();
+        scheduling.forEach((tid, s) -> {
+            long[] b = before.scheduling.getOrDefault(tid, new long[2]);
+            scheduled.put(tid, new long[] {s[0] - b[0], s[1] - b[1]});
+        });
+        return new CpuSnapshot(total - before.total, used, names, scheduled);
+    }
+
+    /**
+     * How the threads named {@code group} (e.g. {@code decode-}) spent {@code seconds} of wall time, from the
+     * kernel's schedstat: running, runnable but waiting for a core (other work on the machine), and idle (no work:
+     * what the service's own pipeline can fix).
+     */
+    String timeShares(String group, double seconds) {
+        long running = 0;
+        long waiting = 0;
+        int threads = 0;
+        for (Map.Entry<Long, long[]> e : scheduling.entrySet()) {
+            if (group.equals(names.get(e.getKey()))) {
+                running += e.getValue()[0];
+                waiting += e.getValue()[1];
+                threads++;
+            }
+        }
+        double all = threads * seconds * 1e9;
+        return threads == 0
+                ? "-"
+                : String.format(
+                        "%.0f / %.0f / %.0f",
+                        100 * running / all, 100 * waiting / all, 100 * (all - running - waiting) / all);
     }
 
     Map<String, Long> byThread() {

@@ -119,8 +119,12 @@ class ReplayBenchmarkIT {
                     double hostMs = (InferenceBenchmark.processCpuNanos() - hostCpu) / 1e6 / count;
                     Result result = new Result(count / seconds, after.minus(before), count);
                     md.append(String.format(
-                            "| %d | %.1f | %.1f | %.1f |%n",
-                            r + 1, result.perSecond(), result.cpuMsPerImage(), hostMs));
+                            "| %d | %.1f | %.1f | %.1f | %s |%n",
+                            r + 1,
+                            result.perSecond(),
+                            result.cpuMsPerImage(),
+                            hostMs,
+                            result.cpu().timeShares("decode-", seconds)));
                     if (best == null || result.perSecond() > best.perSecond()) {
                         best = result;
                     }
@@ -206,8 +210,9 @@ class ReplayBenchmarkIT {
                 + photos.size() + " photos from `" + photos.getFirst().getParent() + "`; model "
                 + model + "; jpegReducedDecoding=" + reduced + "; service JVM flags `"
                 + System.getProperty("gourmetgram.bench.jvm", "") + "`; " + settings + "\n\n"
-                + "| round | images/s | service CPU ms per image | broker + S3 + load generator CPU ms per image |\n"
-                + "| --- | --- | --- | --- |\n";
+                + "| round | images/s | service CPU ms per image | broker + S3 + load generator CPU ms per image"
+                + " | decode threads: % running / waiting for a core / idle |\n"
+                + "| --- | --- | --- | --- | --- |\n";
     }
 
     private static List<Path> photos() throws IOException {
