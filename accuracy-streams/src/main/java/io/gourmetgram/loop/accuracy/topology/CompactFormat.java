@@ -3,6 +3,8 @@ package io.gourmetgram.loop.accuracy.topology;
 import io.gourmetgram.loop.accuracy.estimate.StratumSample;
 import io.gourmetgram.loop.events.AccuracyWindow.ConfidenceBand;
 import io.gourmetgram.loop.events.AccuracyWindow.Tally;
+import io.gourmetgram.loop.events.JsonSerde;
+import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ModelRef;
 import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.support.serde.BinaryFormat;
@@ -11,11 +13,13 @@ import io.gourmetgram.loop.support.serde.BinaryOutput;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * A lean binary form of the topology's own records ({@link WindowDelta}, {@link WindowTotals}) in
- * its internal topics and stores: JSON of the totals was most of the stage's CPU (every update reads
+ * A lean binary form of the topology's own records ({@link WindowDelta}, {@link WindowTotals},
+ * {@link Contribution}, {@link LatestRequest}) in its internal topics and stores: JSON of the totals was most of the stage's CPU (every update reads
  * and writes them through the store cache). Never seen outside this application; the public
  * window records stay JSON. Format 1 (stage-support {@link BinaryFormat}): ids and names in the
  * short string form, absent values behind a presence byte.
@@ -32,6 +36,59 @@ final class CompactFormat {
 
     static Serde<WindowTotals> totals() {
         return BinaryFormat.of("WindowTotals", VERSION, CompactFormat::writeTotals, CompactFormat::readTotals);
+    }
+
+    /**
+     * The per-upload contributions (store {@code accuracy-contributions}); values an earlier version stored
+     * as JSON (first byte {@code '{'}) are still read, so an instance upgraded in place keeps its state.
+     */
+    static Serde<Contribution> contributions() {
+        return withFormerJson(
+                BinaryFormat.of(
+                        "Contribution", VERSION, CompactFormat::writeContribution, CompactFormat::readContribution),
+                JsonSerde.of(Contribution.class));
+    }
+
+    /** The latest request of each upload (store {@code accuracy-requests}); earlier versions stored the whole request as JSON. */
+    static Serde<LatestRequest> latestRequests() {
+        JsonSerde<LabelingRequest> former = JsonSerde.of(LabelingRequest.class);
+        return withFormerJson(
+                BinaryFormat.of(
+                        "LatestRequest", VERSION, CompactFormat::writeLatestRequest, CompactFormat::readLatestRequest),
+                (topic, data) -> LatestRequest.of(former.deserialize(topic, data)));
+    }
+
+    private static <T> Serde<T> withFormerJson(BinaryFormat<T> binary, Deserializer<T> formerJson) {
+        return Serdes.serdeFrom(
+                binary.serializer(),
+                (topic, data) -> data != null && data.length > 0 && data[0] == '{'
+                        ? formerJson.deserialize(topic, data)
+                        : binary.deserialize(topic, data));
+    }
+
+    private static void writeLatestRequest(BinaryOutput out, LatestRequest r) {
+        out.writeInt(r.revision());
+        writeModel(out, r.model());
+        out.writeInstant(r.scoredAt());
+        out.writeOptional(r.predicted(), BinaryOutput::writeShortString);
+        out.writeDouble(r.confidence());
+        out.writeAll(r.reasons(), BinaryOutput::writeShortString);
+        out.writeDouble(r.inclusionProbability());
+        out.writeOptional(r.userCorrection(), BinaryOutput::writeShortString);
+        out.writeBoolean(r.flagged());
+    }
+
+    private static LatestRequest readLatestRequest(BinaryInput in) {
+        return new LatestRequest(
+                in.readInt(),
+                readModel(in),
+                in.readInstant(),
+                in.readOptional(BinaryInput::readShortString),
+                in.readDouble(),
+                in.readAll(BinaryInput::readShortString),
+                in.readDouble(),
+                in.readOptional(BinaryInput::readShortString),
+                in.readBoolean());
     }
 
     private static void writeDelta(BinaryOutput out, WindowDelta d) {
