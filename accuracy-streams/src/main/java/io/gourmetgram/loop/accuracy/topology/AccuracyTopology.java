@@ -61,7 +61,10 @@ public final class AccuracyTopology {
                 keyValueStore(settings, ContributionTracker.REQUESTS),
                 Serdes.String(),
                 CompactFormat.latestRequests()));
-        builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(settings, ContributionTracker.ANNOTATIONS),
+                Serdes.String(),
+                CompactFormat.uploadAnnotations()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(settings, ContributionTracker.CONTRIBUTIONS),
                 Serdes.String(),

@@ -3,6 +3,7 @@ package io.gourmetgram.loop.accuracy.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gourmetgram.loop.events.AnnotationAction;
 import io.gourmetgram.loop.events.JsonSerde;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ModelRef;
@@ -74,6 +75,23 @@ class CompactFormatTest {
         byte[] formerRequest = JsonSerde.of(LabelingRequest.class).serialize("t", request);
         assertThat(CompactFormat.latestRequests().deserializer().deserialize("t", formerRequest))
                 .isEqualTo(latest);
+
+        UploadAnnotations annotations = UploadAnnotations.NONE
+                .with(TestEvents.annotation("u1")
+                        .annotationId(7)
+                        .label("Soup")
+                        .updatedAt(HOUR.plusNanos(9))
+                        .build())
+                .with(TestEvents.annotation("u1")
+                        .annotationId(8)
+                        .label("Rice")
+                        .action(AnnotationAction.UPDATED)
+                        .build());
+        assertThat(annotations.byId()).hasSize(2);
+        assertThat(roundTrip(CompactFormat.uploadAnnotations(), annotations)).isEqualTo(annotations);
+        byte[] formerAnnotations = JsonSerde.of(UploadAnnotations.class).serialize("t", annotations);
+        assertThat(CompactFormat.uploadAnnotations().deserializer().deserialize("t", formerAnnotations))
+                .isEqualTo(annotations);
 
         Contribution c = new Contribution(
                 "u1", MODEL, HOUR.plusNanos(5), "Rice", "Soup", List.of("flagged"), 1.0, null, true, 0.62, null);
