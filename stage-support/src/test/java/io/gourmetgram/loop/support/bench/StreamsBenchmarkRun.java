@@ -173,8 +173,8 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
 
     /**
      * Runs {@code topology} from the start of {@code inputs} until the app has committed {@code records}
-     * input records, then closes it. CPU is measured from its start until that commit (closing is not
-     * per-event work).
+     * input records and consumed its own repartition topics to their end, then closes it. CPU is measured
+     * from its start until then (closing is not per-event work).
      */
     public Measurement replay(
             Topology topology,
