@@ -32,12 +32,14 @@ import org.apache.kafka.streams.Topology;
 /**
  * Events/s of the accuracy topology on a real (embedded, single-node KRaft) broker, with the
  * production Streams configuration ({@link StreamsStage#start}: exactly_once_v2, the stage's commit
- * interval, RocksDB state, the dead-letter policy). One day of traffic is written first — N
- * predictions spread over 24 hours, a labeling request for the random 5 % and every prediction
- * below 0.7 confidence, and one annotation per request — then the app replays it from the start;
- * the clock stops when its committed offsets reach the end of every input topic. CPU is the time of
- * the app's own threads (the broker runs in the same JVM). The broker, replay and CPU measurement are
- * stage-support's {@link StreamsBenchmarkRun}. Not a test; command in the README.
+ * interval, RocksDB state, the dead-letter policy). One day of traffic is written first (not measured)
+ * — N predictions spread over 24 hours, a labeling request for the random 5 % and every prediction
+ * below 0.7 confidence, and one annotation per request — then a warm-up replay under another
+ * application id, then the measured replay from the start; it ends when the app has committed every
+ * input and consumed its own repartition topics, and the published windows are checked to count every
+ * prediction and label. CPU is split into the app's threads, the broker's (same JVM), the JIT, GC and
+ * RocksDB ({@link NativeThreadCpu}). The broker, replay and CPU measurement are stage-support's
+ * {@link StreamsBenchmarkRun}. Not a test; command in the README.
  */
 public final class AccuracyBenchmark {
 
