@@ -60,7 +60,7 @@ public class LabelingWiring {
         return new ReceiptBook(producer, Duration.ofSeconds(30), properties.stateDir());
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     AnnotationLedger annotationLedger(
             Producer<byte[], byte[]> producer,
             ReceiptBook receipts,
@@ -77,7 +77,8 @@ public class LabelingWiring {
                 deadLetters,
                 clock,
                 properties.reconcileInterval().multipliedBy(3),
-                meters);
+                meters,
+                properties.stateDir());
     }
 
     @Bean

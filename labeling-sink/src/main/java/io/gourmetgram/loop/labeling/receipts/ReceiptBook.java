@@ -2,31 +2,21 @@ package io.gourmetgram.loop.labeling.receipts;
 
 import io.gourmetgram.loop.events.LabelingReceipt;
 import io.gourmetgram.loop.events.topics.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.gourmetgram.loop.labeling.state.LocalTable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteOptions;
 
 /**
  * upload id → Label Studio task, durable in the compacted {@code labeling-receipts} topic. A receipt is written (and
@@ -34,29 +24,15 @@ import org.rocksdb.WriteOptions;
  * ({@link #remember}), so whichever replica owns an upload's partition — after a crash or a rebalance — knows its
  * task.
  *
- * <p>There is one receipt per upload ever sent to review (millions a year), so they are not kept in the heap: the
- * local copy is a RocksDB table on disk (off-heap memory bounded by its write buffers and block cache), rebuilt
- * from the topic at every start — the topic is the source of truth, the table only an index of it, so it needs no
- * write-ahead log and is deleted on close.
+ * <p>There is one receipt per upload ever sent to review (millions a year), so they are not kept in the heap but in
+ * a {@link LocalTable} on disk, refilled from the topic at every start.
  */
 public final class ReceiptBook implements AutoCloseable {
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
-    private static final long WRITE_BUFFER_BYTES = 4L << 20;
-    private static final long BLOCK_CACHE_BYTES = 8L << 20;
-
     private final Producer<byte[], byte[]> producer;
     private final Duration ackWait;
-    private final Path dir;
-    private final LRUCache cache;
-    private final Options options;
-    private final WriteOptions writes;
-    private final RocksDB db;
+    private final LocalTable table;
     private volatile Runnable catchUp = () -> {};
-    private boolean closed;
 
     /**
      * @param stateDir where the local table lives (a fresh folder inside it per instance)
@@ -65,27 +41,7 @@ public final class ReceiptBook implements AutoCloseable {
     public ReceiptBook(Producer<byte[], byte[]> producer, Duration ackWait, Path stateDir) {
         this.producer = producer;
         this.ackWait = ackWait;
-        try {
-            this.dir = Files.createTempDirectory(Files.createDirectories(stateDir), "labeling-receipts-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "Cannot create the receipts folder in " + stateDir
-                            + " (LABELING_STATE_DIR must be a writable folder)",
-                    e);
-        }
-        this.cache = new LRUCache(BLOCK_CACHE_BYTES);
-        this.options = new Options()
-                .setCreateIfMissing(true)
-                .setWriteBufferSize(WRITE_BUFFER_BYTES)
-                .setMaxWriteBufferNumber(2)
-                .setKeepLogFileNum(1)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
-        this.writes = new WriteOptions().setDisableWAL(true); // rebuilt from the topic at start: no log needed
-        try {
-            this.db = RocksDB.open(options, dir.toString());
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("Cannot open the receipts table in " + dir + ": " + e.getMessage(), e);
-        }
+        this.table = new LocalTable(stateDir, "labeling-receipts");
     }
 
     /** How to wait until every receipt written so far (by any replica) is known here. */
@@ -118,15 +74,8 @@ public final class ReceiptBook implements AutoCloseable {
     }
 
     /** About how many uploads have a receipt (RocksDB's estimate). */
-    public synchronized long size() {
-        if (closed) {
-            return 0;
-        }
-        try {
-            return db.getLongProperty("rocksdb.estimate-num-keys");
-        } catch (RocksDBException e) {
-            return -1;
-        }
+    public long size() {
+        return table.estimatedKeys();
     }
 
     /** Writes the receipt and waits for Kafka's acknowledgement. */
@@ -170,30 +119,20 @@ public final class ReceiptBook implements AutoCloseable {
     }
 
     /** A receipt read from the topic (ours or another replica's): the newest one per upload wins. */
-    public synchronized void remember(LabelingReceipt receipt) {
-        if (receipt == null || closed) {
+    public void remember(LabelingReceipt receipt) {
+        if (receipt == null) {
             return;
         }
-        byte[] key = receipt.uploadId().getBytes(StandardCharsets.UTF_8);
-        try {
-            LabelingReceipt old = decode(db.get(key));
-            if (old == null || newer(receipt, old)) {
-                db.put(writes, key, Topics.LABELING_RECEIPTS.valueSerde().serialize("", receipt));
-            }
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("Cannot write the receipts table: " + e.getMessage(), e);
-        }
+        table.update(receipt.uploadId().getBytes(StandardCharsets.UTF_8), old -> {
+            LabelingReceipt known = decode(old);
+            return known == null || newer(receipt, known)
+                    ? Topics.LABELING_RECEIPTS.valueSerde().serialize("", receipt)
+                    : old;
+        });
     }
 
-    private synchronized LabelingReceipt get(String uploadId) {
-        if (closed) {
-            return null;
-        }
-        try {
-            return decode(db.get(uploadId.getBytes(StandardCharsets.UTF_8)));
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("Cannot read the receipts table: " + e.getMessage(), e);
-        }
+    private LabelingReceipt get(String uploadId) {
+        return decode(table.get(uploadId.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static LabelingReceipt decode(byte[] bytes) {
@@ -207,21 +146,9 @@ public final class ReceiptBook implements AutoCloseable {
         return !now.at().isBefore(old.at()); // same revision, re-imported (task or project deleted): the later one
     }
 
-    /** Closes the table and deletes its folder (the topic keeps the receipts). */
+    /** Closes the local table (the topic keeps the receipts). */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        db.close();
-        writes.close();
-        options.close();
-        cache.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover folder in the state dir: harmless
-        }
+    public void close() {
+        table.close();
     }
 }
