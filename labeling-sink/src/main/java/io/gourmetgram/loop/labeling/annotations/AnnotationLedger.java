@@ -109,9 +109,15 @@ public final class AnnotationLedger implements AutoCloseable {
 
     /** An event read from the annotations topic (ours or another replica's). */
     public void remember(Annotation annotation) {
+        byte[] value = encode(annotation);
         latest.update(annotationKey(annotation.annotationId()), old -> {
-            Annotation known = decode(old);
-            return known != null && annotation.at().isBefore(known.at()) ? old : encode(annotation);
+            if (old == null) {
+                return value;
+            }
+            if (Arrays.equals(old, value)) {
+                return old; // our own event coming back from the topic: nothing to decode
+            }
+            return annotation.at().isBefore(decode(old).at()) ? old : value;
         });
         latest.put(taskKey(annotation.taskId(), annotation.annotationId()), NOTHING);
     }

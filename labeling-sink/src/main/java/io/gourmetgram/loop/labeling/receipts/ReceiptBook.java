@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -91,11 +92,12 @@ public final class ReceiptBook implements AutoCloseable {
      */
     public void recordAll(List<LabelingReceipt> receipts) {
         List<Future<RecordMetadata>> sent = new ArrayList<>(receipts.size());
+        List<byte[]> values = new ArrayList<>(receipts.size());
         for (LabelingReceipt receipt : receipts) {
+            byte[] value = encode(receipt);
+            values.add(value);
             sent.add(producer.send(new ProducerRecord<>(
-                    Topics.LABELING_RECEIPTS.name(),
-                    receipt.uploadId().getBytes(StandardCharsets.UTF_8),
-                    Topics.LABELING_RECEIPTS.valueSerde().serialize(Topics.LABELING_RECEIPTS.name(), receipt))));
+                    Topics.LABELING_RECEIPTS.name(), receipt.uploadId().getBytes(StandardCharsets.UTF_8), value)));
         }
         long deadline = System.nanoTime() + ackWait.toNanos();
         for (int i = 0; i < sent.size(); i++) {
@@ -114,21 +116,31 @@ public final class ReceiptBook implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new KafkaException("Interrupted while writing receipts", e);
             }
-            remember(receipts.get(i));
+            remember(receipts.get(i), values.get(i));
         }
     }
 
     /** A receipt read from the topic (ours or another replica's): the newest one per upload wins. */
     public void remember(LabelingReceipt receipt) {
-        if (receipt == null) {
-            return;
+        if (receipt != null) {
+            remember(receipt, encode(receipt));
         }
+    }
+
+    private void remember(LabelingReceipt receipt, byte[] value) {
         table.update(receipt.uploadId().getBytes(StandardCharsets.UTF_8), old -> {
-            LabelingReceipt known = decode(old);
-            return known == null || newer(receipt, known)
-                    ? Topics.LABELING_RECEIPTS.valueSerde().serialize("", receipt)
-                    : old;
+            if (old == null) {
+                return value;
+            }
+            if (Arrays.equals(old, value)) {
+                return old; // our own receipt coming back from the topic: nothing to decode
+            }
+            return newer(receipt, decode(old)) ? value : old;
         });
+    }
+
+    private static byte[] encode(LabelingReceipt receipt) {
+        return Topics.LABELING_RECEIPTS.valueSerde().serialize(Topics.LABELING_RECEIPTS.name(), receipt);
     }
 
     private LabelingReceipt get(String uploadId) {
