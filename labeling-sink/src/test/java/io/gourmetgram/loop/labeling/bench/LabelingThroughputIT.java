@@ -61,7 +61,7 @@ import tools.jackson.databind.node.ObjectNode;
  * requests (one upload each): a round ends when every one of its tasks has been imported, annotated by the
  * annotator (a choice saved {@code .think} ms after the task appeared, delivered by the fake's webhook) and that
  * annotation published on {@code annotations}. Round 1 warms the JVM up; CPU ms per task and tasks/s are over
- * rounds 2–10. Heap after a full GC ({@code jcmd GC.run}) is taken after N and after 10·N tasks: flat means the
+ * rounds 2–10. Heap after a full GC ({@code jcmd GC.run}) is taken after N, 5·N and 10·N tasks: flat means the
  * sink's memory does not grow with its history. Builds given as
  * {@code -Dgourmetgram.bench.labeling.baseline=<jar,…>} run first, each against a fresh broker and fake.
  */
@@ -97,17 +97,18 @@ class LabelingThroughputIT {
                 "labeling-sink alone (packaged jar, own JVM `%s`), %d rounds of %d labeling requests, annotated %d ms"
                         + " after each task appears; load average before: %s%n%n"
                         + "| build | tasks/s (rounds 2–%d) | CPU ms per task (rounds 2–%d) | CPU ms per task (round 1)"
-                        + " | heap after GC at %d / %d tasks | RSS at the end |%n| --- | --- | --- | --- | --- | --- |%n",
-                JVM, ROUNDS, N, THINK_MS, loadAverage(), ROUNDS, ROUNDS, N, N * ROUNDS));
+                        + " | heap after GC at %d / %d / %d tasks | RSS at the end |%n| --- | --- | --- | --- | --- | --- |%n",
+                JVM, ROUNDS, N, THINK_MS, loadAverage(), ROUNDS, ROUNDS, N, N * (ROUNDS / 2), N * ROUNDS));
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
             Result r = run(jar.getKey(), jar.getValue(), out);
             String row = String.format(
-                    "| %s | **%.0f** | **%.2f** | %.2f | %.1f MB / %.1f MB | %d MB |%n",
+                    "| %s | **%.0f** | **%.2f** | %.2f | %.1f MB / %.1f MB / %.1f MB | %d MB |%n",
                     jar.getKey(),
                     r.tasksPerSecond,
                     r.cpuPerTask,
                     r.coldCpuPerTask,
                     r.heapAtN / 1e6,
+                    r.heapHalfway / 1e6,
                     r.heapAtTenN / 1e6,
                     r.rssMb);
             System.out.print(row);
@@ -123,6 +124,7 @@ class LabelingThroughputIT {
             double cpuPerTask,
             double coldCpuPerTask,
             long heapAtN,
+            long heapHalfway,
             long heapAtTenN,
             long rssMb) {}
 
@@ -148,6 +150,7 @@ class LabelingThroughputIT {
             double[] cpu = new double[ROUNDS];
             long measuredNanos = 0;
             long heapAtN = 0;
+            long heapHalfway = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 long cpu0 = sink.cpuMillis();
                 long t0 = System.nanoTime();
@@ -178,6 +181,9 @@ class LabelingThroughputIT {
                 if (round == 0) {
                     heapAtN = sink.heapAfterGc();
                 }
+                if (round == ROUNDS / 2 - 1) {
+                    heapHalfway = sink.heapAfterGc();
+                }
             }
             long heapAtTenN = sink.heapAfterGc();
             assertThat(labelStudio.tasks()).as("one task per upload").hasSize(N * ROUNDS);
@@ -190,6 +196,7 @@ class LabelingThroughputIT {
                     warm / (ROUNDS - 1),
                     cpu[0],
                     heapAtN,
+                    heapHalfway,
                     heapAtTenN,
                     sink.rssMb());
         } finally {
