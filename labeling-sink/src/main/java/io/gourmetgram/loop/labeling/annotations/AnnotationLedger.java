@@ -271,16 +271,19 @@ public final class AnnotationLedger implements AutoCloseable {
         return retracted;
     }
 
-    /** The annotations whose label currently counts (reads the whole table: for the hourly sweep). */
-    public List<Annotation> standing() {
-        List<Annotation> standing = new ArrayList<>();
+    /**
+     * The annotations whose label currently counts on tasks not in {@code taskIds}: what the deletion sweep
+     * checks. Reads the whole table but keeps only those (normally none), never every label in the heap.
+     */
+    public List<Annotation> standingOutside(Set<Long> taskIds) {
+        List<Annotation> outside = new ArrayList<>();
         latest.forEachWithPrefix(new byte[] {'a'}, (key, value) -> {
             Annotation a = decode(value);
-            if (a.action() != AnnotationAction.DELETED) {
-                standing.add(a);
+            if (a.action() != AnnotationAction.DELETED && !taskIds.contains(a.taskId())) {
+                outside.add(a);
             }
         });
-        return standing;
+        return outside;
     }
 
     /** The task's annotations whose label currently counts. */

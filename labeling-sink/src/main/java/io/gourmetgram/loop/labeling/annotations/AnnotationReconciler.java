@@ -130,11 +130,8 @@ public final class AnnotationReconciler {
         Set<Long> existing = client.taskIds(projectId);
         Instant sweepStart = clock.instant();
         int retracted = 0;
-        for (Annotation a : ledger.standing()) {
-            if (!existing.contains(a.taskId())
-                    && a.at().isBefore(sweepStart)
-                    && client.task(a.taskId()).isEmpty()
-                    && ledger.retract(a.annotationId())) {
+        for (Annotation a : ledger.standingOutside(existing)) {
+            if (a.at().isBefore(sweepStart) && client.task(a.taskId()).isEmpty() && ledger.retract(a.annotationId())) {
                 retracted++;
             }
         }
