@@ -592,7 +592,7 @@ public final class LoopBenchmark {
         return perProcess(stack, LoopBenchmark::cpuMillis);
     }
 
-    private static long cpuMillis(long pid) {
+    static long cpuMillis(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
