@@ -15,26 +15,33 @@ class LauncherThreadsTest {
 
     @Test
     void theBrokersAndTheS3ServersThreadsAreTheStack() {
-        assertThat(threads.part("data-plane-kafka-request-handler-0")).isEqualTo(LauncherThreads.BROKER);
-        assertThat(threads.part("data-plane-kafka-network-thread-1-PLAINTEXT-PLAINTEXT-0"))
-                .isEqualTo(LauncherThreads.BROKER);
-        assertThat(threads.part("TxnMarkerSenderThread-1")).isEqualTo(LauncherThreads.BROKER);
-        assertThat(threads.part("S3Proxy-Jetty-93")).isEqualTo(LauncherThreads.S3);
+        assertParts(
+                LauncherThreads.BROKER,
+                "data-plane-kafka-request-handler-0",
+                "data-plane-kafka-network-thread-1-PLAINTEXT-PLAINTEXT-0",
+                "TxnMarkerSenderThread-1");
+        assertParts(LauncherThreads.S3, "S3Proxy-Jetty-93");
     }
 
     @Test
     void theBenchmarksOwnThreadsAndClientsAreTheLoadGeneratorNotTheStack() {
-        assertThat(threads.part("bench-upload-3")).isEqualTo(LauncherThreads.LOAD);
-        assertThat(threads.part("bench-listener")).isEqualTo(LauncherThreads.LOAD);
-        assertThat(threads.part("kafka-coordinator-heartbeat-thread | bench-1")).isEqualTo(LauncherThreads.LOAD);
-        assertThat(threads.part("kafka-producer-network-thread | producer-1")).isEqualTo(LauncherThreads.LOAD);
+        assertParts(
+                LauncherThreads.LOAD,
+                "bench-upload-3",
+                "bench-listener",
+                "kafka-coordinator-heartbeat-thread | bench-1",
+                "kafka-producer-network-thread | producer-1");
     }
 
     @Test
     void theLabelStudioFakesThreadsAreItsOwn() {
-        assertThat(threads.part("HTTP-Dispatcher")).isEqualTo(LauncherThreads.FAKE);
-        assertThat(threads.part("pool-4-thread-2")).isEqualTo(LauncherThreads.FAKE);
-        assertThat(threads.part("HttpClient-2-Worker-0")).isEqualTo(LauncherThreads.FAKE);
+        assertParts(LauncherThreads.FAKE, "HTTP-Dispatcher", "pool-4-thread-2", "HttpClient-2-Worker-0");
+    }
+
+    private void assertParts(String part, String... threadNames) {
+        for (String name : threadNames) {
+            assertThat(threads.part(name)).as(name).isEqualTo(part);
+        }
     }
 
     @Test
