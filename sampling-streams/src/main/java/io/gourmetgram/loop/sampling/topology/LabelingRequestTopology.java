@@ -3,6 +3,7 @@ package io.gourmetgram.loop.sampling.topology;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.serde.PredictionJson;
 import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,11 +25,9 @@ public final class LabelingRequestTopology {
 
     public static Topology build(SamplingSettings settings, MeterRegistry registry) {
         Topology topology = new Topology();
+        // Read field by field (the same values and errors as the topic's serde; a third of the CPU before)
         topology.addSource(
-                "predictions",
-                Serdes.String().deserializer(),
-                Topics.PREDICTIONS.valueSerde(),
-                Topics.PREDICTIONS.name());
+                "predictions", Serdes.String().deserializer(), new PredictionJson(), Topics.PREDICTIONS.name());
         topology.addSource(
                 "feedback", Serdes.String().deserializer(), Topics.FEEDBACK.valueSerde(), Topics.FEEDBACK.name());
         topology.addProcessor(
