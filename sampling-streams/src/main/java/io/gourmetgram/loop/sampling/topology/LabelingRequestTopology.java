@@ -49,9 +49,12 @@ public final class LabelingRequestTopology {
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(EARLY_FEEDBACK), Serdes.String(), StateSerde.EARLY_FEEDBACK),
                 "review-decider");
+        // Cached: a few counters per hour change with every request; the cache sends each one's latest value
+        // to the changelog and RocksDB once per commit instead of once per request.
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(BUDGET), Serdes.String(), StateSerde.HOURLY_COUNT),
+                                Stores.persistentKeyValueStore(BUDGET), Serdes.String(), StateSerde.HOURLY_COUNT)
+                        .withCachingEnabled(),
                 "review-decider");
         topology.addSink(
                 "labeling-requests",
