@@ -1,11 +1,14 @@
 package io.gourmetgram.loop.support.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
+import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -15,8 +18,13 @@ import java.util.Collection;
  */
 public final class BinaryOutput {
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    private final DataOutputStream out = new DataOutputStream(bytes);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    // Straight into an array: through DataOutputStream over ByteArrayOutputStream (synchronized writes,
+    // a lambda per field) writing sampling-streams' review state cost about twice as much.
+    private byte[] bytes = new byte[256];
+    private int size;
 
     /** How one value of a type is written; a stage passes these for its nested types, lists and maps. */
     @FunctionalInterface
@@ -27,23 +35,32 @@ public final class BinaryOutput {
     BinaryOutput() {}
 
     public BinaryOutput writeByte(int value) {
-        return write(() -> out.writeByte(value));
+        ensure(1);
+        bytes[size++] = (byte) value;
+        return this;
     }
 
     public BinaryOutput writeBoolean(boolean value) {
-        return write(() -> out.writeBoolean(value));
+        return writeByte(value ? 1 : 0);
     }
 
     public BinaryOutput writeInt(int value) {
-        return write(() -> out.writeInt(value));
+        ensure(4);
+        INT.set(bytes, size, value);
+        size += 4;
+        return this;
     }
 
     public BinaryOutput writeLong(long value) {
-        return write(() -> out.writeLong(value));
+        ensure(8);
+        LONG.set(bytes, size, value);
+        size += 8;
+        return this;
     }
 
+    /** As {@link DataOutputStream#writeDouble}: the IEEE 754 bits, NaN in its canonical form. */
     public BinaryOutput writeDouble(double value) {
-        return write(() -> out.writeDouble(value));
+        return writeLong(Double.doubleToLongBits(value));
     }
 
     /** UTF-8 after an int length, -1 for null; any length. */
@@ -53,7 +70,10 @@ public final class BinaryOutput {
         }
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         writeInt(utf8.length);
-        return write(() -> out.write(utf8));
+        ensure(utf8.length);
+        System.arraycopy(utf8, 0, bytes, size, utf8.length);
+        size += utf8.length;
+        return this;
     }
 
     /**
@@ -61,7 +81,31 @@ public final class BinaryOutput {
      * 65,535 bytes (longer fails the write). Compact for names and ids.
      */
     public BinaryOutput writeShortString(String value) {
-        return write(() -> out.writeUTF(value));
+        int length = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            length += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+        }
+        if (length > 65_535) {
+            throw new UncheckedIOException(new UTFDataFormatException("encoded string too long: " + length + " bytes"));
+        }
+        ensure(2 + length);
+        bytes[size++] = (byte) (length >>> 8);
+        bytes[size++] = (byte) length;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x0001 && c <= 0x007F) {
+                bytes[size++] = (byte) c;
+            } else if (c <= 0x07FF) {
+                bytes[size++] = (byte) (0xC0 | (c >> 6));
+                bytes[size++] = (byte) (0x80 | (c & 0x3F));
+            } else {
+                bytes[size++] = (byte) (0xE0 | (c >> 12));
+                bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return this;
     }
 
     /** Seconds then nanoseconds, so the instant comes back exactly. */
@@ -88,20 +132,12 @@ public final class BinaryOutput {
     }
 
     byte[] toByteArray() {
-        return bytes.toByteArray();
+        return Arrays.copyOf(bytes, size);
     }
 
-    private interface Write {
-        void run() throws IOException;
-    }
-
-    private BinaryOutput write(Write write) {
-        try {
-            write.run();
-        } catch (IOException e) {
-            // in memory, only a string too long for writeUTF gets here
-            throw new UncheckedIOException(e);
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
         }
-        return this;
     }
 }

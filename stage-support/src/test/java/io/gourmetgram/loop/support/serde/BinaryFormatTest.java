@@ -3,6 +3,8 @@ package io.gourmetgram.loop.support.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -62,6 +64,40 @@ class BinaryFormatTest {
         assertThat(strings.serialize("t", "é")).containsExactly(1, 0, 0, 0, 2, 0xC3, 0xA9, 0, 2, 0xC3, 0xA9, 0);
         assertThat(nothing.serialize("t", "ignored")).containsExactly(2, 0xFF, 0xFF, 0xFF, 0xFF);
         assertThat(VISITS.version()).isEqualTo((byte) 3);
+    }
+
+    /** The writer fills its own array; the bytes must stay those of DataOutputStream, which wrote them before. */
+    @Test
+    void theBytesAreThoseDataOutputStreamWrites() throws Exception {
+        String text = "a\u0000é€😀" + "x".repeat(300);
+        BinaryFormat<String> everything = BinaryFormat.of(
+                "S",
+                1,
+                (out, s) -> out.writeByte(200)
+                        .writeBoolean(true)
+                        .writeInt(-123_456_789)
+                        .writeLong(Long.MIN_VALUE + 7)
+                        .writeDouble(Double.NaN)
+                        .writeDouble(-0.1)
+                        .writeShortString(s)
+                        .writeString(s),
+                BinaryInput::readString);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (DataOutputStream data = new DataOutputStream(expected)) {
+            data.writeByte(1);
+            data.writeByte(200);
+            data.writeBoolean(true);
+            data.writeInt(-123_456_789);
+            data.writeLong(Long.MIN_VALUE + 7);
+            data.writeDouble(Double.NaN);
+            data.writeDouble(-0.1);
+            data.writeUTF(text);
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            data.writeInt(utf8.length);
+            data.write(utf8);
+        }
+
+        assertThat(everything.serialize("t", text)).isEqualTo(expected.toByteArray());
     }
 
     @Test
