@@ -3,9 +3,6 @@ package io.gourmetgram.loop.support.serde;
 import java.io.DataOutputStream;
 import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -15,14 +12,13 @@ import java.util.Collection;
  * Writes the fields of a {@link BinaryFormat} value: big-endian fixed-width numbers (as
  * {@link DataOutputStream}), strings in one of two documented forms, and "absent" as a leading
  * {@code false} byte. Each stage describes its own types with these calls; the rules live here once.
+ *
+ * <p>Writes into a plain growing array rather than through {@link DataOutputStream}: the streams'
+ * synchronised per-call writes were a third of a Streams stage's CPU when its store values are
+ * written for every record (accuracy-streams README, Throughput). The bytes are the same.
  */
 public final class BinaryOutput {
 
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
-    // Straight into an array: through DataOutputStream over ByteArrayOutputStream (synchronized writes,
-    // a lambda per field) writing sampling-streams' review state cost about twice as much.
     private byte[] bytes = new byte[256];
     private int size;
 
@@ -35,7 +31,7 @@ public final class BinaryOutput {
     BinaryOutput() {}
 
     public BinaryOutput writeByte(int value) {
-        ensure(1);
+        room(1);
         bytes[size++] = (byte) value;
         return this;
     }
@@ -45,20 +41,24 @@ public final class BinaryOutput {
     }
 
     public BinaryOutput writeInt(int value) {
-        ensure(4);
-        INT.set(bytes, size, value);
+        room(4);
+        bytes[size] = (byte) (value >>> 24);
+        bytes[size + 1] = (byte) (value >>> 16);
+        bytes[size + 2] = (byte) (value >>> 8);
+        bytes[size + 3] = (byte) value;
         size += 4;
         return this;
     }
 
     public BinaryOutput writeLong(long value) {
-        ensure(8);
-        LONG.set(bytes, size, value);
+        room(8);
+        for (int shift = 56, i = size; shift >= 0; shift -= 8, i++) {
+            bytes[i] = (byte) (value >>> shift);
+        }
         size += 8;
         return this;
     }
 
-    /** As {@link DataOutputStream#writeDouble}: the IEEE 754 bits, NaN in its canonical form. */
     public BinaryOutput writeDouble(double value) {
         return writeLong(Double.doubleToLongBits(value));
     }
@@ -70,7 +70,7 @@ public final class BinaryOutput {
         }
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         writeInt(utf8.length);
-        ensure(utf8.length);
+        room(utf8.length);
         System.arraycopy(utf8, 0, bytes, size, utf8.length);
         size += utf8.length;
         return this;
@@ -81,27 +81,29 @@ public final class BinaryOutput {
      * 65,535 bytes (longer fails the write). Compact for names and ids.
      */
     public BinaryOutput writeShortString(String value) {
-        int length = 0;
-        for (int i = 0; i < value.length(); i++) {
+        int length = value.length();
+        int utf = 0;
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            length += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+            utf += c >= 0x0001 && c <= 0x007F ? 1 : c > 0x07FF ? 3 : 2;
         }
-        if (length > 65_535) {
-            throw new UncheckedIOException(new UTFDataFormatException("encoded string too long: " + length + " bytes"));
+        if (utf > 65_535) {
+            throw new UncheckedIOException(
+                    new UTFDataFormatException("a short string of " + utf + " bytes: too long (at most 65,535)"));
         }
-        ensure(2 + length);
-        bytes[size++] = (byte) (length >>> 8);
-        bytes[size++] = (byte) length;
-        for (int i = 0; i < value.length(); i++) {
+        room(2 + utf);
+        bytes[size++] = (byte) (utf >>> 8);
+        bytes[size++] = (byte) utf;
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             if (c >= 0x0001 && c <= 0x007F) {
                 bytes[size++] = (byte) c;
-            } else if (c <= 0x07FF) {
-                bytes[size++] = (byte) (0xC0 | (c >> 6));
+            } else if (c > 0x07FF) {
+                bytes[size++] = (byte) (0xE0 | ((c >> 12) & 0x0F));
+                bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
                 bytes[size++] = (byte) (0x80 | (c & 0x3F));
             } else {
-                bytes[size++] = (byte) (0xE0 | (c >> 12));
-                bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                bytes[size++] = (byte) (0xC0 | ((c >> 6) & 0x1F));
                 bytes[size++] = (byte) (0x80 | (c & 0x3F));
             }
         }
@@ -135,7 +137,7 @@ public final class BinaryOutput {
         return Arrays.copyOf(bytes, size);
     }
 
-    private void ensure(int more) {
+    private void room(int more) {
         if (size + more > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
         }

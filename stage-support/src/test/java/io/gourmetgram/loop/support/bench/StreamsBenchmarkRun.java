@@ -7,6 +7,7 @@ import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,16 +18,22 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -55,6 +62,10 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
      * What one replay took; CPU figures are nanoseconds. {@code brokerCpuNanos} is every other Java thread
      * of this JVM but the run's own (main, its admin client); {@code jvmInternalCpuNanos} is what the
      * process used beyond all its Java threads: the JIT compilers and the garbage collector.
+     * {@code seconds} runs from the app's start until it has committed every input record, of which
+     * {@code startSeconds} went before it was running (joining the group, creating internal topics);
+     * {@code drainSeconds} is how much longer it took to also consume its own repartition topics
+     * (records the last inputs led to), included in the CPU figures.
      */
     public record Measurement(
             long records,
@@ -63,7 +74,9 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
             long otherAppThreadsCpuNanos,
             long jvmCpuNanos,
             long brokerCpuNanos,
-            long jvmInternalCpuNanos) {
+            long jvmInternalCpuNanos,
+            double startSeconds,
+            double drainSeconds) {
 
         public double eventsPerSecond() {
             return records / seconds;
@@ -160,8 +173,8 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
 
     /**
      * Runs {@code topology} from the start of {@code inputs} until the app has committed {@code records}
-     * input records, then closes it. CPU is measured from its start until that commit (closing is not
-     * per-event work).
+     * input records and consumed its own repartition topics to their end, then closes it. CPU is measured
+     * from its start until then (closing is not per-event work).
      */
     public Measurement replay(
             Topology topology,
@@ -184,14 +197,25 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
         long start = System.nanoTime();
         Map<Long, long[]> last = before;
         double seconds;
+        double drain;
+        long running = 0;
         long jvm;
         try (StreamsStage stage = start(topology, app, deadLetters, tuning);
                 Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
             while (committed(admin, app, inputNames) < records) {
+                if (running == 0 && stage.streams().state() == KafkaStreams.State.RUNNING) {
+                    running = System.nanoTime();
+                }
                 last = merge(last, threadsCpu(threads)); // a thread that ends takes its CPU time along
                 TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // the measurement's polling, not test synchronisation
             }
-            seconds = (System.nanoTime() - start) / 1e9;
+            long inputsDone = System.nanoTime();
+            seconds = (inputsDone - start) / 1e9;
+            while (!drained(admin, app, inputNames)) {
+                last = merge(last, threadsCpu(threads));
+                TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+            }
+            drain = (System.nanoTime() - inputsDone) / 1e9;
             jvm = os.getProcessCpuTime() - jvmBefore;
             last = merge(last, threadsCpu(threads));
         }
@@ -208,7 +232,9 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
                 byPart[APP_OTHER],
                 jvm,
                 byPart[BROKER],
-                Math.max(0, jvm - javaThreads));
+                Math.max(0, jvm - javaThreads),
+                running == 0 ? 0 : (running - start) / 1e9,
+                drain);
     }
 
     private StreamsStage start(
@@ -230,6 +256,21 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
 
     /** Committed records on a topic (transaction markers and aborted records not counted). */
     public long countRecords(String topic) {
+        long[] count = {0};
+        forEachRecord(topic, (key, value) -> count[0]++);
+        return count[0];
+    }
+
+    /** Every committed record of {@code topic}, read in its topic's JSON form, in order within each partition. */
+    public <V> void forEachRecord(TopicSpec<V> topic, BiConsumer<String, V> action) {
+        forEachRecord(
+                topic.name(),
+                (key, value) -> action.accept(
+                        key == null ? null : new String(key, StandardCharsets.UTF_8),
+                        value == null ? null : topic.valueSerde().deserialize(topic.name(), value)));
+    }
+
+    private void forEachRecord(String topic, BiConsumer<byte[], byte[]> action) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -244,11 +285,9 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long count = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                count += consumer.poll(Duration.ofMillis(200)).count();
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> action.accept(r.key(), r.value()));
             }
-            return count;
         }
     }
 
@@ -274,6 +313,27 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
                 .filter(e -> inputs.contains(e.getKey().topic()))
                 .mapToLong(e -> e.getValue().offset())
                 .sum();
+    }
+
+    /**
+     * Whether the group has consumed every partition it reads other than the inputs (its repartition topics)
+     * to the end: its committed offset at most one behind the last stable offset, the one being the
+     * transaction marker its own producer wrote after the last records.
+     */
+    private static boolean drained(Admin admin, String group, Set<String> inputs) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        Map<TopicPartition, OffsetSpec> internal = new HashMap<>();
+        offsets.keySet().stream()
+                .filter(p -> !inputs.contains(p.topic()))
+                .forEach(p -> internal.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                        internal, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .get();
+        return ends.entrySet().stream()
+                .allMatch(e -> e.getValue().offset() - offsets.get(e.getKey()).offset() <= 1);
     }
 
     private static final int STREAM = 0;

