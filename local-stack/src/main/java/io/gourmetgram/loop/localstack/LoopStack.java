@@ -63,6 +63,7 @@ public final class LoopStack implements AutoCloseable {
             env.put(
                     "CURATION_STATE_DIR",
                     config.dataDir().resolve("curation-state").toString());
+            List<Stage> built = new ArrayList<>();
             for (Stage stage : config.stages()) {
                 if (!Files.isRegularFile(stage.jar(config.repoRoot()))) {
                     log.warn(
@@ -72,12 +73,16 @@ public final class LoopStack implements AutoCloseable {
                             stage.module());
                     continue;
                 }
+                built.add(stage);
+            }
+            for (Map.Entry<Stage, StartupArchive.Launch> launch :
+                    launches(config, built, env).entrySet()) {
                 started.add(StageProcess.start(
-                        stage,
-                        stage.jar(config.repoRoot()),
+                        launch.getKey(),
+                        launch.getValue().jar(),
                         config.dataDir().resolve("logs"),
                         env,
-                        config.jvmOptions().of(stage.module())));
+                        launch.getValue().jvmOptions()));
             }
             for (StageProcess stage : started) {
                 stage.awaitHealthy(config.startTimeout());
@@ -93,6 +98,41 @@ public final class LoopStack implements AutoCloseable {
             new LoopStack(config, kafka, s3, started).close();
             throw e;
         }
+    }
+
+    /**
+     * Each stage's jar and JVM options: from its start-up archive when the config asks for them (archives missing
+     * for this build are made first, all stages at once), else its exec jar.
+     */
+    private static Map<Stage, StartupArchive.Launch> launches(
+            StackConfig config, List<Stage> stages, Map<String, String> env) throws InterruptedException {
+        Map<Stage, StartupArchive.Launch> launches = new java.util.LinkedHashMap<>();
+        for (Stage stage : stages) {
+            launches.put(
+                    stage,
+                    new StartupArchive.Launch(
+                            stage.jar(config.repoRoot()), config.jvmOptions().of(stage.module())));
+        }
+        if (!config.startupArchives()) {
+            return launches;
+        }
+        StartupArchive archives = new StartupArchive(config.startupArchiveDir(), config.startTimeout());
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<Stage, java.util.concurrent.Future<StartupArchive.Launch>> prepared = new java.util.LinkedHashMap<>();
+            launches.forEach((stage, plain) -> prepared.put(
+                    stage, pool.submit(() -> archives.prepare(stage, plain.jar(), plain.jvmOptions(), env))));
+            for (Map.Entry<Stage, java.util.concurrent.Future<StartupArchive.Launch>> p : prepared.entrySet()) {
+                try {
+                    launches.put(p.getKey(), p.getValue().get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    log.warn(
+                            "{} starts from its exec jar: {}",
+                            p.getKey().module(),
+                            e.getCause().toString());
+                }
+            }
+        }
+        return launches;
     }
 
     public String kafkaBootstrap() {
