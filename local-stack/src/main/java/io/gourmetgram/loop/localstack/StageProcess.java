@@ -66,7 +66,13 @@ public final class StageProcess implements AutoCloseable {
 
     /** The stage's environment: the stack's, plus its ports on loopback and ONNX Runtime's telemetry off. */
     static Map<String, String> environment(Stage stage, Map<String, String> env) {
-        Map<String, String> all = new java.util.HashMap<>(env);
+        Map<String, String> all = new java.util.HashMap<>();
+        StageJvmOptions.ENVIRONMENT.forEach((name, value) -> {
+            if (System.getenv(name) == null) { // the launcher's own environment reaches the child and wins
+                all.put(name, value);
+            }
+        });
+        all.putAll(env);
         all.put("SERVER_PORT", Integer.toString(stage.port()));
         // Actuator on its own port (Spring Boot binds MANAGEMENT_SERVER_PORT for every stage); both on loopback only.
         all.put("MANAGEMENT_SERVER_PORT", Integer.toString(stage.managementPort()));

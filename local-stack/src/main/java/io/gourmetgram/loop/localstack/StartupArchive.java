@@ -44,34 +44,79 @@ final class StartupArchive {
         this.trainingTimeout = trainingTimeout;
     }
 
-    /**
-     * The stage's launch from its archive: made now (extract + training run with the stage's own environment, which
-     * needs the stack's Kafka and S3 up) when there is none for this jar, JDK and options. Falls back to the exec jar.
-     */
-    Launch prepare(Stage stage, Path execJar, List<String> jvmOptions, Map<String, String> env) {
+    /** The stage's launch from its archive when one was made for this jar, JDK and options; else from its jar. */
+    Launch launch(Stage stage, Path execJar, List<String> jvmOptions) {
         Launch plain = new Launch(execJar, jvmOptions);
-        if (jvmOptions.stream().anyMatch(o -> OWN_ARCHIVE_OPTIONS.stream().anyMatch(o::startsWith))) {
+        if (ownArchive(jvmOptions)) {
             return plain;
         }
         try {
-            Path moduleDir = cacheDir.resolve(stage.module());
-            Path dir = moduleDir.resolve(key(execJar, jvmOptions));
-            Path jar = extracted(execJar, dir);
-            Path archive = dir.resolve(stage.module() + (aotCache() ? ".aot" : ".jsa"));
-            if (!Files.isRegularFile(archive)) {
-                train(stage, jar, jvmOptions, env, archive);
+            Path dir = dir(stage, execJar, jvmOptions);
+            Path jar = dir.resolve("app").resolve(execJar.getFileName());
+            Path archive = archive(stage, dir);
+            if (!Files.isRegularFile(jar) || !Files.isRegularFile(archive)) {
+                return plain;
             }
-            removeOthers(moduleDir, dir);
             List<String> options = new ArrayList<>(jvmOptions);
             options.add((aotCache() ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
             return new Launch(jar, List.copyOf(options));
         } catch (IOException | RuntimeException e) {
             log.warn("{} starts without a start-up archive: {}", stage.module(), e.toString());
             return plain;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return plain;
         }
+    }
+
+    /**
+     * Extracts the jar and makes its archive with a training run in the stage's own environment (it needs the
+     * stack's Kafka and S3, as a start does); archives of older jars, JDKs or options are removed.
+     */
+    void make(Stage stage, Path execJar, List<String> jvmOptions, Map<String, String> env)
+            throws IOException, InterruptedException {
+        if (ownArchive(jvmOptions)) {
+            return;
+        }
+        Path dir = dir(stage, execJar, jvmOptions);
+        Path jar = extracted(execJar, dir);
+        Path archive = archive(stage, dir);
+        if (!Files.isRegularFile(archive)) {
+            train(stage, jar, jvmOptions, env, archive);
+        }
+        removeOthers(dir.getParent(), dir);
+    }
+
+    /**
+     * Makes the missing archives one stage at a time on a background thread, so the first start after a build is
+     * not slowed down and the training runs take one core at most; the next start uses them. Interrupt the thread
+     * to stop (a training run in progress is killed).
+     */
+    Thread makeInBackground(Map<Stage, Launch> missing, Map<String, String> env) {
+        return Thread.ofPlatform().daemon().name("startup-archives").start(() -> {
+            for (Map.Entry<Stage, Launch> stage : missing.entrySet()) {
+                try {
+                    make(
+                            stage.getKey(),
+                            stage.getValue().jar(),
+                            stage.getValue().jvmOptions(),
+                            env);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    log.warn("No start-up archive for {}: {}", stage.getKey().module(), e.toString());
+                }
+            }
+        });
+    }
+
+    private static boolean ownArchive(List<String> jvmOptions) {
+        return jvmOptions.stream().anyMatch(o -> OWN_ARCHIVE_OPTIONS.stream().anyMatch(o::startsWith));
+    }
+
+    private Path dir(Stage stage, Path execJar, List<String> jvmOptions) throws IOException {
+        return cacheDir.resolve(stage.module()).resolve(key(execJar, jvmOptions));
+    }
+
+    private static Path archive(Stage stage, Path dir) {
+        return dir.resolve(stage.module() + (aotCache() ? ".aot" : ".jsa"));
     }
 
     /** JDK 25 has the one-step AOT cache; earlier JDKs (21–24) get a dynamic CDS archive. */
@@ -143,6 +188,12 @@ final class StartupArchive {
         // Nothing listens during the training run, but a port of 0 can never collide with the real start.
         trainingEnv.put("SERVER_PORT", "0");
         trainingEnv.put("MANAGEMENT_SERVER_PORT", "0");
+        // Streams state of its own: the running stage holds a lock on its state directory.
+        env.keySet().stream()
+                .filter(name -> name.endsWith("_STATE_DIR"))
+                .forEach(name -> trainingEnv.put(
+                        name,
+                        archive.resolveSibling("training-state").resolve(name).toString()));
         long started = System.nanoTime();
         run(command, trainingEnv, archive.resolveSibling("training.log"));
         if (!Files.isRegularFile(partial) || Files.size(partial) == 0) {
@@ -162,7 +213,14 @@ final class StartupArchive {
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
-        if (!process.waitFor(trainingTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean exited;
+        try {
+            exited = process.waitFor(trainingTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        if (!exited) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IOException(command.getLast() + " took longer than " + trainingTimeout + "; see " + output);
         }
