@@ -9,14 +9,19 @@ import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioAnnotation;
 import io.gourmetgram.loop.labeling.labelstudio.LabelStudioTask;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
+import io.gourmetgram.loop.labeling.state.LocalTable;
 import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +36,14 @@ import org.slf4j.LoggerFactory;
  * Turns Label Studio annotations into {@code annotations} events: each version (annotation id +
  * updated-at, or its deletion) once, whether it came by webhook or by reconciliation, and again
  * when an annotation reappears after a retraction. Holds the last event per annotation (bounded by
- * the number of annotations, not versions), kept current from the topic on every replica. Sends
+ * the number of annotations, not versions; on disk, in a {@link LocalTable}), kept current from the topic on every
+ * replica. Sends
  * do not wait: the entry is recorded at once and undone if Kafka refuses it, so the next
  * reconciliation publishes it again. A webhook annotation whose task has no receipt yet (the
  * annotator beat the receipt write) is held, not dead-lettered, until the receipt is known or the
  * patience runs out.
  */
-public final class AnnotationLedger {
+public final class AnnotationLedger implements AutoCloseable {
 
     /** What became of an annotation handed to the ledger. */
     public enum Outcome {
@@ -57,14 +63,18 @@ public final class AnnotationLedger {
     static final int MAX_HELD = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(AnnotationLedger.class);
+    private static final byte[] NOTHING = new byte[0];
 
     private final Producer<byte[], byte[]> producer;
     private final ReceiptBook receipts;
     private final Set<String> labels;
     private final LabelingDeadLetters deadLetters;
     private final Clock clock;
-    /** annotation id → the last event published for it (a deletion payload names only the annotation). */
-    private final Map<Long, Annotation> latest = new ConcurrentHashMap<>();
+    /**
+     * {@code a<annotation id>} → the last event published for it (a deletion payload names only the annotation), and
+     * {@code t<task id><annotation id>} → nothing, to find a task's annotations. On disk: one per annotation ever.
+     */
+    private final LocalTable latest;
     /** Versions already dead-lettered in this process, so a reconciliation pass does not repeat them. */
     private final Set<String> deadLettered = ConcurrentHashMap.newKeySet();
     /** version → webhook annotation whose receipt was not known yet (Label Studio never re-delivers a webhook). */
@@ -80,8 +90,10 @@ public final class AnnotationLedger {
             LabelingDeadLetters deadLetters,
             Clock clock,
             Duration receiptPatience,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Path stateDir) {
         this.producer = producer;
+        this.latest = new LocalTable(stateDir, "annotations");
         this.receiptPatience = receiptPatience;
         this.heldForReceipt = Counter.builder("gourmetgram.labeling.annotations.awaiting.receipt")
                 .description("Webhook annotations held because their task's receipt was not written yet")
@@ -97,8 +109,17 @@ public final class AnnotationLedger {
 
     /** An event read from the annotations topic (ours or another replica's). */
     public void remember(Annotation annotation) {
-        latest.merge(
-                annotation.annotationId(), annotation, (old, now) -> now.at().isBefore(old.at()) ? old : now);
+        byte[] value = encode(annotation);
+        latest.update(annotationKey(annotation.annotationId()), old -> {
+            if (old == null) {
+                return value;
+            }
+            if (Arrays.equals(old, value)) {
+                return old; // our own event coming back from the topic: nothing to decode
+            }
+            return annotation.at().isBefore(decode(old).at()) ? old : value;
+        });
+        latest.put(taskKey(annotation.taskId(), annotation.annotationId()), NOTHING);
     }
 
     /** A created or updated annotation delivered by webhook (current as Label Studio sends it). */
@@ -119,7 +140,7 @@ public final class AnnotationLedger {
         if (!annotation.hasLabel()) {
             return Outcome.NO_LABEL; // skipped by the annotator: no label to report
         }
-        Annotation previous = latest.get(annotation.id());
+        Annotation previous = latest(annotation.id());
         if (previous != null
                 && previous.action() != AnnotationAction.DELETED
                 && !annotation.updatedAt().isAfter(previous.updatedAt())) {
@@ -219,7 +240,7 @@ public final class AnnotationLedger {
 
     /** Retracts a standing annotation; false if none stands (never seen, or already retracted). */
     public synchronized boolean retract(long annotationId) {
-        Annotation known = latest.get(annotationId);
+        Annotation known = latest(annotationId);
         if (known == null || known.action() == AnnotationAction.DELETED) {
             return false;
         }
@@ -242,25 +263,78 @@ public final class AnnotationLedger {
     /** Retracts every standing annotation of a deleted task. */
     public int retractTask(long taskId) {
         int retracted = 0;
-        for (Annotation a : standing()) {
-            if (a.taskId() == taskId && retract(a.annotationId())) {
+        for (Annotation a : standingOfTask(taskId)) {
+            if (retract(a.annotationId())) {
                 retracted++;
             }
         }
         return retracted;
     }
 
-    /** The annotations whose label currently counts. */
-    public List<Annotation> standing() {
-        return latest.values().stream()
-                .filter(a -> a.action() != AnnotationAction.DELETED)
-                .toList();
+    /**
+     * The annotations whose label currently counts on tasks not in {@code taskIds}: what the deletion sweep
+     * checks. Reads the whole table but keeps only those (normally none), never every label in the heap.
+     */
+    public List<Annotation> standingOutside(Set<Long> taskIds) {
+        List<Annotation> outside = new ArrayList<>();
+        latest.forEachWithPrefix(new byte[] {'a'}, (key, value) -> {
+            Annotation a = decode(value);
+            if (a.action() != AnnotationAction.DELETED && !taskIds.contains(a.taskId())) {
+                outside.add(a);
+            }
+        });
+        return outside;
+    }
+
+    /** The task's annotations whose label currently counts. */
+    public List<Annotation> standingOfTask(long taskId) {
+        List<Long> ids = new ArrayList<>();
+        latest.forEachWithPrefix(
+                ByteBuffer.allocate(9).put((byte) 't').putLong(taskId).array(),
+                (key, value) -> ids.add(ByteBuffer.wrap(key, 9, 8).getLong()));
+        List<Annotation> standing = new ArrayList<>();
+        for (long id : ids) {
+            Annotation a = standing(id);
+            if (a != null) {
+                standing.add(a);
+            }
+        }
+        return standing;
     }
 
     /** The standing annotation with this id, if any. */
     public Annotation standing(long annotationId) {
-        Annotation a = latest.get(annotationId);
+        Annotation a = latest(annotationId);
         return a == null || a.action() == AnnotationAction.DELETED ? null : a;
+    }
+
+    @Override
+    public void close() {
+        latest.close();
+    }
+
+    private Annotation latest(long annotationId) {
+        return decode(latest.get(annotationKey(annotationId)));
+    }
+
+    private static byte[] annotationKey(long annotationId) {
+        return ByteBuffer.allocate(9).put((byte) 'a').putLong(annotationId).array();
+    }
+
+    private static byte[] taskKey(long taskId, long annotationId) {
+        return ByteBuffer.allocate(17)
+                .put((byte) 't')
+                .putLong(taskId)
+                .putLong(annotationId)
+                .array();
+    }
+
+    private static byte[] encode(Annotation a) {
+        return Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), a);
+    }
+
+    private static Annotation decode(byte[] bytes) {
+        return bytes == null ? null : Topics.ANNOTATIONS.valueSerde().deserialize(Topics.ANNOTATIONS.name(), bytes);
     }
 
     private Outcome deadLetter(
@@ -281,12 +355,12 @@ public final class AnnotationLedger {
     }
 
     private void send(Annotation annotation, Annotation previous) {
-        latest.put(annotation.annotationId(), annotation);
+        byte[] value = encode(annotation);
+        latest.put(annotationKey(annotation.annotationId()), value);
+        latest.put(taskKey(annotation.taskId(), annotation.annotationId()), NOTHING);
         producer.send(
                 new ProducerRecord<>(
-                        Topics.ANNOTATIONS.name(),
-                        annotation.uploadId().getBytes(StandardCharsets.UTF_8),
-                        Topics.ANNOTATIONS.valueSerde().serialize(Topics.ANNOTATIONS.name(), annotation)),
+                        Topics.ANNOTATIONS.name(), annotation.uploadId().getBytes(StandardCharsets.UTF_8), value),
                 (metadata, error) -> {
                     if (error != null) {
                         log.warn(
@@ -294,16 +368,15 @@ public final class AnnotationLedger {
                                 annotation.annotationId(),
                                 annotation.action(),
                                 error.toString());
-                        undo(annotation, previous);
+                        undo(annotation.annotationId(), value, previous);
                     }
                 });
     }
 
-    private void undo(Annotation failed, Annotation previous) {
-        if (previous == null) {
-            latest.remove(failed.annotationId(), failed);
-        } else {
-            latest.replace(failed.annotationId(), failed, previous);
-        }
+    /** Runs on the producer's thread: only the table's own short lock, never the ledger's. */
+    private void undo(long annotationId, byte[] failed, Annotation previous) {
+        latest.update(
+                annotationKey(annotationId),
+                current -> Arrays.equals(current, failed) ? (previous == null ? null : encode(previous)) : current);
     }
 }

@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,10 +63,6 @@ public final class AnnotationReconciler {
             lastSweep = Instant.EPOCH;
         }
         Instant passStart = clock.instant();
-        // Grouped once per pass: a lookup per task, not a scan of every label per task.
-        Map<Long, List<Annotation>> standingByTask = ledger.standing().stream()
-                .filter(a -> a.at().isBefore(passStart))
-                .collect(Collectors.groupingBy(Annotation::taskId));
         int published = 0;
         Instant newest = watermark;
         for (LabelStudioTask task : client.tasksUpdatedAfter(projectId, watermark.minus(OVERLAP))) {
@@ -86,7 +80,11 @@ public final class AnnotationReconciler {
                     published++;
                 }
             }
-            published += retractMissing(task.id(), present, standingByTask.getOrDefault(task.id(), List.of()));
+            // Looked up per changed task (an index), never a walk over every label ever published.
+            List<Annotation> standing = ledger.standingOfTask(task.id()).stream()
+                    .filter(a -> a.at().isBefore(passStart))
+                    .toList();
+            published += retractMissing(task.id(), present, standing);
         }
         watermark = newest;
         if (!passStart.isBefore(lastSweep.plus(sweepInterval))) {
@@ -132,11 +130,8 @@ public final class AnnotationReconciler {
         Set<Long> existing = client.taskIds(projectId);
         Instant sweepStart = clock.instant();
         int retracted = 0;
-        for (Annotation a : ledger.standing()) {
-            if (!existing.contains(a.taskId())
-                    && a.at().isBefore(sweepStart)
-                    && client.task(a.taskId()).isEmpty()
-                    && ledger.retract(a.annotationId())) {
+        for (Annotation a : ledger.standingOutside(existing)) {
+            if (a.at().isBefore(sweepStart) && client.task(a.taskId()).isEmpty() && ledger.retract(a.annotationId())) {
                 retracted++;
             }
         }

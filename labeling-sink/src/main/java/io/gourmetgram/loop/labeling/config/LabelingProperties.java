@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param webhookUrl         where Label Studio delivers webhooks, when it reaches this service by another name than
  *                           browsers do (e.g. a docker-compose network alias); empty = {@code publicUrl}
  * @param imageLinkSecret    HMAC key of the image links handed to Label Studio
+ * @param stateDir           where the local index of receipts lives (rebuilt from Kafka at start); empty = the
+ *                           system's temporary folder
  */
 @Validated
 @ConfigurationProperties("gourmetgram.labeling")
@@ -62,7 +64,14 @@ public record LabelingProperties(
         int webhookMaxBytes,
 
         Path labelsFile,
-        @Valid @NotNull S3Settings s3) {
+        @Valid @NotNull S3Settings s3,
+        Path stateDir) {
+
+    public LabelingProperties {
+        if (stateDir == null || stateDir.toString().isBlank()) {
+            stateDir = Path.of(System.getProperty("java.io.tmpdir"));
+        }
+    }
 
     /** The base URL Label Studio calls back (webhooks). */
     public String webhookBaseUrl() {

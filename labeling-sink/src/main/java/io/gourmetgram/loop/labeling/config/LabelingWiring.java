@@ -6,7 +6,6 @@ import io.gourmetgram.loop.labeling.errors.LabelingDeadLetters;
 import io.gourmetgram.loop.labeling.images.ImageLinks;
 import io.gourmetgram.loop.labeling.receipts.ReceiptBook;
 import io.gourmetgram.loop.support.deadletter.DeadLetterPublisher;
-import io.gourmetgram.loop.support.kafka.EventPublisher;
 import io.gourmetgram.loop.support.labels.ModelLabels;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,18 +55,12 @@ public class LabelingWiring {
         return producer;
     }
 
-    /** Receipts are written one at a time and acknowledged before the request's offset is committed. */
-    @Bean
-    EventPublisher eventPublisher(Producer<byte[], byte[]> producer) {
-        return new EventPublisher(producer, Duration.ofSeconds(30));
+    @Bean(destroyMethod = "close")
+    ReceiptBook receiptBook(Producer<byte[], byte[]> producer, LabelingProperties properties) {
+        return new ReceiptBook(producer, Duration.ofSeconds(30), properties.stateDir());
     }
 
-    @Bean
-    ReceiptBook receiptBook(EventPublisher publisher) {
-        return new ReceiptBook(publisher);
-    }
-
-    @Bean
+    @Bean(destroyMethod = "close")
     AnnotationLedger annotationLedger(
             Producer<byte[], byte[]> producer,
             ReceiptBook receipts,
@@ -84,7 +77,8 @@ public class LabelingWiring {
                 deadLetters,
                 clock,
                 properties.reconcileInterval().multipliedBy(3),
-                meters);
+                meters,
+                properties.stateDir());
     }
 
     @Bean

@@ -16,10 +16,13 @@ public final class ImageLinks {
 
     private final String publicUrl;
     private final SecretKeySpec key;
+    /** One initialised Mac per thread: looking the algorithm up and keying it for every link costs more than the HMAC. */
+    private final ThreadLocal<Mac> macs;
 
     public ImageLinks(String publicUrl, String secret) {
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
     public String linkFor(String uploadId) {
@@ -34,12 +37,16 @@ public final class ImageLinks {
     }
 
     private String signature(String uploadId) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(macs.get().doFinal(uploadId.getBytes(StandardCharsets.UTF_8))); // doFinal resets it
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString(mac.doFinal(uploadId.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
         }

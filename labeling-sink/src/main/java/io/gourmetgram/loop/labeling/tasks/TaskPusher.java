@@ -57,6 +57,8 @@ public final class TaskPusher implements Runnable {
     public record Settings(int batchSize, Duration importSettle) {}
 
     private static final Logger log = LoggerFactory.getLogger(TaskPusher.class);
+    /** How far Label Studio's clock, or the request's producer's, may be behind ours. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
 
     private final Consumer<String, byte[]> consumer;
     private final LabelStudioClient client;
@@ -76,6 +78,11 @@ public final class TaskPusher implements Runnable {
     private volatile int inHand;
     private volatile Set<TopicPartition> owned = Set.of();
     private boolean backingOff;
+    /**
+     * Set when partitions were handed to us (at start too) or a batch failed: the requests in hand may have been
+     * imported by their last owner, or by us before the failure, without a receipt. The next batch catches up with
+     * the receipts and adopts such tasks before importing anything.
+     */
     private boolean catchUpNeeded = true;
 
     public TaskPusher(
@@ -134,12 +141,13 @@ public final class TaskPusher implements Runnable {
                 }
                 inHand = records.count();
                 try {
-                    if (catchUpNeeded) {
+                    boolean adoptFirst = catchUpNeeded;
+                    catchUpNeeded = false; // set again by a rebalance or a failure
+                    if (adoptFirst) {
                         catchUpWithReceipts
                                 .run(); // partitions were just handed to us: see the receipts their last owner wrote
-                        catchUpNeeded = false;
                     }
-                    push(records);
+                    push(records, adoptFirst);
                     consumer.commitSync(PolledBatch.nextOffsets(records));
                     if (lastProblem != null) {
                         log.info("Tasks flow again; draining the backlog");
@@ -185,7 +193,7 @@ public final class TaskPusher implements Runnable {
         return owned.contains(new TopicPartition(Topics.LABELING_REQUESTS.name(), partition));
     }
 
-    private void push(ConsumerRecords<String, byte[]> records) {
+    private void push(ConsumerRecords<String, byte[]> records, boolean adoptFirst) {
         Map<String, LabelingRequest> latest = new LinkedHashMap<>();
         Map<String, ConsumerRecord<String, byte[]>> sources = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -231,6 +239,9 @@ public final class TaskPusher implements Runnable {
             } else if (request.revision() > receipt.revision()) {
                 update(request, receipt, sources.get(request.uploadId()), toImport);
             }
+        }
+        if (adoptFirst && !toImport.isEmpty()) {
+            toImport = adoptExisting(projectId, toImport, sources);
         }
         for (int from = 0; from < toImport.size(); from += settings.batchSize()) {
             importBatch(toImport.subList(from, Math.min(toImport.size(), from + settings.batchSize())), sources);
@@ -280,7 +291,7 @@ public final class TaskPusher implements Runnable {
         } catch (ImportOutcomeUnknownException e) {
             log.warn("{}; adopting what Label Studio made before importing anything again", e.getMessage());
             List<LabelingRequest> notFound =
-                    adopt(projectId, batch, clock.instant().minus(Duration.ofMinutes(10)));
+                    adopt(projectId, batch, clock.instant().minus(CLOCK_SKEW));
             if (!notFound.isEmpty()) {
                 // Known now not to exist: the retry (after back-off) imports just these, as they have no receipt.
                 throw new LabelStudioException(
@@ -314,11 +325,13 @@ public final class TaskPusher implements Runnable {
                 batch.stream()
                         .map(r -> TaskData.task(r, images.linkFor(r.uploadId())))
                         .toList());
+        Instant now = clock.instant();
+        List<LabelingReceipt> made = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             LabelingRequest r = batch.get(i);
-            receipts.record(new LabelingReceipt(
-                    r.uploadId(), projectId, taskIds.get(i), r.revision(), r.object(), clock.instant()));
+            made.add(new LabelingReceipt(r.uploadId(), projectId, taskIds.get(i), r.revision(), r.object(), now));
         }
+        receipts.recordAll(made); // should this fail, the retry adopts these tasks (adoptExisting)
         pushed.increment(batch.size());
         log.info("Imported {} review tasks into Label Studio project {}", batch.size(), projectId);
     }
@@ -355,6 +368,58 @@ public final class TaskPusher implements Runnable {
         }
     }
 
+    /**
+     * Requests without a receipt in the first batch after a (re)assignment or a failure: their last owner (or we,
+     * before the failure) may have imported them and stopped before writing the receipts. Reconciliation adopts
+     * such tasks too, but only on its next pass — too late if the request comes first. So look in Label Studio
+     * (tasks changed since shortly before the oldest request was written; a task is never older than its request)
+     * and adopt what is there; answers the requests still to import.
+     */
+    private List<LabelingRequest> adoptExisting(
+            long projectId, List<LabelingRequest> requests, Map<String, ConsumerRecord<String, byte[]>> sources) {
+        Map<String, LabelingRequest> byUpload = new LinkedHashMap<>();
+        long oldest = Long.MAX_VALUE;
+        for (LabelingRequest r : requests) {
+            byUpload.put(r.uploadId(), r);
+            oldest = Math.min(oldest, sources.get(r.uploadId()).timestamp());
+        }
+        Instant since = Instant.ofEpochMilli(oldest).minus(CLOCK_SKEW);
+        Map<String, LabelStudioTask> existing = new HashMap<>();
+        for (LabelStudioTask task : client.tasksUpdatedAfter(projectId, since)) {
+            if (byUpload.containsKey(task.uploadId()) && task.object() != null) {
+                existing.merge(task.uploadId(), task, (a, b) -> a.id() <= b.id() ? a : b);
+            }
+        }
+        List<LabelingRequest> toImport = new ArrayList<>();
+        Map<LabelingRequest, LabelingReceipt> adopted = new LinkedHashMap<>();
+        for (LabelingRequest r : byUpload.values()) {
+            LabelStudioTask task = existing.get(r.uploadId());
+            if (task == null) {
+                toImport.add(r);
+            } else {
+                adopted.put(
+                        r,
+                        new LabelingReceipt(
+                                r.uploadId(), projectId, task.id(), task.revision(), task.object(), clock.instant()));
+            }
+        }
+        receipts.recordAll(List.copyOf(adopted.values()));
+        adopted.forEach((r, receipt) -> {
+            if (r.revision() > receipt.revision()) {
+                update(r, receipt, sources.get(r.uploadId()), toImport);
+            }
+        });
+        if (!existing.isEmpty()) {
+            pushed.increment(existing.size());
+            log.info(
+                    "Adopted {} tasks Label Studio already had for requests without a receipt (imported before a"
+                            + " crash or a failure); importing {}",
+                    existing.size(),
+                    toImport.size());
+        }
+        return toImport;
+    }
+
     private static String missingField(LabelingRequest r) {
         if (r.uploadId() == null || r.uploadId().isBlank()) {
             return "uploadId";
@@ -386,6 +451,7 @@ public final class TaskPusher implements Runnable {
             log.error("Unexpected failure while pushing tasks; requests stay in Kafka, retrying in {}", wait, e);
         }
         backingOff = true;
+        catchUpNeeded = true; // the retry may meet tasks this attempt imported before it failed
         try {
             rewind(records);
             consumer.pause(consumer.assignment());

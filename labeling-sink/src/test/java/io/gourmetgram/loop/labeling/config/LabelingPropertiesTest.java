@@ -45,6 +45,7 @@ class LabelingPropertiesTest {
                 s,
                 262_144,
                 null,
-                new S3Settings("http://s3", "access", "secret-key", "production", Duration.ofSeconds(10), "us-east-1"));
+                new S3Settings("http://s3", "access", "secret-key", "production", Duration.ofSeconds(10), "us-east-1"),
+                null);
     }
 }
