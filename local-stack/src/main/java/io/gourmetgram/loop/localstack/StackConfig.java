@@ -82,25 +82,10 @@ public record StackConfig(
     }
 
     /**
-     * The same, with or without start-up archives ({@link StartupArchive}, kept in {@link #startupArchiveDir()}): on
-     * for {@code ./run-local-stack} (unless {@code LOCAL_STACK_STARTUP_ARCHIVE=off}), off for tests whose data
-     * directory lives for one start.
+     * Where the stages' start-up archives ({@link StartupArchive}) are kept when {@link #startupArchives()} is on: for
+     * {@code ./run-local-stack} unless {@code LOCAL_STACK_STARTUP_ARCHIVE=off}; off for tests and benchmarks, whose
+     * data directory lives for one start.
      */
-    public StackConfig withStartupArchives(boolean on) {
-        return new StackConfig(
-                repoRoot,
-                dataDir,
-                kafkaPort,
-                controllerPort,
-                s3Port,
-                stages,
-                passThroughEnv,
-                startTimeout,
-                jvmOptions,
-                on);
-    }
-
-    /** Where the stages' start-up archives are kept. */
     public Path startupArchiveDir() {
         return dataDir.resolve("startup-archives");
     }
