@@ -1,7 +1,5 @@
 package io.gourmetgram.loop.ingest.upload;
 
-import io.gourmetgram.loop.support.problem.ApiProblem;
-import io.gourmetgram.loop.support.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,14 +9,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
-import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 /** POST /api/uploads: a multipart form with field {@code file} (the seed's form), or the photo as the raw body. */
 @RestController
 class UploadController {
-
-    private static final String FILE_FIELD = "file";
 
     private final UploadIntake intake;
 
@@ -26,19 +20,15 @@ class UploadController {
         this.intake = intake;
     }
 
-    /** The form is parsed (lazily, in memory) inside {@link UploadIntake#acceptForm}, within the in-flight budget. */
+    /**
+     * The form is read and parsed in memory by {@link UploadIntake#acceptForm}, within the in-flight budget
+     * (the container's multipart support is off, {@code spring.servlet.multipart.enabled=false}).
+     */
     @PostMapping(path = "/api/uploads", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<UploadReceipt> uploadForm(MultipartHttpServletRequest request) throws IOException {
-        return accepted(intake.acceptForm(request.getContentLengthLong(), () -> {
-            MultipartFile file = request.getFile(FILE_FIELD);
-            if (file == null) {
-                throw new ApiProblem(
-                        ProblemType.NO_PHOTO,
-                        "The multipart form has no part named '" + FILE_FIELD
-                                + "'. Send the photo as the form field 'file' (curl -F file=@photo.jpg ...).");
-            }
-            return file.getInputStream();
-        }));
+    ResponseEntity<UploadReceipt> uploadForm(HttpServletRequest request) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            return accepted(intake.acceptForm(in, request.getContentType(), request.getContentLengthLong()));
+        }
     }
 
     /** Any other body is taken as the photo itself; its declared content type is ignored (magic bytes decide). */

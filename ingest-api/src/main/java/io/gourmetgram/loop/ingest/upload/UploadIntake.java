@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -27,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
@@ -96,31 +96,45 @@ public class UploadIntake {
                 .register(meters);
     }
 
-    /** Where a photo's bytes come from; opened only once its size is reserved from the in-flight budget. */
-    @FunctionalInterface
-    public interface PhotoSource {
-        InputStream open() throws IOException;
-    }
-
     /**
      * Reads and accepts a photo sent as the request body.
      *
      * @param declaredLength the length the client announced, or -1; used to refuse early without reading
      */
-    public UploadReceipt accept(InputStream body, long declaredLength) throws IOException {
-        return accept(declaredLength, limits.maxBytes().toBytes(), () -> body);
+    public UploadReceipt accept(InputStream body, long declaredLength) {
+        long max = limits.maxBytes().toBytes();
+        return accept(declaredLength, max, body, bytes -> bytes);
     }
 
     /**
-     * Reads and accepts the photo of a multipart form; {@code part} parses the form when opened.
+     * Reads a multipart form and accepts the photo in its field {@code file}.
      *
+     * @param contentType the form's content type, which names its boundary
      * @param formLength the form's announced length, or -1; the form (photo and envelope) is what is held in memory
      */
-    public UploadReceipt acceptForm(long formLength, PhotoSource part) throws IOException {
-        return accept(formLength, limits.maxFormBytes(), part);
+    public UploadReceipt acceptForm(InputStream body, String contentType, long formLength) {
+        return accept(formLength, limits.maxFormBytes(), body, form -> {
+            byte[] photo = PhotoForm.of(contentType).part(form, FILE_FIELD);
+            if (photo == null) {
+                throw new ApiProblem(
+                        ProblemType.NO_PHOTO,
+                        "The multipart form has no part named '" + FILE_FIELD
+                                + "'. Send the photo as the form field 'file' (curl -F file=@photo.jpg ...).");
+            }
+            return photo;
+        });
     }
 
-    private UploadReceipt accept(long declaredLength, long maxDeclared, PhotoSource source) throws IOException {
+    /** The multipart form field that carries the photo (the seed's form). */
+    public static final String FILE_FIELD = "file";
+
+    /** What turns a request body into the photo's bytes. */
+    @FunctionalInterface
+    private interface PhotoOfBody {
+        byte[] photo(byte[] body);
+    }
+
+    private UploadReceipt accept(long declaredLength, long maxDeclared, InputStream body, PhotoOfBody photoOf) {
         try {
             long max = limits.maxBytes().toBytes();
             if (declaredLength > maxDeclared) {
@@ -128,9 +142,12 @@ public class UploadIntake {
             }
             // An unannounced length may be anything up to the limit (one more byte tells us it is over).
             try (InFlightBytes.Reservation reservation =
-                            reserve(declaredLength >= 0 ? declaredLength : maxDeclared + 1);
-                    InputStream body = source.open()) {
-                byte[] bytes = readBody(body, max + 1);
+                    reserve(declaredLength >= 0 ? declaredLength : maxDeclared + 1)) {
+                byte[] received = readBody(body, declaredLength, maxDeclared + 1);
+                if (received.length > maxDeclared) {
+                    throw tooLarge(-1);
+                }
+                byte[] bytes = photoOf.photo(received);
                 if (bytes.length > max) {
                     throw tooLarge(-1);
                 }
@@ -168,16 +185,26 @@ public class UploadIntake {
     /**
      * Reads at most {@code limit} bytes within the body timeout. The container's connection timeout
      * ends a read that waits too long for the next packet; this deadline ends a sender that trickles.
+     * An announced length is read straight into an array of that size (the container ends the body there);
+     * an unannounced one grows the array as the bytes come.
      */
-    private byte[] readBody(InputStream body, long limit) {
+    private byte[] readBody(InputStream body, long declaredLength, long limit) {
         long deadline = clock.millis() + limits.bodyTimeout().toMillis();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] chunk = new byte[READ_CHUNK];
+        byte[] bytes = new byte[(int) Math.min(limit, declaredLength >= 0 ? declaredLength : READ_CHUNK)];
+        int size = 0;
         try {
-            int n;
-            while (bytes.size() < limit
-                    && (n = body.read(chunk, 0, (int) Math.min(chunk.length, limit - bytes.size()))) >= 0) {
-                bytes.write(chunk, 0, n);
+            while (size < limit) {
+                if (size == bytes.length) {
+                    if (declaredLength >= 0) {
+                        break; // the container ends a body at its announced length
+                    }
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(limit, (long) bytes.length * 2));
+                }
+                int n = body.read(bytes, size, bytes.length - size);
+                if (n < 0) {
+                    break;
+                }
+                size += n;
                 if (clock.millis() > deadline) {
                     throw tooSlow("it was still arriving after "
                             + limits.bodyTimeout().toSeconds() + " s");
@@ -186,7 +213,7 @@ public class UploadIntake {
         } catch (IOException e) {
             throw tooSlow("the connection stalled or broke while it was being sent (" + e.getMessage() + ")");
         }
-        return bytes.toByteArray();
+        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 
     private static ApiProblem tooSlow(String why) {
@@ -243,7 +270,8 @@ public class UploadIntake {
         view.recordUpload(upload);
         accepted.increment();
         acceptedBytes.record(bytes.length);
-        log.info(
+        // DEBUG: the Upload event on `uploads` is the record of every accepted photo; a line each cost CPU at load.
+        log.debug(
                 "Accepted upload {}: {} {}x{}, {} bytes, stored as {}/{}",
                 uploadId,
                 contentType,

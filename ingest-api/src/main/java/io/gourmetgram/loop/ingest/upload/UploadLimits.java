@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * What a photo may weigh.
  *
- * @param maxBytes  largest accepted file (413 beyond); also the servlet container's multipart limit
+ * @param maxBytes  largest accepted file (413 beyond), raw body or multipart form field
  * @param maxPixels largest accepted width x height, read from the header before decoding (422 beyond)
  * @param minSide   smallest accepted width or height (422 below)
  * @param maxSide   largest accepted width or height (422 beyond)

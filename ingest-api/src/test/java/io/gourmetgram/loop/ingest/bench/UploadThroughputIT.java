@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -64,13 +65,28 @@ class UploadThroughputIT {
     private static final String BASELINE = System.getProperty("gourmetgram.bench.ingest.baseline");
     /** A folder: the service records a JDK Flight Recorder profile there ({@code <pid>.jfr}). */
     private static final String JFR_DIR = System.getProperty("gourmetgram.bench.jfr");
+    /** A folder of photos (e.g. the 27 shared ones) uploaded in turn instead of the one photo closest to 100 KB. */
+    private static final String PHOTOS = System.getProperty("gourmetgram.bench.photos");
+    /**
+     * JVM option sets, {@code name=options|name=options} (options separated by spaces); every build runs once per
+     * set, e.g. {@code c2=-XX:+UseSerialGC|c1=-XX:+UseSerialGC -XX:TieredStopAtLevel=1}. Default: the JVM's own.
+     */
+    private static final String JVM_OPTIONS = System.getProperty("gourmetgram.bench.ingest.jvm", "=");
+    /** Uploads per second offered by all clients together; 0 (the default) sends as fast as answers come back. */
+    private static final double RATE = Double.parseDouble(System.getProperty("gourmetgram.bench.ingest.rate", "0"));
 
     @Test
     void uploadsPerSecondAndCpuPerUpload() throws Exception {
-        Path photo = SharedFixtures.food11Photos().stream()
-                .min(Comparator.comparingLong(p -> Math.abs(size(p) - 100_000)))
-                .orElseThrow();
-        byte[] bytes = Files.readAllBytes(photo);
+        List<Path> photos = PHOTOS != null
+                ? photosIn(Path.of(PHOTOS))
+                : List.of(SharedFixtures.food11Photos().stream()
+                        .min(Comparator.comparingLong(p -> Math.abs(size(p) - 100_000)))
+                        .orElseThrow());
+        List<byte[]> contents = new ArrayList<>();
+        for (Path photo : photos) {
+            contents.add(Files.readAllBytes(photo));
+        }
+        long totalBytes = contents.stream().mapToLong(b -> b.length).sum();
         Path out = Files.createDirectories(Path.of("target", "bench"));
         Map<String, Path> jars = new LinkedHashMap<>();
         if (BASELINE != null) {
@@ -79,24 +95,39 @@ class UploadThroughputIT {
             }
         }
         jars.put("this build", Path.of("target", "ingest-api-exec.jar"));
+        Map<String, List<String>> jvmOptions = new LinkedHashMap<>();
+        for (String set : JVM_OPTIONS.split("\\|")) {
+            String options = set.substring(set.indexOf('=') + 1).trim();
+            jvmOptions.put(
+                    set.substring(0, set.indexOf('=')).trim(),
+                    options.isEmpty() ? List.of() : List.of(options.split("\\s+")));
+        }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.afterPropertiesSet();
         StringBuilder md = new StringBuilder();
         List<ServiceProcess> services = new ArrayList<>();
         try (S3TestServer s3 = S3TestServer.start()) {
             for (Map.Entry<String, Path> jar : jars.entrySet()) {
-                services.add(ServiceProcess.start(jar.getKey(), jar.getValue(), broker.getBrokersAsString(), s3, out));
+                for (Map.Entry<String, List<String>> options : jvmOptions.entrySet()) {
+                    String name = jar.getKey() + (options.getKey().isEmpty() ? "" : " " + options.getKey());
+                    services.add(ServiceProcess.start(
+                            name, jar.getValue(), options.getValue(), broker.getBrokersAsString(), s3, out));
+                }
             }
             md.append(String.format(
-                    "ingest-api alone (packaged jar, own JVM), %s (%d KB), %d client threads, %d s warm-up + %d s"
-                            + " measured per form, %d round(s) alternating the builds, best round shown;"
-                            + " load average before: %s%n%n",
-                    photo.getFileName(),
-                    bytes.length / 1024,
+                    "ingest-api alone (packaged jar, own JVM), %s (%d KB on average), %d client threads%s, %d s warm-up"
+                            + " + %d s measured per form, %d round(s) alternating the builds, best round shown;"
+                            + " JVM options %s; load average before: %s%n%n",
+                    photos.size() == 1
+                            ? photos.getFirst().getFileName()
+                            : photos.size() + " photos of " + PHOTOS + " in turn",
+                    totalBytes / photos.size() / 1024,
                     THREADS,
+                    RATE > 0 ? String.format(" offering %.0f uploads/s in all", RATE) : "",
                     WARMUP.toSeconds(),
                     WINDOW.toSeconds(),
                     ROUNDS,
+                    jvmOptions,
                     loadAverage()));
             Map<String, Window> best = new LinkedHashMap<>();
             for (int round = 0; round < ROUNDS; round++) {
@@ -104,14 +135,18 @@ class UploadThroughputIT {
                     for (ServiceProcess service : services) {
                         ApiClient api = new ApiClient(service.port());
                         Window w = measure(
-                                () -> form.equals("raw")
-                                        ? api.postRaw("/api/uploads", "image/jpeg", bytes)
-                                        : api.postMultipart(
-                                                "/api/uploads",
-                                                "file",
-                                                photo.getFileName().toString(),
-                                                "image/jpeg",
-                                                bytes),
+                                i -> {
+                                    int n = (int) (i % photos.size());
+                                    return form.equals("raw")
+                                            ? api.postRaw("/api/uploads", "image/jpeg", contents.get(n))
+                                            : api.postMultipart(
+                                                    "/api/uploads",
+                                                    "file",
+                                                    photos.get(n).getFileName().toString(),
+                                                    "image/jpeg",
+                                                    contents.get(n));
+                                },
+                                contents,
                                 service);
                         System.out.printf("round %d, %s, %s: %s%n", round + 1, form, service.name(), w);
                         emptyBucket(s3); // S3Proxy keeps objects in memory; a long run would fill it
@@ -119,15 +154,17 @@ class UploadThroughputIT {
                     }
                 }
             }
-            md.append(
-                    "| build | form | uploads/s | ingest-api CPU ms per upload | broker + S3 + clients CPU ms per upload"
-                            + " | latency p50 / p99 |\n| --- | --- | --- | --- | --- | --- |\n");
+            md.append("| build | form | uploads/s | MB/s | ingest-api CPU ms per upload | ingest-api CPU ms per MB"
+                    + " | broker + S3 + clients CPU ms per upload | latency p50 / p99 |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
             best.forEach((key, w) -> md.append(String.format(
-                    "| %s | %s | **%.0f** | **%.2f** | %.2f | %.1f ms / %.1f ms |%n",
+                    "| %s | %s | **%.0f** | %.1f | **%.2f** | %.2f | %.2f | %.1f ms / %.1f ms |%n",
                     key.substring(0, key.indexOf('|')),
                     key.substring(key.indexOf('|') + 1),
                     w.perSecond(),
+                    w.megabytes() / w.seconds(),
                     w.serviceCpuPerUpload(),
+                    w.serviceCpuMillis() / w.megabytes(),
                     w.benchCpuPerUpload(),
                     w.p50Millis(),
                     w.p99Millis())));
@@ -146,6 +183,7 @@ class UploadThroughputIT {
 
     private record Window(
             long uploads,
+            long bytes,
             double seconds,
             long serviceCpuMillis,
             long benchCpuMillis,
@@ -154,6 +192,10 @@ class UploadThroughputIT {
 
         double perSecond() {
             return uploads / seconds;
+        }
+
+        double megabytes() {
+            return bytes / 1e6;
         }
 
         double serviceCpuPerUpload() {
@@ -171,10 +213,13 @@ class UploadThroughputIT {
     }
 
     /** Runs the clients through a warm-up, then counts 202s, CPU time and latencies over the window. */
-    private static Window measure(UploadCall call, ServiceProcess service) throws Exception {
+    private static Window measure(UploadCall call, List<byte[]> contents, ServiceProcess service) throws Exception {
         AtomicBoolean counting = new AtomicBoolean();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong accepted = new AtomicLong();
+        AtomicLong acceptedBytes = new AtomicLong();
+        AtomicLong tickets = new AtomicLong();
+        long start0 = System.nanoTime();
         AtomicReference<String> failure = new AtomicReference<>();
         List<long[]> latencies = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(THREADS);
@@ -185,8 +230,17 @@ class UploadThroughputIT {
             futures.add(clients.submit(() -> {
                 int n = 0;
                 while (running.get()) {
+                    long ticket = tickets.getAndIncrement();
+                    if (RATE > 0) {
+                        // Paces an open load: upload number `ticket` is due at start0 + ticket / RATE.
+                        long due = start0 + (long) (ticket * 1e9 / RATE);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
                     long start = System.nanoTime();
-                    HttpResponse<String> answer = call.upload();
+                    HttpResponse<String> answer = call.upload(ticket);
                     long nanos = System.nanoTime() - start;
                     if (answer.statusCode() != 202) {
                         failure.compareAndSet(null, answer.statusCode() + " " + answer.body());
@@ -194,6 +248,7 @@ class UploadThroughputIT {
                     }
                     if (counting.get()) {
                         accepted.incrementAndGet();
+                        acceptedBytes.addAndGet(contents.get((int) (ticket % contents.size())).length);
                         if (n < mine.length - 1) {
                             mine[++n] = nanos;
                             mine[0] = n;
@@ -211,6 +266,7 @@ class UploadThroughputIT {
         TimeUnit.MILLISECONDS.sleep(WINDOW.toMillis());
         counting.set(false);
         long uploads = accepted.get();
+        long bytes = acceptedBytes.get();
         double seconds = (System.nanoTime() - t0) / 1e9;
         long serviceCpu = service.cpuMillis() - serviceCpu0;
         long benchCpu = benchCpuMillis() - benchCpu0;
@@ -224,12 +280,13 @@ class UploadThroughputIT {
                 .flatMapToLong(l -> Arrays.stream(l, 1, 1 + (int) l[0]))
                 .sorted()
                 .toArray();
-        return new Window(uploads, seconds, serviceCpu, benchCpu, percentile(all, 0.50), percentile(all, 0.99));
+        return new Window(uploads, bytes, seconds, serviceCpu, benchCpu, percentile(all, 0.50), percentile(all, 0.99));
     }
 
     @FunctionalInterface
     private interface UploadCall {
-        HttpResponse<String> upload();
+        /** Sends upload number {@code ticket}. */
+        HttpResponse<String> upload(long ticket);
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -270,6 +327,18 @@ class UploadThroughputIT {
         }
     }
 
+    private static List<Path> photosIn(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            List<Path> photos = files.filter(p -> p.getFileName().toString().matches("(?i).*\\.(jpe?g|png|webp)"))
+                    .sorted()
+                    .toList();
+            if (photos.isEmpty()) {
+                throw new IllegalStateException("No photos in " + dir);
+            }
+            return photos;
+        }
+    }
+
     private static long size(Path p) {
         try {
             return Files.size(p);
@@ -281,7 +350,8 @@ class UploadThroughputIT {
     /** ingest-api as a child JVM started from a packaged jar, its output in {@code target/bench/ingest-api-<name>.log}. */
     private record ServiceProcess(String name, Process process, int port) implements AutoCloseable {
 
-        static ServiceProcess start(String name, Path jar, String bootstrap, S3TestServer s3, Path out)
+        static ServiceProcess start(
+                String name, Path jar, List<String> jvmOptions, String bootstrap, S3TestServer s3, Path out)
                 throws IOException {
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(
@@ -289,7 +359,7 @@ class UploadThroughputIT {
             }
             // Free ports are picked here and may be taken by another build before the service binds them: retry.
             for (int attempt = 1; ; attempt++) {
-                ServiceProcess service = startOnce(name, jar, bootstrap, s3, out);
+                ServiceProcess service = startOnce(name, jar, jvmOptions, bootstrap, s3, out);
                 if (service != null || attempt == 3) {
                     if (service == null) {
                         throw new IllegalStateException(
@@ -301,13 +371,15 @@ class UploadThroughputIT {
         }
 
         /** The started service, or null if it exited while starting (a port taken meanwhile). */
-        private static ServiceProcess startOnce(String name, Path jar, String bootstrap, S3TestServer s3, Path out)
+        private static ServiceProcess startOnce(
+                String name, Path jar, List<String> jvmOptions, String bootstrap, S3TestServer s3, Path out)
                 throws IOException {
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED",
                     "--sun-misc-unsafe-memory-access=allow"));
+            command.addAll(jvmOptions);
             if (JFR_DIR != null) {
                 command.add("-XX:StartFlightRecording=filename="
                         + Path.of(JFR_DIR).toAbsolutePath() + "/%p.jfr,settings=profile,dumponexit=true");
@@ -332,6 +404,8 @@ class UploadThroughputIT {
                             "S3_SECRET_KEY",
                             S3TestServer.SECRET_KEY));
             ServiceProcess service = new ServiceProcess(name, builder.start(), port);
+            System.out.printf(
+                    "ingest-api (%s) is process %d%n", name, service.process().pid());
             ApiClient api = new ApiClient(port);
             await().atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(250))
