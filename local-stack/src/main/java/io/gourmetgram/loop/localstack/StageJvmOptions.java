@@ -43,11 +43,13 @@ public record StageJvmOptions(Map<String, List<String>> byModule) {
     /**
      * Stages whose JIT stops at C1. The lead's local-stack run (324 uploads after as many to warm up, CPU ms per image,
      * local-stack README "Memory"): C2 compiling was ~half of accuracy-streams' CPU, and C1 alone cut accuracy-streams
-     * 6.8–8.5 → 2.4–3.2, sampling-streams 2.2–2.4 → 0.8–1.1, ingest-api 6.6–8.0 → 5.5–6.1 and each of these stages'
-     * idle RSS by 35–60 MB. inference-processor keeps C2: its resampler is a hot Java loop over every pixel.
+     * 6.8–8.5 → 2.4–3.2, sampling-streams 2.2–2.4 → 0.8–1.1 and each light stage's idle RSS by 35–60 MB.
+     * inference-processor keeps C2 (its resampler is a hot Java loop over every pixel), and so does ingest-api: every
+     * byte of a photo goes through SHA-256, which only C2 compiles to the CPU's SHA instructions (ingest-api README,
+     * Throughput: at saturation C1 cost 1.43 against 0.85 CPU ms per 91 KB upload; at 25 uploads/s they were even).
      */
     static final java.util.Set<String> C1_ONLY =
-            java.util.Set.of("ingest-api", "sampling-streams", "labeling-sink", "accuracy-streams");
+            java.util.Set.of("sampling-streams", "labeling-sink", "accuracy-streams");
 
     /**
      * Environment every stage gets (a variable already in the stack's environment wins): glibc keeps one malloc

@@ -52,12 +52,14 @@ class StackConfigTest {
     }
 
     @Test
-    void lightStagesCompileWithC1AloneAndInferenceKeepsC2() {
+    void lightStagesCompileWithC1AloneAndTheStagesThatHashOrResampleEveryByteKeepC2() {
         StageJvmOptions defaults = StageJvmOptions.defaults();
 
-        assertThat(List.of("ingest-api", "sampling-streams", "labeling-sink", "accuracy-streams"))
+        assertThat(List.of("sampling-streams", "labeling-sink", "accuracy-streams"))
                 .allSatisfy(module -> assertThat(defaults.of(module)).contains("-XX:TieredStopAtLevel=1"));
-        assertThat(defaults.of("inference-processor")).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+        assertThat(List.of("ingest-api", "inference-processor"))
+                .allSatisfy(module ->
+                        assertThat(defaults.of(module)).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel")));
     }
 
     @Test
