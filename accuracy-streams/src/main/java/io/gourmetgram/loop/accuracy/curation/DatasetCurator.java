@@ -64,14 +64,14 @@ final class DatasetCurator implements Processor<String, Object, Void, Void> {
     }
 
     private CurationState onPrediction(String id, CurationState state, Prediction p) {
-        if (state != null) {
-            return null; // already known (from its request): nothing new
+        if (state != null || p.confidence() < confidentAbove) {
+            // already known (from its request), or nothing filed: an upload's request carries the same
+            // prediction, so only a copy that may have to be withdrawn needs remembering (no store write
+            // and changelog record for every unsure prediction)
+            return null;
         }
-        String noisy = null;
-        if (p.confidence() >= confidentAbove) {
-            noisy = DatasetStore.key(p.labelIndex(), p.object(), id);
-            store.copy(p.object(), DatasetStore.NOISY, noisy);
-        }
+        String noisy = DatasetStore.key(p.labelIndex(), p.object(), id);
+        store.copy(p.object(), DatasetStore.NOISY, noisy);
         return new CurationState(p.object(), p.labelIndex(), p.confidence(), false, noisy, -1);
     }
 
@@ -91,11 +91,14 @@ final class DatasetCurator implements Processor<String, Object, Void, Void> {
         if (state == null) {
             return null; // labels only come for requested uploads, whose state exists
         }
+        int human = a.action() == AnnotationAction.DELETED ? -1 : labels.indexOf(a.label());
+        if (human == state.humanClassIndex()) {
+            return null; // the same class again (an update that kept the label): the copies are in place
+        }
         if (state.humanClassIndex() >= 0) {
             store.remove(DatasetStore.CLEAN, DatasetStore.key(state.humanClassIndex(), state.object(), id));
             store.remove(DatasetStore.NOISY, DatasetStore.key(state.humanClassIndex(), state.object(), id));
         }
-        int human = a.action() == AnnotationAction.DELETED ? -1 : labels.indexOf(a.label());
         if (human >= 0) {
             store.copy(state.object(), DatasetStore.CLEAN, DatasetStore.key(human, state.object(), id));
             store.copy(state.object(), DatasetStore.NOISY, DatasetStore.key(human, state.object(), id));

@@ -57,9 +57,18 @@ public final class AccuracyTopology {
 
     public static Topology build(AccuracySettings settings, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(store(settings, ContributionTracker.REQUESTS, LabelingRequest.class));
-        builder.addStateStore(store(settings, ContributionTracker.ANNOTATIONS, UploadAnnotations.class));
-        builder.addStateStore(store(settings, ContributionTracker.CONTRIBUTIONS, Contribution.class));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(settings, ContributionTracker.REQUESTS),
+                Serdes.String(),
+                CompactFormat.latestRequests()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(settings, ContributionTracker.ANNOTATIONS),
+                Serdes.String(),
+                CompactFormat.uploadAnnotations()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                keyValueStore(settings, ContributionTracker.CONTRIBUTIONS),
+                Serdes.String(),
+                CompactFormat.contributions()));
         builder.addStateStore(store(settings, ContributionTracker.CONFIRMATIONS, Instant.class));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 keyValueStore(settings, BucketChanges.SENT), Serdes.String(), CompactFormat.totals()));

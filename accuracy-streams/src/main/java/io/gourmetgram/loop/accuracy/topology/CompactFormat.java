@@ -3,19 +3,26 @@ package io.gourmetgram.loop.accuracy.topology;
 import io.gourmetgram.loop.accuracy.estimate.StratumSample;
 import io.gourmetgram.loop.events.AccuracyWindow.ConfidenceBand;
 import io.gourmetgram.loop.events.AccuracyWindow.Tally;
+import io.gourmetgram.loop.events.Annotation;
+import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.JsonSerde;
+import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ModelRef;
 import io.gourmetgram.loop.events.WindowType;
 import io.gourmetgram.loop.support.serde.BinaryFormat;
 import io.gourmetgram.loop.support.serde.BinaryInput;
 import io.gourmetgram.loop.support.serde.BinaryOutput;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * A lean binary form of the topology's own records ({@link WindowDelta}, {@link WindowTotals}) in
- * its internal topics and stores: JSON of the totals was most of the stage's CPU (every update reads
+ * A lean binary form of the topology's own records ({@link WindowDelta}, {@link WindowTotals},
+ * {@link Contribution}, {@link LatestRequest}, {@link UploadAnnotations}) in its internal topics and stores: JSON of the totals was most of the stage's CPU (every update reads
  * and writes them through the store cache). Never seen outside this application; the public
  * window records stay JSON. Format 1 (stage-support {@link BinaryFormat}): ids and names in the
  * short string form, absent values behind a presence byte.
@@ -32,6 +39,117 @@ final class CompactFormat {
 
     static Serde<WindowTotals> totals() {
         return BinaryFormat.of("WindowTotals", VERSION, CompactFormat::writeTotals, CompactFormat::readTotals);
+    }
+
+    /**
+     * The per-upload contributions (store {@code accuracy-contributions}); values an earlier version stored
+     * as JSON (first byte {@code '{'}) are still read, so an instance upgraded in place keeps its state.
+     */
+    static Serde<Contribution> contributions() {
+        return withFormerJson(
+                BinaryFormat.of(
+                        "Contribution", VERSION, CompactFormat::writeContribution, CompactFormat::readContribution),
+                JsonSerde.of(Contribution.class));
+    }
+
+    /** The latest request of each upload (store {@code accuracy-requests}); earlier versions stored the whole request as JSON. */
+    static Serde<LatestRequest> latestRequests() {
+        JsonSerde<LabelingRequest> former = JsonSerde.of(LabelingRequest.class);
+        return withFormerJson(
+                BinaryFormat.of(
+                        "LatestRequest", VERSION, CompactFormat::writeLatestRequest, CompactFormat::readLatestRequest),
+                (topic, data) -> LatestRequest.of(former.deserialize(topic, data)));
+    }
+
+    /** The standing annotations of each upload (store {@code accuracy-annotations}); earlier versions stored JSON. */
+    static Serde<UploadAnnotations> uploadAnnotations() {
+        return withFormerJson(
+                BinaryFormat.of(
+                        "UploadAnnotations",
+                        VERSION,
+                        CompactFormat::writeUploadAnnotations,
+                        CompactFormat::readUploadAnnotations),
+                JsonSerde.of(UploadAnnotations.class));
+    }
+
+    private static void writeUploadAnnotations(BinaryOutput out, UploadAnnotations annotations) {
+        out.writeInt(annotations.byId().size());
+        annotations.byId().forEach((id, a) -> {
+            out.writeLong(id);
+            out.writeInt(a.schemaVersion());
+            out.writeShortString(a.uploadId());
+            out.writeLong(a.taskId());
+            out.writeLong(a.annotationId());
+            out.writeOptional(a.label(), BinaryOutput::writeShortString);
+            out.writeOptional(a.annotatorId(), BinaryOutput::writeShortString);
+            out.writeOptional(a.leadTimeSeconds(), BinaryOutput::writeDouble);
+            out.writeByte(a.action() == null ? 0 : a.action().ordinal() + 1);
+            out.writeOptional(a.updatedAt(), BinaryOutput::writeInstant);
+            out.writeOptional(a.at(), BinaryOutput::writeInstant);
+        });
+    }
+
+    private static UploadAnnotations readUploadAnnotations(BinaryInput in) {
+        int count = in.readInt();
+        Map<Long, Annotation> byId = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            long id = in.readLong();
+            int schemaVersion = in.readInt();
+            String uploadId = in.readShortString();
+            long taskId = in.readLong();
+            long annotationId = in.readLong();
+            String label = in.readOptional(BinaryInput::readShortString);
+            String annotator = in.readOptional(BinaryInput::readShortString);
+            Double leadTime = in.readOptional(BinaryInput::readDouble);
+            int action = in.readByte();
+            byId.put(
+                    id,
+                    new Annotation(
+                            schemaVersion,
+                            uploadId,
+                            taskId,
+                            annotationId,
+                            label,
+                            annotator,
+                            leadTime,
+                            action == 0 ? null : AnnotationAction.values()[action - 1],
+                            in.readOptional(BinaryInput::readInstant),
+                            in.readOptional(BinaryInput::readInstant)));
+        }
+        return new UploadAnnotations(byId);
+    }
+
+    private static <T> Serde<T> withFormerJson(BinaryFormat<T> binary, Deserializer<T> formerJson) {
+        return Serdes.serdeFrom(
+                binary.serializer(),
+                (topic, data) -> data != null && data.length > 0 && data[0] == '{'
+                        ? formerJson.deserialize(topic, data)
+                        : binary.deserialize(topic, data));
+    }
+
+    private static void writeLatestRequest(BinaryOutput out, LatestRequest r) {
+        out.writeInt(r.revision());
+        writeModel(out, r.model());
+        out.writeInstant(r.scoredAt());
+        out.writeOptional(r.predicted(), BinaryOutput::writeShortString);
+        out.writeDouble(r.confidence());
+        out.writeAll(r.reasons(), BinaryOutput::writeShortString);
+        out.writeDouble(r.inclusionProbability());
+        out.writeOptional(r.userCorrection(), BinaryOutput::writeShortString);
+        out.writeBoolean(r.flagged());
+    }
+
+    private static LatestRequest readLatestRequest(BinaryInput in) {
+        return new LatestRequest(
+                in.readInt(),
+                readModel(in),
+                in.readInstant(),
+                in.readOptional(BinaryInput::readShortString),
+                in.readDouble(),
+                in.readAll(BinaryInput::readShortString),
+                in.readDouble(),
+                in.readOptional(BinaryInput::readShortString),
+                in.readBoolean());
     }
 
     private static void writeDelta(BinaryOutput out, WindowDelta d) {

@@ -5,8 +5,6 @@ import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.FeedbackKind;
 import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.Prediction;
-import io.gourmetgram.loop.events.ReasonInclusion;
-import io.gourmetgram.loop.events.ReviewReason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +34,7 @@ final class ContributionTracker implements Processor<String, Object, String, Win
     private final AccuracySettings settings;
     private final WindowLayout layout;
     private ProcessorContext<String, WindowDelta> context;
-    private KeyValueStore<String, LabelingRequest> requests;
+    private KeyValueStore<String, LatestRequest> requests;
     private KeyValueStore<String, UploadAnnotations> annotations;
     private KeyValueStore<String, Contribution> contributions;
     private KeyValueStore<String, Instant> confirmations;
@@ -63,6 +61,9 @@ final class ContributionTracker implements Processor<String, Object, String, Win
             return;
         }
         streamTime = Math.max(streamTime, record.timestamp());
+        // what this record changed, so that the contribution below reads from the stores only what it did not
+        LatestRequest request = null;
+        UploadAnnotations standing = null;
         switch (record.value()) {
             case Prediction prediction -> {
                 WindowDelta.PredictionSeen seen =
@@ -70,16 +71,18 @@ final class ContributionTracker implements Processor<String, Object, String, Win
                 forward(prediction.scoredAt(), 1, null, seen, record.timestamp());
                 return;
             }
-            case LabelingRequest request -> {
-                LabelingRequest known = requests.get(uploadId);
-                if (known != null && known.revision() >= request.revision()) {
+            case LabelingRequest received -> {
+                LatestRequest known = requests.get(uploadId);
+                if (known != null && known.revision() >= received.revision()) {
                     return;
                 }
+                request = LatestRequest.of(received);
                 requests.put(uploadId, request);
             }
             case Annotation annotation -> {
                 UploadAnnotations known = annotations.get(uploadId);
-                annotations.put(uploadId, (known == null ? UploadAnnotations.NONE : known).with(annotation));
+                standing = (known == null ? UploadAnnotations.NONE : known).with(annotation);
+                annotations.put(uploadId, standing);
             }
             case Feedback feedback
             when feedback.kind() == FeedbackKind.CONFIRMATION -> {
@@ -95,45 +98,37 @@ final class ContributionTracker implements Processor<String, Object, String, Win
                 throw new IllegalArgumentException(
                         "Unexpected record type " + record.value().getClass());
         }
+        if (request == null) {
+            request = requests.get(uploadId);
+        }
+        if (request == null) {
+            return; // a label or confirmation waits for its request in the store: no contribution before or after
+        }
         Contribution before = contributions.get(uploadId);
-        Contribution after = contribution(uploadId);
+        Contribution after = contribution(uploadId, request, standing != null ? standing : annotations.get(uploadId));
         if (Objects.equals(before, after)) {
             return;
         }
-        if (after == null) {
-            contributions.delete(uploadId);
-        } else {
-            contributions.put(uploadId, after);
-        }
+        contributions.put(uploadId, after);
         if (before != null) {
             emit(before, -1, record.timestamp());
         }
-        if (after != null) {
-            emit(after, +1, record.timestamp());
-        }
+        emit(after, +1, record.timestamp());
     }
 
-    private Contribution contribution(String uploadId) {
-        LabelingRequest request = requests.get(uploadId);
-        UploadAnnotations standing = annotations.get(uploadId);
-        if (request == null) {
-            return null; // a label waits for its request in the store
-        }
+    private Contribution contribution(String uploadId, LatestRequest request, UploadAnnotations standing) {
         String truth = standing == null ? null : standing.label().orElse(null);
         return new Contribution(
                 uploadId,
-                request.prediction().model(),
-                request.prediction().scoredAt(),
-                request.prediction().label(),
+                request.model(),
+                request.scoredAt(),
+                request.predicted(),
                 truth,
-                request.reasons().stream()
-                        .map(ReasonInclusion::reason)
-                        .map(ReviewReason::wireName)
-                        .toList(),
+                request.reasons(),
                 request.inclusionProbability(),
                 request.userCorrection(),
-                request.hasReason(ReviewReason.FLAGGED),
-                request.prediction().confidence(),
+                request.flagged(),
+                request.confidence(),
                 confirmations.get(uploadId) != null);
     }
 

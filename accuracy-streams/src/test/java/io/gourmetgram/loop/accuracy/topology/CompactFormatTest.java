@@ -3,8 +3,14 @@ package io.gourmetgram.loop.accuracy.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gourmetgram.loop.events.AnnotationAction;
+import io.gourmetgram.loop.events.JsonSerde;
+import io.gourmetgram.loop.events.LabelingRequest;
 import io.gourmetgram.loop.events.ModelRef;
+import io.gourmetgram.loop.events.ReasonInclusion;
+import io.gourmetgram.loop.events.ReviewReason;
 import io.gourmetgram.loop.events.WindowType;
+import io.gourmetgram.loop.events.testing.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +52,53 @@ class CompactFormatTest {
         assertThat(roundTrip(CompactFormat.totals(), totals)).isEqualTo(totals);
         WindowTotals tumbling = totals.in(WindowType.TUMBLING, HOUR, HOUR.plusSeconds(3600));
         assertThat(roundTrip(CompactFormat.totals(), tumbling)).isEqualTo(tumbling);
+    }
+
+    /** The per-upload stores: binary now, and what an earlier version stored there as JSON still reads the same. */
+    @Test
+    void perUploadStoresReadTheirBinaryFormAndTheJsonEarlierVersionsWrote() {
+        LabelingRequest request = TestEvents.labelingRequest("u1")
+                .prediction(TestEvents.prediction("u1")
+                        .label("Rice")
+                        .confidence(0.62)
+                        .scoredAt(HOUR.plusNanos(5))
+                        .build())
+                .inclusions(
+                        new ReasonInclusion(ReviewReason.FLAGGED, 1.0), new ReasonInclusion(ReviewReason.RANDOM, 0.05))
+                .inclusionProbability(1.0)
+                .build();
+        LatestRequest latest = LatestRequest.of(request);
+        assertThat(latest.flagged()).isTrue();
+        assertThat(latest.reasons()).containsExactly("flagged", "random");
+
+        assertThat(roundTrip(CompactFormat.latestRequests(), latest)).isEqualTo(latest);
+        byte[] formerRequest = JsonSerde.of(LabelingRequest.class).serialize("t", request);
+        assertThat(CompactFormat.latestRequests().deserializer().deserialize("t", formerRequest))
+                .isEqualTo(latest);
+
+        UploadAnnotations annotations = UploadAnnotations.NONE
+                .with(TestEvents.annotation("u1")
+                        .annotationId(7)
+                        .label("Soup")
+                        .updatedAt(HOUR.plusNanos(9))
+                        .build())
+                .with(TestEvents.annotation("u1")
+                        .annotationId(8)
+                        .label("Rice")
+                        .action(AnnotationAction.UPDATED)
+                        .build());
+        assertThat(annotations.byId()).hasSize(2);
+        assertThat(roundTrip(CompactFormat.uploadAnnotations(), annotations)).isEqualTo(annotations);
+        byte[] formerAnnotations = JsonSerde.of(UploadAnnotations.class).serialize("t", annotations);
+        assertThat(CompactFormat.uploadAnnotations().deserializer().deserialize("t", formerAnnotations))
+                .isEqualTo(annotations);
+
+        Contribution c = new Contribution(
+                "u1", MODEL, HOUR.plusNanos(5), "Rice", "Soup", List.of("flagged"), 1.0, null, true, 0.62, null);
+        assertThat(roundTrip(CompactFormat.contributions(), c)).isEqualTo(c);
+        byte[] formerContribution = JsonSerde.of(Contribution.class).serialize("t", c);
+        assertThat(CompactFormat.contributions().deserializer().deserialize("t", formerContribution))
+                .isEqualTo(c);
     }
 
     @Test

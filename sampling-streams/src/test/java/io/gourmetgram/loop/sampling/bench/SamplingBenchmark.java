@@ -31,7 +31,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <p>The broker shares this JVM and the machine's cores with the app, so besides wall-clock events/s
  * it prints the CPU time of the app's own threads per event, which barely depends on other work on
- * the machine. Arguments: events (default 300,000), stream threads (default 1). Any system property
+ * the machine; the broker's threads and the JVM's own (JIT, GC) are split out. Before the measured replay
+ * another application id replays the same records ({@code -Dgourmetgram.bench.warmup=N}, default all of
+ * them), so the figures are a warm stage's. Arguments: events (default 300,000), stream threads (default 1). Any system property
  * {@code -Dstreams.<setting>=value} overrides a Streams setting (e.g. {@code -Dstreams.commit.interval.ms=1000}).
  * The broker, replay and CPU measurement are stage-support's {@link StreamsBenchmarkRun}. Not a test;
  * command in the README.
@@ -43,6 +45,8 @@ public final class SamplingBenchmark {
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        // Steady state, not the JIT's first seconds: as many records as measured, replayed first by another app id.
+        long warmUp = Math.min(count, Long.getLong("gourmetgram.bench.warmup", count));
         try (StreamsBenchmarkRun run = StreamsBenchmarkRun.start(
                 APP,
                 List.of(Topics.PREDICTIONS, Topics.FEEDBACK, Topics.LABELING_REQUESTS, Topics.SAMPLING_DEAD_LETTER))) {
@@ -56,6 +60,13 @@ public final class SamplingBenchmark {
             System.getProperties().stringPropertyNames().stream()
                     .filter(name -> name.startsWith("streams."))
                     .forEach(name -> tuning.put(name.substring("streams.".length()), System.getProperty(name)));
+            run.warmUp(
+                    LabelingRequestTopology.build(settings(), new SimpleMeterRegistry()),
+                    Topics.SAMPLING_DEAD_LETTER,
+                    tuning,
+                    List.of(Topics.PREDICTIONS),
+                    warmUp);
+            long requestsBefore = run.countRecords(Topics.LABELING_REQUESTS.name());
             String loadBefore = StreamsBenchmarkRun.loadAverage();
             StreamsBenchmarkRun.Measurement m = run.replay(
                     LabelingRequestTopology.build(settings(), new SimpleMeterRegistry()),
@@ -63,15 +74,16 @@ public final class SamplingBenchmark {
                     tuning,
                     List.of(Topics.PREDICTIONS),
                     count);
-            long requests = run.countRecords(Topics.LABELING_REQUESTS.name());
+            long requests = run.countRecords(Topics.LABELING_REQUESTS.name()) - requestsBefore;
             System.out.printf(
                     "%d predictions in %.1f s = %.0f events/s (exactly_once_v2, 3 partitions, %d stream thread(s), "
-                            + "commit.interval.ms=%s); %d labeling requests%n",
+                            + "commit.interval.ms=%s, after a warm-up of %d); %d labeling requests%n",
                     count,
                     m.seconds(),
                     m.eventsPerSecond(),
                     threads,
                     tuning.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
+                    warmUp,
                     requests);
             System.out.printf(
                     "CPU: the app's threads %.1f µs/event (= %.0f events/s per core; stream threads %.1f, their clients' "
@@ -81,6 +93,7 @@ public final class SamplingBenchmark {
                     m.streamThreadsCpuNanos() / 1e3 / count,
                     m.otherAppThreadsCpuNanos() / 1e3 / count,
                     m.jvmCpuNanos() / 1e3 / count);
+            System.out.println(m.cpuSplit());
             System.out.printf("load average before: %s, after: %s%n", loadBefore, StreamsBenchmarkRun.loadAverage());
         }
     }

@@ -10,10 +10,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads what {@link BinaryOutput} wrote, call for call; running out of bytes fails, never guesses. */
+/**
+ * Reads what {@link BinaryOutput} wrote, call for call; running out of bytes fails, never guesses.
+ * Reads the array directly (big-endian, as {@link DataInputStream}) rather than through the streams'
+ * synchronised calls.
+ */
 public final class BinaryInput {
 
-    private final DataInputStream in;
+    private final byte[] data;
+    private int position;
 
     /** How one value of a type is read; the mirror of a {@link BinaryOutput.Writer}. */
     @FunctionalInterface
@@ -22,31 +27,45 @@ public final class BinaryInput {
     }
 
     BinaryInput(byte[] data, int offset) {
-        this.in = new DataInputStream(new ByteArrayInputStream(data, offset, data.length - offset));
+        this.data = data;
+        this.position = offset;
     }
 
     public byte readByte() {
-        return read(in::readByte);
+        need(1);
+        return data[position++];
     }
 
     public int readUnsignedByte() {
-        return read(in::readUnsignedByte);
+        return readByte() & 0xFF;
     }
 
     public boolean readBoolean() {
-        return read(in::readBoolean);
+        return readByte() != 0;
     }
 
     public int readInt() {
-        return read(in::readInt);
+        need(4);
+        int value = ((data[position] & 0xFF) << 24)
+                | ((data[position + 1] & 0xFF) << 16)
+                | ((data[position + 2] & 0xFF) << 8)
+                | (data[position + 3] & 0xFF);
+        position += 4;
+        return value;
     }
 
     public long readLong() {
-        return read(in::readLong);
+        need(8);
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (data[position + i] & 0xFF);
+        }
+        position += 8;
+        return value;
     }
 
     public double readDouble() {
-        return read(in::readDouble);
+        return Double.longBitsToDouble(readLong());
     }
 
     /** See {@link BinaryOutput#writeString}. */
@@ -55,16 +74,34 @@ public final class BinaryInput {
         if (length < 0) {
             return null;
         }
-        byte[] utf8 = read(() -> in.readNBytes(length));
-        if (utf8.length < length) {
-            throw new UncheckedIOException(new EOFException("string of " + length + " bytes cut at " + utf8.length));
+        if (length > data.length - position) {
+            throw new UncheckedIOException(
+                    new EOFException("string of " + length + " bytes cut at " + (data.length - position)));
         }
-        return new String(utf8, StandardCharsets.UTF_8);
+        String value = new String(data, position, length, StandardCharsets.UTF_8);
+        position += length;
+        return value;
     }
 
     /** See {@link BinaryOutput#writeShortString}. */
     public String readShortString() {
-        return read(in::readUTF);
+        need(2);
+        int length = ((data[position] & 0xFF) << 8) | (data[position + 1] & 0xFF);
+        need(2 + length);
+        int start = position + 2;
+        for (int i = start; i < start + length; i++) {
+            if (data[i] < 0) { // beyond ASCII: the JDK's decoder, with its checks of malformed input
+                try {
+                    String value = new DataInputStream(new ByteArrayInputStream(data, position, 2 + length)).readUTF();
+                    position = start + length;
+                    return value;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        position = start + length;
+        return new String(data, start, length, StandardCharsets.ISO_8859_1); // ASCII: one byte per char
     }
 
     public Instant readInstant() {
@@ -90,15 +127,10 @@ public final class BinaryInput {
         return List.copyOf(values);
     }
 
-    private interface Read<T> {
-        T run() throws IOException;
-    }
-
-    private static <T> T read(Read<T> read) {
-        try {
-            return read.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private void need(int bytes) {
+        if (bytes > data.length - position) {
+            throw new UncheckedIOException(
+                    new EOFException("needed " + bytes + " more bytes at " + position + " of " + data.length));
         }
     }
 }

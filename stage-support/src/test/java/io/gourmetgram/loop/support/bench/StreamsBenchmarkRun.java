@@ -7,25 +7,33 @@ import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -50,9 +58,25 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
     private final String app;
     private final EmbeddedKafkaBroker broker;
 
-    /** What one replay took; CPU figures are nanoseconds. */
+    /**
+     * What one replay took; CPU figures are nanoseconds. {@code brokerCpuNanos} is every other Java thread
+     * of this JVM but the run's own (main, its admin client); {@code jvmInternalCpuNanos} is what the
+     * process used beyond all its Java threads: the JIT compilers and the garbage collector.
+     * {@code seconds} runs from the app's start until it has committed every input record, of which
+     * {@code startSeconds} went before it was running (joining the group, creating internal topics);
+     * {@code drainSeconds} is how much longer it took to also consume its own repartition topics
+     * (records the last inputs led to), included in the CPU figures.
+     */
     public record Measurement(
-            long records, double seconds, long streamThreadsCpuNanos, long otherAppThreadsCpuNanos, long jvmCpuNanos) {
+            long records,
+            double seconds,
+            long streamThreadsCpuNanos,
+            long otherAppThreadsCpuNanos,
+            long jvmCpuNanos,
+            long brokerCpuNanos,
+            long jvmInternalCpuNanos,
+            double startSeconds,
+            double drainSeconds) {
 
         public double eventsPerSecond() {
             return records / seconds;
@@ -65,6 +89,18 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
 
         public double appCpuMicrosPerEvent() {
             return appCpuNanos() / 1e3 / records;
+        }
+
+        /** One line splitting the whole JVM's CPU per event into app, broker and JIT + GC. */
+        public String cpuSplit() {
+            return String.format(
+                    "whole JVM %.1f µs/event = app threads %.1f + broker threads %.1f + JIT compilers and GC %.1f"
+                            + " + the run's own threads %.1f",
+                    jvmCpuNanos / 1e3 / records,
+                    appCpuMicrosPerEvent(),
+                    brokerCpuNanos / 1e3 / records,
+                    jvmInternalCpuNanos / 1e3 / records,
+                    (jvmCpuNanos - appCpuNanos() - brokerCpuNanos - jvmInternalCpuNanos) / 1e3 / records);
         }
     }
 
@@ -110,8 +146,35 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
     }
 
     /**
+     * Runs {@code topology} under another application id from the start of {@code inputs} until it has
+     * committed {@code records} input records, then closes it: the JIT compiles the app's, the clients'
+     * and the broker's paths before {@link #replay} measures, so the figures are the steady state of a
+     * stage that has been running for a while, not its first seconds. Its output stays in the output
+     * topics (count them before the replay).
+     */
+    public void warmUp(
+            Topology topology,
+            TopicSpec<DeadLetter> deadLetters,
+            Properties tuning,
+            Collection<? extends TopicSpec<?>> inputs,
+            long records)
+            throws Exception {
+        if (records <= 0) {
+            return;
+        }
+        System.out.printf("Warming up on %d records…%n", records);
+        try (StreamsStage stage = start(topology, "warmup-" + app, deadLetters, tuning);
+                Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            while (committed(admin, "warmup-" + app, names(inputs)) < records) {
+                TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // the run's polling, not test synchronisation
+            }
+        }
+    }
+
+    /**
      * Runs {@code topology} from the start of {@code inputs} until the app has committed {@code records}
-     * input records, then closes it.
+     * input records and consumed its own repartition topics to their end, then closes it. CPU is measured
+     * from its start until then (closing is not per-event work).
      */
     public Measurement replay(
             Topology topology,
@@ -120,36 +183,94 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
             Collection<? extends TopicSpec<?>> inputs,
             long records)
             throws Exception {
-        Set<String> inputNames = Set.copyOf(inputs.stream().map(TopicSpec::name).toList());
+        Set<String> inputNames = names(inputs);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long[] before = appThreadsCpu(threads);
+        // The inputs were produced before this point: neither the load generation nor its JIT is measured.
+        System.out.printf(
+                "Replaying %d records (pid %d): CPU measured from here%n",
+                records, ProcessHandle.current().pid());
+        System.out.flush();
+        Map<Long, long[]> before = threadsCpu(threads);
         long jvmBefore = os.getProcessCpuTime();
         long start = System.nanoTime();
-        long[] cpu = {0, 0};
+        Map<Long, long[]> last = before;
         double seconds;
-        try (StreamsStage stage = StreamsStage.start(
-                        topology,
-                        app,
-                        Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
-                        Files.createTempDirectory(app).toString(),
-                        deadLetters,
-                        tuning,
-                        Duration.ofMinutes(2));
+        double drain;
+        long running = 0;
+        long jvm;
+        try (StreamsStage stage = start(topology, app, deadLetters, tuning);
                 Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-            while (committed(admin, inputNames) < records) {
-                keepHighest(cpu, appThreadsCpu(threads), before); // a thread that ends takes its CPU time along
+            while (committed(admin, app, inputNames) < records) {
+                if (running == 0 && stage.streams().state() == KafkaStreams.State.RUNNING) {
+                    running = System.nanoTime();
+                }
+                last = merge(last, threadsCpu(threads)); // a thread that ends takes its CPU time along
                 TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // the measurement's polling, not test synchronisation
             }
-            seconds = (System.nanoTime() - start) / 1e9;
-            keepHighest(cpu, appThreadsCpu(threads), before);
+            long inputsDone = System.nanoTime();
+            seconds = (inputsDone - start) / 1e9;
+            while (!drained(admin, app, inputNames)) {
+                last = merge(last, threadsCpu(threads));
+                TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+            }
+            drain = (System.nanoTime() - inputsDone) / 1e9;
+            jvm = os.getProcessCpuTime() - jvmBefore;
+            last = merge(last, threadsCpu(threads));
         }
-        return new Measurement(records, seconds, cpu[0], cpu[1], os.getProcessCpuTime() - jvmBefore);
+        long[] byPart = new long[4];
+        for (Map.Entry<Long, long[]> e : last.entrySet()) {
+            long[] then = before.get(e.getKey());
+            byPart[(int) e.getValue()[0]] += e.getValue()[1] - (then == null ? 0 : then[1]);
+        }
+        long javaThreads = byPart[STREAM] + byPart[APP_OTHER] + byPart[BROKER] + byPart[RUN];
+        return new Measurement(
+                records,
+                seconds,
+                byPart[STREAM],
+                byPart[APP_OTHER],
+                jvm,
+                byPart[BROKER],
+                Math.max(0, jvm - javaThreads),
+                running == 0 ? 0 : (running - start) / 1e9,
+                drain);
+    }
+
+    private StreamsStage start(
+            Topology topology, String applicationId, TopicSpec<DeadLetter> deadLetters, Properties tuning)
+            throws Exception {
+        return StreamsStage.start(
+                topology,
+                applicationId,
+                Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
+                Files.createTempDirectory(applicationId).toString(),
+                deadLetters,
+                tuning,
+                Duration.ofMinutes(2));
+    }
+
+    private static Set<String> names(Collection<? extends TopicSpec<?>> topics) {
+        return Set.copyOf(topics.stream().map(TopicSpec::name).toList());
     }
 
     /** Committed records on a topic (transaction markers and aborted records not counted). */
     public long countRecords(String topic) {
+        long[] count = {0};
+        forEachRecord(topic, (key, value) -> count[0]++);
+        return count[0];
+    }
+
+    /** Every committed record of {@code topic}, read in its topic's JSON form, in order within each partition. */
+    public <V> void forEachRecord(TopicSpec<V> topic, BiConsumer<String, V> action) {
+        forEachRecord(
+                topic.name(),
+                (key, value) -> action.accept(
+                        key == null ? null : new String(key, StandardCharsets.UTF_8),
+                        value == null ? null : topic.valueSerde().deserialize(topic.name(), value)));
+    }
+
+    private void forEachRecord(String topic, BiConsumer<byte[], byte[]> action) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -164,11 +285,9 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long count = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                count += consumer.poll(Duration.ofMillis(200)).count();
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> action.accept(r.key(), r.value()));
             }
-            return count;
         }
     }
 
@@ -186,8 +305,8 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
         broker.destroy();
     }
 
-    private long committed(Admin admin, Set<String> inputs) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(app)
+    private static long committed(Admin admin, String group, Set<String> inputs) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata()
                 .get();
         return offsets.entrySet().stream()
@@ -197,23 +316,61 @@ public final class StreamsBenchmarkRun implements AutoCloseable {
     }
 
     /**
-     * CPU of the app's threads: [0] the stream threads, which process every record, [1] the rest
-     * (their producers' network threads, the consumers' background threads).
+     * Whether the group has consumed every partition it reads other than the inputs (its repartition topics)
+     * to the end: its committed offset at most one behind the last stable offset, the one being the
+     * transaction marker its own producer wrote after the last records.
      */
-    private long[] appThreadsCpu(ThreadMXBean threads) {
-        long[] total = new long[2];
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains(app)) {
-                boolean streamThread = info.getThreadName().matches(".*StreamThread-\\d+$");
-                total[streamThread ? 0 : 1] += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
-        }
-        return total;
+    private static boolean drained(Admin admin, String group, Set<String> inputs) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        Map<TopicPartition, OffsetSpec> internal = new HashMap<>();
+        offsets.keySet().stream()
+                .filter(p -> !inputs.contains(p.topic()))
+                .forEach(p -> internal.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                        internal, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .get();
+        return ends.entrySet().stream()
+                .allMatch(e -> e.getValue().offset() - offsets.get(e.getKey()).offset() <= 1);
     }
 
-    private static void keepHighest(long[] highest, long[] now, long[] before) {
-        for (int i = 0; i < highest.length; i++) {
-            highest[i] = Math.max(highest[i], now[i] - before[i]);
+    private static final int STREAM = 0;
+    private static final int APP_OTHER = 1;
+    private static final int BROKER = 2;
+    private static final int RUN = 3;
+
+    /**
+     * Thread id → [part, CPU nanoseconds so far]. Parts: the app's stream threads, which process every
+     * record; the app's other threads (its clients' I/O); the run's own (main, its admin client); the broker
+     * (every other Java thread of this JVM).
+     */
+    private Map<Long, long[]> threadsCpu(ThreadMXBean threads) {
+        Map<Long, long[]> cpu = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            if (nanos >= 0) {
+                cpu.put(info.getThreadId(), new long[] {part(info.getThreadName()), nanos});
+            }
         }
+        return cpu;
+    }
+
+    private int part(String name) {
+        if (name.contains(app)) {
+            return name.matches(".*StreamThread-\\d+$") ? STREAM : APP_OTHER;
+        }
+        return name.equals("main") || name.startsWith("kafka-admin-client-thread") ? RUN : BROKER;
+    }
+
+    /** The latest figure of every thread seen so far, ended threads included. */
+    private static Map<Long, long[]> merge(Map<Long, long[]> seen, Map<Long, long[]> now) {
+        Map<Long, long[]> merged = new HashMap<>(seen);
+        merged.putAll(now);
+        return merged;
     }
 }

@@ -64,6 +64,46 @@ class BinaryFormatTest {
         assertThat(VISITS.version()).isEqualTo((byte) 3);
     }
 
+    /** Stores written before BinaryOutput stopped using DataOutputStream must read back the same. */
+    @Test
+    void numbersAndShortStringsAreByteForByteWhatDataOutputStreamWrites() throws Exception {
+        List<String> names =
+                List.of("", "food11-demo", "é", "nul\u0000char", "€uro", "emoji \uD83C\uDF5C", "x".repeat(300));
+        BinaryFormat<String> format = BinaryFormat.of(
+                "S",
+                1,
+                (out, s) -> out.writeShortString(s)
+                        .writeInt(-123_456)
+                        .writeLong(Long.MIN_VALUE + 7)
+                        .writeDouble(-0.1)
+                        .writeBoolean(true)
+                        .writeByte(200),
+                in -> {
+                    String s = in.readShortString();
+                    assertThat(in.readInt()).isEqualTo(-123_456);
+                    assertThat(in.readLong()).isEqualTo(Long.MIN_VALUE + 7);
+                    assertThat(in.readDouble()).isEqualTo(-0.1);
+                    assertThat(in.readBoolean()).isTrue();
+                    assertThat(in.readUnsignedByte()).isEqualTo(200);
+                    return s;
+                });
+        for (String name : names) {
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream data = new java.io.DataOutputStream(expected)) {
+                data.writeByte(1);
+                data.writeUTF(name);
+                data.writeInt(-123_456);
+                data.writeLong(Long.MIN_VALUE + 7);
+                data.writeDouble(-0.1);
+                data.writeBoolean(true);
+                data.writeByte(200);
+            }
+
+            assertThat(format.serialize("t", name)).as(name).isEqualTo(expected.toByteArray());
+            assertThat(format.deserialize("t", expected.toByteArray())).isEqualTo(name);
+        }
+    }
+
     @Test
     void truncatedBytesFailNamingTheTypeAndTopicNeverAPartialValue() {
         byte[] whole = VISITS.serialize("t", new Visit("u-1", "note", Instant.EPOCH, 1.0, List.of("a"), "z"));
