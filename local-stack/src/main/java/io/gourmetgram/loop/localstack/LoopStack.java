@@ -4,8 +4,10 @@ import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.support.topics.TopicLayout;
 import io.gourmetgram.loop.support.topics.TopicProvisioner;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -22,6 +24,8 @@ public final class LoopStack implements AutoCloseable {
     private volatile KafkaNode kafka;
     private volatile S3Node s3;
     private final List<StageProcess> stages;
+    /** Makes missing start-up archives after the stack is up; stopped with the stack. */
+    private volatile Thread archiveMaker;
 
     private LoopStack(StackConfig config, KafkaNode kafka, S3Node s3, List<StageProcess> stages) {
         this.config = config;
@@ -63,6 +67,7 @@ public final class LoopStack implements AutoCloseable {
             env.put(
                     "CURATION_STATE_DIR",
                     config.dataDir().resolve("curation-state").toString());
+            List<Stage> built = new ArrayList<>();
             for (Stage stage : config.stages()) {
                 if (!Files.isRegularFile(stage.jar(config.repoRoot()))) {
                     log.warn(
@@ -72,12 +77,16 @@ public final class LoopStack implements AutoCloseable {
                             stage.module());
                     continue;
                 }
+                built.add(stage);
+            }
+            Map<Stage, StartupArchive.Launch> launches = launches(config, built);
+            for (Map.Entry<Stage, StartupArchive.Launch> launch : launches.entrySet()) {
                 started.add(StageProcess.start(
-                        stage,
-                        stage.jar(config.repoRoot()),
+                        launch.getKey(),
+                        launch.getValue().jar(),
                         config.dataDir().resolve("logs"),
                         env,
-                        config.jvmOptions().of(stage.module())));
+                        launch.getValue().jvmOptions()));
             }
             for (StageProcess stage : started) {
                 stage.awaitHealthy(config.startTimeout());
@@ -88,11 +97,46 @@ public final class LoopStack implements AutoCloseable {
                         stage.stage().managementPort(),
                         stage.log());
             }
-            return new LoopStack(config, kafka, s3, started);
+            LoopStack stack = new LoopStack(config, kafka, s3, started);
+            if (config.startupArchives()) {
+                // Archives missing for this build are made now, in the background, for the next start.
+                Map<Stage, StartupArchive.Launch> missing = new LinkedHashMap<>();
+                launches.forEach((stage, launch) -> {
+                    if (launch.jar().equals(stage.jar(config.repoRoot()))) {
+                        missing.put(stage, launch);
+                    }
+                });
+                if (!missing.isEmpty()) {
+                    log.info(
+                            "Making start-up archives for {} in the background (used from the next start)",
+                            missing.keySet().stream().map(Stage::module).toList());
+                    stack.archiveMaker = archives(config).makeInBackground(missing, env);
+                }
+            }
+            return stack;
         } catch (Exception | Error e) {
             new LoopStack(config, kafka, s3, started).close();
             throw e;
         }
+    }
+
+    /** Each stage's jar and JVM options: from its start-up archive when there is one, else its exec jar. */
+    private static Map<Stage, StartupArchive.Launch> launches(StackConfig config, List<Stage> stages) {
+        Map<Stage, StartupArchive.Launch> launches = new LinkedHashMap<>();
+        for (Stage stage : stages) {
+            Path jar = stage.jar(config.repoRoot());
+            List<String> options = config.jvmOptions().of(stage.module());
+            launches.put(
+                    stage,
+                    config.startupArchives()
+                            ? archives(config).launch(stage, jar, options)
+                            : new StartupArchive.Launch(jar, options));
+        }
+        return launches;
+    }
+
+    private static StartupArchive archives(StackConfig config) {
+        return new StartupArchive(config.startupArchiveDir(), config.startTimeout());
     }
 
     public String kafkaBootstrap() {
@@ -151,6 +195,11 @@ public final class LoopStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        Thread maker = archiveMaker;
+        if (maker != null) {
+            maker.interrupt();
+            maker.join(15_000);
+        }
         for (StageProcess stage : stages().reversed()) {
             stage.close();
         }

@@ -20,7 +20,8 @@ public record StackConfig(
         List<Stage> stages,
         Map<String, String> passThroughEnv,
         Duration startTimeout,
-        StageJvmOptions jvmOptions) {
+        StageJvmOptions jvmOptions,
+        boolean startupArchives) {
 
     /** How long each stage may take from launch to a healthy {@code /actuator/health}. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
@@ -46,19 +47,47 @@ public record StackConfig(
                 stages,
                 passThroughEnv,
                 startTimeout(System.getenv()),
-                StageJvmOptions.defaults());
+                StageJvmOptions.defaults(),
+                false);
     }
 
     /** The same, with another start timeout (a loaded machine starts JVMs slowly). */
     public StackConfig withStartTimeout(Duration timeout) {
         return new StackConfig(
-                repoRoot, dataDir, kafkaPort, controllerPort, s3Port, stages, passThroughEnv, timeout, jvmOptions);
+                repoRoot,
+                dataDir,
+                kafkaPort,
+                controllerPort,
+                s3Port,
+                stages,
+                passThroughEnv,
+                timeout,
+                jvmOptions,
+                startupArchives);
     }
 
     /** The same, with these JVM options per stage. */
     public StackConfig withJvmOptions(StageJvmOptions options) {
         return new StackConfig(
-                repoRoot, dataDir, kafkaPort, controllerPort, s3Port, stages, passThroughEnv, startTimeout, options);
+                repoRoot,
+                dataDir,
+                kafkaPort,
+                controllerPort,
+                s3Port,
+                stages,
+                passThroughEnv,
+                startTimeout,
+                options,
+                startupArchives);
+    }
+
+    /**
+     * Where the stages' start-up archives ({@link StartupArchive}) are kept when {@link #startupArchives()} is on: for
+     * {@code ./run-local-stack} unless {@code LOCAL_STACK_STARTUP_ARCHIVE=off}; off for tests and benchmarks, whose
+     * data directory lives for one start.
+     */
+    public Path startupArchiveDir() {
+        return dataDir.resolve("startup-archives");
     }
 
     static final String USAGE = """
@@ -67,6 +96,7 @@ public record StackConfig(
               --kafka-port N       Kafka bootstrap port (default 9092; the controller uses N+1)
               --s3-port N          S3 port (default 9000)
               --only a,b           start only these stages (default: all whose jar is built)
+              --stage-ports N      stages listen on N, N+1, … in the order above (default 8080; management +1000)
               --start-timeout D    how long each stage may take to become healthy (default 2m; e.g. 300s, 5m)
               --help               this text
             Label Studio settings are passed to labeling-sink from the environment:
@@ -74,6 +104,8 @@ public record StackConfig(
             New topics get KAFKA_TOPIC_PARTITIONS partitions when it is set (default: the catalog's 3).
             A stage's JVM options (heap, GC) are replaced by <STAGE>_JVM_OPTIONS, e.g. INFERENCE_JVM_OPTIONS=-Xmx1g;
             LOCAL_STACK_START_TIMEOUT sets the default of --start-timeout.
+            Each stage starts from a start-up archive (AOT cache / CDS) in DATA-DIR/startup-archives, made on the
+            first start after a build; LOCAL_STACK_STARTUP_ARCHIVE=off starts them from their exec jars instead.
             """;
 
     /** Variables passed from the launcher's environment to the stages when set. */
@@ -94,6 +126,7 @@ public record StackConfig(
         int kafkaPort = 9092;
         int s3Port = 9000;
         List<Stage> stages = Stage.ALL;
+        Integer stagePorts = null;
         Duration startTimeout = startTimeout(env);
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -109,9 +142,13 @@ public record StackConfig(
                 case "--kafka-port" -> kafkaPort = port(flag, value);
                 case "--s3-port" -> s3Port = port(flag, value);
                 case "--only" -> stages = only(value);
+                case "--stage-ports" -> stagePorts = port(flag, value);
                 case "--start-timeout" -> startTimeout = duration(flag, value);
                 default -> throw new IllegalArgumentException("Unknown option " + flag + ".\n" + USAGE);
             }
+        }
+        if (stagePorts != null) {
+            stages = onPorts(stages, stagePorts);
         }
         Map<String, String> passThrough = new java.util.HashMap<>();
         PASS_THROUGH.forEach(name -> {
@@ -128,7 +165,8 @@ public record StackConfig(
                 stages,
                 Map.copyOf(passThrough),
                 startTimeout,
-                StageJvmOptions.from(env));
+                StageJvmOptions.from(env),
+                !"off".equalsIgnoreCase(env.getOrDefault("LOCAL_STACK_STARTUP_ARCHIVE", "on")));
     }
 
     /** {@code LOCAL_STACK_START_TIMEOUT} when set, else {@link #DEFAULT_START_TIMEOUT}. */
@@ -187,6 +225,19 @@ public record StackConfig(
                             + Stage.ALL.stream().map(Stage::module).toList())));
         }
         return List.copyOf(chosen);
+    }
+
+    /**
+     * The stages moved to {@code first}, {@code first + 1}, … by their place in {@link Stage#ALL} (so {@code --only}
+     * does not renumber them), each management port still its HTTP port + 1000.
+     */
+    private static List<Stage> onPorts(List<Stage> stages, int first) {
+        if (first + Stage.ALL.size() - 1 + Stage.MANAGEMENT_PORT_OFFSET > 65535) {
+            throw new IllegalArgumentException("--stage-ports must leave room for "
+                    + Stage.ALL.size() + " ports and their management ports (+" + Stage.MANAGEMENT_PORT_OFFSET
+                    + ") below 65536, not " + first);
+        }
+        return stages.stream().map(s -> s.onPort(first + Stage.ALL.indexOf(s))).toList();
     }
 
     /** --help was asked for. */

@@ -47,23 +47,39 @@ public final class StageProcess implements AutoCloseable {
             Stage stage, Path jar, Path logDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(stage.module() + ".log");
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 24) {
-            command.add("--sun-misc-unsafe-memory-access=allow"); // Kafka clients still use Unsafe; keeps logs readable
-        }
+        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        command.addAll(COMMON_OPTIONS);
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
-        builder.environment().put("SERVER_PORT", Integer.toString(stage.port()));
-        // Actuator on its own port (Spring Boot binds MANAGEMENT_SERVER_PORT for every stage); both on loopback only.
-        builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(stage.managementPort()));
-        builder.environment().put("SERVER_ADDRESS", "127.0.0.1");
-        builder.environment().put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
-        builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
+        builder.environment().putAll(environment(stage, env));
         return new StageProcess(stage, builder.start(), log, jar, Map.copyOf(env), List.copyOf(jvmOptions));
+    }
+
+    /** Options every stage's JVM gets whatever its {@link StageJvmOptions}. */
+    static final List<String> COMMON_OPTIONS = Runtime.version().feature() >= 24
+            // Kafka clients still use Unsafe; the flag keeps the logs readable.
+            ? List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
+            : List.of("--enable-native-access=ALL-UNNAMED");
+
+    /** The stage's environment: the stack's, plus its ports on loopback and ONNX Runtime's telemetry off. */
+    static Map<String, String> environment(Stage stage, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>();
+        StageJvmOptions.ENVIRONMENT.forEach((name, value) -> {
+            if (System.getenv(name) == null) { // the launcher's own environment reaches the child and wins
+                all.put(name, value);
+            }
+        });
+        all.putAll(env);
+        all.put("SERVER_PORT", Integer.toString(stage.port()));
+        // Actuator on its own port (Spring Boot binds MANAGEMENT_SERVER_PORT for every stage); both on loopback only.
+        all.put("MANAGEMENT_SERVER_PORT", Integer.toString(stage.managementPort()));
+        all.put("SERVER_ADDRESS", "127.0.0.1");
+        all.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
+        all.put("ORT_DISABLE_TELEMETRY", "1");
+        return all;
     }
 
     /** The same stage started again, as before (same jar, port, environment, JVM options and log). */

@@ -2,6 +2,9 @@ package io.gourmetgram.loop.localstack;
 
 import io.gourmetgram.loop.events.Food11;
 import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -27,8 +30,11 @@ final class Annotator implements AutoCloseable {
     private final FakeLabelStudio labelStudio;
     private final CountedAnnotations counted;
     private final Map<String, Long> tasked = new ConcurrentHashMap<>();
-    private final Map<Long, Long> seen = new ConcurrentHashMap<>();
-    private final Map<Long, Boolean> done = new ConcurrentHashMap<>();
+    /** Tasks seen and not yet annotated, oldest first: {task id, first seen}. */
+    private final Deque<long[]> thinking = new ArrayDeque<>();
+    /** Task ids grow and the fake lists tasks in creation order, so each look reads only the tail past this one. */
+    private long newestSeen = Long.MIN_VALUE;
+
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-annotator");
         t.setDaemon(true);
@@ -49,18 +55,21 @@ final class Annotator implements AutoCloseable {
 
     private void annotateNewTasks() {
         try {
-            for (ObjectNode task : labelStudio.tasks()) {
-                long id = task.path("id").asLong();
-                long now = System.nanoTime();
-                if (seen.putIfAbsent(id, now) == null) {
-                    tasked.putIfAbsent(task.path("data").path("uploadId").asString(), now);
-                }
-                if (now - seen.get(id) < THINKING || done.putIfAbsent(id, Boolean.TRUE) != null) {
-                    continue;
-                }
+            List<ObjectNode> tasks = labelStudio.tasks();
+            long now = System.nanoTime();
+            int first = tasks.size();
+            while (first > 0 && tasks.get(first - 1).path("id").asLong() > newestSeen) {
+                first--;
+            }
+            for (ObjectNode task : tasks.subList(first, tasks.size())) {
+                tasked.putIfAbsent(task.path("data").path("uploadId").asString(), now);
+                thinking.add(new long[] {task.path("id").asLong(), now});
+                newestSeen = task.path("id").asLong();
+            }
+            while (!thinking.isEmpty() && now - thinking.peek()[1] >= THINKING) {
                 String label = Food11.LABELS.get(next++ % Food11.LABELS.size());
                 counted.posted(label, System.nanoTime());
-                labelStudio.annotate(id, label);
+                labelStudio.annotate(thinking.poll()[0], label);
             }
         } catch (RuntimeException e) {
             System.err.println("Annotator: " + e); // the figures will show annotations missing; keep annotating

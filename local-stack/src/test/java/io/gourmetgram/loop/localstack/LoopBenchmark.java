@@ -1,8 +1,6 @@
 package io.gourmetgram.loop.localstack;
 
 import io.gourmetgram.loop.events.AccuracyWindow;
-import io.gourmetgram.loop.events.EventJson;
-import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
 import java.io.IOException;
@@ -56,8 +54,13 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class LoopBenchmark {
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** One HTTP client for every upload, its workers named as the load generator's ({@link LauncherThreads}). */
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newCachedThreadPool(benchThreads("bench-http-")))
+            .build();
+
+    private static final Pattern UPLOAD_ID = Pattern.compile("\"uploadId\"\\s*:\\s*\"([^\"]+)\"");
     private static final String LAUNCHER =
             "Kafka broker + S3 server (+ the load generator and the Label Studio fake), one JVM";
     private static final Pattern STARTED =
@@ -70,12 +73,22 @@ public final class LoopBenchmark {
     private final CountedAnnotations counted = new CountedAnnotations();
     private final LauncherThreads launcherThreads = new LauncherThreads();
     private volatile boolean listening = true;
-    private int ingestPort;
+    private URI uploadsUri;
 
-    private record Photo(String name, byte[] bytes) {}
+    /** A photo and the multipart body that uploads it, built once: the load generator copies nothing per upload. */
+    private record Photo(String name, byte[] bytes, PhotoUpload.Body upload) {
+        Photo(String name, byte[] bytes) {
+            this(name, bytes, PhotoUpload.body(bytes, name));
+        }
+    }
 
     private LoopBenchmark(List<Photo> photos) {
         this.photos = photos;
+        launcherThreads.httpClientsSoFarAreLoad(); // before the Label Studio fake starts its webhook client
+    }
+
+    private static java.util.concurrent.ThreadFactory benchThreads(String prefix) {
+        return Thread.ofPlatform().daemon().name(prefix, 0).factory();
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,7 +114,8 @@ public final class LoopBenchmark {
     private String run(Path repo, Path model, int uploads, boolean reduced) throws Exception {
         Path dataDir = Files.createTempDirectory("gourmetgram-bench");
         Path modelDir = modelDir(dataDir, model, reduced);
-        ingestPort = Ports.free();
+        int ingestPort = Ports.free();
+        uploadsUri = URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads");
         int labelingPort = Ports.free();
         List<Stage> stages = List.of(
                 new Stage("ingest-api", ingestPort, Ports.free()),
@@ -138,7 +152,8 @@ public final class LoopBenchmark {
                 LoopStack stack = LoopStack.start(config);
                 Annotator annotator = new Annotator(labelStudio, counted)) {
             double stackReady = (System.nanoTime() - launched) / 1e9;
-            Thread listener = Thread.ofPlatform().daemon().start(() -> listen(stack.kafkaBootstrap()));
+            Thread listener =
+                    Thread.ofPlatform().daemon().name("bench-listener").start(() -> listen(stack.kafkaBootstrap()));
             md.append("### End to end through the local stack\n\nStages: ")
                     .append(stack.stages().stream().map(s -> s.stage().module()).toList())
                     .append("; model `")
@@ -166,9 +181,10 @@ public final class LoopBenchmark {
             predicted.clear();
             requested.clear();
             Map<String, Long> loaded = new LinkedHashMap<>();
-            Thread sampler = Thread.ofPlatform().daemon().start(() -> sampleMax(stack, loaded));
+            Thread sampler = Thread.ofPlatform().daemon().name("bench-rss").start(() -> sampleMax(stack, loaded));
             Map<String, Long> cpuBefore = cpuMillis(stack);
-            Map<Long, Object[]> launcherBefore = launcherThreads.snapshot();
+            Map<String, LauncherThreads.Cpu> launcherBefore = launcherThreads.snapshot();
+            Map<String, Long> requestsBefore = BrokerRequests.snapshot();
             long start = System.nanoTime();
             List<Sent> sent = uploadAll(uploads, 4);
             double acceptedPerSecond =
@@ -177,6 +193,7 @@ public final class LoopBenchmark {
             double endToEnd = uploads / ((last - start) / 1e9);
             Map<String, Long> cpuAfter = cpuMillis(stack);
             Map<String, Long> launcherParts = LauncherThreads.millisBetween(launcherBefore, launcherThreads.snapshot());
+            String requestsPerImage = BrokerRequests.perUnit(requestsBefore, BrokerRequests.snapshot(), uploads);
             sampler.interrupt();
             md.append(String.format("| measure | figure |%n| --- | --- |%n"));
             md.append(String.format(
@@ -232,17 +249,12 @@ public final class LoopBenchmark {
                         "| %s | %.1f |%n",
                         e.getKey().equals("launcher") ? LAUNCHER : e.getKey(), used / (double) uploads));
                 if (e.getKey().equals("launcher")) {
-                    long broker = launcherParts.get(LauncherThreads.BROKER);
-                    long s3 = launcherParts.get(LauncherThreads.S3);
-                    md.append(String.format(
-                            "| … of which the Kafka broker's threads | %.1f |%n", broker / (double) uploads));
-                    md.append(String.format("| … of which the S3 server's threads | %.1f |%n", s3 / (double) uploads));
-                    md.append(String.format(
-                            "| … the rest: load generator, Label Studio fake, the JVM's GC and JIT | %.1f |%n",
-                            (used - broker - s3) / (double) uploads));
+                    md.append(launcherTable(launcherParts, used, uploads));
                 }
             }
             md.append(String.format("| **total** | **%.1f** |%n", cpuTotal / (double) uploads));
+            md.append(String.format(
+                    "%nKafka requests the broker answered per image during that run, by API: %s.%n", requestsPerImage));
 
             md.append(
                     "\n#### Start → ready and resident memory\n\n| process | start → ready | RSS idle | RSS under load (max) |\n| --- | --- | --- | --- |\n");
@@ -286,6 +298,30 @@ public final class LoopBenchmark {
         md.append("\n").append(load()).append("\n");
         deleteTree(dataDir); // Kafka's and S3's data of a run that succeeded (a failed one keeps its logs there)
         return md.toString();
+    }
+
+    /**
+     * The launcher JVM's CPU split by its threads: the stack (broker, S3 server) apart from what only the benchmark
+     * runs (load generator, Label Studio fake) and the JVM's own threads, which serve all of them.
+     */
+    private static String launcherTable(Map<String, Long> parts, long used, int uploads) {
+        StringBuilder rows = new StringBuilder();
+        long broker = parts.get(LauncherThreads.BROKER);
+        long s3 = parts.get(LauncherThreads.S3);
+        rows.append(String.format(
+                "| … the stack: Kafka broker's threads + S3 server's threads | %.1f + %.1f = **%.1f** |%n",
+                broker / (double) uploads, s3 / (double) uploads, (broker + s3) / (double) uploads));
+        long attributed = 0;
+        for (String part : LauncherThreads.PARTS) {
+            attributed += parts.get(part);
+            if (!part.equals(LauncherThreads.BROKER) && !part.equals(LauncherThreads.S3)) {
+                rows.append(String.format("| … %s | %.1f |%n", part, parts.get(part) / (double) uploads));
+            }
+        }
+        rows.append(String.format(
+                "| … threads that ended during the run (not attributed) | %.1f |%n",
+                Math.max(0, used - attributed) / (double) uploads));
+        return rows.toString();
     }
 
     /** Each stage's JVM options and this JVM's (the broker's and S3 server's), as they ran. */
@@ -336,7 +372,7 @@ public final class LoopBenchmark {
 
     /** {@code count} uploads from {@code threads} client threads, each uploading one after another. */
     private List<Sent> uploadAll(int count, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, benchThreads("bench-upload-"));
         AtomicInteger next = new AtomicInteger();
         List<Future<List<Sent>>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -358,7 +394,7 @@ public final class LoopBenchmark {
 
     /** Open loop: uploads start on a fixed schedule whatever the answers take. */
     private List<Sent> paced(double perSecond, int count) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
+        ExecutorService pool = Executors.newFixedThreadPool(16, benchThreads("bench-paced-"));
         List<Future<Sent>> futures = new ArrayList<>();
         long start = System.nanoTime();
         long interval = (long) (1e9 / perSecond);
@@ -381,18 +417,13 @@ public final class LoopBenchmark {
 
     private Sent upload(Photo photo) throws Exception {
         long started = System.nanoTime();
-        HttpResponse<String> answer = uploadMultipart(photo);
-        if (answer.statusCode() != 202) {
+        HttpResponse<String> answer = photo.upload().send(HTTP, uploadsUri);
+        Matcher id = UPLOAD_ID.matcher(answer.body());
+        if (answer.statusCode() != 202 || !id.find()) {
             throw new IllegalStateException(
                     "Upload of " + photo.name() + " answered " + answer.statusCode() + ": " + answer.body());
         }
-        String id = EventJson.mapper().readTree(answer.body()).path("uploadId").asString();
-        return new Sent(id, started, System.nanoTime());
-    }
-
-    private HttpResponse<String> uploadMultipart(Photo photo) throws Exception {
-        return PhotoUpload.send(
-                HTTP, URI.create("http://127.0.0.1:" + ingestPort + "/api/uploads"), photo.bytes(), photo.name());
+        return new Sent(id.group(1), started, System.nanoTime());
     }
 
     /** Reads predictions, labeling requests and accuracy records as committed, noting when each arrived. */
@@ -421,8 +452,8 @@ public final class LoopBenchmark {
                             counted.window(r.key(), w, now);
                         }
                     } else if (r.topic().equals(Topics.PREDICTIONS.name())) {
-                        Prediction p = Topics.PREDICTIONS.valueSerde().deserialize(r.topic(), r.value());
-                        predicted.putIfAbsent(p.uploadId(), now);
+                        // keyed by upload id (a record whose key is not its upload is dead-lettered): no JSON to read
+                        predicted.putIfAbsent(r.key(), now);
                         predictionRecords.incrementAndGet();
                     } else if (r.key() != null) {
                         requested.putIfAbsent(r.key(), now);
@@ -518,7 +549,7 @@ public final class LoopBenchmark {
 
     /** ingest-api alone, ~100 KB JPEGs from 8 client threads for 15 s. */
     private String ingestAlone(Photo photo) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(8, benchThreads("bench-ingest-alone-"));
         AtomicInteger done = new AtomicInteger();
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         long start = System.nanoTime();
@@ -561,7 +592,7 @@ public final class LoopBenchmark {
         return perProcess(stack, LoopBenchmark::cpuMillis);
     }
 
-    private static long cpuMillis(long pid) {
+    static long cpuMillis(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

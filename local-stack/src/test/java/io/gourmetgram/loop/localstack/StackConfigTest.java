@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,39 @@ class StackConfigTest {
         assertThat(config.stages())
                 .allSatisfy(stage -> assertThat(stage.managementPort()).isEqualTo(stage.port() + 1000));
         assertThat(config.stages().getFirst().managementPort()).isEqualTo(9080);
+    }
+
+    @Test
+    void stagePortsMoveEveryStageInItsPlaceEvenWhenOnlySomeStart() {
+        StackConfig config =
+                StackConfig.parse(new String[] {"--stage-ports", "38080", "--only", "sampling-streams"}, Map.of());
+
+        assertThat(config.stages()).containsExactly(new Stage("sampling-streams", 38082, 39082));
+        assertThatThrownBy(() -> StackConfig.parse(new String[] {"--stage-ports", "65000"}, Map.of()))
+                .hasMessageContaining("--stage-ports must leave room");
+    }
+
+    @Test
+    void runLocalStackStartsStagesFromStartUpArchivesUnlessTurnedOffAndTestsDoNot() {
+        StackConfig config = StackConfig.parse(new String[0], Map.of());
+        assertThat(config.startupArchives()).isTrue();
+        assertThat(config.startupArchiveDir()).isEqualTo(config.dataDir().resolve("startup-archives"));
+        assertThat(StackConfig.parse(new String[0], Map.of("LOCAL_STACK_STARTUP_ARCHIVE", "off"))
+                        .startupArchives())
+                .isFalse();
+        assertThat(new StackConfig(config.repoRoot(), config.dataDir(), 1, 2, 3, List.of(), Map.of()).startupArchives())
+                .isFalse();
+    }
+
+    @Test
+    void lightStagesCompileWithC1AloneAndTheStagesThatHashOrResampleEveryByteKeepC2() {
+        StageJvmOptions defaults = StageJvmOptions.defaults();
+
+        assertThat(List.of("sampling-streams", "labeling-sink", "accuracy-streams"))
+                .allSatisfy(module -> assertThat(defaults.of(module)).contains("-XX:TieredStopAtLevel=1"));
+        assertThat(List.of("ingest-api", "inference-processor"))
+                .allSatisfy(module ->
+                        assertThat(defaults.of(module)).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel")));
     }
 
     @Test

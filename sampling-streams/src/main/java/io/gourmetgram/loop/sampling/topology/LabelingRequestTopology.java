@@ -3,6 +3,7 @@ package io.gourmetgram.loop.sampling.topology;
 import io.gourmetgram.loop.events.Feedback;
 import io.gourmetgram.loop.events.Prediction;
 import io.gourmetgram.loop.events.topics.Topics;
+import io.gourmetgram.loop.support.serde.PredictionJson;
 import io.gourmetgram.loop.support.streams.UploadKeyCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,11 +25,9 @@ public final class LabelingRequestTopology {
 
     public static Topology build(SamplingSettings settings, MeterRegistry registry) {
         Topology topology = new Topology();
+        // Read field by field (the same values and errors as the topic's serde; a third of the CPU before)
         topology.addSource(
-                "predictions",
-                Serdes.String().deserializer(),
-                Topics.PREDICTIONS.valueSerde(),
-                Topics.PREDICTIONS.name());
+                "predictions", Serdes.String().deserializer(), new PredictionJson(), Topics.PREDICTIONS.name());
         topology.addSource(
                 "feedback", Serdes.String().deserializer(), Topics.FEEDBACK.valueSerde(), Topics.FEEDBACK.name());
         topology.addProcessor(
@@ -50,9 +49,12 @@ public final class LabelingRequestTopology {
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(EARLY_FEEDBACK), Serdes.String(), StateSerde.EARLY_FEEDBACK),
                 "review-decider");
+        // Cached: a few counters per hour change with every request; the cache sends each one's latest value
+        // to the changelog and RocksDB once per commit instead of once per request.
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(BUDGET), Serdes.String(), StateSerde.HOURLY_COUNT),
+                                Stores.persistentKeyValueStore(BUDGET), Serdes.String(), StateSerde.HOURLY_COUNT)
+                        .withCachingEnabled(),
                 "review-decider");
         topology.addSink(
                 "labeling-requests",

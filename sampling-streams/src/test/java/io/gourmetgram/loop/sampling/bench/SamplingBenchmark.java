@@ -87,13 +87,12 @@ public final class SamplingBenchmark {
                     requests);
             System.out.printf(
                     "CPU: the app's threads %.1f µs/event (= %.0f events/s per core; stream threads %.1f, their clients' "
-                            + "I/O threads %.1f); whole JVM with the broker %.1f µs/event%n",
+                            + "I/O threads %.1f); %s%n", // one line: ./bench keeps the last three lines
                     m.appCpuMicrosPerEvent(),
                     count / (m.appCpuNanos() / 1e9),
                     m.streamThreadsCpuNanos() / 1e3 / count,
                     m.otherAppThreadsCpuNanos() / 1e3 / count,
-                    m.jvmCpuNanos() / 1e3 / count);
-            System.out.println(m.cpuSplit());
+                    m.cpuSplit());
             System.out.printf("load average before: %s, after: %s%n", loadBefore, StreamsBenchmarkRun.loadAverage());
         }
     }
