@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.testing.SharedFixtures;
 import io.gourmetgram.loop.ingest.ApiClient;
+import io.gourmetgram.loop.support.bench.PackagedStageCommand;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectsArgs;
@@ -63,8 +64,6 @@ class UploadThroughputIT {
     private static final int ROUNDS = Integer.getInteger("gourmetgram.bench.ingest.rounds", 2);
     /** Other builds' {@code ingest-api-exec.jar}s (e.g. main's), comma-separated, measured in the same run. */
     private static final String BASELINE = System.getProperty("gourmetgram.bench.ingest.baseline");
-    /** A folder: the service records a JDK Flight Recorder profile there ({@code <pid>.jfr}). */
-    private static final String JFR_DIR = System.getProperty("gourmetgram.bench.jfr");
     /** A folder of photos (e.g. the 27 shared ones) uploaded in turn instead of the one photo closest to 100 KB. */
     private static final String PHOTOS = System.getProperty("gourmetgram.bench.photos");
     /**
@@ -375,17 +374,7 @@ class UploadThroughputIT {
                 String name, Path jar, List<String> jvmOptions, String bootstrap, S3TestServer s3, Path out)
                 throws IOException {
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow"));
-            command.addAll(jvmOptions);
-            if (JFR_DIR != null) {
-                command.add("-XX:StartFlightRecording=filename="
-                        + Path.of(JFR_DIR).toAbsolutePath() + "/%p.jfr,settings=profile,dumponexit=true");
-            }
-            command.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(PackagedStageCommand.of(jar, jvmOptions))
                     .redirectErrorStream(true)
                     .redirectOutput(out.resolve("ingest-api-" + name.replace(' ', '-') + ".log")
                             .toFile());

@@ -13,6 +13,7 @@ import io.gourmetgram.loop.events.testing.S3TestServer;
 import io.gourmetgram.loop.events.testing.TestEvents;
 import io.gourmetgram.loop.events.topics.Topics;
 import io.gourmetgram.loop.labeling.fake.FakeLabelStudio;
+import io.gourmetgram.loop.support.bench.PackagedStageCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,8 +78,6 @@ class LabelingThroughputIT {
                     + " -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=192m -Xmx160m");
     /** Extra environment for the sink, {@code K=V,K=V}. */
     private static final String ENV = System.getProperty("gourmetgram.bench.labeling.env", "");
-    /** A folder: the sink records a JDK Flight Recorder profile there ({@code <pid>.jfr}). */
-    private static final String JFR_DIR = System.getProperty("gourmetgram.bench.jfr");
 
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -317,15 +315,8 @@ class LabelingThroughputIT {
                 throws IOException {
             int port = freePort();
             int managementPort = freePort();
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of(JVM.trim().split("\\s+")));
-            if (JFR_DIR != null) {
-                command.add("-XX:StartFlightRecording=filename="
-                        + Path.of(JFR_DIR).toAbsolutePath() + "/%p.jfr,settings=profile,dumponexit=true");
-            }
-            command.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(
+                            PackagedStageCommand.of(jar, List.of(JVM.trim().split("\\s+"))))
                     .redirectErrorStream(true)
                     .redirectOutput(out.resolve("labeling-sink-" + name.replaceAll("[^A-Za-z0-9.-]", "_") + ".log")
                             .toFile());
@@ -369,8 +360,7 @@ class LabelingThroughputIT {
         /** Heap in use right after a full collection: what the sink keeps. */
         long heapAfterGc() throws Exception {
             Process gc = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                                    .toString(),
+                            Path.of(PackagedStageCommand.jdkTool("jcmd")).toString(),
                             Long.toString(process.pid()),
                             "GC.run")
                     .redirectErrorStream(true)
