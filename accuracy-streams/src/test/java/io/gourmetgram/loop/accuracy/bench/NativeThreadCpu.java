@@ -8,6 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * CPU of the threads the JVM and native libraries run outside Java — JIT compilers, garbage collector,
@@ -21,23 +24,14 @@ final class NativeThreadCpu implements AutoCloseable {
     private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ = 100 on Linux
 
     private final Map<Integer, Sample> seen = new ConcurrentHashMap<>();
-    private final Thread sampler;
-    private volatile boolean running = true;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("native-thread-cpu").factory());
     private Map<String, Long> baseline = Map.of();
 
     private record Sample(String group, long nanos) {}
 
     NativeThreadCpu() {
-        sampler = Thread.ofPlatform().daemon().name("native-thread-cpu").start(() -> {
-            while (running) {
-                sample();
-                try {
-                    Thread.sleep(PERIOD_MS); // a sampling period, not synchronisation
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        sampler.scheduleAtFixedRate(this::sample, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Starts the measured window. */
@@ -92,7 +86,6 @@ final class NativeThreadCpu implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        sampler.interrupt();
+        sampler.shutdownNow();
     }
 }
